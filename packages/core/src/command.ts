@@ -1,0 +1,321 @@
+import * as v from 'valibot';
+import { type ChatRef, parseChat } from './chat.js';
+import {
+  type FetchCommandInput,
+  FetchCommandInputSchema,
+  MAX_COMMAND_BYTES,
+  MAX_DAYS,
+} from './command-schema.js';
+import { TgfetchError } from './errors.js';
+import { dateInZone, daysBetween, type IsoDate } from './time-zone.js';
+
+export type Strategy = 'batch' | 'per_day';
+export type Mode = 'date' | 'days' | 'range';
+
+export interface CommandOptions {
+  force: boolean;
+  include_today: boolean;
+  tz?: string;
+}
+
+interface CommandBase {
+  command: 'fetch';
+  command_id: string;
+  chat: ChatRef;
+  strategy: Strategy;
+  options: CommandOptions;
+  limit?: number;
+  requested_by?: string;
+  timestamp?: string;
+}
+
+/** A validated, normalised command: what the engine runs. */
+export type FetchCommand =
+  | (CommandBase & { mode: 'date'; date: IsoDate })
+  | (CommandBase & { mode: 'days'; days: number })
+  | (CommandBase & { mode: 'range'; from: IsoDate; to: IsoDate });
+
+export type CommandParams = { date: IsoDate } | { days: number } | { from: IsoDate; to: IsoDate };
+
+/** Stable codes of rejected commands. */
+export const CommandErrorCode = {
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  InvalidJson: 'INVALID_JSON',
+  NotAnObject: 'NOT_AN_OBJECT',
+  UnknownCommand: 'UNKNOWN_COMMAND',
+  UnknownMode: 'UNKNOWN_MODE',
+  MissingField: 'MISSING_FIELD',
+  InvalidType: 'INVALID_TYPE',
+  InvalidChat: 'INVALID_CHAT',
+  InvalidDate: 'INVALID_DATE',
+  FutureDate: 'FUTURE_DATE',
+  InvalidRange: 'INVALID_RANGE',
+  InvalidDays: 'INVALID_DAYS',
+  InvalidTimeZone: 'INVALID_TIME_ZONE',
+  InvalidValue: 'INVALID_VALUE',
+} as const;
+export type CommandErrorCode = (typeof CommandErrorCode)[keyof typeof CommandErrorCode];
+
+export interface CommandIssue {
+  code: CommandErrorCode;
+  /** Dot path of the offending field (`options.tz`), empty for the whole command. */
+  path: string;
+  message: string;
+}
+
+/** A rejected command. `code` is the first issue's; `issues` has them all. */
+export class CommandError extends TgfetchError {
+  override name = 'CommandError';
+  readonly issues: readonly CommandIssue[];
+
+  constructor(issues: readonly CommandIssue[]) {
+    const first = issues[0] ?? { code: 'INVALID_VALUE', path: '', message: 'invalid command' };
+    super(first.code, issues.map(formatIssue).join('; '), { retryable: false });
+    this.issues = issues;
+  }
+}
+
+/** What can be told of a rejected command, so its `failed` event still finds its sender. */
+export interface RejectedCommand {
+  command_id: string;
+  chat: string | null;
+  mode: Mode | null;
+}
+
+export type ParseResult =
+  | { ok: true; command: FetchCommand }
+  | { ok: false; error: CommandError; rejected: RejectedCommand };
+
+export interface ParseOptions {
+  /** "Now" for the future-date check, epoch ms. Default `Date.now()`. */
+  now?: number;
+  /** Zone of the future-date check when the command has no `options.tz`. Default `UTC`. */
+  timeZone?: string;
+  /** Makes `command_id` for commands that have none. Default `crypto.randomUUID`. */
+  newId?: () => string;
+}
+
+/**
+ * Validates and normalises a command: a JSON string, bytes or an already-parsed object.
+ * Never throws; a bad command comes back as `{ ok: false }` with every issue found.
+ */
+export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
+  const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  const raw = decode(input);
+  if ('issue' in raw) return reject([raw.issue], undefined, newId);
+  const value = normaliseLegacy(raw.value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
+  }
+  const record = value as Record<string, unknown>;
+  if (record.command !== 'fetch') {
+    const message =
+      record.command === undefined
+        ? 'is missing: the only command is "fetch"'
+        : `"${preview(record.command)}" is not a command: the only command is "fetch"`;
+    return reject([issue('UNKNOWN_COMMAND', 'command', message)], value, newId);
+  }
+  const parsed = v.safeParse(FetchCommandInputSchema, value, { abortEarly: false });
+  if (!parsed.success) return reject(parsed.issues.map(toIssue), value, newId);
+
+  const command = normalise(parsed.output, newId);
+  const problems = crossFieldIssues(command, options);
+  if (problems.length > 0) return reject(problems, value, newId);
+  return { ok: true, command };
+}
+
+/** The `params` object of events: `{date}`, `{days}` or `{from, to}`. */
+export function commandParams(command: FetchCommand): CommandParams {
+  switch (command.mode) {
+    case 'date':
+      return { date: command.date };
+    case 'days':
+      return { days: command.days };
+    case 'range':
+      return { from: command.from, to: command.to };
+  }
+}
+
+function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
+  let text: string | undefined;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof Uint8Array) {
+    if (input.byteLength > MAX_COMMAND_BYTES) return { issue: tooLarge(input.byteLength) };
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return { issue: issue('INVALID_JSON', '', 'the command is not valid UTF-8') };
+    }
+  }
+  if (text === undefined) {
+    let size: number;
+    try {
+      size = byteLength(JSON.stringify(input) ?? '');
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        issue: issue('NOT_AN_OBJECT', '', `the command cannot be serialised as JSON: ${why}`),
+      };
+    }
+    return size > MAX_COMMAND_BYTES ? { issue: tooLarge(size) } : { value: input };
+  }
+  const size = byteLength(text);
+  if (size > MAX_COMMAND_BYTES) return { issue: tooLarge(size) };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { issue: issue('INVALID_JSON', '', `the command is not valid JSON: ${why}`) };
+  }
+}
+
+/** Seed 000's form: `days_back` without `mode`, strategies `auto` and `sequential`. */
+function normaliseLegacy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  if (record.mode !== undefined || !('days_back' in record)) return value;
+  const { days_back, ...rest } = record;
+  return { ...rest, mode: 'days', days: days_back };
+}
+
+function normalise(
+  input: v.InferOutput<typeof FetchCommandInputSchema>,
+  newId: () => string,
+): FetchCommand {
+  const chat = parseChat(input.chat);
+  const base: CommandBase = {
+    command: 'fetch',
+    command_id: input.command_id ?? newId(),
+    chat: chat.ok ? chat.chat : String(input.chat),
+    strategy: input.strategy === 'per_day' || input.strategy === 'sequential' ? 'per_day' : 'batch',
+    options: {
+      force: input.options?.force ?? false,
+      include_today: input.options?.include_today ?? false,
+      ...(input.options?.tz === undefined ? {} : { tz: input.options.tz }),
+    },
+  };
+  if (input.limit !== undefined) base.limit = input.limit;
+  if (input.requested_by !== undefined) base.requested_by = input.requested_by;
+  if (input.timestamp !== undefined) base.timestamp = input.timestamp;
+  switch (input.mode) {
+    case 'date':
+      return { ...base, mode: 'date', date: input.date };
+    case 'days':
+      return { ...base, mode: 'days', days: input.days };
+    case 'range':
+      return { ...base, mode: 'range', from: input.from, to: input.to };
+  }
+}
+
+function crossFieldIssues(command: FetchCommand, options: ParseOptions): CommandIssue[] {
+  const today = dateInZone(
+    options.now ?? Date.now(),
+    command.options.tz ?? options.timeZone ?? 'UTC',
+  );
+  const future = (path: string, date: IsoDate) =>
+    date > today
+      ? [issue('FUTURE_DATE', path, `${date} is in the future (today is ${today})`)]
+      : [];
+  if (command.mode === 'date') return future('date', command.date);
+  if (command.mode === 'range') {
+    if (command.from > command.to) {
+      return [issue('INVALID_RANGE', 'from', `from (${command.from}) is after to (${command.to})`)];
+    }
+    if (daysBetween(command.from, command.to) >= MAX_DAYS) {
+      return [issue('INVALID_RANGE', 'to', `a range may span at most ${MAX_DAYS} days`)];
+    }
+    return [...future('from', command.from), ...future('to', command.to)];
+  }
+  return [];
+}
+
+const FIELD_CODES: Record<string, CommandErrorCode> = {
+  chat: 'INVALID_CHAT',
+  date: 'INVALID_DATE',
+  from: 'INVALID_DATE',
+  to: 'INVALID_DATE',
+  days: 'INVALID_DAYS',
+  'options.tz': 'INVALID_TIME_ZONE',
+};
+
+function toIssue(raw: v.BaseIssue<unknown>): CommandIssue {
+  const path = (raw.path ?? []).map((p) => String(p.key)).join('.');
+  if (raw.type === 'variant') {
+    return raw.input === undefined
+      ? issue('MISSING_FIELD', 'mode', 'is missing: use "date", "days" or "range"')
+      : issue(
+          'UNKNOWN_MODE',
+          'mode',
+          `"${preview(raw.input)}" is not a mode: use "date", "days" or "range"`,
+        );
+  }
+  if (raw.kind === 'schema' && raw.input === undefined) {
+    return issue('MISSING_FIELD', path, 'is missing');
+  }
+  const fieldCode = FIELD_CODES[path];
+  if (raw.kind === 'validation' && fieldCode) return issue(fieldCode, path, raw.message);
+  if (path === 'chat') return issue('INVALID_CHAT', path, raw.message);
+  if (raw.kind === 'schema' && raw.type !== 'picklist') {
+    return issue('INVALID_TYPE', path, `${raw.message}, got ${describe(raw.input)}`);
+  }
+  return issue('INVALID_VALUE', path, raw.message);
+}
+
+function reject(issues: CommandIssue[], value: unknown, newId: () => string): ParseResult {
+  const record =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  const id = record.command_id;
+  const validId = typeof id === 'string' && /^[\x21-\x7e]{1,128}$/.test(id);
+  const chat =
+    typeof record.chat === 'string' || typeof record.chat === 'number' ? String(record.chat) : null;
+  const mode = record.mode;
+  return {
+    ok: false,
+    error: new CommandError(issues),
+    rejected: {
+      command_id: validId ? id : newId(),
+      chat: chat === null ? null : chat.slice(0, 256),
+      mode: mode === 'date' || mode === 'days' || mode === 'range' ? mode : null,
+    },
+  };
+}
+
+function issue(code: CommandErrorCode, path: string, message: string): CommandIssue {
+  return { code, path, message };
+}
+
+function formatIssue(i: CommandIssue): string {
+  return i.path ? `${i.path}: ${i.message}` : i.message;
+}
+
+function tooLarge(size: number): CommandIssue {
+  return issue(
+    'PAYLOAD_TOO_LARGE',
+    '',
+    `the command is ${size} bytes; at most ${MAX_COMMAND_BYTES} are accepted`,
+  );
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+function preview(value: unknown): string {
+  let s: string;
+  try {
+    s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    s = String(value);
+  }
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${preview(value)}`;
+}
+
+export type { FetchCommandInput };

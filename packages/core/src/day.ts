@@ -1,0 +1,46 @@
+import type { ChatRef } from './chat.js';
+import type { TgMessage } from './message.js';
+import type { IsoDate } from './time-zone.js';
+
+/** One calendar day of a plan, as a half-open interval of epoch milliseconds. */
+export interface DayWindow {
+  date: IsoDate;
+  /** First instant of the day (inclusive), epoch ms. */
+  start: number;
+  /** First instant of the next day (exclusive), epoch ms. */
+  end: number;
+  /** The day had ended when it was planned: a fetch of it can be complete. */
+  ended: boolean;
+}
+
+/**
+ * What a store keeps for one chat and day: the document written to
+ * `<dataDir>/<chat>/<YYYY>/discussions_<date>.json`.
+ */
+export interface DayDocument {
+  chat: ChatRef;
+  date: IsoDate;
+  time_zone: string;
+  /** ISO-8601 UTC of the fetch that wrote it. */
+  fetched_at: string;
+  /** The whole day was fetched after it had ended (not cut by `limit`, not today). */
+  complete: boolean;
+  count: number;
+  messages: TgMessage[];
+}
+
+/** What a store reports after writing a day. */
+export interface DayWriteResult {
+  /** Messages in the day after merging with what was already stored. */
+  count: number;
+  /** Where the day lives: a file path for file stores, a URI-like key for others. */
+  location: string;
+}
+
+/** A complete day in the progress record. */
+export interface DayProgress {
+  date: IsoDate;
+  count: number;
+  location: string;
+  fetched_at: string;
+}

@@ -1,0 +1,363 @@
+import type { ChatRef } from './chat.js';
+import { systemClock } from './clock.js';
+import { commandParams, type FetchCommand, type ParseOptions, parseCommand } from './command.js';
+import type { DayWindow } from './day.js';
+import { AbortError, errorInfo, type TgfetchError } from './errors.js';
+import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
+import { messageTime, type TgMessage } from './message.js';
+import { commandTimeZone, planDays } from './plan.js';
+import type {
+  ChatLock,
+  Clock,
+  EventSink,
+  MessageSource,
+  MessageStore,
+  ProgressStore,
+} from './ports.js';
+import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry.js';
+
+export interface FetchPorts {
+  source: MessageSource;
+  store: MessageStore;
+  progress: ProgressStore;
+  events: EventSink;
+  /** Keeps two fetches off one chat; none needed when one engine runs one command at a time. */
+  lock?: ChatLock;
+}
+
+/** Told before every wait, so that a CLI can show a flood-wait countdown and a daemon count it. */
+export interface RetryNotice {
+  command_id: string;
+  chat: ChatRef;
+  error: TgfetchError;
+  /** Failures in a row since the last message received. */
+  attempt: number;
+  delayMs: number;
+  /** Epoch ms when the wait ends. */
+  until: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Zone of the days when the command has no `options.tz`. @default 'UTC' */
+  timeZone?: string;
+  /** Carried by every event. @default 'embedded' */
+  workerId?: string;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  /** [0, 1) source for jitter. @default Math.random */
+  random?: () => number;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export type FetchOutcome = CompletedEvent | FailedEvent;
+
+/**
+ * Runs one command: plans its days, skips those already complete (unless `force`), walks
+ * the source newest first, hands each finished day to the store whole, records complete
+ * days, and publishes `started`, one `progress` per day, then `completed` or `failed`.
+ *
+ * Resolves with the final event (also published). Rejects only with `AbortError` when
+ * `signal` aborts, having published no final event: the command was not done, and whoever
+ * handed it over should hand it out again. Days stored before the abort stay stored.
+ */
+export async function runFetch(
+  command: FetchCommand,
+  ports: FetchPorts,
+  options: RunOptions = {},
+): Promise<FetchOutcome> {
+  const run = new FetchRun(command, ports, options);
+  return run.execute();
+}
+
+/** `parseCommand` then `runFetch`; a rejected command gets its `failed` event here. */
+export async function runCommand(
+  input: unknown,
+  ports: FetchPorts,
+  options: RunOptions & Pick<ParseOptions, 'newId'> = {},
+): Promise<FetchOutcome> {
+  const clock = options.clock ?? systemClock;
+  const parsed = parseCommand(input, {
+    now: clock.now(),
+    timeZone: options.timeZone ?? 'UTC',
+    ...(options.newId ? { newId: options.newId } : {}),
+  });
+  if (parsed.ok) return runFetch(parsed.command, ports, options);
+  const { rejected, error } = parsed;
+  const event: FailedEvent = {
+    event: 'failed',
+    status: 'failed',
+    command_id: rejected.command_id,
+    chat: rejected.chat,
+    mode: rejected.mode,
+    params: {},
+    processed: 0,
+    errors: 1,
+    duration_sec: 0,
+    ts: new Date(clock.now()).toISOString(),
+    worker_id: options.workerId ?? 'embedded',
+    error: errorInfo(error),
+  };
+  await ports.events.publish(event);
+  return event;
+}
+
+class FetchRun {
+  readonly #command: FetchCommand;
+  readonly #ports: FetchPorts;
+  readonly #options: RunOptions;
+  readonly #clock: Clock;
+  readonly #signal: AbortSignal;
+  readonly #policy: RetryPolicy;
+  readonly #timeZone: string;
+  readonly #days: DaySummary[] = [];
+  #startedAt = 0;
+  #processed = 0;
+  #errors = 0;
+  #budget: number;
+
+  constructor(command: FetchCommand, ports: FetchPorts, options: RunOptions) {
+    this.#command = command;
+    this.#ports = ports;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#signal = options.signal ?? new AbortController().signal;
+    this.#policy = { ...defaultRetryPolicy, ...options.retry };
+    this.#timeZone = commandTimeZone(command, options.timeZone);
+    this.#budget = command.limit ?? Number.POSITIVE_INFINITY;
+  }
+
+  async execute(): Promise<FetchOutcome> {
+    this.#checkAbort();
+    const release = await this.#ports.lock?.acquire(this.#command.chat, this.#signal);
+    try {
+      this.#startedAt = this.#clock.now();
+      const days = planDays(this.#command, { now: this.#startedAt, timeZone: this.#timeZone });
+      await this.#publish({
+        ...this.#base(),
+        event: 'started',
+        status: 'running',
+        dates: days.map((d) => d.date),
+      });
+      try {
+        await this.#fetchDays(days);
+      } catch (error) {
+        if (this.#signal.aborted) throw new AbortError();
+        return await this.#finish({
+          ...this.#base(),
+          event: 'failed',
+          status: 'failed',
+          error: errorInfo(error),
+          days: this.#sortedDays(),
+        });
+      }
+      return await this.#finish({
+        ...this.#base(),
+        event: 'completed',
+        status: 'completed',
+        days: this.#sortedDays(),
+      });
+    } finally {
+      await release?.();
+    }
+  }
+
+  async #fetchDays(days: DayWindow[]): Promise<void> {
+    const { chat, options } = this.#command;
+    const done = options.force
+      ? new Map()
+      : await this.#ports.progress.completed(
+          chat,
+          days.map((d) => d.date),
+        );
+    const pending: DayWindow[] = [];
+    for (const day of days) {
+      const record = done.get(day.date);
+      if (!record) {
+        pending.push(day);
+        continue;
+      }
+      const summary = {
+        date: day.date,
+        count: record.count,
+        file_path: record.location,
+        skipped: true,
+        complete: true,
+      };
+      this.#days.push(summary);
+      await this.#publish({ ...this.#base(), event: 'progress', status: 'running', ...summary });
+    }
+    // Newest first, like Telegram's history: with `limit` the most recent messages win.
+    const runs = this.#command.strategy === 'batch' ? contiguous(pending) : pending.map((d) => [d]);
+    for (const run of runs.reverse()) {
+      if (this.#budget <= 0) break;
+      await this.#walk(run);
+    }
+  }
+
+  /** One history walk over consecutive days (ascending), newest message first. */
+  async #walk(run: DayWindow[]): Promise<void> {
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    let index = run.length - 1;
+    let bucket: TgMessage[] = [];
+    let beforeId: number | undefined;
+    let attempt = 0;
+    let cut = false;
+
+    const flushNewerThan = async (time: number) => {
+      while (index >= 0 && time < run[index]!.start) {
+        await this.#storeDay(run[index]!, bucket, true);
+        bucket = [];
+        index--;
+      }
+    };
+
+    for (;;) {
+      try {
+        const request = {
+          chat: this.#command.chat,
+          from: first.start,
+          to: last.end,
+          ...(beforeId === undefined ? {} : { beforeId }),
+          ...(Number.isFinite(this.#budget) ? { limit: this.#budget } : {}),
+        };
+        for await (const message of this.#ports.source.messages(request, this.#signal)) {
+          this.#checkAbort();
+          const time = messageTime(message);
+          if (!(time >= first.start && time < last.end)) continue;
+          if (beforeId !== undefined && message.id >= beforeId) continue;
+          await flushNewerThan(time);
+          attempt = 0;
+          beforeId = message.id;
+          this.#processed++;
+          this.#budget--;
+          if (time < run[index]!.end) bucket.push(message);
+          else await this.#storeStray(run, message);
+          if (this.#budget <= 0) {
+            cut = true;
+            break;
+          }
+        }
+        break;
+      } catch (error) {
+        if (this.#signal.aborted) throw new AbortError();
+        this.#errors++;
+        attempt++;
+        const decision = decideRetry(error, attempt, this.#policy, this.#options.random);
+        if (!decision.retry) throw decision.error;
+        const until = this.#clock.now() + decision.delayMs;
+        this.#options.onRetry?.({
+          command_id: this.#command.command_id,
+          chat: this.#command.chat,
+          error: decision.error,
+          attempt,
+          delayMs: decision.delayMs,
+          until,
+        });
+        await this.#clock.sleep(decision.delayMs, this.#signal);
+      }
+    }
+    // A source that simply stops when aborted must not make the days left look empty.
+    this.#checkAbort();
+    if (cut) {
+      // The day the limit cut into is stored, but not as complete; older days were not reached.
+      await this.#storeDay(run[index]!, bucket, false);
+      return;
+    }
+    await flushNewerThan(Number.NEGATIVE_INFINITY);
+  }
+
+  /** A message newer than the day in hand (sources may order same-second posts loosely). */
+  async #storeStray(run: DayWindow[], message: TgMessage): Promise<void> {
+    const time = messageTime(message);
+    const day = run.find((d) => time >= d.start && time < d.end);
+    if (day) await this.#storeDay(day, [message], false, true);
+  }
+
+  async #storeDay(
+    day: DayWindow,
+    fresh: TgMessage[],
+    whole: boolean,
+    merge = false,
+  ): Promise<void> {
+    this.#checkAbort();
+    const { chat } = this.#command;
+    const fetchedAt = new Date(this.#clock.now()).toISOString();
+    const complete = whole && day.ended;
+    const result = await this.#ports.store.writeDay({
+      chat,
+      date: day.date,
+      time_zone: this.#timeZone,
+      fetched_at: fetchedAt,
+      complete,
+      count: fresh.length,
+      messages: [...fresh].sort((a, b) => a.id - b.id),
+    });
+    if (merge) {
+      const summary = this.#days.find((d) => d.date === day.date);
+      if (summary) summary.count = result.count;
+      return;
+    }
+    if (complete) {
+      await this.#ports.progress.markComplete(chat, {
+        date: day.date,
+        count: result.count,
+        location: result.location,
+        fetched_at: fetchedAt,
+      });
+    }
+    const summary = {
+      date: day.date,
+      count: result.count,
+      file_path: result.location,
+      skipped: false,
+      complete,
+    };
+    this.#days.push(summary);
+    await this.#publish({ ...this.#base(), event: 'progress', status: 'running', ...summary });
+  }
+
+  #base() {
+    const c = this.#command;
+    return {
+      command_id: c.command_id,
+      chat: c.chat,
+      mode: c.mode,
+      params: commandParams(c),
+      processed: this.#processed,
+      errors: this.#errors,
+      duration_sec: Math.round(this.#clock.now() - this.#startedAt) / 1000,
+      ts: new Date(this.#clock.now()).toISOString(),
+      worker_id: this.#options.workerId ?? 'embedded',
+    };
+  }
+
+  #sortedDays(): DaySummary[] {
+    return [...this.#days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  async #finish<E extends FetchOutcome>(event: E): Promise<E> {
+    await this.#publish(event);
+    return event;
+  }
+
+  #publish(event: FetchEvent): Promise<void> {
+    return this.#ports.events.publish(event);
+  }
+
+  #checkAbort(): void {
+    if (this.#signal.aborted) throw new AbortError();
+  }
+}
+
+/** Splits ascending days into runs of consecutive dates. */
+function contiguous(days: DayWindow[]): DayWindow[][] {
+  const runs: DayWindow[][] = [];
+  for (const day of days) {
+    const current = runs[runs.length - 1];
+    if (current && current[current.length - 1]!.end === day.start) current.push(day);
+    else runs.push([day]);
+  }
+  return runs;
+}

@@ -1,0 +1,81 @@
+/**
+ * Every error tgfetch raises or reports carries a stable string `code` (for programs) and a
+ * `retryable` flag (may a later re-run succeed?). Adapters translate their libraries'
+ * errors into these classes so the engine and the retry policy never see gramjs, node-redis
+ * or Node's fs errors directly.
+ */
+export class TgfetchError extends Error {
+  override name = 'TgfetchError';
+  readonly code: string;
+  readonly retryable: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Telegram asked us to wait before the next request (FLOOD_WAIT_X). */
+export class FloodWaitError extends TgfetchError {
+  override name = 'FloodWaitError';
+  readonly seconds: number;
+
+  constructor(seconds: number, options: { cause?: unknown } = {}) {
+    super('FLOOD_WAIT', `Telegram asked to wait ${seconds}s before the next request`, {
+      retryable: true,
+      ...options,
+    });
+    this.seconds = seconds;
+  }
+}
+
+/** A failure that is expected to pass: timeouts, disconnects, server-side 500s. */
+export class TransientError extends TgfetchError {
+  override name = 'TransientError';
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { retryable: true, ...options });
+  }
+}
+
+/** A failure that no retry will fix: revoked session, private channel, unknown username. */
+export class FatalError extends TgfetchError {
+  override name = 'FatalError';
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { retryable: false, ...options });
+  }
+}
+
+/** The run was aborted through its AbortSignal; nothing half-done was stored. */
+export class AbortError extends TgfetchError {
+  override name = 'AbortError';
+
+  constructor(message = 'The fetch was aborted') {
+    super('ABORTED', message, { retryable: true });
+  }
+}
+
+/** Wraps anything thrown that is not a TgfetchError, keeping it as `cause`. */
+export function toTgfetchError(error: unknown): TgfetchError {
+  if (error instanceof TgfetchError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TgfetchError('UNEXPECTED', message, { cause: error });
+}
+
+/** The `{code, message, retryable}` object carried by `failed` events. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export function errorInfo(error: unknown): ErrorInfo {
+  const e = toTgfetchError(error);
+  return { code: e.code, message: e.message, retryable: e.retryable };
+}

@@ -1,0 +1,111 @@
+export {
+  type ChatParseResult,
+  type ChatRef,
+  chatKey,
+  isNumericChat,
+  MAX_CHAT_LENGTH,
+  parseChat,
+} from './chat.js';
+export { createVirtualClock, systemClock, type VirtualClock } from './clock.js';
+export {
+  CommandError,
+  CommandErrorCode,
+  type CommandIssue,
+  type CommandOptions,
+  type CommandParams,
+  commandParams,
+  type FetchCommand,
+  type FetchCommandInput,
+  type Mode,
+  type ParseOptions,
+  type ParseResult,
+  parseCommand,
+  type RejectedCommand,
+  type Strategy,
+} from './command.js';
+export {
+  ChatSchema,
+  CommandOptionsSchema,
+  DateCommandSchema,
+  DaysCommandSchema,
+  FetchCommandInputSchema,
+  MAX_COMMAND_BYTES,
+  MAX_DAYS,
+  MAX_LIMIT,
+  RangeCommandSchema,
+} from './command-schema.js';
+export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export {
+  type FetchOutcome,
+  type FetchPorts,
+  type RetryNotice,
+  type RunOptions,
+  runCommand,
+  runFetch,
+} from './engine.js';
+export {
+  AbortError,
+  type ErrorInfo,
+  errorInfo,
+  FatalError,
+  FloodWaitError,
+  TgfetchError,
+  TransientError,
+  toTgfetchError,
+} from './errors.js';
+export {
+  type CompletedEvent,
+  CompletedEventSchema,
+  type DaySummary,
+  DaySummarySchema,
+  ErrorInfoSchema,
+  type FailedEvent,
+  FailedEventSchema,
+  type FetchEvent,
+  type FetchEventName,
+  FetchEventSchema,
+  type ProgressEvent,
+  ProgressEventSchema,
+  parseEvent,
+  type StartedEvent,
+  StartedEventSchema,
+} from './events.js';
+export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
+export { createMemoryLock } from './memory/lock.js';
+export {
+  createMemorySource,
+  type MemorySource,
+  type MemorySourceOptions,
+} from './memory/source.js';
+export { createMemoryProgress, createMemoryStore, type MemoryStore } from './memory/store.js';
+export {
+  type BigId,
+  isoSeconds,
+  mergeMessages,
+  messageTime,
+  type TgEntity,
+  type TgForward,
+  type TgMedia,
+  type TgMessage,
+  type TgReaction,
+} from './message.js';
+export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
+export type {
+  ChatLock,
+  Clock,
+  EventSink,
+  HistoryRequest,
+  MessageSource,
+  MessageStore,
+  ProgressStore,
+} from './ports.js';
+export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
+export {
+  addDays,
+  dateInZone,
+  daysBetween,
+  type IsoDate,
+  isIsoDate,
+  isTimeZone,
+  startOfDay,
+} from './time-zone.js';

@@ -1,0 +1,63 @@
+import { FloodWaitError, type TgfetchError, toTgfetchError } from './errors.js';
+
+/**
+ * When to try again. Flood waits are Telegram telling us exactly how long to pause: we
+ * honour them (plus jitter, so that workers sharing an account do not return in lockstep)
+ * up to `maxFloodWaitSec`, beyond which the command fails as retryable rather than holding
+ * a worker for an hour. Transient errors back off exponentially with full jitter. Anything
+ * else fails at once.
+ */
+export interface RetryPolicy {
+  /** Longest flood wait honoured; longer ones fail the command (retryable). @default 300 */
+  maxFloodWaitSec: number;
+  /** Extra random wait added to flood waits, up to this fraction of the wait. @default 0.1 */
+  floodJitter: number;
+  /** Tries of one request on transient errors, the first included. @default 5 */
+  maxAttempts: number;
+  /** Flood waits in a row (with no message in between) before giving up. @default 10 */
+  maxFloodWaits: number;
+  /** First backoff delay. @default 500 */
+  baseDelayMs: number;
+  /** Longest backoff delay. @default 30000 */
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxFloodWaitSec: 300,
+  floodJitter: 0.1,
+  maxAttempts: 5,
+  maxFloodWaits: 10,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+};
+
+export type RetryDecision =
+  | { retry: true; delayMs: number; error: TgfetchError }
+  | { retry: false; error: TgfetchError };
+
+/**
+ * Decides what to do after `error` on try number `attempt` (1 for the first failure since
+ * the last success). `random` returns [0, 1); injectable for deterministic tests.
+ */
+export function decideRetry(
+  error: unknown,
+  attempt: number,
+  policy: RetryPolicy = defaultRetryPolicy,
+  random: () => number = Math.random,
+): RetryDecision {
+  const e = toTgfetchError(error);
+  if (e instanceof FloodWaitError) {
+    if (e.seconds > policy.maxFloodWaitSec || attempt > policy.maxFloodWaits) {
+      return { retry: false, error: e };
+    }
+    const jitter = e.seconds * 1000 * policy.floodJitter * random();
+    // Waits of 0 s happen (FLOOD_WAIT_0); a short pause still avoids hammering.
+    return { retry: true, delayMs: Math.max(e.seconds * 1000, 100) + Math.round(jitter), error: e };
+  }
+  if (!e.retryable || e.code === 'ABORTED' || attempt >= policy.maxAttempts) {
+    return { retry: false, error: e };
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  // "Full jitter" (AWS architecture blog): uniform in [ceiling/2, ceiling].
+  return { retry: true, delayMs: Math.round(ceiling / 2 + (ceiling / 2) * random()), error: e };
+}

@@ -1,0 +1,8 @@
+/**
+ * Conformance suites (vitest) that every adapter of a port runs, and test data helpers.
+ * `vitest` is an optional peer dependency: only this entry point needs it.
+ */
+export { describeEventSink, type EventSinkFixture, sampleEvents } from './events-suite.js';
+export { type MessageSpec, makeMessages } from './messages.js';
+export { describeMessageSource, type SourceFixture } from './source-suite.js';
+export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import type { DayDocument } from '../day.js';
+import type { TgMessage } from '../message.js';
+import type { MessageStore, ProgressStore } from '../ports.js';
+import { makeMessages } from './messages.js';
+
+export interface StoreFixture<T> {
+  store: T;
+  cleanup?: () => Promise<void>;
+}
+
+const CHAT = '@conformance';
+const DATE = '2025-11-07';
+const START = Date.parse(`${DATE}T00:00:00Z`);
+
+function day(messages: TgMessage[], over: Partial<DayDocument> = {}): DayDocument {
+  return {
+    chat: CHAT,
+    date: DATE,
+    time_zone: 'UTC',
+    fetched_at: '2025-11-08T00:00:05.000Z',
+    complete: true,
+    count: messages.length,
+    messages,
+    ...over,
+  };
+}
+
+/**
+ * The `MessageStore` contract: whole days in and out, merged by id, edits replace older
+ * copies, messages sorted by id, empty days kept, chats and dates independent.
+ */
+export function describeMessageStore(
+  name: string,
+  setup: () => Promise<StoreFixture<MessageStore>>,
+): void {
+  describe(`MessageStore conformance: ${name}`, () => {
+    const withStore = (fn: (store: MessageStore) => Promise<void>) => async () => {
+      const fixture = await setup();
+      try {
+        await fn(fixture.store);
+      } finally {
+        await fixture.cleanup?.();
+      }
+    };
+    const messages = makeMessages({ chat: CHAT, start: START, count: 20, step: 3_600_000 });
+
+    it(
+      'reads back a written day',
+      withStore(async (store) => {
+        const result = await store.writeDay(day(messages));
+        expect(result.count).toBe(20);
+        expect(typeof result.location).toBe('string');
+        const read = await store.readDay(CHAT, DATE);
+        expect(read?.messages).toEqual(messages);
+        expect(read).toMatchObject({
+          chat: CHAT,
+          date: DATE,
+          count: 20,
+          complete: true,
+          time_zone: 'UTC',
+        });
+      }),
+    );
+
+    it(
+      'returns undefined for a day never written',
+      withStore(async (store) => {
+        expect(await store.readDay(CHAT, '2020-01-01')).toBeUndefined();
+      }),
+    );
+
+    it(
+      'sorts messages by id whatever order they come in',
+      withStore(async (store) => {
+        await store.writeDay(day([...messages].reverse()));
+        const read = await store.readDay(CHAT, DATE);
+        expect(read?.messages.map((m) => m.id)).toEqual(messages.map((m) => m.id));
+      }),
+    );
+
+    it(
+      'adds nothing twice when the same day is written again',
+      withStore(async (store) => {
+        await store.writeDay(day(messages));
+        const again = await store.writeDay(day(messages));
+        expect(again.count).toBe(20);
+        expect((await store.readDay(CHAT, DATE))?.messages).toEqual(messages);
+      }),
+    );
+
+    it(
+      'merges a partial write with what is stored',
+      withStore(async (store) => {
+        await store.writeDay(day(messages.slice(0, 12)));
+        const result = await store.writeDay(day(messages.slice(8)));
+        expect(result.count).toBe(20);
+        expect((await store.readDay(CHAT, DATE))?.messages.map((m) => m.id)).toEqual(
+          messages.map((m) => m.id),
+        );
+      }),
+    );
+
+    it(
+      'replaces a message seen again with a newer edit, and keeps a newer edit',
+      withStore(async (store) => {
+        await store.writeDay(day(messages));
+        const edited = { ...messages[3]!, text: 'edited', edit_date: '2025-11-07T23:00:00Z' };
+        await store.writeDay(day([edited]));
+        expect((await store.readDay(CHAT, DATE))?.messages[3]).toEqual(edited);
+        const stale = { ...messages[3]! };
+        await store.writeDay(day([stale]));
+        expect((await store.readDay(CHAT, DATE))?.messages[3]?.text).toBe('edited');
+      }),
+    );
+
+    it(
+      'keeps an empty day',
+      withStore(async (store) => {
+        const result = await store.writeDay(day([], { date: '2025-11-06' }));
+        expect(result.count).toBe(0);
+        const read = await store.readDay(CHAT, '2025-11-06');
+        expect(read?.messages).toEqual([]);
+        expect(read?.count).toBe(0);
+      }),
+    );
+
+    it(
+      'keeps chats and dates apart',
+      withStore(async (store) => {
+        await store.writeDay(day(messages));
+        const other = makeMessages({ chat: '@other_chat', start: START, count: 3 });
+        await store.writeDay(day(other, { chat: '@other_chat' }));
+        await store.writeDay(day([], { date: '2025-11-08' }));
+        expect((await store.readDay(CHAT, DATE))?.count).toBe(20);
+        expect((await store.readDay('@other_chat', DATE))?.count).toBe(3);
+        expect((await store.readDay(CHAT, '2025-11-08'))?.count).toBe(0);
+      }),
+    );
+
+    it(
+      'takes days written concurrently',
+      withStore(async (store) => {
+        const dates = ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04'];
+        await Promise.all(dates.map((date) => store.writeDay(day(messages, { date }))));
+        for (const date of dates) expect((await store.readDay(CHAT, date))?.count).toBe(20);
+      }),
+    );
+  });
+}
+
+/** The `ProgressStore` contract: complete days recorded per chat, replaced per date. */
+export function describeProgressStore(
+  name: string,
+  setup: () => Promise<StoreFixture<ProgressStore>>,
+): void {
+  describe(`ProgressStore conformance: ${name}`, () => {
+    const withStore = (fn: (store: ProgressStore) => Promise<void>) => async () => {
+      const fixture = await setup();
+      try {
+        await fn(fixture.store);
+      } finally {
+        await fixture.cleanup?.();
+      }
+    };
+    const record = (date: string, count = 5) => ({
+      date,
+      count,
+      location: `somewhere/${date}`,
+      fetched_at: '2025-11-08T00:00:00.000Z',
+    });
+
+    it(
+      'knows nothing of a new chat',
+      withStore(async (store) => {
+        expect((await store.completed(CHAT, [DATE])).size).toBe(0);
+      }),
+    );
+
+    it(
+      'returns the complete days among those asked',
+      withStore(async (store) => {
+        await store.markComplete(CHAT, record('2025-11-01'));
+        await store.markComplete(CHAT, record('2025-11-03', 7));
+        const done = await store.completed(CHAT, ['2025-11-01', '2025-11-02', '2025-11-03']);
+        expect([...done.keys()].sort()).toEqual(['2025-11-01', '2025-11-03']);
+        expect(done.get('2025-11-03')).toEqual(record('2025-11-03', 7));
+        expect((await store.completed(CHAT, ['2025-11-02'])).size).toBe(0);
+      }),
+    );
+
+    it(
+      'replaces the record of a day marked again',
+      withStore(async (store) => {
+        await store.markComplete(CHAT, record(DATE, 1));
+        await store.markComplete(CHAT, record(DATE, 9));
+        expect((await store.completed(CHAT, [DATE])).get(DATE)?.count).toBe(9);
+      }),
+    );
+
+    it(
+      'keeps chats apart',
+      withStore(async (store) => {
+        await store.markComplete(CHAT, record(DATE));
+        expect((await store.completed('@other_chat', [DATE])).size).toBe(0);
+        expect((await store.completed('-1001234567890', [DATE])).size).toBe(0);
+      }),
+    );
+
+    it(
+      'takes concurrent marks of one chat without losing any',
+      withStore(async (store) => {
+        const dates = Array.from(
+          { length: 12 },
+          (_, i) => `2025-09-${String(i + 1).padStart(2, '0')}`,
+        );
+        await Promise.all(dates.map((date) => store.markComplete(CHAT, record(date))));
+        expect((await store.completed(CHAT, dates)).size).toBe(dates.length);
+      }),
+    );
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Calendar days in any IANA time zone with nothing but `Intl`: no date library, no tz
+ * database of our own. A day is the half-open interval [local midnight, next local
+ * midnight), so across a DST switch it lasts 23 or 25 hours.
+ */
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** True for a real calendar date in `YYYY-MM-DD` form (`2025-02-30` is not). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+/** True when `Intl` knows the zone (any IANA name, or `UTC`). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date at instant `ms` in `timeZone`. */
+export function dateInZone(ms: number, timeZone: string): IsoDate {
+  const parts = formatter(timeZone).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * The first instant (ms) whose local date in `timeZone` is `date` or later. Found by
+ * bisection over whole seconds, which also gets days right whose midnight falls into a
+ * DST gap (they start at the switch instead).
+ */
+export function startOfDay(date: IsoDate, timeZone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // No zone is more than 14 hours from UTC; widen a little for historic offsets.
+  let lo = (utcMidnight - 16 * 3_600_000) / 1000;
+  let hi = (utcMidnight + 16 * 3_600_000) / 1000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (dateInZone(mid * 1000, timeZone) >= date) hi = mid;
+    else lo = mid;
+  }
+  return hi * 1000;
+}
+
+/** The date after `date` (plain calendar arithmetic, zone-free). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from `a` to `b` (positive when `b` is later). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}

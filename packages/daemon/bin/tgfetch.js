@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// A thin shim: the real command line lives in the built package.
+import { main } from '../dist/index.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,19 @@
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The one build every package shares: ESM and CommonJS side by side (many of the services
+ * that install us still `require`), declarations for both, Node 20 syntax.
+ */
+export function packageBuild(entry: Record<string, string>, extra: Options = {}) {
+  return defineConfig({
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    ...extra,
+  });
+}
