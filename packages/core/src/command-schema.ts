@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MAX_CHAT_LENGTH, parseChat } from './chat.js';
+import { parseChat } from './chat.js';
 import { isIsoDate, isTimeZone } from './time-zone.js';
 
 /**
@@ -14,6 +14,7 @@ export const MAX_LIMIT = 100_000_000;
 
 const DateSchema = v.pipe(
   v.string('must be a date string "YYYY-MM-DD"'),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form'),
   v.check(isIsoDate, 'must be a real calendar date in YYYY-MM-DD form'),
 );
 
@@ -26,7 +27,6 @@ export const ChatSchema = v.pipe(
       return parsed.ok ? 'is not a chat' : parsed.reason;
     },
   ),
-  v.metadata({ maxLength: MAX_CHAT_LENGTH }),
 );
 
 export const CommandOptionsSchema = v.object({

@@ -115,6 +115,14 @@ export function parseCommand(input: unknown, options: ParseOptions = {}): ParseR
         : `"${preview(record.command)}" is not a command: the only command is "fetch"`;
     return reject([issue('UNKNOWN_COMMAND', 'command', message)], value, newId);
   }
+  // valibot's `object` takes arrays too; an options array is a type error, not an empty object.
+  if (Array.isArray(record.options)) {
+    return reject(
+      [issue('INVALID_TYPE', 'options', 'must be an object, got an array')],
+      value,
+      newId,
+    );
+  }
   const parsed = v.safeParse(FetchCommandInputSchema, value, { abortEarly: false });
   if (!parsed.success) return reject(parsed.issues.map(toIssue), value, newId);
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { chatKey, isNumericChat, parseChat } from './chat.js';
+import { parseEvent } from './events.js';
+import { createMemoryEventSink } from './memory/events.js';
+import { sampleEvents } from './testing/events-suite.js';
+
+describe('parseEvent', () => {
+  it('accepts every event of the contract, from JSON or objects, keeping extra fields', () => {
+    for (const event of sampleEvents()) {
+      expect(parseEvent(JSON.stringify(event))).toEqual(event);
+      expect(parseEvent({ ...event, extra: 1 })).toEqual({ ...event, extra: 1 });
+    }
+  });
+
+  it('rejects what is not an event', () => {
+    expect(parseEvent('not json')).toBeUndefined();
+    expect(parseEvent({ event: 'fetch_complete' })).toBeUndefined();
+    expect(parseEvent({ ...sampleEvents()[0], processed: 'many' })).toBeUndefined();
+  });
+});
+
+describe('memory event sink', () => {
+  it('hands events to listeners until they unsubscribe', async () => {
+    const sink = createMemoryEventSink();
+    const seen: string[] = [];
+    const off = sink.subscribe((e) => seen.push(e.event));
+    const [started, progress] = sampleEvents();
+    await sink.publish(started!);
+    off();
+    await sink.publish(progress!);
+    expect(seen).toEqual(['started']);
+    expect(sink.events).toHaveLength(2);
+  });
+});
+
+describe('chat keys', () => {
+  it('name folders without the @ and refuse what is not a chat', () => {
+    expect(chatKey('@Ru_Python')).toBe('ru_python');
+    expect(chatKey('-1001234567890')).toBe('-1001234567890');
+    expect(() => chatKey('../x')).toThrow(TypeError);
+    expect(isNumericChat('-100123')).toBe(true);
+    expect(isNumericChat('@abc')).toBe(false);
+    expect(parseChat(12.5)).toMatchObject({ ok: false });
+    expect(parseChat('x'.repeat(300))).toEqual({ ok: false, reason: 'chat is too long' });
+  });
+});
