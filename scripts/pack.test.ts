@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Every package as a user gets it: `pnpm pack` (which rewrites `workspace:^` to real
+ * versions), installed with npm into a fresh project outside the workspace, then loaded
+ * through both `import` and `require`.
+ */
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const packages = ['core', 'telegram', 'fs-store', 'redis-transport', 'daemon'];
+
+// Entry points and one export each must have, checked from ESM and CommonJS alike.
+const entries: Record<string, string> = {
+  '@tgfetch/core': 'parseCommand',
+  '@tgfetch/core/testing': 'describeMessageStore',
+  '@tgfetch/telegram': 'createTelegramSource',
+  '@tgfetch/telegram/testing': 'createSimulatedTelegram',
+  '@tgfetch/telegram/export': 'createExportSource',
+  '@tgfetch/fs-store': 'createFsStore',
+  '@tgfetch/redis-transport': 'createCommandClient',
+};
+
+let project: string;
+
+beforeAll(async () => {
+  for (const name of packages) {
+    if (!existsSync(join(root, 'packages', name, 'dist'))) {
+      throw new Error(`packages/${name}/dist is missing: run \`pnpm build\` first (\`pnpm test\` does)`);
+    }
+  }
+  project = await mkdtemp(join(tmpdir(), 'tgfetch-pack-'));
+  const tarballs = join(project, 'tarballs');
+  for (const name of packages) {
+    await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });
+  }
+  const files = (await readdir(tarballs)).map((f) => join(tarballs, f));
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...files], {
+    cwd: project,
+  });
+}, 240_000);
+
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+describe('packed packages in a fresh project', () => {
+  it('ship only dist (and schemas) with a complete manifest', async () => {
+    for (const name of packages) {
+      const manifest = JSON.parse(
+        await readFile(join(project, 'node_modules', '@tgfetch', name, 'package.json'), 'utf8'),
+      );
+      expect(manifest.engines.node).toBe('>=20.19');
+      expect(manifest.sideEffects).toBe(false);
+      expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
+      const shipped = await readdir(join(project, 'node_modules', '@tgfetch', name));
+      expect(shipped.filter((f) => !['dist', 'schema', 'bin', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'node_modules'].includes(f))).toEqual([]);
+    }
+  });
+
+  it('load through import', async () => {
+    const script = Object.entries(entries)
+      .map(([spec, name], i) => `import * as m${i} from '${spec}';\nif (typeof m${i}.${name} !== 'function') throw new Error('${spec} lacks ${name}');`)
+      .join('\n');
+    await writeFile(join(project, 'esm.mjs'), `${script}\nconsole.log('esm ok');\n`);
+    const { stdout } = await run(process.execPath, ['esm.mjs'], { cwd: project });
+    expect(stdout.trim()).toBe('esm ok');
+  });
+
+  it('load through require', async () => {
+    const script = Object.entries(entries)
+      .map(([spec, name]) => `if (typeof require('${spec}').${name} !== 'function') throw new Error('${spec} lacks ${name}');`)
+      .join('\n');
+    await writeFile(join(project, 'cjs.cjs'), `${script}\nconsole.log('cjs ok');\n`);
+    const { stdout } = await run(process.execPath, ['cjs.cjs'], { cwd: project });
+    expect(stdout.trim()).toBe('cjs ok');
+  });
+
+  it('run a command end to end from the installed core', async () => {
+    const script = `
+const { parseCommand, runFetch, createMemorySource, createMemoryStore, createMemoryProgress, createMemoryEventSink } = require('@tgfetch/core');
+const parsed = parseCommand({ command: 'fetch', chat: '@packed', mode: 'date', date: '2025-01-02' });
+if (!parsed.ok) throw parsed.error;
+const source = createMemorySource({ '@packed': [{ id: 1, date: '2025-01-02T10:00:00Z', chat: '@packed', text: 'hi' }] });
+runFetch(parsed.command, { source, store: createMemoryStore(), progress: createMemoryProgress(), events: createMemoryEventSink() })
+  .then((r) => console.log(r.event, r.processed));
+`;
+    await writeFile(join(project, 'run.cjs'), script);
+    const { stdout } = await run(process.execPath, ['run.cjs'], { cwd: project });
+    expect(stdout.trim()).toBe('completed 1');
+  });
+
+  it('ship the JSON Schemas of the contracts', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', "console.log(require('@tgfetch/core/schema/command.json').title)"],
+      { cwd: project },
+    );
+    expect(stdout.trim()).toBe('tgfetch fetch command');
+  });
+});
