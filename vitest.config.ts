@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // One real redis-server for the transport tests (or REDIS_URL); see its file.
+    globalSetup: ['packages/redis-transport/src/testing/redis-server.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     coverage: {

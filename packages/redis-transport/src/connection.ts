@@ -1,0 +1,170 @@
+import type { TgfetchError } from '@tgfetch/core';
+import { createClient, type RedisClientType } from 'redis';
+import { toRedisError, unavailableError } from './errors.js';
+
+/** The node-redis client this package works with (`createClient()` from `redis`). */
+export type RedisClient = RedisClientType;
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed' | 'failed';
+
+export interface ConnectionOptions {
+  /**
+   * `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. Ignored when
+   * `client` is given. @default 'redis://127.0.0.1:6379'
+   */
+  url?: string;
+  /**
+   * A client of your own to use for plain commands; blocking pops and subscriptions get
+   * their own `duplicate()`. It is connected if it is not yet, and never closed by us.
+   * @default a client made from `url`
+   */
+  client?: RedisClient;
+  /**
+   * How long Redis may stay unreachable (or never reachable, at start) before everything
+   * fails with one `REDIS_UNAVAILABLE` error. @default 60_000
+   */
+  maxOutageMs?: number;
+  /** Reconnect backoff: `baseMs * 2^attempt`, capped at `maxMs`, with jitter. @default { baseMs: 100, maxMs: 5_000 } */
+  reconnect?: { baseMs?: number; maxMs?: number };
+  /** Told of every connection problem, translated to core errors (the fatal one last). @default none */
+  onError?: (error: TgfetchError) => void;
+  /** [0, 1) source for the jitter. @default Math.random */
+  random?: () => number;
+}
+
+/**
+ * The connections of one queue, sink or producer: a main client for plain commands and
+ * dedicated ones for blocking reads and subscriptions, all watched for a long outage.
+ */
+export interface Connection {
+  readonly client: RedisClient;
+  state(): ConnectionState;
+  /** A new connected client of our own (a blocking pop must not stall plain commands). */
+  dedicated(name: string): Promise<RedisClient>;
+  /** The fatal error, once the outage limit was passed. */
+  failure(): TgfetchError | undefined;
+  /** Rejects with the fatal error when the outage limit is passed. */
+  readonly failed: Promise<never>;
+  /** The error to report for something node-redis threw: the fatal one wins. */
+  translate(error: unknown): TgfetchError;
+  /** Waits for pending commands on the main client, destroys dedicated ones at once. */
+  close(): Promise<void>;
+}
+
+export async function openConnection(options: ConnectionOptions): Promise<Connection> {
+  const maxOutageMs = options.maxOutageMs ?? 60_000;
+  const baseMs = options.reconnect?.baseMs ?? 100;
+  const maxMs = options.reconnect?.maxMs ?? 5_000;
+  const random = options.random ?? Math.random;
+  const reconnectStrategy = (retries: number) => {
+    const delay = Math.min(maxMs, baseMs * 2 ** Math.min(retries, 20));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+  };
+  const owned = new Set<RedisClient>();
+  const watchers: Array<() => void> = [];
+  let fatal: TgfetchError | undefined;
+  let closed = false;
+  let rejectFailed!: (error: TgfetchError) => void;
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  failed.catch(() => {});
+
+  const fail = (cause: unknown) => {
+    if (fatal || closed) return;
+    fatal = unavailableError(maxOutageMs, cause);
+    options.onError?.(fatal);
+    rejectFailed(fatal);
+    for (const client of owned) client.destroy();
+  };
+
+  /** Starts the outage clock when a client loses its server, stops it when it is back. */
+  const watch = (client: RedisClient) => {
+    let timer: NodeJS.Timeout | undefined;
+    let lastError: unknown;
+    const begin = () => {
+      if (timer || fatal || closed) return;
+      timer = setTimeout(() => fail(lastError), maxOutageMs);
+    };
+    const onError = (error: unknown) => {
+      lastError = error;
+      if (!closed && !fatal) options.onError?.(toRedisError(error));
+      if (!client.isReady) begin();
+    };
+    const onReady = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
+    client.on('error', onError);
+    client.on('reconnecting', begin);
+    client.on('ready', onReady);
+    if (!client.isReady) begin();
+    watchers.push(() => {
+      clearTimeout(timer);
+      client.off('error', onError);
+      client.off('reconnecting', begin);
+      client.off('ready', onReady);
+    });
+  };
+
+  const connect = async (client: RedisClient) => {
+    watch(client);
+    try {
+      await Promise.race([client.isOpen ? Promise.resolve() : client.connect(), failed]);
+    } catch (error) {
+      throw fatal ?? toRedisError(error);
+    }
+    return client;
+  };
+
+  const borrowed = options.client;
+  const main =
+    borrowed ??
+    createClient({
+      url: options.url ?? 'redis://127.0.0.1:6379',
+      socket: { reconnectStrategy },
+    });
+  if (!borrowed) owned.add(main);
+  try {
+    await connect(main);
+  } catch (error) {
+    for (const stop of watchers) stop();
+    for (const client of owned) client.destroy();
+    throw error;
+  }
+
+  return {
+    client: main,
+    failed,
+    failure: () => fatal,
+    state() {
+      if (fatal) return 'failed';
+      if (closed) return 'closed';
+      // Only returned once the main client was ready: anything not ready now is reconnecting.
+      return [main, ...owned].every((c) => c.isReady) ? 'ready' : 'reconnecting';
+    },
+    async dedicated(name) {
+      if (fatal) throw fatal;
+      const client = main.duplicate({
+        name,
+        socket: { ...main.options?.socket, reconnectStrategy },
+      }) as RedisClient;
+      owned.add(client);
+      return connect(client);
+    },
+    translate: (error) => fatal ?? toRedisError(error),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const stop of watchers) stop();
+      // Errors after close (a destroyed socket) must not reach an 'error'-less emitter.
+      for (const client of owned) client.on('error', () => {});
+      const dedicated = [...owned].filter((c) => c !== main);
+      for (const client of dedicated) if (client.isOpen) client.destroy();
+      if (!borrowed && main.isOpen) {
+        if (main.isReady) await main.close();
+        else main.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { commandParams, type EventSink, type FailedEvent, parseCommand } from '@tgfetch/core';
+import type { ConnectionState } from './connection.js';
+import { RedisErrorCode } from './errors.js';
+
+/** One command handed to a worker. Settle it exactly once: `ack` or `release`. */
+export interface Delivery {
+  /** The command exactly as the producer pushed it (raw JSON, maybe invalid). */
+  readonly payload: string;
+  /**
+   * What deliveries are counted under: `id:<command_id>` when the payload carries one,
+   * else `sha1:<hex of the payload>` (list mode); the entry id (streams mode).
+   */
+  readonly id: string;
+  /** 1 on the first delivery; more when it came back after a worker died or released it. */
+  readonly attempt: number;
+  /** Done with it (completed or failed alike): it will not be delivered again. */
+  ack(): Promise<void>;
+  /** Not done: put it back at the head of the queue for any worker (graceful shutdown). */
+  release(): Promise<void>;
+}
+
+/** The consumer side of a command queue, list or streams mode alike. */
+export interface CommandQueue extends AsyncIterable<Delivery> {
+  /**
+   * Waits for the next command. Resolves `undefined` when `signal` aborts or the queue is
+   * closed; rejects with `REDIS_UNAVAILABLE` once Redis was gone longer than `maxOutageMs`.
+   */
+  next(signal?: AbortSignal): Promise<Delivery | undefined>;
+  state(): ConnectionState;
+  readonly isReady: boolean;
+  /** Stops popping (a blocked pop is cut at once) and hands unclaimed commands back. */
+  close(): Promise<void>;
+}
+
+/** The key a payload's deliveries are counted under (see `Delivery.id`). */
+export function deliveryKey(payload: string): string {
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (typeof value === 'object' && value !== null && 'command_id' in value) {
+      const id = value.command_id;
+      if (typeof id === 'string' && id.length > 0 && id.length <= 128) return `id:${id}`;
+    }
+  } catch {
+    // Not JSON: still counted, by content.
+  }
+  return `sha1:${createHash('sha1').update(payload).digest('hex')}`;
+}
+
+/** The `failed` event of a command that kept coming back and was dead-lettered. */
+export function poisonEvent(payload: string, attempts: number, workerId: string): FailedEvent {
+  const parsed = parseCommand(payload);
+  const about = parsed.ok
+    ? {
+        command_id: parsed.command.command_id,
+        chat: parsed.command.chat,
+        mode: parsed.command.mode,
+        params: commandParams(parsed.command),
+      }
+    : { ...parsed.rejected, params: {} };
+  return {
+    ...about,
+    event: 'failed',
+    status: 'failed',
+    processed: 0,
+    errors: attempts,
+    duration_sec: 0,
+    ts: new Date().toISOString(),
+    worker_id: workerId,
+    error: {
+      code: RedisErrorCode.Poison,
+      message: `the command was delivered ${attempts} times without finishing; moved to the dead-letter queue`,
+      retryable: false,
+    },
+  };
+}
+
+/** Publishes a poison event without letting a publishing failure stop the queue. */
+export async function reportPoison(
+  events: EventSink | undefined,
+  payload: string,
+  attempts: number,
+  workerId: string,
+): Promise<void> {
+  try {
+    await events?.publish(poisonEvent(payload, attempts, workerId));
+  } catch {
+    // The command is already in the dead-letter queue, which is the record that matters.
+  }
+}
+
+/** Resolves when `signal` aborts; `dispose` drops the listener. */
+export function abortPromise(signal: AbortSignal | undefined): {
+  promise: Promise<'aborted'>;
+  dispose: () => void;
+} {
+  if (!signal) return { promise: new Promise(() => {}), dispose: () => {} };
+  if (signal.aborted) return { promise: Promise.resolve('aborted'), dispose: () => {} };
+  let onAbort = () => {};
+  const promise = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/** Runs async functions one at a time, in call order. */
+export function serial(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const result = tail.then(fn);
+    tail = result.catch(() => {});
+    return result;
+  };
+}

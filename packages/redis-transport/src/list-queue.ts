@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { EventSink } from '@tgfetch/core';
+import { type ConnectionOptions, openConnection, type RedisClient } from './connection.js';
+import {
+  abortPromise,
+  type CommandQueue,
+  type Delivery,
+  deliveryKey,
+  reportPoison,
+  serial,
+} from './delivery.js';
+import { defineScript } from './script.js';
+
+export interface CommandQueueOptions extends ConnectionOptions {
+  /** This worker's name, unique among live workers (its processing list is its own). */
+  workerId: string;
+  /** The list producers RPUSH onto. @default 'tg_commands' */
+  queue?: string;
+  /** How long a silent worker keeps its commands before others take them back. @default 30_000 */
+  visibilityMs?: number;
+  /** How often the heartbeat is renewed. @default visibilityMs / 3 */
+  heartbeatMs?: number;
+  /** How often dead workers' commands are looked for. @default visibilityMs */
+  reapIntervalMs?: number;
+  /** Deliveries allowed before a command goes to the dead-letter list. @default 5 */
+  maxDeliveries?: number;
+  /** Seconds one BLMOVE blocks before it is issued again. @default 5 */
+  blockSeconds?: number;
+  /** Gets a `failed` event (code `POISON_COMMAND`) for each dead-lettered command. @default none */
+  events?: EventSink;
+}
+
+/** The keys of a list queue (all derived from the queue name). */
+export function listQueueKeys(queue: string, workerId: string) {
+  return {
+    queue,
+    processing: `${queue}:processing:${workerId}`,
+    heartbeat: `${queue}:heartbeat:${workerId}`,
+    workers: `${queue}:workers`,
+    deliveries: `${queue}:deliveries`,
+    dead: `${queue}:dead`,
+  };
+}
+
+// Returns a dead worker's commands to the head of the queue, oldest first; -1 while it lives.
+const reapScript = defineScript(`
+if ARGV[2] ~= 'force' and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local n = 0
+while redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'LEFT') do n = n + 1 end
+redis.call('SREM', KEYS[4], ARGV[1])
+return n`);
+
+// KEYS: processing, queue, deliveries. ARGV: payload, delivery key.
+const releaseScript = defineScript(`
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[2], ARGV[1])
+  if redis.call('HINCRBY', KEYS[3], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
+end
+return 1`);
+
+// KEYS: processing, dead, deliveries. ARGV: payload, delivery key.
+const deadLetterScript = defineScript(`
+redis.call('LREM', KEYS[1], 1, ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[2])
+return 1`);
+
+/**
+ * The reliable list queue: `BLMOVE` from the queue into this worker's processing list (on
+ * a connection of its own), a heartbeat key while alive, `LREM` on ack. Commands of a
+ * worker whose heartbeat expired go back to the queue; a command delivered more than
+ * `maxDeliveries` times goes to `<queue>:dead` instead.
+ */
+export async function createCommandQueue(options: CommandQueueOptions): Promise<CommandQueue> {
+  const { workerId } = options;
+  const keys = listQueueKeys(options.queue ?? 'tg_commands', workerId);
+  const visibilityMs = options.visibilityMs ?? 30_000;
+  const maxDeliveries = options.maxDeliveries ?? 5;
+  const blockSeconds = options.blockSeconds ?? 5;
+  const connection = await openConnection(options);
+  const main = connection.client;
+  let blocking: RedisClient;
+  try {
+    blocking = await connection.dedicated(`tgfetch:${workerId}:pop`);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const token = randomUUID();
+  /** Popped but not handed out yet. */
+  const buffer: string[] = [];
+  /** Handed out and not settled: payload → how many. */
+  const inFlight = new Map<string, number>();
+  const take = serial();
+  let pending: Promise<void> | undefined;
+  // On start our own leftovers are adopted: they are what this worker was doing when it died.
+  let adopt = true;
+  let closed = false;
+  let resolveClosed = () => {};
+  const closing = new Promise<'closed'>((resolve) => {
+    resolveClosed = () => resolve('closed');
+  });
+
+  const count = (map: Map<string, number>, payload: string, by: number) => {
+    const n = (map.get(payload) ?? 0) + by;
+    if (n > 0) map.set(payload, n);
+    else map.delete(payload);
+  };
+
+  const beat = async () => {
+    await main.multi().set(keys.heartbeat, token, { expiration: { type: 'PX', value: visibilityMs } }).sAdd(keys.workers, workerId).exec();
+  };
+  const reap = async () => {
+    for (const other of await main.sMembers(keys.workers)) {
+      if (other === workerId) continue;
+      const k = listQueueKeys(keys.queue, other);
+      await reapScript.run(main, [k.heartbeat, k.processing, keys.queue, keys.workers], [other, '']);
+    }
+  };
+  // Timer errors are connection errors, already reported through `onError`.
+  const ignore = () => {};
+  await beat();
+  await reap();
+  const heartbeat = setInterval(() => beat().catch(ignore), options.heartbeatMs ?? visibilityMs / 3);
+  const reaper = setInterval(() => reap().catch(ignore), options.reapIntervalMs ?? visibilityMs);
+
+  /** Items in our processing list that nobody here knows of (a reply lost with a connection). */
+  const adoptOrphans = async () => {
+    const listed = await main.lRange(keys.processing, 0, -1);
+    const known = new Map(inFlight);
+    for (const payload of buffer) count(known, payload, 1);
+    for (const payload of listed) {
+      if ((known.get(payload) ?? 0) > 0) count(known, payload, -1);
+      else buffer.push(payload);
+    }
+  };
+
+  const pop = async () => {
+    try {
+      const payload = await blocking.blMove(keys.queue, keys.processing, 'LEFT', 'RIGHT', blockSeconds);
+      if (payload !== null) buffer.push(String(payload));
+    } catch (error) {
+      if (closed) return;
+      // The command may have moved while its reply was lost: look for it before popping again.
+      adopt = true;
+      const translated = connection.translate(error);
+      // A reply error (not a lost connection) would repeat at once: pause before retrying.
+      if (!translated.retryable) await Promise.race([closing, sleep(1_000)]);
+    }
+  };
+
+  const deliver = async (payload: string): Promise<Delivery | undefined> => {
+    const id = deliveryKey(payload);
+    const attempt = await main.hIncrBy(keys.deliveries, id, 1);
+    if (attempt > maxDeliveries) {
+      await deadLetterScript.run(main, [keys.processing, keys.dead, keys.deliveries], [payload, id]);
+      await reportPoison(options.events, payload, attempt - 1, workerId);
+      return undefined;
+    }
+    count(inFlight, payload, 1);
+    let settled = false;
+    const settle = async (fn: () => Promise<unknown>) => {
+      if (settled) return;
+      settled = true;
+      try {
+        await fn();
+      } catch (error) {
+        settled = false;
+        throw connection.translate(error);
+      }
+      count(inFlight, payload, -1);
+    };
+    return {
+      payload,
+      id,
+      attempt,
+      ack: () =>
+        settle(() =>
+          main.multi().lRem(keys.processing, 1, payload).hDel(keys.deliveries, id).exec(),
+        ),
+      release: () =>
+        settle(() =>
+          releaseScript.run(main, [keys.processing, keys.queue, keys.deliveries], [payload, id]),
+        ),
+    };
+  };
+
+  const next = (signal?: AbortSignal) =>
+    take(async () => {
+      const aborted = abortPromise(signal);
+      try {
+        for (;;) {
+          if (closed || signal?.aborted) return undefined;
+          const failure = connection.failure();
+          if (failure) throw failure;
+          const payload = buffer.shift();
+          if (payload !== undefined) {
+            const delivery = await deliver(payload);
+            if (delivery) return delivery;
+            continue;
+          }
+          if (adopt && !pending) {
+            await adoptOrphans();
+            adopt = false;
+            continue;
+          }
+          pending ??= pop().finally(() => {
+            pending = undefined;
+          });
+          const outcome = await Promise.race([pending, aborted.promise, closing, connection.failed]);
+          if (outcome === 'aborted' || outcome === 'closed') return undefined;
+        }
+      } catch (error) {
+        throw connection.translate(error);
+      } finally {
+        aborted.dispose();
+      }
+    });
+
+  return {
+    next,
+    state: connection.state,
+    get isReady() {
+      return connection.state() === 'ready';
+    },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const delivery = await next();
+        if (!delivery) return;
+        yield delivery;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      resolveClosed();
+      clearInterval(heartbeat);
+      clearInterval(reaper);
+      // Cut the blocked pop now: close() would wait up to blockSeconds behind it.
+      blocking.destroy();
+      if (!connection.failure()) {
+        try {
+          for (const payload of buffer.splice(0)) {
+            await releaseScript.run(main, [keys.processing, keys.queue, keys.deliveries], [payload, deliveryKey(payload)]);
+          }
+          // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
+          // and others need not wait for our heartbeat to expire.
+          if (inFlight.size === 0) {
+            await reapScript.run(main, [keys.heartbeat, keys.processing, keys.queue, keys.workers], [workerId, 'force']);
+            await main.del(keys.heartbeat);
+          }
+        } catch {
+          // Redis is gone: what we held comes back once our heartbeat expires.
+        }
+      }
+      await connection.close();
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

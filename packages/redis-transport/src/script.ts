@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { RedisClient } from './connection.js';
+
+/** A Lua script run by its SHA1 (EVALSHA), loaded with EVAL the first time a server lacks it. */
+export interface Script {
+  run(client: RedisClient, keys: string[], args: string[]): Promise<unknown>;
+}
+
+export function defineScript(source: string): Script {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    async run(client, keys, args) {
+      try {
+        return await client.evalSha(sha, { keys, arguments: args });
+      } catch (error) {
+        // A restarted server (or SCRIPT FLUSH) forgets scripts; EVAL also loads it again.
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.eval(source, { keys, arguments: args });
+      }
+    },
+  };
+}
