@@ -1,0 +1,76 @@
+import { TgfetchError } from '@tgfetch/core';
+
+/**
+ * Stable codes of the errors this store raises. Node's fs errors never leave the store
+ * raw: they are translated here so that the engine and its callers can tell "the disk is
+ * full, try later" from "this directory is read-only" without knowing errno names.
+ */
+export const FsStoreErrorCode = {
+  invalidChat: 'INVALID_CHAT',
+  invalidDate: 'INVALID_DATE',
+  invalidDay: 'INVALID_DAY',
+  pathEscape: 'PATH_ESCAPE',
+  readOnly: 'STORE_READ_ONLY',
+  full: 'STORE_FULL',
+  corrupt: 'STORE_CORRUPT',
+  io: 'STORE_IO',
+  lockTimeout: 'LOCK_TIMEOUT',
+  closed: 'STORE_CLOSED',
+} as const;
+
+export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
+
+export function storeError(
+  code: FsStoreErrorCode,
+  message: string,
+  options: { retryable?: boolean; cause?: unknown } = {},
+): TgfetchError {
+  return new TgfetchError(code, message, options);
+}
+
+/** The errno code of a Node fs error, if it is one. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Maps an fs failure to a TgfetchError. Errors that already are TgfetchErrors pass
+ * through, so a whole operation can be wrapped once.
+ */
+export function fromFsError(error: unknown, action: string, file: string): TgfetchError {
+  if (error instanceof TgfetchError) return error;
+  const errno = errnoCode(error);
+  const detail = `${action} ${file}: ${error instanceof Error ? error.message : String(error)}`;
+  switch (errno) {
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return storeError(FsStoreErrorCode.readOnly, `Cannot write: ${detail}`, { cause: error });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      // Retryable: a re-run after space is freed succeeds, and nothing was half-written.
+      return storeError(FsStoreErrorCode.full, `No space left: ${detail}`, {
+        retryable: true,
+        cause: error,
+      });
+    default:
+      return storeError(FsStoreErrorCode.io, `File system error: ${detail}`, {
+        retryable: true,
+        cause: error,
+      });
+  }
+}
+
+/** Runs `fn`, translating whatever it throws. */
+export async function translating<T>(
+  action: string,
+  file: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw fromFsError(error, action, file);
+  }
+}
