@@ -1,0 +1,135 @@
+import type { HistoryRequest } from '@tgfetch/core';
+
+/**
+ * What the reader keeps of a chat between requests: per message its id, time and where its
+ * object sits in the file. Four numbers (32 bytes) a message in typed arrays, whatever the
+ * size of the messages themselves.
+ */
+export interface MessageIndex {
+  readonly count: number;
+  /** Epoch ms of the first and last message (by time), or undefined when empty. */
+  readonly first: number | undefined;
+  readonly last: number | undefined;
+  /** Positions into the index of the messages in the slice, newest (highest id) first. */
+  select(request: Pick<HistoryRequest, 'from' | 'to' | 'beforeId'>): Iterable<number>;
+  id(at: number): number;
+  start(at: number): number;
+  end(at: number): number;
+}
+
+export interface IndexBuilder {
+  add(id: number, time: number, start: number, end: number): void;
+  readonly count: number;
+  finish(): MessageIndex;
+}
+
+export function createIndexBuilder(initialCapacity = 1024): IndexBuilder {
+  let ids = new Float64Array(initialCapacity);
+  let times = new Float64Array(initialCapacity);
+  let starts = new Float64Array(initialCapacity);
+  let ends = new Float64Array(initialCapacity);
+  let count = 0;
+
+  const grow = () => {
+    const size = ids.length * 2;
+    const copy = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    ids = copy(ids);
+    times = copy(times);
+    starts = copy(starts);
+    ends = copy(ends);
+  };
+
+  return {
+    get count() {
+      return count;
+    },
+    add(id, time, start, end) {
+      if (count === ids.length) grow();
+      ids[count] = id;
+      times[count] = time;
+      starts[count] = start;
+      ends[count] = end;
+      count++;
+    },
+    finish() {
+      return buildIndex(
+        ids.slice(0, count),
+        times.slice(0, count),
+        starts.slice(0, count),
+        ends.slice(0, count),
+      );
+    },
+  };
+}
+
+function buildIndex(
+  ids: Float64Array,
+  times: Float64Array,
+  starts: Float64Array,
+  ends: Float64Array,
+): MessageIndex {
+  const n = ids.length;
+  // Exports list messages by ascending id; sort only when a file does not.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
+  let order: Uint32Array | undefined;
+  if (!sorted) {
+    order = Uint32Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => ids[a]! - ids[b]! || a - b);
+  }
+  const at = (k: number) => (order ? order[k]! : k);
+  let monotonic = true;
+  let first: number | undefined;
+  let last: number | undefined;
+  for (let k = 0; k < n; k++) {
+    const t = times[at(k)]!;
+    if (k > 0 && t < times[at(k - 1)]!) monotonic = false;
+    if (first === undefined || t < first) first = t;
+    if (last === undefined || t > last) last = t;
+  }
+  // First sorted position whose key is >= value.
+  const lowerBound = (key: (k: number) => number, value: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (key(mid) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  return {
+    count: n,
+    first,
+    last,
+    id: (i) => ids[i]!,
+    start: (i) => starts[i]!,
+    end: (i) => ends[i]!,
+    *select({ from, to, beforeId }) {
+      let k = beforeId === undefined ? n : lowerBound((m) => ids[at(m)]!, beforeId);
+      if (monotonic)
+        k = Math.min(
+          k,
+          lowerBound((m) => times[at(m)]!, to),
+        );
+      let previous = Number.NaN;
+      for (k--; k >= 0; k--) {
+        const i = at(k);
+        const t = times[i]!;
+        if (t < from) {
+          if (monotonic) return;
+          continue;
+        }
+        // A duplicated id (a hand-merged file) is served once: its last copy in the file.
+        if (ids[i] === previous) continue;
+        previous = ids[i]!;
+        if (t < to) yield i;
+      }
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import {
+  isoSeconds,
+  type TgForward,
+  type TgMedia,
+  type TgMessage,
+  type TgReaction,
+} from '@tgfetch/core';
+import type { JsonValue } from './json-walker.js';
+import { peerId } from './peer.js';
+import { messageText } from './text.js';
+
+export type ExportMessage = { [key: string]: JsonValue };
+
+/** Turns an exported wall time (`date`, `edited`) into epoch ms; see `local-time.ts`. */
+export type WallClock = (wall: string) => number | undefined;
+
+/**
+ * Epoch ms of an export time: `*_unixtime` (a string of seconds, every export since 2021)
+ * when present, else the naive local `date` read in the reader's time zone.
+ */
+export function exportTime(
+  raw: ExportMessage,
+  field: 'date' | 'edited',
+  wallClock: WallClock,
+): number | undefined {
+  const unix = raw[`${field}_unixtime`];
+  if (typeof unix === 'string' && /^[0-9]{1,12}$/.test(unix)) return Number(unix) * 1000;
+  if (typeof unix === 'number' && Number.isSafeInteger(unix)) return unix * 1000;
+  const wall = raw[field];
+  return typeof wall === 'string' ? wallClock(wall) : undefined;
+}
+
+/** Keys every message shares; what else a service message has describes its action. */
+const COMMON_KEYS = new Set([
+  'id',
+  'type',
+  'date',
+  'date_unixtime',
+  'edited',
+  'edited_unixtime',
+  'from',
+  'from_id',
+  'actor',
+  'actor_id',
+  'action',
+  'text',
+  'text_entities',
+  'reactions',
+]);
+
+const MEDIA_KINDS: Record<string, string> = {
+  video_file: 'video',
+  video_message: 'video_note',
+  voice_message: 'voice',
+  audio_file: 'audio',
+  sticker: 'sticker',
+  animation: 'animation',
+};
+
+/**
+ * Maps one exported message to the contract's message. `time` is its already validated
+ * date (the index pass computed it).
+ */
+export function toTgMessage(
+  raw: ExportMessage,
+  chat: string,
+  time: number,
+  wallClock: WallClock,
+): TgMessage {
+  const service = raw.type === 'service';
+  const { text, entities } = messageText(raw);
+  const message: TgMessage = {
+    id: raw.id as number,
+    date: isoSeconds(time),
+    chat,
+    type: service ? 'service' : 'message',
+    from_id: peerId(service ? raw.actor_id : raw.from_id) ?? null,
+    text,
+  };
+  const name = service ? raw.actor : raw.from;
+  if (typeof name === 'string') message.from_name = name;
+  if (entities.length > 0) message.entities = entities;
+  const edited = exportTime(raw, 'edited', wallClock);
+  if (edited !== undefined) message.edit_date = isoSeconds(edited);
+  if (typeof raw.reply_to_message_id === 'number') message.reply_to = raw.reply_to_message_id;
+  if (typeof raw.views === 'number') message.views = raw.views;
+  if (typeof raw.forwards === 'number') message.forwards = raw.forwards;
+  if (typeof raw.author === 'string') message.post_author = raw.author;
+  const forward = forwardOf(raw);
+  if (forward) message.forward = forward;
+  if (service) {
+    message.action = actionOf(raw);
+  } else {
+    const media = mediaOf(raw);
+    if (media) message.media = media;
+  }
+  const reactions = reactionsOf(raw.reactions);
+  if (reactions.length > 0) message.reactions = reactions;
+  return message;
+}
+
+function actionOf(raw: ExportMessage): { type: string; [key: string]: unknown } {
+  const action: { type: string; [key: string]: unknown } = {
+    type: typeof raw.action === 'string' ? raw.action : 'unknown',
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    if (!COMMON_KEYS.has(key)) action[key] = value;
+  }
+  return action;
+}
+
+function forwardOf(raw: ExportMessage): TgForward | undefined {
+  if (raw.forwarded_from === undefined && raw.forwarded_from_id === undefined) return undefined;
+  const forward: TgForward = {};
+  const from = peerId(raw.forwarded_from_id);
+  if (from !== undefined) forward.from_id = from;
+  if (typeof raw.forwarded_from === 'string') forward.from_name = raw.forwarded_from;
+  return forward;
+}
+
+function mediaOf(raw: ExportMessage): TgMedia | undefined {
+  let kind: string | undefined;
+  if (typeof raw.media_type === 'string') kind = MEDIA_KINDS[raw.media_type] ?? raw.media_type;
+  else if (raw.photo !== undefined) kind = 'photo';
+  else if (raw.file !== undefined) kind = 'document';
+  else if (isObject(raw.poll)) kind = 'poll';
+  else if (isObject(raw.location_information)) kind = 'geo';
+  else if (isObject(raw.contact_information)) kind = 'contact';
+  if (kind === undefined) return undefined;
+  const media: TgMedia = { kind };
+  const size = raw.file_size ?? raw.photo_file_size;
+  if (typeof size === 'number') media.size = size;
+  if (typeof raw.mime_type === 'string') media.mime_type = raw.mime_type;
+  if (typeof raw.file_name === 'string') media.file_name = raw.file_name;
+  if (typeof raw.duration_seconds === 'number') media.duration = raw.duration_seconds;
+  if (typeof raw.width === 'number') media.width = raw.width;
+  if (typeof raw.height === 'number') media.height = raw.height;
+  const title = isObject(raw.poll) ? raw.poll.question : raw.title;
+  if (typeof title === 'string') media.title = title;
+  return media;
+}
+
+function reactionsOf(value: JsonValue | undefined): TgReaction[] {
+  if (!Array.isArray(value)) return [];
+  const out: TgReaction[] = [];
+  for (const r of value) {
+    if (!isObject(r) || typeof r.count !== 'number') continue;
+    if (typeof r.emoji === 'string') out.push({ reaction: r.emoji, count: r.count });
+    else if (r.type === 'custom_emoji' && r.document_id !== undefined) {
+      out.push({ reaction: `custom:${String(r.document_id)}`, count: r.count });
+    } else if (r.type === 'paid') out.push({ reaction: 'paid', count: r.count });
+  }
+  return out;
+}
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
