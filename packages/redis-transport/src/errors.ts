@@ -1,4 +1,13 @@
 import { TgfetchError, TransientError } from '@tgfetch/core';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+} from 'redis';
 
 /** Stable codes this package raises. */
 export const RedisErrorCode = {
@@ -16,15 +25,21 @@ export const RedisErrorCode = {
   Timeout: 'TIMEOUT',
 } as const;
 
-const connectionErrors = new Set([
-  'SocketClosedUnexpectedlyError',
-  'ConnectionTimeoutError',
-  'SocketTimeoutError',
-  'ClientOfflineError',
-  'DisconnectsClientError',
-  'ReconnectStrategyError',
+const connectionErrors = [
+  SocketClosedUnexpectedlyError,
+  ConnectionTimeoutError,
+  SocketTimeoutError,
+  ClientOfflineError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+];
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
 ]);
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 /**
  * Turns a node-redis error into a core error, so that callers and the retry policy see one
@@ -35,13 +50,20 @@ export function toRedisError(error: unknown): TgfetchError {
   if (error instanceof TgfetchError) return error;
   if (!(error instanceof Error)) return new TgfetchError(RedisErrorCode.Reply, String(error));
   const code = (error as { code?: unknown }).code;
-  if (error.name === 'ClientClosedError') {
+  if (error instanceof ClientClosedError) {
     return new TgfetchError(RedisErrorCode.Closed, 'the Redis client is closed', { cause: error });
   }
-  if (connectionErrors.has(error.name) || (typeof code === 'string' && connectionCodes.has(code))) {
-    return new TransientError(RedisErrorCode.Disconnected, `Redis connection lost: ${error.message}`, {
-      cause: error,
-    });
+  if (
+    connectionErrors.some((type) => error instanceof type) ||
+    (typeof code === 'string' && connectionCodes.has(code))
+  ) {
+    return new TransientError(
+      RedisErrorCode.Disconnected,
+      `Redis connection lost: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return new TgfetchError(RedisErrorCode.Reply, `Redis replied with an error: ${error.message}`, {
     cause: error,

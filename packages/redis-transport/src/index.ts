@@ -1,1 +1,48 @@
-export const name = '@tgfetch/redis-transport';
+export {
+  type CommandClient,
+  type CommandClientOptions,
+  CommandFailedError,
+  createCommandClient,
+  type RunCommandOptions,
+} from './command-client.js';
+export {
+  type Connection,
+  type ConnectionOptions,
+  type ConnectionState,
+  openConnection,
+  type RedisClient,
+} from './connection.js';
+export { type CommandQueue, type Delivery, deliveryKey, poisonEvent } from './delivery.js';
+export { RedisErrorCode, toRedisError } from './errors.js';
+export {
+  createEventStreamReader,
+  type EventStreamReader,
+  type EventStreamReaderOptions,
+  type StreamEvent,
+} from './event-reader.js';
+export {
+  createRedisEventSink,
+  type RedisEventSink,
+  type RedisEventSinkOptions,
+} from './event-sink.js';
+export {
+  type LegacyEvent,
+  type LegacyFetchComplete,
+  type LegacyFetchFailed,
+  legacyEvents,
+} from './legacy.js';
+export { type CommandQueueOptions, createCommandQueue, listQueueKeys } from './list-queue.js';
+export { createRedisChatLock, type RedisChatLockOptions } from './lock.js';
+export {
+  createStreamCommandQueue,
+  PAYLOAD_FIELD,
+  type StreamCommandQueueOptions,
+} from './stream-queue.js';
+export {
+  type EventFilter,
+  type EventSubscription,
+  eventMatcher,
+  type SubscribeOptions,
+  subscribeEvents,
+} from './subscribe.js';
+export { createWorker, type Worker, type WorkerOptions } from './worker.js';

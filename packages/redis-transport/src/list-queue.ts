@@ -108,20 +108,31 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   };
 
   const beat = async () => {
-    await main.multi().set(keys.heartbeat, token, { expiration: { type: 'PX', value: visibilityMs } }).sAdd(keys.workers, workerId).exec();
+    await main
+      .multi()
+      .set(keys.heartbeat, token, { expiration: { type: 'PX', value: visibilityMs } })
+      .sAdd(keys.workers, workerId)
+      .exec();
   };
   const reap = async () => {
     for (const other of await main.sMembers(keys.workers)) {
       if (other === workerId) continue;
       const k = listQueueKeys(keys.queue, other);
-      await reapScript.run(main, [k.heartbeat, k.processing, keys.queue, keys.workers], [other, '']);
+      await reapScript.run(
+        main,
+        [k.heartbeat, k.processing, keys.queue, keys.workers],
+        [other, ''],
+      );
     }
   };
   // Timer errors are connection errors, already reported through `onError`.
   const ignore = () => {};
   await beat();
   await reap();
-  const heartbeat = setInterval(() => beat().catch(ignore), options.heartbeatMs ?? visibilityMs / 3);
+  const heartbeat = setInterval(
+    () => beat().catch(ignore),
+    options.heartbeatMs ?? visibilityMs / 3,
+  );
   const reaper = setInterval(() => reap().catch(ignore), options.reapIntervalMs ?? visibilityMs);
 
   /** Items in our processing list that nobody here knows of (a reply lost with a connection). */
@@ -137,7 +148,13 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
 
   const pop = async () => {
     try {
-      const payload = await blocking.blMove(keys.queue, keys.processing, 'LEFT', 'RIGHT', blockSeconds);
+      const payload = await blocking.blMove(
+        keys.queue,
+        keys.processing,
+        'LEFT',
+        'RIGHT',
+        blockSeconds,
+      );
       if (payload !== null) buffer.push(String(payload));
     } catch (error) {
       if (closed) return;
@@ -153,7 +170,11 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     const id = deliveryKey(payload);
     const attempt = await main.hIncrBy(keys.deliveries, id, 1);
     if (attempt > maxDeliveries) {
-      await deadLetterScript.run(main, [keys.processing, keys.dead, keys.deliveries], [payload, id]);
+      await deadLetterScript.run(
+        main,
+        [keys.processing, keys.dead, keys.deliveries],
+        [payload, id],
+      );
       await reportPoison(options.events, payload, attempt - 1, workerId);
       return undefined;
     }
@@ -207,7 +228,12 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
           pending ??= pop().finally(() => {
             pending = undefined;
           });
-          const outcome = await Promise.race([pending, aborted.promise, closing, connection.failed]);
+          const outcome = await Promise.race([
+            pending,
+            aborted.promise,
+            closing,
+            connection.failed,
+          ]);
           if (outcome === 'aborted' || outcome === 'closed') return undefined;
         }
       } catch (error) {
@@ -241,12 +267,20 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       if (!connection.failure()) {
         try {
           for (const payload of buffer.splice(0)) {
-            await releaseScript.run(main, [keys.processing, keys.queue, keys.deliveries], [payload, deliveryKey(payload)]);
+            await releaseScript.run(
+              main,
+              [keys.processing, keys.queue, keys.deliveries],
+              [payload, deliveryKey(payload)],
+            );
           }
           // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
           // and others need not wait for our heartbeat to expire.
           if (inFlight.size === 0) {
-            await reapScript.run(main, [keys.heartbeat, keys.processing, keys.queue, keys.workers], [workerId, 'force']);
+            await reapScript.run(
+              main,
+              [keys.heartbeat, keys.processing, keys.queue, keys.workers],
+              [workerId, 'force'],
+            );
             await main.del(keys.heartbeat);
           }
         } catch {

@@ -13,7 +13,9 @@ export interface RedisTestContext {
   cleanup(): Promise<void>;
 }
 
-export async function redisTestContext(url: string = inject('redisUrl')): Promise<RedisTestContext> {
+export async function redisTestContext(
+  url: string = inject('redisUrl'),
+): Promise<RedisTestContext> {
   const prefix = `t${randomUUID().slice(0, 8)}:`;
   const client: RedisClient = createClient({ url });
   client.on('error', () => {});

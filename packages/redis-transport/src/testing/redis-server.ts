@@ -50,7 +50,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
   const start = async () => {
     if (child) return;
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
     args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning');
     if (options.password) args.push('--requirepass', options.password);
     const proc = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

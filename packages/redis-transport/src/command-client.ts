@@ -1,0 +1,185 @@
+import {
+  AbortError,
+  type CompletedEvent,
+  type FailedEvent,
+  type FetchEvent,
+  type ProgressEvent,
+  parseCommand,
+  parseEvent,
+  TgfetchError,
+} from '@tgfetch/core';
+import {
+  type ConnectionOptions,
+  type ConnectionState,
+  openConnection,
+  type RedisClient,
+} from './connection.js';
+import { closedError, RedisErrorCode } from './errors.js';
+import { PAYLOAD_FIELD } from './stream-queue.js';
+
+export interface CommandClientOptions extends ConnectionOptions {
+  /** `list`: RPUSH onto `queue`; `stream`: XADD to `stream` (for the streams-mode queue). @default 'list' */
+  transport?: 'list' | 'stream';
+  /** @default 'tg_commands' */
+  queue?: string;
+  /** @default 'tg_commands:stream' */
+  stream?: string;
+  /** Approximate bound of the command stream. @default 10_000 */
+  maxLen?: number;
+  /** Where the workers publish events. @default 'tg_events' */
+  channel?: string;
+  /** Zone of the future-date check of `send` (the worker checks again in its own). @default 'UTC' */
+  timeZone?: string;
+}
+
+export interface RunCommandOptions {
+  /** Milliseconds to wait for the final event; rejects with code `TIMEOUT`. @default no limit */
+  timeout?: number;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Every event of the command (`started`, `progress`…), as it comes. */
+  onEvent?: (event: FetchEvent) => void;
+  /** Stops waiting (the command stays queued or running: it was already sent). */
+  signal?: AbortSignal;
+}
+
+/** `run()` got a `failed` event: `code` and `retryable` are the event's, `event` is all of it. */
+export class CommandFailedError extends TgfetchError {
+  override name = 'CommandFailedError';
+  readonly event: FailedEvent;
+
+  constructor(event: FailedEvent) {
+    super(event.error.code, event.error.message, { retryable: event.error.retryable });
+    this.event = event;
+  }
+}
+
+export interface CommandClient {
+  /** Validates (rejecting with core's `CommandError`), pushes the normalised command, returns its id. */
+  send(command: unknown): Promise<string>;
+  /** Sends and waits for the command's `completed` event; rejects with `CommandFailedError`. */
+  run(command: unknown, options?: RunCommandOptions): Promise<CompletedEvent>;
+  state(): ConnectionState;
+  close(): Promise<void>;
+}
+
+/** The producer side: any service that wants a fetch done. */
+export async function createCommandClient(
+  options: CommandClientOptions = {},
+): Promise<CommandClient> {
+  const queue = options.queue ?? 'tg_commands';
+  const stream = options.stream ?? 'tg_commands:stream';
+  const channel = options.channel ?? 'tg_events';
+  const connection = await openConnection(options);
+  const client = connection.client;
+  const waiters = new Map<string, Set<(event: FetchEvent) => void>>();
+  let subscriber: Promise<RedisClient> | undefined;
+  let closed = false;
+
+  /** One subscription for all runs, made before the first command is pushed. */
+  const subscribe = () => {
+    subscriber ??= (async () => {
+      const sub = await connection.dedicated('tgfetch:producer-events');
+      await sub.subscribe(channel, (message) => {
+        const event = parseEvent(message);
+        if (!event) return;
+        for (const waiter of waiters.get(event.command_id) ?? []) waiter(event);
+      });
+      return sub;
+    })();
+    subscriber.catch(() => {
+      subscriber = undefined;
+    });
+    return subscriber;
+  };
+
+  const send = async (command: unknown) => {
+    if (closed) throw closedError('command client');
+    const parsed = parseCommand(command, { timeZone: options.timeZone ?? 'UTC' });
+    if (!parsed.ok) throw parsed.error;
+    const json = JSON.stringify(parsed.command);
+    try {
+      if (options.transport === 'stream') {
+        await client.xAdd(
+          stream,
+          '*',
+          { [PAYLOAD_FIELD]: json },
+          {
+            TRIM: {
+              strategy: 'MAXLEN',
+              strategyModifier: '~',
+              threshold: options.maxLen ?? 10_000,
+            },
+          },
+        );
+      } else {
+        await client.rPush(queue, json);
+      }
+    } catch (error) {
+      throw connection.translate(error);
+    }
+    return parsed.command.command_id;
+  };
+
+  const run = async (command: unknown, runOptions: RunCommandOptions = {}) => {
+    if (closed) throw closedError('command client');
+    const parsed = parseCommand(command, { timeZone: options.timeZone ?? 'UTC' });
+    if (!parsed.ok) throw parsed.error;
+    const id = parsed.command.command_id;
+    const { signal } = runOptions;
+    if (signal?.aborted) throw new AbortError('stopped waiting for the command');
+    let listener: ((event: FetchEvent) => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort = () => {};
+    const settled = new Promise<CompletedEvent>((resolve, reject) => {
+      listener = (event) => {
+        runOptions.onEvent?.(event);
+        if (event.event === 'progress') runOptions.onProgress?.(event);
+        else if (event.event === 'completed') resolve(event);
+        else if (event.event === 'failed') reject(new CommandFailedError(event));
+      };
+      if (runOptions.timeout !== undefined) {
+        const ms = runOptions.timeout;
+        timer = setTimeout(
+          () =>
+            reject(
+              new TgfetchError(
+                RedisErrorCode.Timeout,
+                `no final event for command ${id} within ${ms}ms`,
+                { retryable: true },
+              ),
+            ),
+          ms,
+        );
+      }
+      onAbort = () => reject(new AbortError('stopped waiting for the command'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const set = waiters.get(id) ?? new Set();
+    set.add(listener!);
+    waiters.set(id, set);
+    try {
+      // Listening before pushing: a worker that answers at once is still heard.
+      await Promise.race([subscribe(), settled]);
+      await send(parsed.command);
+      return await Promise.race([settled, connection.failed]);
+    } catch (error) {
+      throw error instanceof TgfetchError ? error : connection.translate(error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      set.delete(listener!);
+      if (set.size === 0) waiters.delete(id);
+    }
+  };
+
+  return {
+    send,
+    run,
+    state: connection.state,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await connection.close();
+    },
+  };
+}

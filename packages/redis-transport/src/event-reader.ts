@@ -1,0 +1,136 @@
+import { type FetchEvent, parseEvent } from '@tgfetch/core';
+import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
+import { abortPromise, serial } from './delivery.js';
+import { type GroupEntry, groupReader } from './stream-group.js';
+
+export interface EventStreamReaderOptions extends ConnectionOptions {
+  /** Consumer group: each group sees every event once; its consumers share them. */
+  group: string;
+  /** This reader's name within the group. */
+  consumer: string;
+  /** @default 'tg_events:stream' */
+  stream?: string;
+  /** Where a new group starts: `'0'` everything the stream holds, `'$'` new events only. @default '0' */
+  startId?: string;
+  /** Events left unacknowledged this long by a consumer are handed to another. @default 60_000 */
+  claimIdleMs?: number;
+  /** @default 5_000 */
+  blockMs?: number;
+}
+
+export interface StreamEvent {
+  /** The stream entry id. */
+  id: string;
+  /** The event, or undefined when the entry is not one of the contract. */
+  event: FetchEvent | undefined;
+  payload: string;
+  /** Done with it: the group will not hand it out again. */
+  ack(): Promise<void>;
+}
+
+export interface EventStreamReader extends AsyncIterable<StreamEvent> {
+  /** The next event; `undefined` once `signal` aborts or the reader is closed. */
+  next(signal?: AbortSignal): Promise<StreamEvent | undefined>;
+  state(): ConnectionState;
+  close(): Promise<void>;
+}
+
+/** Reads the events stream through a consumer group: nothing is lost while a consumer is away. */
+export async function createEventStreamReader(
+  options: EventStreamReaderOptions,
+): Promise<EventStreamReader> {
+  const stream = options.stream ?? 'tg_events:stream';
+  const connection = await openConnection(options);
+  const blocking = await connection
+    .dedicated(`tgfetch:${options.consumer}:events`)
+    .catch(async (error: unknown) => {
+      await connection.close();
+      throw error;
+    });
+  const reader = groupReader({
+    client: connection.client,
+    blocking,
+    stream,
+    group: options.group,
+    consumer: options.consumer,
+    claimIdleMs: options.claimIdleMs ?? 60_000,
+    blockMs: options.blockMs ?? 5_000,
+    startId: options.startId ?? '0',
+  });
+  const buffer: GroupEntry[] = [];
+  const take = serial();
+  let pending: Promise<void> | undefined;
+  let closed = false;
+  let resolveClosed = () => {};
+  const closing = new Promise<'closed'>((resolve) => {
+    resolveClosed = () => resolve('closed');
+  });
+
+  const read = async () => {
+    try {
+      buffer.push(...(await reader.read()));
+    } catch (error) {
+      if (closed) return;
+      if (error instanceof Error && error.message.includes('NOGROUP')) reader.forgetGroup();
+      else if (!connection.translate(error).retryable) {
+        await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
+      }
+    }
+  };
+
+  const next = (signal?: AbortSignal) =>
+    take(async (): Promise<StreamEvent | undefined> => {
+      const aborted = abortPromise(signal);
+      try {
+        for (;;) {
+          if (closed || signal?.aborted) return undefined;
+          const failure = connection.failure();
+          if (failure) throw failure;
+          const entry = buffer.shift();
+          if (entry) {
+            const payload = entry.fields.payload ?? '';
+            return {
+              id: entry.id,
+              payload,
+              event: parseEvent(payload),
+              ack: () =>
+                reader.ack(entry.id).catch((e: unknown) => Promise.reject(connection.translate(e))),
+            };
+          }
+          pending ??= read().finally(() => {
+            pending = undefined;
+          });
+          const outcome = await Promise.race([
+            pending,
+            aborted.promise,
+            closing,
+            connection.failed,
+          ]);
+          if (outcome === 'aborted' || outcome === 'closed') return undefined;
+        }
+      } catch (error) {
+        throw connection.translate(error);
+      } finally {
+        aborted.dispose();
+      }
+    });
+
+  return {
+    next,
+    state: connection.state,
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const event = await next();
+        if (!event) return;
+        yield event;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      resolveClosed();
+      blocking.destroy();
+      await connection.close();
+    },
+  };
+}
