@@ -1,0 +1,202 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type DayDocument, TgfetchError } from '@tgfetch/core';
+import { makeMessages } from '@tgfetch/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { tempDir } from './testing-fixtures/temp-dir.js';
+
+const CHAT = '@ru_python';
+const DATE = '2025-11-07';
+const START = Date.parse(`${DATE}T00:00:00Z`);
+const messages = makeMessages({ chat: CHAT, start: START, count: 10, step: 3_600_000 });
+
+function day(over: Partial<DayDocument> = {}): DayDocument {
+  const list = over.messages ?? messages;
+  return {
+    chat: CHAT,
+    date: DATE,
+    time_zone: 'Europe/Moscow',
+    fetched_at: '2025-11-08T00:00:05.000Z',
+    complete: false,
+    count: list.length,
+    messages: list,
+    ...over,
+  };
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let store: FsStore;
+let notices: CorruptFileNotice[];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  notices = [];
+  store = createFsStore({ dataDir: dir, onCorruptFile: (n) => notices.push(n) });
+});
+
+afterEach(async () => {
+  await store.close();
+  await cleanup();
+});
+
+const dayFile = (format = 'json') =>
+  path.join(dir, 'ru_python', '2025', `discussions_${DATE}.${format}`);
+
+describe('fs-store files', () => {
+  it('writes the documented layout and reports the absolute path as location', async () => {
+    const result = await store.writeDay(day());
+    expect(result).toEqual({ count: 10, location: dayFile() });
+    const doc = JSON.parse(await readFile(dayFile(), 'utf8'));
+    expect(Object.keys(doc)).toEqual([
+      'chat',
+      'date',
+      'time_zone',
+      'fetched_at',
+      'complete',
+      'count',
+      'messages',
+    ]);
+    expect(doc).toMatchObject({ chat: CHAT, date: DATE, time_zone: 'Europe/Moscow', count: 10 });
+  });
+
+  it('writes jsonl as a metadata line and one message per line', async () => {
+    const jsonl = createFsStore({ dataDir: dir, format: 'jsonl' });
+    const result = await jsonl.writeDay(day());
+    expect(result.location).toBe(dayFile('jsonl'));
+    const lines = (await readFile(dayFile('jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      chat: CHAT,
+      date: DATE,
+      time_zone: 'Europe/Moscow',
+      fetched_at: '2025-11-08T00:00:05.000Z',
+      complete: false,
+      count: 10,
+    });
+    expect(lines.slice(1).map((l) => JSON.parse(l).id)).toEqual(messages.map((m) => m.id));
+    await jsonl.close();
+  });
+
+  it('normalises the chat, and keeps a merged day complete once it was', async () => {
+    await store.writeDay(day({ chat: 'https://t.me/Ru_Python', complete: true }));
+    await store.writeDay(day({ complete: false, messages: messages.slice(0, 2) }));
+    const read = await store.readDay('@RU_PYTHON', DATE);
+    expect(read).toMatchObject({ chat: CHAT, complete: true, count: 10 });
+    expect(await store.listChats()).toEqual([CHAT]);
+  });
+
+  it('merges a day stored in the other format and removes that file', async () => {
+    const jsonl = createFsStore({ dataDir: dir, format: 'jsonl' });
+    await jsonl.writeDay(day({ messages: messages.slice(0, 5) }));
+    await jsonl.close();
+    const result = await store.writeDay(day({ messages: messages.slice(5) }));
+    expect(result.count).toBe(10);
+    expect(await readdir(path.dirname(dayFile()))).toEqual([`discussions_${DATE}.json`]);
+  });
+
+  it('moves a corrupt day file aside before writing, and says so', async () => {
+    await store.writeDay(day());
+    await writeFile(dayFile(), '{"chat":"@ru_python","messages":[{"id":1');
+    await expect(store.readDay(CHAT, DATE)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    const result = await store.writeDay(day({ messages: messages.slice(0, 3) }));
+    expect(result.count).toBe(3);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.file).toBe(dayFile());
+    expect(await readFile(notices[0]!.movedTo, 'utf8')).toContain('"id":1');
+    expect((await store.readDay(CHAT, DATE))?.count).toBe(3);
+    expect(await store.listDays(CHAT)).toEqual([DATE]);
+  });
+
+  it('treats a day whose count disagrees with its messages as corrupt', async () => {
+    await store.writeDay(day());
+    const doc = JSON.parse(await readFile(dayFile(), 'utf8'));
+    await writeFile(dayFile(), JSON.stringify({ ...doc, count: 3 }));
+    await expect(store.readDay(CHAT, DATE)).rejects.toBeInstanceOf(TgfetchError);
+  });
+
+  it('lists chats and days, ignoring temp, corrupt-aside and foreign files', async () => {
+    await store.writeDay(day());
+    await store.writeDay(day({ date: '2024-12-31', messages: [] }));
+    await store.writeDay(day({ chat: '-1001234567890', messages: [] }));
+    const year = path.dirname(dayFile());
+    await writeFile(path.join(year, `.discussions_2025-11-09.json.00000000-1.abc.tmp`), '{');
+    await writeFile(path.join(year, `discussions_2025-11-10.json.corrupt-x`), '{');
+    await writeFile(path.join(year, `discussions_2025-02-30.json`), '{}');
+    await writeFile(path.join(dir, 'notes.txt'), 'hello');
+    expect(await store.listChats()).toEqual(['-1001234567890', CHAT]);
+    expect(await store.listDays(CHAT)).toEqual(['2024-12-31', DATE]);
+    expect(await store.listDays('@never_seen')).toEqual([]);
+    expect(await store.readDay('@never_seen', DATE)).toBeUndefined();
+  });
+
+  it('refuses work after close', async () => {
+    await store.close();
+    await expect(store.writeDay(day())).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+
+  it('rejects a bad date and a day without messages', async () => {
+    await expect(store.writeDay(day({ date: '2025-02-30' }))).rejects.toMatchObject({
+      code: 'INVALID_DATE',
+    });
+    await expect(store.readDay(CHAT, '../../x')).rejects.toMatchObject({ code: 'INVALID_DATE' });
+    await expect(
+      store.writeDay({ ...day(), messages: undefined } as unknown as DayDocument),
+    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+  });
+});
+
+describe('fs-store progress', () => {
+  const progressFile = () => path.join(dir, 'ru_python', 'progress.json');
+
+  it('keeps one record per chat in <chat>/progress.json', async () => {
+    const result = await store.writeDay(day({ complete: true }));
+    await store.markComplete(CHAT, { date: DATE, ...result, fetched_at: 'f1' });
+    const doc = JSON.parse(await readFile(progressFile(), 'utf8'));
+    expect(doc).toEqual({
+      chat: CHAT,
+      version: 1,
+      days: { [DATE]: { count: 10, location: dayFile(), fetched_at: 'f1' } },
+    });
+    expect(await store.listProgress(CHAT)).toEqual([
+      { date: DATE, count: 10, location: dayFile(), fetched_at: 'f1' },
+    ]);
+  });
+
+  it('keeps a record in step with its day when a re-write changes the count', async () => {
+    const first = await store.writeDay(day({ complete: true, messages: messages.slice(0, 4) }));
+    await store.markComplete(CHAT, { date: DATE, ...first, fetched_at: 'f1' });
+    await store.writeDay(day({ complete: true }));
+    expect((await store.completed(CHAT, [DATE])).get(DATE)).toMatchObject({
+      count: 10,
+      fetched_at: 'f1',
+    });
+  });
+
+  it('moves a corrupt progress.json aside and rebuilds it from the day files', async () => {
+    const done = await store.writeDay(day({ complete: true }));
+    await store.writeDay(day({ date: '2025-11-08', complete: false }));
+    await store.markComplete(CHAT, { date: DATE, ...done, fetched_at: 'f1' });
+    await writeFile(progressFile(), '{"chat":"@ru_python","days":{"2025-');
+    const found = await store.completed(CHAT, [DATE, '2025-11-08']);
+    expect([...found.keys()]).toEqual([DATE]);
+    expect(found.get(DATE)).toEqual({
+      date: DATE,
+      count: 10,
+      location: dayFile(),
+      fetched_at: '2025-11-08T00:00:05.000Z',
+    });
+    expect(notices.map((n) => n.file)).toEqual([progressFile()]);
+    expect(JSON.parse(await readFile(progressFile(), 'utf8')).days).toHaveProperty(DATE);
+  });
+
+  it('rejects a malformed progress record', async () => {
+    await expect(
+      store.markComplete(CHAT, { date: DATE, count: -1, location: 'x', fetched_at: 'y' }),
+    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    await expect(store.completed(CHAT, ['yesterday'])).rejects.toMatchObject({
+      code: 'INVALID_DATE',
+    });
+  });
+});
