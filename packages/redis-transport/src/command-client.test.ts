@@ -1,0 +1,177 @@
+import {
+  createMemoryEventSink,
+  createMemoryProgress,
+  createMemorySource,
+  createMemoryStore,
+  type FetchEvent,
+} from '@tgfetch/core';
+import { makeMessages } from '@tgfetch/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandFailedError, createCommandClient } from './command-client.js';
+import { createRedisEventSink } from './event-sink.js';
+import { createCommandQueue } from './list-queue.js';
+import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
+import { createWorker } from './worker.js';
+
+let ctx: RedisTestContext;
+beforeEach(async () => {
+  ctx = await redisTestContext();
+});
+afterEach(async () => {
+  await ctx.cleanup();
+});
+
+const messages = makeMessages({
+  chat: '@ru_python',
+  start: Date.parse('2025-11-07T00:00:00Z'),
+  count: 20,
+  step: 3_600_000,
+});
+
+/** A worker process in miniature: list queue, memory source/store, events on Redis. */
+async function startWorker(workerId = 'w1') {
+  const events = await createRedisEventSink({
+    url: ctx.url,
+    channel: `${ctx.prefix}events`,
+    stream: `${ctx.prefix}events:stream`,
+  });
+  const queue = await createCommandQueue({
+    url: ctx.url,
+    queue: `${ctx.prefix}commands`,
+    workerId,
+    events,
+  });
+  const store = createMemoryStore();
+  const worker = createWorker({
+    queue,
+    ports: {
+      source: createMemorySource({ '@ru_python': messages }),
+      store,
+      progress: createMemoryProgress(),
+      events,
+    },
+    runOptions: { workerId },
+  });
+  return {
+    store,
+    async stop() {
+      await worker.stop();
+      await queue.close();
+      await events.close();
+    },
+  };
+}
+
+const clientFor = () =>
+  createCommandClient({
+    url: ctx.url,
+    queue: `${ctx.prefix}commands`,
+    channel: `${ctx.prefix}events`,
+  });
+
+describe('command client', () => {
+  it('send() pushes the normalised command and returns its id', async () => {
+    const client = await clientFor();
+    try {
+      const id = await client.send({
+        command: 'fetch',
+        chat: 'RU_python',
+        days_back: 1,
+        strategy: 'auto',
+      });
+      const [raw] = await ctx.client.lRange(`${ctx.prefix}commands`, 0, -1);
+      expect(JSON.parse(raw!)).toMatchObject({
+        command_id: id,
+        chat: '@ru_python',
+        mode: 'days',
+        days: 1,
+        strategy: 'batch',
+      });
+      await expect(
+        client.send({ command: 'fetch', chat: '../etc', mode: 'date', date: '2025-11-07' }),
+      ).rejects.toMatchObject({ name: 'CommandError', code: 'INVALID_CHAT' });
+      expect(await ctx.client.lLen(`${ctx.prefix}commands`)).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('run() resolves with the completed event and reports progress', async () => {
+    const worker = await startWorker();
+    const client = await clientFor();
+    try {
+      const progress: FetchEvent[] = [];
+      const done = await client.run(
+        {
+          command: 'fetch',
+          chat: '@ru_python',
+          mode: 'date',
+          date: '2025-11-07',
+          command_id: 'run-ok',
+        },
+        { timeout: 10_000, onProgress: (e) => progress.push(e) },
+      );
+      expect(done).toMatchObject({
+        event: 'completed',
+        command_id: 'run-ok',
+        days: [{ date: '2025-11-07', count: 20 }],
+      });
+      expect(progress).toHaveLength(1);
+      expect(await worker.store.readDay('@ru_python', '2025-11-07')).toMatchObject({ count: 20 });
+    } finally {
+      await client.close();
+      await worker.stop();
+    }
+  });
+
+  it('run() rejects with the failed event', async () => {
+    const worker = await startWorker();
+    const client = await clientFor();
+    try {
+      const error = await client
+        .run(
+          {
+            command: 'fetch',
+            chat: '@nobody_here',
+            mode: 'date',
+            date: '2025-11-07',
+            command_id: 'run-bad',
+          },
+          { timeout: 10_000 },
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CommandFailedError);
+      expect(error).toMatchObject({ event: { event: 'failed', command_id: 'run-bad' } });
+      expect((error as CommandFailedError).code).toBe(
+        (error as CommandFailedError).event.error.code,
+      );
+    } finally {
+      await client.close();
+      await worker.stop();
+    }
+  });
+
+  it('run() rejects with TIMEOUT when no worker answers, and stops waiting when aborted', async () => {
+    const client = await clientFor();
+    try {
+      await expect(
+        client.run(
+          { command: 'fetch', chat: '@ru_python', mode: 'date', date: '2025-11-07' },
+          { timeout: 200 },
+        ),
+      ).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+      const controller = new AbortController();
+      const waiting = client.run(
+        { command: 'fetch', chat: '@ru_python', mode: 'date', date: '2025-11-07' },
+        { signal: controller.signal },
+      );
+      await eventually(async () => (await ctx.client.lLen(`${ctx.prefix}commands`)) === 2, {
+        what: 'the second push',
+      });
+      controller.abort();
+      await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,202 @@
+import type { FetchEvent } from '@tgfetch/core';
+import { describeEventSink, sampleEvents } from '@tgfetch/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEventStreamReader } from './event-reader.js';
+import { createRedisEventSink } from './event-sink.js';
+import { subscribeEvents } from './subscribe.js';
+import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
+
+describeEventSink('redis pubsub', async () => {
+  const ctx = await redisTestContext();
+  const channel = `${ctx.prefix}events`;
+  const received: FetchEvent[] = [];
+  const subscription = await subscribeEvents((event) => received.push(event), {
+    url: ctx.url,
+    channel,
+  });
+  const sink = await createRedisEventSink({ url: ctx.url, channel, stream: `${ctx.prefix}stream` });
+  return {
+    sink,
+    received: async () => received,
+    cleanup: async () => {
+      await sink.close();
+      await subscription.close();
+      await ctx.cleanup();
+    },
+  };
+});
+
+let ctx: RedisTestContext;
+beforeEach(async () => {
+  ctx = await redisTestContext();
+});
+afterEach(async () => {
+  await ctx.cleanup();
+});
+
+describe('redis event sink', () => {
+  it('appends every event to a stream trimmed near its bound', async () => {
+    const stream = `${ctx.prefix}stream`;
+    const sink = await createRedisEventSink({
+      url: ctx.url,
+      channel: `${ctx.prefix}c`,
+      stream,
+      maxLen: 100,
+    });
+    try {
+      const [started] = sampleEvents();
+      for (let i = 0; i < 1_000; i++) await sink.publish({ ...started!, command_id: `c${i}` });
+      const length = await ctx.client.xLen(stream);
+      // `MAXLEN ~` trims whole macro-nodes (100 entries each by default): near the bound, never far above.
+      expect(length).toBeGreaterThanOrEqual(100);
+      expect(length).toBeLessThan(300);
+      const [last] = await ctx.client.xRevRange(stream, '+', '-', { COUNT: 1 });
+      expect(JSON.parse(String(last!.message.payload)).command_id).toBe('c999');
+      expect(String(last!.message.event)).toBe('started');
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('writes nothing to a stream when the stream is switched off', async () => {
+    const stream = `${ctx.prefix}stream`;
+    const sink = await createRedisEventSink({
+      url: ctx.url,
+      channel: `${ctx.prefix}c`,
+      stream,
+      streamEnabled: false,
+    });
+    await sink.publish(sampleEvents()[0]!);
+    await sink.close();
+    expect(await ctx.client.exists(stream)).toBe(0);
+  });
+
+  it('publishes seed 000 fetch_complete / fetch_failed events in legacy mode', async () => {
+    const channel = `${ctx.prefix}c`;
+    const raw: Array<Record<string, unknown>> = [];
+    const listener = ctx.client.duplicate();
+    await listener.connect();
+    await listener.subscribe(channel, (message) => raw.push(JSON.parse(message)));
+    const sink = await createRedisEventSink({
+      url: ctx.url,
+      channel,
+      streamEnabled: false,
+      legacy: true,
+    });
+    try {
+      const [started, progress] = sampleEvents('legacy-1');
+      await sink.publish(started!);
+      await sink.publish(progress!);
+      const failed: FetchEvent = {
+        ...progress!,
+        event: 'failed',
+        status: 'failed',
+        dates: undefined,
+        error: { code: 'CHAT_NOT_FOUND', message: 'no such chat', retryable: false },
+        days: [],
+      } as unknown as FetchEvent;
+      await sink.publish({
+        ...started!,
+        command_id: 'legacy-2',
+        dates: ['2025-11-05', '2025-11-06'],
+      });
+      await sink.publish({ ...failed, command_id: 'legacy-2' });
+      await eventually(() => raw.length >= 7, { what: 'all messages' });
+      const legacy = raw.filter((m) => String(m.event).startsWith('fetch_'));
+      expect(legacy).toEqual([
+        expect.objectContaining({
+          event: 'fetch_complete',
+          chat: 'conformance',
+          date: '2025-11-07',
+          message_count: 3,
+          file_path: progress!.event === 'progress' ? progress!.file_path : '',
+          duration_seconds: 0.5,
+          service: 'telegram-fetcher',
+          worker_id: 'w1',
+        }),
+        expect.objectContaining({
+          event: 'fetch_failed',
+          date: '2025-11-05',
+          error: 'no such chat',
+        }),
+        expect.objectContaining({
+          event: 'fetch_failed',
+          date: '2025-11-06',
+          error: 'no such chat',
+        }),
+      ]);
+    } finally {
+      await sink.close();
+      await listener.close();
+    }
+  });
+
+  it('hands subscribers only the events their filter asks for', async () => {
+    const channel = `${ctx.prefix}c`;
+    const seen: FetchEvent[] = [];
+    const subscription = await subscribeEvents((e) => seen.push(e), {
+      url: ctx.url,
+      channel,
+      filter: {
+        command_id: 'wanted',
+        chat: 'https://t.me/Conformance',
+        event: ['progress', 'completed'],
+      },
+    });
+    const sink = await createRedisEventSink({ url: ctx.url, channel, streamEnabled: false });
+    try {
+      for (const event of sampleEvents('other')) await sink.publish(event);
+      await ctx.client.publish(channel, 'not json at all');
+      for (const event of sampleEvents('wanted')) await sink.publish(event);
+      await eventually(() => seen.length === 2, { what: 'the filtered events' });
+      expect(seen.map((e) => [e.command_id, e.event])).toEqual([
+        ['wanted', 'progress'],
+        ['wanted', 'completed'],
+      ]);
+    } finally {
+      await sink.close();
+      await subscription.close();
+    }
+  });
+
+  it('lets a consumer group read the stream after the fact, each event once per group', async () => {
+    const stream = `${ctx.prefix}stream`;
+    const sink = await createRedisEventSink({ url: ctx.url, channel: `${ctx.prefix}c`, stream });
+    for (const event of sampleEvents('late')) await sink.publish(event);
+    await sink.close();
+    const open = (consumer: string) =>
+      createEventStreamReader({ url: ctx.url, stream, group: 'analyzer', consumer, blockMs: 100 });
+    const first = await open('a1');
+    const one = await first.next();
+    expect(one?.event?.event).toBe('started');
+    await one!.ack();
+    // a1 takes the second event and dies without acknowledging it.
+    const lost = await first.next();
+    expect(lost?.event?.event).toBe('progress');
+    await first.close();
+    const second = await createEventStreamReader({
+      url: ctx.url,
+      stream,
+      group: 'analyzer',
+      consumer: 'a2',
+      blockMs: 100,
+      claimIdleMs: 0,
+    });
+    try {
+      const names: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const entry = await second.next();
+        names.push(entry!.event!.event);
+        await entry!.ack();
+      }
+      expect(names).toEqual(['progress', 'completed']);
+      const controller = new AbortController();
+      const none = second.next(controller.signal);
+      controller.abort();
+      expect(await none).toBeUndefined();
+      expect(await ctx.client.xPending(stream, 'analyzer')).toMatchObject({ pending: 0 });
+    } finally {
+      await second.close();
+    }
+  });
+});
