@@ -178,13 +178,13 @@ export function createJsonTokenizer(events: JsonEvents, baseOffset = 0): JsonTok
           hex = 0;
         } else {
           const c = ESCAPES[b];
-          if (c === undefined) fail('invalid escaping in a string', base + i - 1);
+          if (c === undefined) fail('invalid escape in a string', base + i - 1);
           text += c;
           escaping = 0;
         }
       } else {
         const d = hexDigit(b);
-        if (d < 0) fail('invalid \\u escaping in a string', base + i);
+        if (d < 0) fail('invalid \\u escape in a string', base + i);
         hex = hex * 16 + d;
         if (++escaping === 6) {
           // Surrogate halves concatenate into one character, as JSON.parse does.
