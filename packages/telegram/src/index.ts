@@ -1,1 +1,25 @@
-export const name = '@tgfetch/telegram';
+/**
+ * `@tgfetch/telegram`: a `MessageSource` over gramjs. The simulated Telegram lives in
+ * `@tgfetch/telegram/testing`, the Telegram Desktop export reader in
+ * `@tgfetch/telegram/export` (which never loads gramjs).
+ */
+export { createTelegramClientSource, type TelegramClientSourceOptions } from './client-source.js';
+export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
+export { PAGE_SIZE } from './history.js';
+export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';
+export { mapAction, mapEntity, mapMedia, mapMessage, type TelegramMedia } from './map-message.js';
+export type { PacingOptions } from './pacer.js';
+export {
+  type CachedPeer,
+  createFilePeerCache,
+  createMemoryPeerCache,
+  type FilePeerCacheOptions,
+  type PeerCache,
+} from './peer-cache.js';
+export {
+  createTelegramSource,
+  type FloodWaitNotice,
+  type TelegramSource,
+  type TelegramSourceOptions,
+} from './source.js';
+export type { TakeoutOptions } from './takeout.js';

@@ -1,1 +1,49 @@
-export const name = '@tgfetch/telegram/testing';
+/**
+ * `@tgfetch/telegram/testing`: a simulated Telegram behind a real gramjs client, for our
+ * tests and benchmarks and for anyone testing an integration without an account.
+ */
+import {
+  createTelegramSource,
+  type TelegramSource,
+  type TelegramSourceOptions,
+} from '../source.js';
+import {
+  createSimulatedTelegram,
+  type SimulatedTelegram,
+  type SimulatedTelegramOptions,
+} from './simulated-telegram.js';
+
+export type { SimulatedChatKind } from './chat-plan.js';
+export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export {
+  createSimulatedTelegram,
+  type SimulatedChat,
+  type SimulatedTelegram,
+  type SimulatedTelegramOptions,
+  type SimulatedTelegramStats,
+} from './simulated-telegram.js';
+
+export interface SimulatedSourceOptions
+  extends SimulatedTelegramOptions,
+    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connect' | 'dispose'> {}
+
+export interface SimulatedSource extends TelegramSource {
+  telegram: SimulatedTelegram;
+}
+
+/** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */
+export function createSimulatedSource(options: SimulatedSourceOptions = {}): SimulatedSource {
+  const telegram = createSimulatedTelegram(options);
+  const { peerCache, peerCacheFile, takeout, onFloodWait, pacing, clock } = options;
+  const source = createTelegramSource({
+    client: telegram.client,
+    ...(peerCache ? { peerCache } : {}),
+    ...(peerCacheFile ? { peerCacheFile } : {}),
+    ...(takeout ? { takeout } : {}),
+    ...(onFloodWait ? { onFloodWait } : {}),
+    ...(pacing !== undefined ? { pacing } : {}),
+    ...(clock ? { clock } : {}),
+  });
+  return Object.assign(source, { telegram });
+}

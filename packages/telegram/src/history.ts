@@ -1,0 +1,61 @@
+import { AbortError, type HistoryRequest, type TgMessage } from '@tgfetch/core';
+import { Api } from 'telegram';
+import { mapMessage } from './map-message.js';
+
+/** Telegram's largest page for `messages.GetHistory`. */
+export const PAGE_SIZE = 100;
+
+export type HistoryPage = Api.messages.TypeMessages;
+
+export interface WalkDeps {
+  /** Fetches one page (already resolved peer, pacing and error translation applied). */
+  page(query: { offsetId: number; offsetDate: number }): Promise<HistoryPage>;
+  signal: AbortSignal;
+}
+
+/**
+ * Walks one range of history newest first with `messages.GetHistory`: the first page jumps
+ * straight to the end of the range (`offset_date`, or `offset_id` when resuming), each next
+ * page continues below the smallest id seen, and the walk ends on an empty page or on a page
+ * that reaches back past `from`. A short page is not the end: channels return them.
+ * Cost: about ceil(messages in range / 100) + 1 requests, nothing outside the range.
+ */
+export async function* walkHistory(
+  request: HistoryRequest,
+  deps: WalkDeps,
+): AsyncGenerator<TgMessage> {
+  const { signal } = deps;
+  const limit = request.limit ?? Number.POSITIVE_INFINITY;
+  if (limit <= 0) return;
+  let offsetId = request.beforeId ?? 0;
+  let offsetDate = request.beforeId === undefined ? Math.ceil(request.to / 1000) : 0;
+  let yielded = 0;
+  for (;;) {
+    if (signal.aborted) throw new AbortError();
+    const page = await deps.page({ offsetId, offsetDate });
+    const messages = 'messages' in page ? [...page.messages] : [];
+    if (messages.length === 0) return;
+    messages.sort((a, b) => b.id - a.id);
+    let passed = false;
+    for (const message of messages) {
+      if (offsetId > 0 && message.id >= offsetId) continue;
+      if (message instanceof Api.MessageEmpty) continue;
+      const time = message.date * 1000;
+      if (time < request.from) {
+        passed = true;
+        continue;
+      }
+      if (time >= request.to) continue;
+      const mapped = mapMessage(message, request.chat);
+      if (!mapped) continue;
+      yield mapped;
+      if (signal.aborted) throw new AbortError();
+      if (++yielded >= limit) return;
+    }
+    const smallest = messages[messages.length - 1]!.id;
+    // A server that answers the same page again must not hold us in a loop.
+    if (passed || (offsetId > 0 && smallest >= offsetId) || smallest <= 1) return;
+    offsetId = smallest;
+    offsetDate = 0;
+  }
+}

@@ -1,0 +1,339 @@
+import { type ChatRef, type Clock, systemClock, type TgMessage } from '@tgfetch/core';
+import { Api, TelegramClient } from 'telegram';
+import { Logger, LogLevel } from 'telegram/extensions/Logger.js';
+import { returnBigInt } from 'telegram/Helpers.js';
+import { StringSession } from 'telegram/sessions/index.js';
+import { markedId } from '../ids.js';
+import { mapMessage } from '../map-message.js';
+import { buildMessage, simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
+import { type ChatPlan, isDeleted, lastId, planChat, type SimulatedChatKind } from './chat-plan.js';
+import { createDateIndex, type DateIndex } from './dates.js';
+import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
+import { queryHistory } from './history-query.js';
+import { hash32, mulberry32 } from './prng.js';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+
+export interface SimulatedTelegramOptions {
+  /** Seed of every generated chat. @default 1 */
+  seed?: number;
+  /** Time for the rate limit and latency; a core `createVirtualClock()` makes waits instant. @default systemClock */
+  clock?: Clock;
+  /** End of every chat's history, epoch ms. @default clock.now() at creation */
+  now?: number;
+  /** Days of history before `now`. @default 730 */
+  historyDays?: number;
+  /** Average messages per day (days vary widely; some are silent). @default 20 */
+  messagesPerDay?: number;
+  /** Token bucket over all requests; exceeded requests get real gramjs `FloodWaitError`s. @default no limit */
+  rateLimit?: RateLimitOptions;
+  /** Transient (or any) errors to inject. @default none */
+  faults?: FaultOptions | FaultHook;
+  /** Answer pages shorter than asked (a seeded 1..limit), as channels do. @default false */
+  shortPages?: boolean;
+  /** Largest page served. @default 100 */
+  maxPageSize?: number;
+  /** Delay of every answer, ms (slept on `clock`). @default 0 */
+  latencyMs?: number;
+  /** Broadcast channel or supergroup, per username. @default from the name's hash */
+  chatKind?: (username: string) => SimulatedChatKind | undefined;
+  /** Usernames that resolve to nothing (`USERNAME_NOT_OCCUPIED`). @default [] */
+  missingUsernames?: string[];
+  /** Usernames that resolve but refuse history (`CHANNEL_PRIVATE`). @default [] */
+  privateChats?: string[];
+  /** Make `account.InitTakeoutSession` answer `TAKEOUT_INIT_DELAY_<n>`. @default undefined */
+  takeoutDelaySec?: number;
+}
+
+/** One generated chat, for tests to compare what a source served with what exists. */
+export interface SimulatedChat {
+  /** Canonical chat ref: `@username`. */
+  chat: ChatRef;
+  username: string;
+  kind: SimulatedChatKind;
+  channelId: string;
+  accessHash: string;
+  /** The `-100…` id, for fetching by number. */
+  markedId: string;
+  /** Highest message id (deleted ids included). */
+  lastId: number;
+  /** History spans [startMs, endMs). */
+  startMs: number;
+  endMs: number;
+  /** Message `id` as Telegram sends it, or undefined when deleted or out of range. */
+  apiMessage(id: number): Api.Message | Api.MessageService | undefined;
+  /** The messages dated in [from, to) (epoch ms), oldest first. */
+  apiMessages(range?: { from?: number; to?: number }): (Api.Message | Api.MessageService)[];
+  /** The same, mapped to the message JSON with the package's mapper. */
+  messages(range?: { from?: number; to?: number }): TgMessage[];
+}
+
+export interface SimulatedTelegramStats {
+  /** Top-level requests received (a takeout-wrapped call counts once). */
+  requests: number;
+  getHistory: number;
+  resolveUsername: number;
+  floodWaits: number;
+  faults: number;
+  takeoutStarted: number;
+  takeoutFinished: number;
+  /** Requests that came wrapped in `InvokeWithTakeout`. */
+  takeoutWrapped: number;
+  /** Class names of the requests in order, e.g. `InvokeWithTakeout(messages.GetHistory)`. */
+  calls: string[];
+}
+
+export interface SimulatedTelegram {
+  /** A real gramjs `TelegramClient` that never connects: its `invoke` is answered here. */
+  client: TelegramClient;
+  chat(name: string): SimulatedChat;
+  readonly stats: SimulatedTelegramStats;
+  resetStats(): void;
+  /** End of the generated histories, epoch ms. */
+  readonly now: number;
+}
+
+interface LiveChat {
+  plan: ChatPlan;
+  dates: DateIndex;
+}
+
+/**
+ * A simulated Telegram behind a real gramjs client. Any username resolves to a channel or
+ * supergroup generated from the name and the seed, with history over `historyDays` up to
+ * `now`: text with entities, media, albums, replies, forwards, edits, reactions, service
+ * messages and deleted ids. Days are generated lazily, so a chat of a million messages is
+ * cheap until read.
+ */
+export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}): SimulatedTelegram {
+  const clock = options.clock ?? systemClock;
+  const now = options.now ?? clock.now();
+  const seed = options.seed ?? 1;
+  const maxPage = options.maxPageSize ?? 100;
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined;
+  const fault = createFaultHook(options.faults);
+  const missing = new Set((options.missingUsernames ?? []).map((n) => n.toLowerCase()));
+  const privateChats = new Set(
+    (options.privateChats ?? []).map((n) => n.replace(/^@/, '').toLowerCase()),
+  );
+  const chats = new Map<string, LiveChat>();
+  const byChannelId = new Map<string, LiveChat>();
+  let takeoutId: string | undefined;
+  const stats: SimulatedTelegramStats = emptyStats();
+
+  const live = (name: string): LiveChat => {
+    const username = name.replace(/^@/, '').toLowerCase();
+    let chat = chats.get(username);
+    if (!chat) {
+      const kind = options.chatKind?.(username);
+      const plan = planChat(username, {
+        seed,
+        now,
+        historyDays: options.historyDays ?? 730,
+        messagesPerDay: options.messagesPerDay ?? 20,
+        ...(kind ? { kind } : {}),
+      });
+      chat = { plan, dates: createDateIndex(plan) };
+      chats.set(username, chat);
+      byChannelId.set(plan.channelId, chat);
+    }
+    return chat;
+  };
+
+  const getHistory = (request: Api.messages.GetHistory): Api.messages.ChannelMessages => {
+    stats.getHistory++;
+    const { peer } = request;
+    const chat =
+      peer instanceof Api.InputPeerChannel ? byChannelId.get(String(peer.channelId)) : undefined;
+    if (
+      !chat ||
+      !(peer instanceof Api.InputPeerChannel) ||
+      String(peer.accessHash) !== chat.plan.accessHash
+    ) {
+      throw telegramError(
+        peer instanceof Api.InputPeerChannel ? 'CHANNEL_INVALID' : 'PEER_ID_INVALID',
+        request,
+      );
+    }
+    if (privateChats.has(chat.plan.username)) throw telegramError('CHANNEL_PRIVATE', request);
+    let ids = queryHistory(
+      chat.plan,
+      chat.dates,
+      {
+        offsetId: request.offsetId ?? 0,
+        offsetDate: request.offsetDate ?? 0,
+        addOffset: request.addOffset ?? 0,
+        limit: request.limit ?? 0,
+        maxId: request.maxId ?? 0,
+        minId: request.minId ?? 0,
+      },
+      maxPage,
+    );
+    if (options.shortPages && ids.length > 1) {
+      const random = mulberry32(hash32(seed, 'short', stats.getHistory));
+      ids = ids.slice(0, 1 + Math.floor(random() * ids.length));
+    }
+    const messages = ids.map((id) => buildMessage(chat.plan, id, chat.dates.dateOf(id)));
+    const users = new Map<string, Api.User>();
+    if (chat.plan.kind === 'supergroup') {
+      for (let i = 0; i < USERS_PER_CHAT; i++) {
+        const user = simulatedUser(chat.plan, i);
+        if (
+          messages.some((m) => m.fromId instanceof Api.PeerUser && m.fromId.userId.equals(user.id))
+        ) {
+          users.set(String(user.id), user);
+        }
+      }
+    }
+    return new Api.messages.ChannelMessages({
+      pts: 1,
+      count: lastId(chat.plan),
+      messages,
+      topics: [],
+      chats: [simulatedChannel(chat.plan)],
+      users: [...users.values()],
+    });
+  };
+
+  const dispatch = (request: Api.AnyRequest, wrapped: boolean): unknown => {
+    if (request instanceof Api.messages.GetHistory) return getHistory(request);
+    if (request instanceof Api.contacts.ResolveUsername) {
+      stats.resolveUsername++;
+      const username = (request.username ?? '').toLowerCase();
+      if (missing.has(username)) throw telegramError('USERNAME_NOT_OCCUPIED', request);
+      if (!/^[a-z][a-z0-9_]{0,63}$/.test(username))
+        throw telegramError('USERNAME_INVALID', request);
+      const { plan } = live(username);
+      return new Api.contacts.ResolvedPeer({
+        peer: new Api.PeerChannel({ channelId: returnBigInt(plan.channelId) }),
+        chats: [simulatedChannel(plan)],
+        users: [],
+      });
+    }
+    if (request instanceof Api.account.InitTakeoutSession) {
+      if (options.takeoutDelaySec !== undefined) {
+        throw telegramError(`TAKEOUT_INIT_DELAY_${options.takeoutDelaySec}`, request);
+      }
+      stats.takeoutStarted++;
+      takeoutId = String(1000 + stats.takeoutStarted);
+      return new Api.account.Takeout({ id: returnBigInt(takeoutId) });
+    }
+    if (request instanceof Api.InvokeWithTakeout) {
+      if (takeoutId === undefined || String(request.takeoutId) !== takeoutId) {
+        throw telegramError('TAKEOUT_INVALID', request);
+      }
+      stats.takeoutWrapped++;
+      return dispatch(request.query as Api.AnyRequest, true);
+    }
+    if (request instanceof Api.account.FinishTakeoutSession) {
+      if (!wrapped) throw telegramError('TAKEOUT_REQUIRED', request);
+      stats.takeoutFinished++;
+      takeoutId = undefined;
+      return true;
+    }
+    throw telegramError('METHOD_NOT_SIMULATED', request);
+  };
+
+  const invoke = async (request: Api.AnyRequest): Promise<unknown> => {
+    stats.requests++;
+    stats.calls.push(describe(request));
+    const error = fault?.(innermost(request), stats.requests);
+    if (error) {
+      stats.faults++;
+      throw error;
+    }
+    const wait = limiter?.take(clock.now());
+    if (wait !== undefined) {
+      stats.floodWaits++;
+      throw telegramError(`FLOOD_WAIT_${wait}`, request);
+    }
+    if (options.latencyMs) await clock.sleep(options.latencyMs);
+    return dispatch(request, false);
+  };
+
+  const client = new TelegramClient(new StringSession(''), 1, 'simulated', {
+    baseLogger: new Logger(LogLevel.NONE),
+  });
+  client.invoke = invoke as TelegramClient['invoke'];
+  client.connect = async () => true;
+  client.disconnect = async () => undefined;
+  client.destroy = async () => undefined;
+  client.getMe = (async () => simulatedMe()) as TelegramClient['getMe'];
+
+  return {
+    client,
+    stats,
+    now,
+    resetStats() {
+      Object.assign(stats, emptyStats());
+    },
+    chat: (name) => describeChat(live(name)),
+  };
+}
+
+function describeChat({ plan, dates }: LiveChat): SimulatedChat {
+  const apiMessage = (id: number) =>
+    id >= 1 && id <= lastId(plan) && !isDeleted(plan, id)
+      ? buildMessage(plan, id, dates.dateOf(id))
+      : undefined;
+  const apiMessages = (range: { from?: number; to?: number } = {}) => {
+    const first = range.from === undefined ? 1 : dates.idsBefore(Math.ceil(range.from / 1000));
+    const end =
+      range.to === undefined ? lastId(plan) + 1 : dates.idsBefore(Math.ceil(range.to / 1000));
+    const out: (Api.Message | Api.MessageService)[] = [];
+    for (let id = first; id < end; id++) {
+      const message = apiMessage(id);
+      if (message) out.push(message);
+    }
+    return out;
+  };
+  const chat = `@${plan.username}`;
+  return {
+    chat,
+    username: plan.username,
+    kind: plan.kind,
+    channelId: plan.channelId,
+    accessHash: plan.accessHash,
+    markedId: markedId('channel', plan.channelId),
+    lastId: lastId(plan),
+    startMs: plan.startSec * 1000,
+    endMs: plan.endSec * 1000,
+    apiMessage,
+    apiMessages,
+    messages: (range) => apiMessages(range).flatMap((m) => mapMessage(m, chat) ?? []),
+  };
+}
+
+function innermost(request: Api.AnyRequest): Api.AnyRequest {
+  return request instanceof Api.InvokeWithTakeout
+    ? innermost(request.query as Api.AnyRequest)
+    : request;
+}
+
+function describe(request: Api.AnyRequest): string {
+  return request instanceof Api.InvokeWithTakeout
+    ? `InvokeWithTakeout(${describe(request.query as Api.AnyRequest)})`
+    : request.className;
+}
+
+function simulatedMe(): Api.User {
+  return new Api.User({
+    id: returnBigInt(777_000_001),
+    self: true,
+    firstName: 'Simulated',
+    accessHash: returnBigInt(1),
+  });
+}
+
+function emptyStats(): SimulatedTelegramStats {
+  return {
+    requests: 0,
+    getHistory: 0,
+    resolveUsername: 0,
+    floodWaits: 0,
+    faults: 0,
+    takeoutStarted: 0,
+    takeoutFinished: 0,
+    takeoutWrapped: 0,
+    calls: [],
+  };
+}
