@@ -1,0 +1,115 @@
+import { createMemoryEventSink } from '@tgfetch/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommandClient } from './command-client.js';
+import { createStreamCommandQueue } from './stream-queue.js';
+import { type RedisTestContext, redisTestContext } from './testing/context.js';
+
+let ctx: RedisTestContext;
+beforeEach(async () => {
+  ctx = await redisTestContext();
+});
+afterEach(async () => {
+  await ctx.cleanup();
+});
+
+const command = { command: 'fetch', chat: '@x', mode: 'date', date: '2025-11-07' } as const;
+
+describe('streams command queue', () => {
+  it('delivers through a consumer group, and XAUTOCLAIMs what a dead consumer held', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    const producer = await createCommandClient({ url: ctx.url, transport: 'stream', stream });
+    const open = (workerId: string) =>
+      createStreamCommandQueue({ url: ctx.url, stream, workerId, visibilityMs: 200, blockMs: 100 });
+    const id = await producer.send({ ...command, command_id: 'held' });
+    const dying = await open('dying');
+    const taken = await dying.next();
+    expect(JSON.parse(taken!.payload).command_id).toBe(id);
+    // Dies holding it (no ack, heartbeat stops with it).
+    await dying.close();
+    const rescuer = await open('rescuer');
+    try {
+      const again = await rescuer.next();
+      expect(again!.id).toBe(taken!.id);
+      expect(again!.attempt).toBe(2);
+      await again!.ack();
+      expect(await ctx.client.xPending(stream, 'tgfetch')).toMatchObject({ pending: 0 });
+    } finally {
+      await rescuer.close();
+      await producer.close();
+    }
+  });
+
+  it('skips entries trimmed while pending and dead-letters a command that keeps coming back', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    const events = createMemoryEventSink();
+    const producer = await createCommandClient({ url: ctx.url, transport: 'stream', stream });
+    const open = (workerId: string) =>
+      createStreamCommandQueue({
+        url: ctx.url,
+        stream,
+        workerId,
+        visibilityMs: 100,
+        blockMs: 100,
+        maxDeliveries: 2,
+        events,
+      });
+    await producer.send({ ...command, command_id: 'trimmed' });
+    await producer.send({ ...command, command_id: 'poison' });
+    const q1 = await open('w1');
+    const trimmed = await q1.next();
+    const poison = await q1.next();
+    await q1.close();
+    // The pending entry vanishes from the stream (XDEL or MAXLEN trimming).
+    await ctx.client.xDel(stream, trimmed!.id);
+    const q2 = await open('w2');
+    const second = await q2.next();
+    expect(second!.id).toBe(poison!.id);
+    await q2.close();
+    const q3 = await open('w3');
+    try {
+      const controller = new AbortController();
+      const nothing = q3.next(controller.signal);
+      await expect.poll(() => events.events.length).toBe(1);
+      controller.abort();
+      expect(await nothing).toBeUndefined();
+      expect(events.events[0]).toMatchObject({
+        command_id: 'poison',
+        error: { code: 'POISON_COMMAND' },
+      });
+      const dead = await ctx.client.xRange(`${stream}:dead`, '-', '+');
+      expect(JSON.parse(String(dead[0]!.message.payload)).command_id).toBe('poison');
+      expect(await ctx.client.xPending(stream, 'tgfetch')).toMatchObject({ pending: 0 });
+    } finally {
+      await q3.close();
+      await producer.close();
+    }
+  });
+
+  it('release() makes an entry claimable at once', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    const producer = await createCommandClient({ url: ctx.url, transport: 'stream', stream });
+    await producer.send(command);
+    const open = (workerId: string) =>
+      createStreamCommandQueue({
+        url: ctx.url,
+        stream,
+        workerId,
+        visibilityMs: 60_000,
+        blockMs: 100,
+      });
+    const a = await open('a');
+    const b = await open('b');
+    try {
+      const first = await a.next();
+      await first!.release();
+      const again = await b.next();
+      expect(again!.id).toBe(first!.id);
+      expect(again!.attempt).toBe(1);
+      await again!.ack();
+    } finally {
+      await a.close();
+      await b.close();
+      await producer.close();
+    }
+  });
+});
