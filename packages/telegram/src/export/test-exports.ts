@@ -107,8 +107,7 @@ export async function writeLargeExport(
     const m = exportMessage({
       id: i + 1,
       unix: startUnix + i * 30,
-      text: ['Сообщение 😀 ', { type: 'bold', text: `номер ${i + 1}` }, ' конец'],
-      extra: { reply_to_message_id: i > 0 ? i : undefined },
+      text: ['ж😀 ', { type: 'bold', text: String(i + 1) }],
     });
     await write(`${i === 0 ? '' : ','}\n  ${JSON.stringify(m, null, 1).replace(/\n/g, '\n  ')}`);
   }
