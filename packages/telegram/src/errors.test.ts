@@ -41,14 +41,18 @@ describe('translateTelegramError', () => {
   });
 
   it('tells the user what to do about auth, duplicated sessions and takeout delays', () => {
-    expect(translateTelegramError(rpc(401, 'AUTH_KEY_UNREGISTERED')).message).toMatch(/tgfetch login/);
-    expect(translateTelegramError(rpc(406, 'AUTH_KEY_DUPLICATED')).message).toMatch(/two processes/);
+    expect(translateTelegramError(rpc(401, 'AUTH_KEY_UNREGISTERED')).message).toMatch(
+      /tgfetch login/,
+    );
+    expect(translateTelegramError(rpc(406, 'AUTH_KEY_DUPLICATED')).message).toMatch(
+      /two processes/,
+    );
     expect(translateTelegramError(rpc(420, 'TAKEOUT_INIT_DELAY_3600')).message).toMatch(
       /3600s.*confirm the export.*another device/,
     );
-    expect(translateTelegramError(rpc(400, 'CHANNEL_PRIVATE'), { chat: '@ru_python' }).message).toMatch(
-      /@ru_python/,
-    );
+    expect(
+      translateTelegramError(rpc(400, 'CHANNEL_PRIVATE'), { chat: '@ru_python' }).message,
+    ).toMatch(/@ru_python/);
   });
 
   it("maps gramjs' plain 'No user has' error to CHAT_NOT_FOUND", () => {

@@ -29,7 +29,10 @@ describe('flood waits and faults in the middle of a walk', () => {
     });
     const chat = source.telegram.chat('busy_group');
     const request = { chat: chat.chat, from: clock.now() - 20 * DAY, to: clock.now() };
-    const expected = chat.messages(request).map((m) => m.id).reverse();
+    const expected = chat
+      .messages(request)
+      .map((m) => m.id)
+      .reverse();
 
     const got: TgMessage[] = [];
     let beforeId: number | undefined;
@@ -80,7 +83,10 @@ describe('flood waits and faults in the middle of a walk', () => {
     );
     expect(outcome.event).toBe('completed');
     const stored = store.days().flatMap((d) => d.messages.map((m) => m.id));
-    const days = store.days().map((d) => d.date).sort();
+    const days = store
+      .days()
+      .map((d) => d.date)
+      .sort();
     const from = Date.parse(`${days[0]}T00:00:00Z`);
     const to = Date.parse(`${days[days.length - 1]}T00:00:00Z`) + DAY;
     const expected = chat.messages({ from, to }).map((m) => m.id);
@@ -96,7 +102,10 @@ describe('flood waits and faults in the middle of a walk', () => {
       const source = createSimulatedSource({ historyDays: 3, faults: { every: 2, error } });
       const chat = source.telegram.chat('flaky');
       const failure = await (async () => {
-        for await (const _ of source.messages({ chat: chat.chat, from: 0, to: Date.now() }, new AbortController().signal)) {
+        for await (const _ of source.messages(
+          { chat: chat.chat, from: 0, to: Date.now() },
+          new AbortController().signal,
+        )) {
           // drain
         }
       })().catch((e: unknown) => e);
@@ -107,11 +116,19 @@ describe('flood waits and faults in the middle of a walk', () => {
 
   it('answers clients that keep pushing during a wait with longer waits', async () => {
     const clock = createVirtualClock();
-    const source = createSimulatedSource({ clock, historyDays: 3, rateLimit: { requestsPerSecond: 1, burst: 1 }, pacing: false });
+    const source = createSimulatedSource({
+      clock,
+      historyDays: 3,
+      rateLimit: { requestsPerSecond: 1, burst: 1 },
+      pacing: false,
+    });
     const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
       await (async () => {
-        for await (const _ of source.messages({ chat: '@pushy', from: 0, to: clock.now() }, new AbortController().signal)) {
+        for await (const _ of source.messages(
+          { chat: '@pushy', from: 0, to: clock.now() },
+          new AbortController().signal,
+        )) {
           // drain
         }
       })().catch((e: unknown) => {

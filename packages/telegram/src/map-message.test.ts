@@ -20,10 +20,18 @@ describe('mapMessage', () => {
         new Api.MessageEntityTextUrl({ offset: 28, length: 4, url: 'https://docs.example.com' }),
         new Api.MessageEntityMentionName({ offset: 0, length: 3, userId: big('9007199254740993') }),
         new Api.MessageEntityPre({ offset: 0, length: 3, language: 'ts' }),
-        new Api.MessageEntityCustomEmoji({ offset: 0, length: 2, documentId: big('5368324170671202286') }),
+        new Api.MessageEntityCustomEmoji({
+          offset: 0,
+          length: 2,
+          documentId: big('5368324170671202286'),
+        }),
         new Api.MessageEntityBotCommand({ offset: 0, length: 3 }),
       ],
-      replyTo: new Api.MessageReplyHeader({ replyToMsgId: 122, forumTopic: true, replyToTopId: 100 }),
+      replyTo: new Api.MessageReplyHeader({
+        replyToMsgId: 122,
+        forumTopic: true,
+        replyToTopId: 100,
+      }),
       views: 1234,
       forwards: 12,
       replies: new Api.MessageReplies({ replies: 5, repliesPts: 1 }),
@@ -67,7 +75,12 @@ describe('mapMessage', () => {
         { type: 'bot_command', offset: 0, length: 3 },
       ],
       edit_date: '2025-11-07T10:24:45Z',
-      forward: { from_id: 777, date: '2025-11-07T09:23:45Z', channel_post: 42, post_author: 'Someone' },
+      forward: {
+        from_id: 777,
+        date: '2025-11-07T09:23:45Z',
+        channel_post: 42,
+        post_author: 'Someone',
+      },
       grouped_id: '13000000000000000001',
       post_author: 'Editor',
       topic_id: 100,
@@ -146,7 +159,15 @@ describe('mapMessage', () => {
     [
       'video',
       document('video/mp4', [new Api.DocumentAttributeVideo({ duration: 12.5, w: 640, h: 360 })]),
-      { kind: 'video', id: 5, mime_type: 'video/mp4', size: 100, duration: 12.5, width: 640, height: 360 },
+      {
+        kind: 'video',
+        id: 5,
+        mime_type: 'video/mp4',
+        size: 100,
+        duration: 12.5,
+        width: 640,
+        height: 360,
+      },
     ],
     [
       'voice',
@@ -167,7 +188,15 @@ describe('mapMessage', () => {
         new Api.DocumentAttributeVideo({ duration: 2, w: 200, h: 200 }),
         new Api.DocumentAttributeAnimated(),
       ]),
-      { kind: 'animation', id: 5, mime_type: 'video/mp4', size: 100, duration: 2, width: 200, height: 200 },
+      {
+        kind: 'animation',
+        id: 5,
+        mime_type: 'video/mp4',
+        size: 100,
+        duration: 2,
+        width: 200,
+        height: 200,
+      },
     ],
     [
       'poll',
@@ -176,34 +205,67 @@ describe('mapMessage', () => {
           id: big(3),
           question: new Api.TextWithEntities({ text: 'Tabs?', entities: [] }),
           answers: [
-            new Api.PollAnswer({ text: new Api.TextWithEntities({ text: 'yes', entities: [] }), option: Buffer.from([0]) }),
+            new Api.PollAnswer({
+              text: new Api.TextWithEntities({ text: 'yes', entities: [] }),
+              option: Buffer.from([0]),
+            }),
           ],
         }),
         results: new Api.PollResults({ totalVoters: 4 }),
       }),
-      { kind: 'poll', id: 3, title: 'Tabs?', answers: ['yes'], closed: false, quiz: false, total_voters: 4 },
+      {
+        kind: 'poll',
+        id: 3,
+        title: 'Tabs?',
+        answers: ['yes'],
+        closed: false,
+        quiz: false,
+        total_voters: 4,
+      },
     ],
     [
       'geo',
-      new Api.MessageMediaGeo({ geo: new Api.GeoPoint({ lat: 55.7, long: 37.6, accessHash: big(0) }) }),
+      new Api.MessageMediaGeo({
+        geo: new Api.GeoPoint({ lat: 55.7, long: 37.6, accessHash: big(0) }),
+      }),
       { kind: 'geo', latitude: 55.7, longitude: 37.6 },
     ],
     [
       'contact',
-      new Api.MessageMediaContact({ phoneNumber: '+100', firstName: 'A', lastName: 'B', vcard: '', userId: big(0) }),
+      new Api.MessageMediaContact({
+        phoneNumber: '+100',
+        firstName: 'A',
+        lastName: 'B',
+        vcard: '',
+        userId: big(0),
+      }),
       { kind: 'contact', first_name: 'A', last_name: 'B', phone_number: '+100' },
     ],
     [
       'webpage',
       new Api.MessageMediaWebPage({
-        webpage: new Api.WebPage({ id: big(1), url: 'https://e.com/a', displayUrl: 'e.com/a', hash: 0, title: 'A', siteName: 'E' }),
+        webpage: new Api.WebPage({
+          id: big(1),
+          url: 'https://e.com/a',
+          displayUrl: 'e.com/a',
+          hash: 0,
+          title: 'A',
+          siteName: 'E',
+        }),
       }),
       { kind: 'webpage', url: 'https://e.com/a', title: 'A', site_name: 'E' },
     ],
-    ['dice', new Api.MessageMediaDice({ value: 6, emoticon: '🎲' }), { kind: 'dice', emoticon: '🎲', value: 6 }],
+    [
+      'dice',
+      new Api.MessageMediaDice({ value: 6, emoticon: '🎲' }),
+      { kind: 'dice', emoticon: '🎲', value: 6 },
+    ],
     ['unsupported', new Api.MessageMediaUnsupported(), { kind: 'unsupported' }],
   ])('maps %s media', (_, media, expected) => {
-    const mapped = mapMessage(new Api.Message({ id: 2, peerId, date: DATE, message: '', media }), '@c');
+    const mapped = mapMessage(
+      new Api.Message({ id: 2, peerId, date: DATE, message: '', media }),
+      '@c',
+    );
     expect(mapped?.media).toEqual(expected);
   });
 
@@ -228,7 +290,11 @@ describe('mapMessage', () => {
       date: DATE,
       action: new Api.MessageActionTopicCreate({ title: 'News', iconColor: 7 }),
     });
-    expect(mapMessage(topic, '@c')?.action).toEqual({ type: 'topic_create', title: 'News', icon_color: 7 });
+    expect(mapMessage(topic, '@c')?.action).toEqual({
+      type: 'topic_create',
+      title: 'News',
+      icon_color: 7,
+    });
     const pin = new Api.MessageService({
       id: 9,
       peerId,
@@ -236,7 +302,11 @@ describe('mapMessage', () => {
       action: new Api.MessageActionPinMessage(),
       replyTo: new Api.MessageReplyHeader({ replyToMsgId: 3 }),
     });
-    expect(mapMessage(pin, '@c')).toMatchObject({ action: { type: 'pin_message' }, reply_to: 3, from_id: null });
+    expect(mapMessage(pin, '@c')).toMatchObject({
+      action: { type: 'pin_message' },
+      reply_to: 3,
+      from_id: null,
+    });
     expect(mapMessage(new Api.MessageEmpty({ id: 10 }), '@c')).toBeUndefined();
   });
 

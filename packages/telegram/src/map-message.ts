@@ -137,7 +137,12 @@ function simpleValue(value: unknown): string | number | boolean | BigId[] | unde
 function isLong(value: unknown): value is { toString(): string } {
   // big-integer values (native-BigInt backed or not) all carry these methods.
   const v = value as { toJSNumber?: unknown; compareAbs?: unknown } | null;
-  return typeof v === 'object' && v !== null && typeof v.toJSNumber === 'function' && typeof v.compareAbs === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.toJSNumber === 'function' &&
+    typeof v.compareAbs === 'function'
+  );
 }
 
 /** Media with the fields of its kind beyond core's common ones (coordinates, poll answers…). */

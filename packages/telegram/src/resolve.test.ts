@@ -31,9 +31,9 @@ describe('numeric chat ids', () => {
   it('fail with CHAT_NOT_FOUND and a way out when the access hash was never seen', async () => {
     const source = createSimulatedSource({ now: NOW, historyDays: 5 });
     const chat = source.telegram.chat('by_number');
-    const error = await collect(source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal())).catch(
-      (e: unknown) => e,
-    );
+    const error = await collect(
+      source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalError);
     expect((error as FatalError).code).toBe('CHAT_NOT_FOUND');
     expect((error as FatalError).message).toMatch(/@username/);
@@ -46,8 +46,13 @@ describe('numeric chat ids', () => {
     const source = createSimulatedSource({ now: NOW, historyDays: 5, peerCache });
     const chat = source.telegram.chat('by_number');
     const byName = await collect(source.messages({ chat: chat.chat, from: 0, to: NOW }, signal()));
-    expect(await peerCache.get(chat.markedId)).toEqual({ accessHash: chat.accessHash, username: 'by_number' });
-    const byId = await collect(source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()));
+    expect(await peerCache.get(chat.markedId)).toEqual({
+      accessHash: chat.accessHash,
+      username: 'by_number',
+    });
+    const byId = await collect(
+      source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()),
+    );
     expect(byId.map((m) => m.id)).toEqual(byName.map((m) => m.id));
     expect(byId.every((m) => m.chat === chat.markedId)).toBe(true);
     await source.close();
@@ -55,10 +60,17 @@ describe('numeric chat ids', () => {
 
   it('remembers the users met in history pages', async () => {
     const peerCache = createMemoryPeerCache();
-    const source = createSimulatedSource({ now: NOW, historyDays: 3, peerCache, chatKind: () => 'supergroup' });
+    const source = createSimulatedSource({
+      now: NOW,
+      historyDays: 3,
+      peerCache,
+      chatKind: () => 'supergroup',
+    });
     const got = await collect(source.messages({ chat: '@talkers', from: 0, to: NOW }, signal()));
     const author = got.find((m) => typeof m.from_id === 'number')!;
-    expect(await peerCache.get(String(author.from_id))).toMatchObject({ accessHash: expect.stringMatching(/^\d+$/) });
+    expect(await peerCache.get(String(author.from_id))).toMatchObject({
+      accessHash: expect.stringMatching(/^\d+$/),
+    });
     await source.close();
   });
 
@@ -78,12 +90,17 @@ describe('numeric chat ids', () => {
       const first = createTelegramSource({ client: telegram.client, peerCacheFile: file });
       await collect(first.messages({ chat: chat.chat, from: 0, to: NOW }, signal()));
       await first.close();
-      const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, { accessHash: string }>;
+      const saved = JSON.parse(await readFile(file, 'utf8')) as Record<
+        string,
+        { accessHash: string }
+      >;
       expect(saved[chat.markedId]?.accessHash).toBe(chat.accessHash);
 
       const second = createTelegramSource({ client: telegram.client, peerCacheFile: file });
       telegram.resetStats();
-      const got = await collect(second.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()));
+      const got = await collect(
+        second.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()),
+      );
       expect(got.length).toBe(chat.messages().length);
       expect(telegram.stats.resolveUsername).toBe(0);
       await second.close();
