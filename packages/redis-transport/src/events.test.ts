@@ -50,7 +50,7 @@ describe('redis event sink', () => {
       // `MAXLEN ~` trims whole macro-nodes (100 entries each by default): near the bound, never far above.
       expect(length).toBeGreaterThanOrEqual(100);
       expect(length).toBeLessThan(300);
-      const [last] = await ctx.client.xRevRange(stream, '+', '-', { COUNT: 1 });
+      const [last] = (await ctx.client.xRevRange(stream, '+', '-', { COUNT: 1 })) ?? [];
       expect(JSON.parse(String(last!.message.payload)).command_id).toBe('c999');
       expect(String(last!.message.event)).toBe('started');
     } finally {

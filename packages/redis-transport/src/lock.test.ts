@@ -51,16 +51,16 @@ describe('redis chat lock', () => {
     const lock = createRedisChatLock({
       client: ctx.client,
       prefix,
-      ttlMs: 300,
+      ttlMs: 5_000,
       renewMs: 50,
       onLost: (c) => lost.push(c),
     });
     const release = await lock.acquire('@renewed', signal());
     const key = `${prefix}renewed`;
     const token = await ctx.client.get(key);
-    // The ttl only counts down; a larger one later means a renewal happened.
-    const first = await ctx.client.pTTL(key);
-    await eventually(async () => (await ctx.client.pTTL(key)) > first, { what: 'a renewal' });
+    // Cut its ttl short: only a renewal can bring it back above that.
+    await ctx.client.pExpire(key, 1_000);
+    await eventually(async () => (await ctx.client.pTTL(key)) > 1_000, { what: 'a renewal' });
     expect(await ctx.client.get(key)).toBe(token);
     expect(lost).toEqual([]);
     // Someone else takes it over (as if ours had expired): renewing stops working, release leaves theirs.

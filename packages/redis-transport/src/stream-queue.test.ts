@@ -76,7 +76,7 @@ describe('streams command queue', () => {
         command_id: 'poison',
         error: { code: 'POISON_COMMAND' },
       });
-      const dead = await ctx.client.xRange(`${stream}:dead`, '-', '+');
+      const dead = (await ctx.client.xRange(`${stream}:dead`, '-', '+')) ?? [];
       expect(JSON.parse(String(dead[0]!.message.payload)).command_id).toBe('poison');
       expect(await ctx.client.xPending(stream, 'tgfetch')).toMatchObject({ pending: 0 });
     } finally {

@@ -47,11 +47,16 @@ export function fileEffects(effects: string, progressFile: string, who: string) 
   return { store, progress };
 }
 
-/** Serves `messages`, but never answers for messages older than `hangBefore` (until aborted). */
+/**
+ * Serves `messages`, but stops before the first one older than `hangBefore` until `gate`
+ * resolves (never, by default) or the run is aborted.
+ */
 export function hangingSource(
   messages: readonly TgMessage[],
   hangBefore = Number.NEGATIVE_INFINITY,
+  gate: Promise<void> = new Promise(() => {}),
 ): MessageSource {
+  let waitBefore = hangBefore;
   return {
     async *messages(request, signal) {
       const slice = messages
@@ -59,10 +64,14 @@ export function hangingSource(
         .filter((m) => request.beforeId === undefined || m.id < request.beforeId)
         .sort((a, b) => b.id - a.id);
       for (const message of slice) {
-        if (messageTime(message) < hangBefore) {
-          await new Promise((_, reject) =>
-            signal.addEventListener('abort', () => reject(new AbortError()), { once: true }),
-          );
+        if (messageTime(message) < waitBefore) {
+          await Promise.race([
+            gate,
+            new Promise((_, reject) =>
+              signal.addEventListener('abort', () => reject(new AbortError()), { once: true }),
+            ),
+          ]);
+          waitBefore = Number.NEGATIVE_INFINITY;
         }
         yield message;
       }
