@@ -1,5 +1,4 @@
 import {
-  createMemoryEventSink,
   createMemoryProgress,
   createMemorySource,
   createMemoryStore,
