@@ -72,15 +72,17 @@ function buildIndex(
   starts: Float64Array,
   ends: Float64Array,
 ): MessageIndex {
-  const n = ids.length;
   // Exports list messages by ascending id; sort only when a file does not.
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
   let order: Uint32Array | undefined;
   if (!sorted) {
-    order = Uint32Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => ids[a]! - ids[b]! || a - b);
+    const all = Uint32Array.from({ length: ids.length }, (_, i) => i);
+    all.sort((a, b) => ids[a]! - ids[b]! || a - b);
+    // A duplicated id (a hand-merged file) is served once: its last copy in the file.
+    order = all.filter((i, k) => k === all.length - 1 || ids[all[k + 1]!] !== ids[i]);
   }
+  const n = order ? order.length : ids.length;
   const at = (k: number) => (order ? order[k]! : k);
   let monotonic = true;
   let first: number | undefined;
@@ -117,7 +119,6 @@ function buildIndex(
           k,
           lowerBound((m) => times[at(m)]!, to),
         );
-      let previous = Number.NaN;
       for (k--; k >= 0; k--) {
         const i = at(k);
         const t = times[i]!;
@@ -125,9 +126,6 @@ function buildIndex(
           if (monotonic) return;
           continue;
         }
-        // A duplicated id (a hand-merged file) is served once: its last copy in the file.
-        if (ids[i] === previous) continue;
-        previous = ids[i]!;
         if (t < to) yield i;
       }
     },
