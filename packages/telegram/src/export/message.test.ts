@@ -29,7 +29,7 @@ describe('export message mapping', () => {
     expect(text).toBe('😀 hi жир😀 linkhttps://t.meBobx = 1no👍👎');
     expect(entities).toEqual([
       { type: 'bold', offset: 6, length: 5 },
-      { type: 'text_link', offset: 12, length: 4, url: 'https://example.org' },
+      { type: 'text_url', offset: 12, length: 4, url: 'https://example.org' },
       { type: 'url', offset: 16, length: 12 },
       { type: 'mention_name', offset: 28, length: 3, user_id: 555 },
       { type: 'pre', offset: 31, length: 5, language: 'python' },
@@ -134,7 +134,7 @@ describe('export message mapping', () => {
       text: '',
     });
     expect(photo.media).toBeUndefined();
-    expect(photo.action).toMatchObject({ type: 'edit_group_photo', width: 640, height: 640 });
+    expect(photo.action).toMatchObject({ type: 'chat_edit_photo', width: 640, height: 640 });
   });
 
   it.each([

@@ -48,6 +48,28 @@ const COMMON_KEYS = new Set([
   'reactions',
 ]);
 
+/**
+ * Export action names that differ from the snake-case MTProto names the gramjs source
+ * writes (`MessageActionChannelCreate` is `channel_create`); others pass through as is.
+ */
+const ACTION_TYPES: Record<string, string> = {
+  create_channel: 'channel_create',
+  create_group: 'chat_create',
+  edit_group_title: 'chat_edit_title',
+  edit_group_photo: 'chat_edit_photo',
+  delete_group_photo: 'chat_delete_photo',
+  invite_members: 'chat_add_user',
+  remove_members: 'chat_delete_user',
+  join_group_by_link: 'chat_joined_by_link',
+  join_group_by_request: 'chat_joined_by_request',
+  migrate_to_supergroup: 'chat_migrate_to',
+  migrate_from_group: 'channel_migrate_from',
+  clear_history: 'history_clear',
+  score_in_game: 'game_score',
+  send_payment: 'payment_sent',
+  topic_created: 'topic_create',
+};
+
 const MEDIA_KINDS: Record<string, string> = {
   video_file: 'video',
   video_message: 'video_note',
@@ -101,7 +123,7 @@ export function toTgMessage(
 
 function actionOf(raw: ExportMessage): { type: string; [key: string]: unknown } {
   const action: { type: string; [key: string]: unknown } = {
-    type: typeof raw.action === 'string' ? raw.action : 'unknown',
+    type: typeof raw.action === 'string' ? (ACTION_TYPES[raw.action] ?? raw.action) : 'unknown',
   };
   for (const [key, value] of Object.entries(raw)) {
     if (!COMMON_KEYS.has(key)) action[key] = value;

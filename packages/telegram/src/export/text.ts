@@ -4,11 +4,12 @@ import { peerId } from './peer.js';
 
 /**
  * Export entity names that differ from the snake-case MTProto names the gramjs source
- * writes (`MessageEntityUrl` is `url`, `MessageEntityStrike` is `strike`), so that a day
+ * writes (`MessageEntityUrl` is `url`, `MessageEntityTextUrl` is `text_url`), so that a day
  * file means the same whichever source wrote it.
  */
 const ENTITY_TYPES: Record<string, string> = {
   link: 'url',
+  text_link: 'text_url',
   strikethrough: 'strike',
 };
 
