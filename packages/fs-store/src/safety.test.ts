@@ -67,8 +67,9 @@ describe('path safety', () => {
       const c = chat as string;
       await expect(store.writeDay(day(c))).rejects.toMatchObject({ code: 'INVALID_CHAT' });
       await expect(store.readDay(c, DATE)).rejects.toMatchObject({ code: 'INVALID_CHAT' });
-      await expect(store.markComplete(c, { date: DATE, count: 0, location: 'x', fetched_at: 'y' }))
-        .rejects.toMatchObject({ code: 'INVALID_CHAT' });
+      await expect(
+        store.markComplete(c, { date: DATE, count: 0, location: 'x', fetched_at: 'y' }),
+      ).rejects.toMatchObject({ code: 'INVALID_CHAT' });
       await expect(store.completed(c, [DATE])).rejects.toMatchObject({ code: 'INVALID_CHAT' });
       await expect(store.lock.acquire(c, new AbortController().signal)).rejects.toMatchObject({
         code: 'INVALID_CHAT',
@@ -84,9 +85,9 @@ describe('path safety', () => {
       store.markComplete('@evil', { date: DATE, count: 0, location: 'x', fetched_at: 'y' }),
     ).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
     await expect(store.readDay('@evil', DATE)).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
-    await expect(store.lock.acquire('@evil', new AbortController().signal)).rejects.toMatchObject(
-      { code: 'PATH_ESCAPE' },
-    );
+    await expect(store.lock.acquire('@evil', new AbortController().signal)).rejects.toMatchObject({
+      code: 'PATH_ESCAPE',
+    });
     expect(await store.listChats()).toEqual([]);
     expect(await readdir(outside)).toEqual([]);
   });

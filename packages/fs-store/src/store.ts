@@ -260,6 +260,7 @@ export function createFsStore(options: FsStoreOptions): FsStore {
   const listDays = async (chat: ChatRef): Promise<IsoDate[]> => {
     const chatFolder = await dir.chatFolder(chatPlace(chat), false);
     if (!chatFolder) return [];
+    await context.sweep(chatFolder);
     const dates = new Set<IsoDate>();
     for (const year of await yearsIn(chatFolder)) {
       const folder = (await dir.yearFolder(chatFolder, year, false))!;
