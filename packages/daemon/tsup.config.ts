@@ -1,3 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { packageBuild } from '../../tsup.base.ts';
 
-export default packageBuild({ index: 'src/index.ts' });
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+export default packageBuild(
+  { index: 'src/index.ts' },
+  { define: { __VERSION__: JSON.stringify(version) } },
+);

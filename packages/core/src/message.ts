@@ -39,6 +39,8 @@ export interface TgMedia {
   height?: number;
   url?: string;
   title?: string;
+  /** Kind-specific details (coordinates, poll answers, contact names…). */
+  [extra: string]: unknown;
 }
 
 export interface TgReaction {

@@ -1,1 +1,5 @@
-export const name = '@tgfetch/daemon';
+export { HELP, main } from './cli.js';
+export { type Config, type ConfigResult, EnvSchema, loadConfig, redactUrl } from './config.js';
+export type { CliContext } from './context.js';
+export { createLogger, type LoggerOptions } from './logger.js';
+export { createMetrics, type Metrics, serveMetrics } from './metrics.js';

@@ -1,0 +1,56 @@
+import type { FetchEvent } from '@tgfetch/core';
+import { subscribeEvents } from '@tgfetch/redis-transport';
+import { parseFlags } from '../args.js';
+import { type CliContext, configFor } from '../context.js';
+import { onShutdownSignals } from '../signals.js';
+
+/** Prints events until interrupted (seed 000's `listen_events.py`). */
+export async function listenCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const flags = parseFlags(argv, {
+    json: { type: 'boolean' },
+    chat: { type: 'string' },
+    'command-id': { type: 'string' },
+    'redis-url': { type: 'string' },
+    'env-file': { type: 'string' },
+  });
+  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const subscription = await subscribeEvents(
+    (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
+    {
+      url: config.redisUrl,
+      channel: config.EVENTS_CHANNEL,
+      maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+      filter: {
+        ...(flags.chat ? { chat: flags.chat } : {}),
+        ...(flags['command-id'] ? { command_id: flags['command-id'] } : {}),
+      },
+    },
+  );
+  if (!flags.json) ctx.stderr.write(`listening on ${config.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = onShutdownSignals({
+      first: () => {
+        stop();
+        resolve();
+      },
+      second: () => resolve(),
+    });
+  });
+  await subscription.close();
+  return 0;
+}
+
+/** One readable line per event. */
+export function formatEvent(event: FetchEvent): string {
+  const head = `${event.ts} ${event.event.padEnd(9)} ${event.chat ?? '-'} ${event.command_id}`;
+  switch (event.event) {
+    case 'started':
+      return `${head} ${event.dates.length} day(s)`;
+    case 'progress':
+      return `${head} ${event.date} ${event.skipped ? 'already complete' : `${event.count} messages`} ${event.file_path}`;
+    case 'completed':
+      return `${head} ${event.processed} messages in ${event.days.length} day(s), ${event.duration_sec}s`;
+    case 'failed':
+      return `${head} ${event.error.code}: ${event.error.message}`;
+  }
+}

@@ -1,0 +1,62 @@
+import { errorInfo } from '@tgfetch/core';
+import { createCommandClient } from '@tgfetch/redis-transport';
+import { COMMAND_FLAGS, commandFromFlags, parseFlags, UsageError } from '../args.js';
+import { type CliContext, configFor } from '../context.js';
+import { formatEvent } from './listen.js';
+
+/**
+ * Pushes a command (seed 000's `send_fetch_command.py`). With `--wait`, waits for its
+ * `completed` or `failed` event, prints it, and exits 0 or 1 to match.
+ */
+export async function sendCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const flags = parseFlags(argv, {
+    ...COMMAND_FLAGS,
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+    'redis-url': { type: 'string' },
+    'env-file': { type: 'string' },
+  });
+  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const { wire } = commandFromFlags(flags, {
+    now: Date.now(),
+    timeZone: config.TGFETCH_TZ,
+    defaultStrategy: config.FETCH_STRATEGY,
+  });
+  const timeoutSec = flags.timeout === undefined ? 3600 : Number(flags.timeout);
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0)
+    throw new UsageError('--timeout must be a positive number of seconds');
+  const client = await createCommandClient({
+    url: config.redisUrl,
+    queue: config.QUEUE_NAME,
+    channel: config.EVENTS_CHANNEL,
+    maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+  });
+  try {
+    if (!flags.wait) {
+      const id = await client.send(wire);
+      ctx.stdout.write(flags.json ? `${JSON.stringify({ command_id: id })}\n` : `${id}\n`);
+      return 0;
+    }
+    try {
+      const done = await client.run(wire, {
+        timeout: timeoutSec * 1000,
+        onProgress: (event) => {
+          if (!flags.json) ctx.stderr.write(`${formatEvent(event)}\n`);
+        },
+      });
+      ctx.stdout.write(flags.json ? `${JSON.stringify(done)}\n` : `${formatEvent(done)}\n`);
+      return 0;
+    } catch (error) {
+      const failed = (error as { event?: unknown }).event;
+      if (failed && flags.json) ctx.stdout.write(`${JSON.stringify(failed)}\n`);
+      else {
+        const info = errorInfo(error);
+        ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
+      }
+      return 1;
+    }
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,53 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: string;
+  /** Values that must never reach a log line: session, api hash, Redis password. */
+  secrets: readonly (string | undefined)[];
+  /** Where lines go. @default process.stdout */
+  destination?: { write(line: string): unknown };
+}
+
+/**
+ * JSON logs (pino). Known secret fields are redacted by path, and as a second line of
+ * defence every line is scrubbed of the secret values themselves, so a secret quoted inside
+ * some library's error message cannot leak either.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = options.secrets.filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
+  const forms = secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]);
+  const out = options.destination ?? process.stdout;
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          'session',
+          'apiHash',
+          'password',
+          '*.session',
+          '*.apiHash',
+          '*.password',
+          'config.TELEGRAM_SESSION',
+          'config.TELEGRAM_API_HASH',
+          'config.REDIS_PASSWORD',
+        ],
+        censor: '[redacted]',
+      },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    {
+      write(line: string) {
+        let clean = line;
+        for (const form of forms) clean = clean.split(form).join('[redacted]');
+        out.write(clean);
+      },
+    },
+  );
+}
