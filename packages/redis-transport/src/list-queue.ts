@@ -206,6 +206,12 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     };
   };
 
+  /** A short pause before trying again; true when the caller should stop instead. */
+  const pauseOrStop = async (aborted: Promise<'aborted'>) => {
+    const outcome = await Promise.race([sleep(100), aborted, closing, connection.failed]);
+    return outcome === 'aborted' || outcome === 'closed';
+  };
+
   const next = (signal?: AbortSignal) =>
     take(async () => {
       const aborted = abortPromise(signal);
@@ -215,14 +221,23 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
           const failure = connection.failure();
           if (failure) throw failure;
           const payload = buffer.shift();
-          if (payload !== undefined) {
-            const delivery = await deliver(payload);
-            if (delivery) return delivery;
-            continue;
-          }
-          if (adopt && !pending) {
-            await adoptOrphans();
-            adopt = false;
+          try {
+            if (payload !== undefined) {
+              const delivery = await deliver(payload);
+              if (delivery) return delivery;
+              continue;
+            }
+            if (adopt && !pending) {
+              await adoptOrphans();
+              adopt = false;
+              continue;
+            }
+          } catch (error) {
+            if (payload !== undefined) buffer.unshift(payload);
+            const translated = connection.translate(error);
+            if (!translated.retryable) throw translated;
+            // The connection dropped: node-redis reconnects while the outage clock runs.
+            if (await pauseOrStop(aborted.promise)) return undefined;
             continue;
           }
           pending ??= pop().finally(() => {

@@ -152,8 +152,22 @@ export async function createStreamCommandQueue(
           if (failure) throw failure;
           const entry = buffer.shift();
           if (entry) {
-            const delivery = await deliver(entry);
-            if (delivery) return delivery;
+            try {
+              const delivery = await deliver(entry);
+              if (delivery) return delivery;
+            } catch (error) {
+              buffer.unshift(entry);
+              const translated = connection.translate(error);
+              if (!translated.retryable) throw translated;
+              // The connection dropped: node-redis reconnects while the outage clock runs.
+              const outcome = await Promise.race([
+                new Promise((r) => setTimeout(r, 100)),
+                aborted.promise,
+                closing,
+                connection.failed,
+              ]);
+              if (outcome === 'aborted' || outcome === 'closed') return undefined;
+            }
             continue;
           }
           pending ??= read().finally(() => {
