@@ -1,4 +1,4 @@
-export { isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
+export { fsyncDir, isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
 export {
   CHAT_LOCK_FILE,
   createFsChatLock,
@@ -6,7 +6,8 @@ export {
   type FsChatLockOptions,
 } from './chat-lock.js';
 export { decodeDay, encodeDay } from './day-file.js';
-export { FsStoreErrorCode } from './errors.js';
+export { FsStoreErrorCode, fromFsError } from './errors.js';
+export { acquireFileLock, type FileLockOptions, type HeldLock } from './file-lock.js';
 export { type DayFormat, dayFileName, parseDayFileName } from './paths.js';
 export type { ProgressFile } from './progress-file.js';
 export { PROGRESS_FILE } from './progress-files.js';

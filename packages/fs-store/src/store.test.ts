@@ -144,6 +144,14 @@ describe('fs-store files', () => {
     await expect(
       store.writeDay({ ...day(), messages: undefined } as unknown as DayDocument),
     ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    const noId = { ...messages[0]!, id: undefined } as unknown as (typeof messages)[number];
+    await expect(store.writeDay(day({ messages: [noId] }))).rejects.toMatchObject({
+      code: 'INVALID_DAY',
+    });
+    await expect(store.writeDay(null as unknown as DayDocument)).rejects.toMatchObject({
+      code: 'INVALID_DAY',
+    });
+    expect(await store.listDays(CHAT)).toEqual([]);
   });
 });
 

@@ -1,39 +1,13 @@
-import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type ChatRef,
-  type DayDocument,
-  type DayProgress,
-  type DayWriteResult,
-  type IsoDate,
-  type MessageStore,
-  mergeMessages,
-  type ProgressStore,
-} from '@tgfetch/core';
-import { fsyncDir, removeStaleTemps, writeFileAtomic } from './atomic.js';
+import type { ChatRef, DayProgress, IsoDate, MessageStore, ProgressStore } from '@tgfetch/core';
+import { removeStaleTemps } from './atomic.js';
 import { chatLockOn, type FsChatLock } from './chat-lock.js';
 import { type DataDir, openDataDir } from './data-dir.js';
-import { encodeDay } from './day-file.js';
-import {
-  CorruptFileError,
-  corruptError,
-  datesIn,
-  FORMATS,
-  mergeStored,
-  moveAside,
-  readStoredDays,
-  yearsIn,
-} from './day-files.js';
-import { errnoCode, FsStoreErrorCode, fromFsError, storeError } from './errors.js';
+import { CorruptFileError, corruptError, FORMATS } from './day-files.js';
+import { createDayFiles } from './days.js';
+import { FsStoreErrorCode, fromFsError, storeError } from './errors.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from './file-lock.js';
-import {
-  type ChatPlace,
-  chatOfKey,
-  chatPlace,
-  checkDate,
-  type DayFormat,
-  dayFileName,
-} from './paths.js';
+import { type ChatPlace, chatPlace, checkDate, type DayFormat } from './paths.js';
 import { createProgressFiles } from './progress-files.js';
 
 export interface CorruptFileNotice {
@@ -169,116 +143,17 @@ export function createFsStore(options: FsStoreOptions): FsStore {
     return run;
   };
 
-  const writeDay = (day: DayDocument): Promise<DayWriteResult> => {
-    const place = chatPlace(day?.chat);
-    const date = checkDate(day.date);
-    if (!Array.isArray(day.messages)) {
-      throw storeError(FsStoreErrorCode.invalidDay, 'The day has no messages array');
-    }
-    return context.withChatWrite(place, async (chatFolder) => {
-      const root = await dir.root();
-      const yearFolder = (await dir.yearFolder(chatFolder, date.slice(0, 4), true))!;
-      await context.sweep(yearFolder);
-      const stored = await readOrSetAside(root, yearFolder, date);
-      const messages = mergeMessages(stored?.messages ?? [], day.messages);
-      const doc: DayDocument = {
-        chat: place.chat,
-        date,
-        time_zone: day.time_zone,
-        fetched_at: day.fetched_at,
-        complete: day.complete || stored?.complete === true,
-        count: messages.length,
-        messages,
-      };
-      const location = dir.location(place, date, format);
-      // A progress record must never disagree with its file, even if we die half-way:
-      // drop it before the day changes, put it back after.
-      const record = await progress.recordLocked(place, chatFolder, date);
-      const outdated = record && (record.count !== doc.count || record.location !== location);
-      if (outdated) await progress.updateLocked(place, chatFolder, date, undefined);
-      await writeFileAtomic(
-        path.join(yearFolder, dayFileName(date, format)),
-        encodeDay(doc, format),
-      );
-      await removeOtherFormat(yearFolder, date);
-      if (outdated) {
-        await progress.updateLocked(place, chatFolder, date, {
-          ...record,
-          count: doc.count,
-          location,
-        });
-      }
-      return { count: doc.count, location };
-    });
-  };
-
-  const readOrSetAside = async (root: string, yearFolder: string, date: IsoDate) => {
-    for (;;) {
-      try {
-        return mergeStored(await readStoredDays(root, yearFolder, date, format));
-      } catch (error) {
-        if (!(error instanceof CorruptFileError)) throw error;
-        // Never overwrite what we cannot read: keep it beside, start the day afresh.
-        const movedTo = await moveAside(error.file);
-        context.notify({ file: error.file, movedTo, reason: error.message });
-      }
-    }
-  };
-
-  const removeOtherFormat = async (yearFolder: string, date: IsoDate) => {
-    const other = format === 'json' ? 'jsonl' : 'json';
-    try {
-      await unlink(path.join(yearFolder, dayFileName(date, other)));
-      await fsyncDir(yearFolder);
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-    }
-  };
-
-  const readDay = async (chat: ChatRef, date: IsoDate): Promise<DayDocument | undefined> => {
-    const place = chatPlace(chat);
-    checkDate(date);
-    const chatFolder = await dir.chatFolder(place, false);
-    const yearFolder = chatFolder && (await dir.yearFolder(chatFolder, date.slice(0, 4), false));
-    if (!yearFolder) return undefined;
-    return mergeStored(await readStoredDays(await dir.root(), yearFolder, date, format));
-  };
-
-  const listChats = async (): Promise<ChatRef[]> => {
-    const root = await dir.root();
-    const chats: ChatRef[] = [];
-    for (const name of await readdir(root)) {
-      const chat = chatOfKey(name);
-      if (chat === undefined) continue;
-      // A folder that is not one, or a link leading outside, is not a chat of ours.
-      const ok = await dir.chatFolder(chatPlace(chat), false).catch(() => undefined);
-      if (ok) chats.push(chat);
-    }
-    return chats.sort();
-  };
-
-  const listDays = async (chat: ChatRef): Promise<IsoDate[]> => {
-    const chatFolder = await dir.chatFolder(chatPlace(chat), false);
-    if (!chatFolder) return [];
-    await context.sweep(chatFolder);
-    const dates = new Set<IsoDate>();
-    for (const year of await yearsIn(chatFolder)) {
-      const folder = (await dir.yearFolder(chatFolder, year, false))!;
-      await context.sweep(folder);
-      for (const date of await datesIn(folder, year)) dates.add(date);
-    }
-    return [...dates].sort();
-  };
+  const days = createDayFiles(context, progress);
 
   return {
     dataDir: dir.base,
     format,
     lock,
     writeDay: (day) =>
-      op('writing', `${String(day?.chat)} ${String(day?.date)}`, () => writeDay(day)),
-    readDay: (chat, date) => op('reading', `${chat} ${date}`, () => readDay(chat, date)),
-    listChats: () => op('listing', dir.base, listChats),
-    listDays: (chat) => op('listing', chat, () => listDays(chat)),
+      op('writing', `${String(day?.chat)} ${String(day?.date)}`, () => days.writeDay(day)),
+    readDay: (chat, date) => op('reading', `${chat} ${date}`, () => days.readDay(chat, date)),
+    listChats: () => op('listing', dir.base, days.listChats),
+    listDays: (chat) => op('listing', chat, () => days.listDays(chat)),
     listProgress: (chat) => op('reading progress of', chat, () => progress.list(chatPlace(chat))),
     completed: (chat, dates) =>
       op('reading progress of', chat, () =>

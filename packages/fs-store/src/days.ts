@@ -1,0 +1,154 @@
+import { readdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type ChatRef,
+  type DayDocument,
+  type DayWriteResult,
+  type IsoDate,
+  mergeMessages,
+} from '@tgfetch/core';
+import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { encodeDay } from './day-file.js';
+import {
+  CorruptFileError,
+  datesIn,
+  mergeStored,
+  moveAside,
+  readStoredDays,
+  yearsIn,
+} from './day-files.js';
+import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
+import { chatOfKey, chatPlace, checkDate, dayFileName } from './paths.js';
+import type { createProgressFiles } from './progress-files.js';
+import type { StoreContext } from './store.js';
+
+/**
+ * The day half of the store: merge-and-replace writes under the chat's write lock, and
+ * lock-free reads (files are only ever replaced whole).
+ */
+export function createDayFiles(
+  context: StoreContext,
+  progress: ReturnType<typeof createProgressFiles>,
+) {
+  const { dir, format } = context;
+
+  const writeDay = (day: DayDocument): Promise<DayWriteResult> => {
+    if (typeof day !== 'object' || day === null) {
+      throw storeError(FsStoreErrorCode.invalidDay, 'A day must be an object');
+    }
+    const place = chatPlace(day.chat);
+    const date = checkDate(day.date);
+    checkDay(day);
+    return context.withChatWrite(place, async (chatFolder) => {
+      const root = await dir.root();
+      const yearFolder = (await dir.yearFolder(chatFolder, date.slice(0, 4), true))!;
+      await context.sweep(yearFolder);
+      const stored = await readOrSetAside(root, yearFolder, date);
+      const messages = mergeMessages(stored?.messages ?? [], day.messages);
+      const doc: DayDocument = {
+        chat: place.chat,
+        date,
+        time_zone: day.time_zone,
+        fetched_at: day.fetched_at,
+        complete: day.complete || stored?.complete === true,
+        count: messages.length,
+        messages,
+      };
+      const location = dir.location(place, date, format);
+      // A progress record must never disagree with its file, even if we die half-way:
+      // drop it before the day changes, put it back after.
+      const record = await progress.recordLocked(place, chatFolder, date);
+      const outdated = record && (record.count !== doc.count || record.location !== location);
+      if (outdated) await progress.updateLocked(place, chatFolder, date, undefined);
+      await writeFileAtomic(
+        path.join(yearFolder, dayFileName(date, format)),
+        encodeDay(doc, format),
+      );
+      await removeOtherFormat(yearFolder, date);
+      if (outdated) {
+        await progress.updateLocked(place, chatFolder, date, {
+          ...record,
+          count: doc.count,
+          location,
+        });
+      }
+      return { count: doc.count, location };
+    });
+  };
+
+  const readOrSetAside = async (root: string, yearFolder: string, date: IsoDate) => {
+    for (;;) {
+      try {
+        return mergeStored(await readStoredDays(root, yearFolder, date, format));
+      } catch (error) {
+        if (!(error instanceof CorruptFileError)) throw error;
+        // Never overwrite what we cannot read: keep it beside, start the day afresh.
+        const movedTo = await moveAside(error.file);
+        context.notify({ file: error.file, movedTo, reason: error.message });
+      }
+    }
+  };
+
+  const removeOtherFormat = async (yearFolder: string, date: IsoDate) => {
+    const other = format === 'json' ? 'jsonl' : 'json';
+    try {
+      await unlink(path.join(yearFolder, dayFileName(date, other)));
+      await fsyncDir(yearFolder);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+    }
+  };
+
+  const readDay = async (chat: ChatRef, date: IsoDate): Promise<DayDocument | undefined> => {
+    const place = chatPlace(chat);
+    checkDate(date);
+    const chatFolder = await dir.chatFolder(place, false);
+    const yearFolder = chatFolder && (await dir.yearFolder(chatFolder, date.slice(0, 4), false));
+    if (!yearFolder) return undefined;
+    return mergeStored(await readStoredDays(await dir.root(), yearFolder, date, format));
+  };
+
+  const listChats = async (): Promise<ChatRef[]> => {
+    const root = await dir.root();
+    const chats: ChatRef[] = [];
+    for (const name of await readdir(root)) {
+      const chat = chatOfKey(name);
+      if (chat === undefined) continue;
+      // A folder that is not one, or a link leading outside, is not a chat of ours.
+      const ok = await dir.chatFolder(chatPlace(chat), false).catch(() => undefined);
+      if (ok) chats.push(chat);
+    }
+    return chats.sort();
+  };
+
+  const listDays = async (chat: ChatRef): Promise<IsoDate[]> => {
+    const chatFolder = await dir.chatFolder(chatPlace(chat), false);
+    if (!chatFolder) return [];
+    await context.sweep(chatFolder);
+    const dates = new Set<IsoDate>();
+    for (const year of await yearsIn(chatFolder)) {
+      const folder = (await dir.yearFolder(chatFolder, year, false))!;
+      await context.sweep(folder);
+      for (const date of await datesIn(folder, year)) dates.add(date);
+    }
+    return [...dates].sort();
+  };
+
+  return { writeDay, readDay, listChats, listDays };
+}
+
+/** What a day file must hold to be read back: refused here rather than found corrupt later. */
+function checkDay(day: DayDocument): void {
+  const bad = (why: string) =>
+    storeError(FsStoreErrorCode.invalidDay, `Bad day ${day.date}: ${why}`);
+  if (!Array.isArray(day.messages)) throw bad('no messages array');
+  if (typeof day.time_zone !== 'string' || typeof day.fetched_at !== 'string') {
+    throw bad('time_zone and fetched_at must be strings');
+  }
+  if (typeof day.complete !== 'boolean') throw bad('complete must be true or false');
+  for (const m of day.messages) {
+    if (typeof m !== 'object' || m === null || !Number.isSafeInteger(m.id)) {
+      throw bad('every message needs an integer id');
+    }
+  }
+}
