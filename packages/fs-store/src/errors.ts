@@ -61,16 +61,3 @@ export function fromFsError(error: unknown, action: string, file: string): Tgfet
       });
   }
 }
-
-/** Runs `fn`, translating whatever it throws. */
-export async function translating<T>(
-  action: string,
-  file: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw fromFsError(error, action, file);
-  }
-}
