@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
 import { type FetchCommand, parseCommand } from './command.js';
-import { type FetchPorts, type RetryNotice, runCommand, runFetch } from './engine.js';
+import { type FetchPorts, type RetryNotice, runFetch } from './engine.js';
 import { AbortError, FatalError, FloodWaitError, TransientError } from './errors.js';
 import type { FetchEvent } from './events.js';
 import { createMemoryEventSink } from './memory/events.js';
@@ -10,6 +10,7 @@ import { createMemorySource, type MemorySourceOptions } from './memory/source.js
 import { createMemoryProgress, createMemoryStore } from './memory/store.js';
 import type { TgMessage } from './message.js';
 import type { MessageSource } from './ports.js';
+import { runCommand } from './run-command.js';
 import { makeMessages } from './testing/messages.js';
 
 const NOW = Date.parse('2025-11-08T12:00:00Z');

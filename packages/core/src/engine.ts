@@ -1,6 +1,6 @@
 import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
-import { commandParams, type FetchCommand, type ParseOptions, parseCommand } from './command.js';
+import { commandParams, type FetchCommand } from './command.js';
 import type { DayWindow } from './day.js';
 import { AbortError, errorInfo, type TgfetchError } from './errors.js';
 import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
@@ -68,38 +68,6 @@ export async function runFetch(
 ): Promise<FetchOutcome> {
   const run = new FetchRun(command, ports, options);
   return run.execute();
-}
-
-/** `parseCommand` then `runFetch`; a rejected command gets its `failed` event here. */
-export async function runCommand(
-  input: unknown,
-  ports: FetchPorts,
-  options: RunOptions & Pick<ParseOptions, 'newId'> = {},
-): Promise<FetchOutcome> {
-  const clock = options.clock ?? systemClock;
-  const parsed = parseCommand(input, {
-    now: clock.now(),
-    timeZone: options.timeZone ?? 'UTC',
-    ...(options.newId ? { newId: options.newId } : {}),
-  });
-  if (parsed.ok) return runFetch(parsed.command, ports, options);
-  const { rejected, error } = parsed;
-  const event: FailedEvent = {
-    event: 'failed',
-    status: 'failed',
-    command_id: rejected.command_id,
-    chat: rejected.chat,
-    mode: rejected.mode,
-    params: {},
-    processed: 0,
-    errors: 1,
-    duration_sec: 0,
-    ts: new Date(clock.now()).toISOString(),
-    worker_id: options.workerId ?? 'embedded',
-    error: errorInfo(error),
-  };
-  await ports.events.publish(event);
-  return event;
 }
 
 class FetchRun {

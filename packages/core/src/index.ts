@@ -40,7 +40,6 @@ export {
   type FetchPorts,
   type RetryNotice,
   type RunOptions,
-  runCommand,
   runFetch,
 } from './engine.js';
 export {
@@ -100,6 +99,7 @@ export type {
   ProgressStore,
 } from './ports.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
+export { runCommand } from './run-command.js';
 export {
   addDays,
   dateInZone,
