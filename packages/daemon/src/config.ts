@@ -93,6 +93,24 @@ export const EnvSchema = v.object({
   SHUTDOWN_GRACE_MS: optional(int('SHUTDOWN_GRACE_MS', 0, 3_600_000), '30000'),
   METRICS_PORT: optional(int('METRICS_PORT', 0, 65535), '0'),
   METRICS_HOST: optional(v.string(), '0.0.0.0'),
+  /** How long a dead worker's chat lock blocks others (it is renewed while the worker lives). */
+  CHAT_LOCK_TTL_MS: optional(int('CHAT_LOCK_TTL_MS', 1000, 3_600_000), '30000'),
+  /** Test-only: delay of every answer of the simulated Telegram, so a fetch can be caught mid-way. */
+  TGFETCH_SIM_LATENCY_MS: optional(int('TGFETCH_SIM_LATENCY_MS', 0, 60_000), '0'),
+  /**
+   * Test-only: JSON options of the simulated Telegram (`createSimulatedSource` from
+   * `@tgfetch/telegram/testing`: seed, now, historyDays, rateLimit, faults, latencyMs, ...),
+   * so the chaos suite can inject flood waits, timeouts and revoked sessions into a daemon.
+   */
+  TGFETCH_SIM: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(isJsonObject, 'TGFETCH_SIM must be a JSON object'),
+      v.transform((s) => JSON.parse(s) as Record<string, unknown>),
+    ),
+  ),
+  /** How long a silent worker keeps its commands before others take them back (list queue). */
+  QUEUE_VISIBILITY_MS: optional(int('QUEUE_VISIBILITY_MS', 300, 3_600_000), '30000'),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema>;
@@ -116,20 +134,19 @@ export function loadConfig(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = v.safeParse(EnvSchema, present, { abortEarly: false });
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.issues.map((i) => describeIssue(i)) };
-  }
-  const e = parsed.output;
-  const errors: string[] = [];
-  if (needs.telegram && e.TGFETCH_SOURCE === 'telegram') {
+  const errors = parsed.success ? [] : parsed.issues.map((i) => describeIssue(i));
+  // Checked on the raw values too, so that one message lists these with the bad ones.
+  const source = present.TGFETCH_SOURCE ?? 'telegram';
+  if (needs.telegram && source === 'telegram') {
     for (const key of ['TELEGRAM_API_ID', 'TELEGRAM_API_HASH', 'TELEGRAM_SESSION'] as const) {
-      if (e[key] === undefined)
+      if (present[key] === undefined)
         errors.push(
           `${key} is required to fetch from Telegram${key === 'TELEGRAM_SESSION' ? ' (make one with `tgfetch login`)' : ''}`,
         );
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (!parsed.success || errors.length > 0) return { ok: false, errors };
+  const e = parsed.output;
   return { ok: true, config: { ...e, redisUrl: redisUrl(e), workerId: e.WORKER_ID ?? hostname() } };
 }
 
@@ -146,6 +163,15 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return typeof key === 'string' && !issue.message.includes(key)
     ? `${key}: ${issue.message}`
     : issue.message;
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** A Redis URL fit for logs: the password replaced. */

@@ -27,7 +27,11 @@ export async function openSource(
   }
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-    const source = createSimulatedSource({});
+    const latencyMs = config.TGFETCH_SIM_LATENCY_MS;
+    const source = createSimulatedSource({
+      ...(latencyMs > 0 ? { latencyMs } : {}),
+      ...config.TGFETCH_SIM,
+    });
     return { source, kind: 'simulated', close: () => source.close() };
   }
   if (spec !== 'telegram')

@@ -82,7 +82,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       format: config.DATA_FORMAT,
     });
     cleanups.push(() => store.close());
-    const lock = createRedisChatLock({ client: connection.client });
+    const lock = createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
     const health = () => ({
       ok: queue.isReady,
       redis: queue.state(),
@@ -181,6 +181,7 @@ async function openQueue(
     ...redis,
     workerId: config.workerId,
     maxDeliveries: config.MAX_DELIVERIES,
+    visibilityMs: config.QUEUE_VISIBILITY_MS,
     ...(events ? { events } : {}),
   };
   return config.QUEUE_MODE === 'stream'

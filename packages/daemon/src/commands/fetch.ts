@@ -31,7 +31,8 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   });
   const config = configFor(
     ctx,
-    { telegram: (flags.source ?? ctx.env.TGFETCH_SOURCE ?? 'telegram') === 'telegram' },
+    // Asked of the telegram source only (loadConfig checks which source was chosen).
+    { telegram: true },
     { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source },
     flags['env-file'],
   );
