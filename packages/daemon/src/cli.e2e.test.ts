@@ -1,0 +1,131 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CompletedEvent } from '@tgfetch/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listFiles, readDayFiles, runCli, SECRETS } from './testing/cli-process.js';
+
+/** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-cli-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const expectNoSecrets = (run: { stdout: string; stderr: string }) => {
+  for (const secret of Object.values(SECRETS)) {
+    expect(run.stdout).not.toContain(secret);
+    expect(run.stderr).not.toContain(secret);
+  }
+};
+
+describe('tgfetch fetch', () => {
+  it('fetches from the simulated Telegram into --data-dir without Redis', async () => {
+    const run = await runCli(
+      ['fetch', '--source', 'simulated', '--chat', 'x', '--days', '2', '--data-dir', 'out'],
+      { ...SECRETS, REDIS_URL: 'redis://127.0.0.1:1' },
+      dir,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^completed @x: \d+ messages, 2 day\(s\) written, 0 already complete/,
+    );
+    // Not a terminal: plain progress lines on stderr.
+    expect(run.stderr).toMatch(/^started @x: 2 day\(s\)\n/);
+    expect(run.stderr.match(/^\d{4}-\d{2}-\d{2}: \d+ messages -> /gm)).toHaveLength(2);
+    const days = await readDayFiles(path.join(dir, 'out'));
+    expect(days.size).toBe(2);
+    expect(await listFiles(path.join(dir, 'out'))).toContain(path.join('x', 'progress.json'));
+    expectNoSecrets(run);
+  });
+
+  it('--json prints the completed event; a second run finds the days complete', async () => {
+    const date = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const args = ['fetch', '--source', 'simulated', '--chat', '@Some_Chat', '--date', date];
+    const first = await runCli([...args, '--json'], {}, dir);
+    expect(first.code).toBe(0);
+    const event = JSON.parse(first.stdout) as CompletedEvent;
+    expect(event).toMatchObject({ event: 'completed', chat: '@some_chat', mode: 'date' });
+    expect(event.days).toEqual([expect.objectContaining({ date, skipped: false, complete: true })]);
+    expect(path.relative(dir, event.days[0]?.file_path ?? '')).toBe(
+      path.join('data', 'some_chat', date.slice(0, 4), `discussions_${date}.json`),
+    );
+    const again = await runCli([...args, '--json'], {}, dir);
+    expect(JSON.parse(again.stdout).days[0]).toMatchObject({ skipped: true });
+  });
+
+  it('reads .env from the working directory, the real environment winning', async () => {
+    await writeFile(
+      path.join(dir, '.env'),
+      'TGFETCH_SOURCE=simulated\nDATA_DIR=from-env-file\nFETCH_STRATEGY=per_day\nTGFETCH_TZ=Mars/Base\n',
+    );
+    const run = await runCli(
+      ['fetch', '--chat', 'y', '--days', '1', '--json'],
+      { TGFETCH_TZ: 'Asia/Tokyo' },
+      dir,
+    );
+    expect(run.stderr).not.toContain('TGFETCH_TZ');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).days[0].file_path).toContain(path.join('from-env-file', 'y'));
+    const [day] = (await readDayFiles(path.join(dir, 'from-env-file'))).values();
+    expect(day).toMatchObject({ time_zone: 'Asia/Tokyo' });
+  });
+
+  it('a usage mistake exits 2 with the reason', async () => {
+    const run = await runCli(['fetch', '--source', 'simulated', '--chat', 'x'], {}, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('give exactly one of --date D, --days N, or --from A --to B');
+    const future = await runCli(
+      ['fetch', '--source', 'simulated', '--chat', 'x', '--date', '2999-01-01'],
+      {},
+      dir,
+    );
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/future/i);
+  });
+});
+
+describe('bad configuration', () => {
+  it('lists every problem at once, exits 2, and echoes no secret', async () => {
+    const run = await runCli(
+      ['daemon'],
+      {
+        FETCH_CONCURRENCY: 'abc',
+        TGFETCH_TZ: 'Mars/Base',
+        TELEGRAM_API_HASH: SECRETS.TELEGRAM_SESSION,
+        TELEGRAM_SESSION: SECRETS.TELEGRAM_SESSION,
+        REDIS_URL: 'http://nope',
+      },
+      dir,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('invalid configuration');
+    expect(run.stderr).toContain('FETCH_CONCURRENCY must be a whole number');
+    expect(run.stderr).toContain('TGFETCH_TZ must be an IANA time zone');
+    expect(run.stderr).toContain('TELEGRAM_API_HASH must be 32 hex characters');
+    expect(run.stderr).toContain('REDIS_URL must start with redis://');
+    expect(run.stderr).toContain('TELEGRAM_API_ID is required');
+    expectNoSecrets(run);
+  });
+
+  it('names every missing Telegram variable when the source is Telegram', async () => {
+    const run = await runCli(['fetch', '--chat', 'x', '--days', '1'], {}, dir);
+    expect(run.code).toBe(2);
+    for (const key of ['TELEGRAM_API_ID', 'TELEGRAM_API_HASH', 'TELEGRAM_SESSION'])
+      expect(run.stderr).toContain(`${key} is required`);
+  });
+});
+
+describe('tgfetch', () => {
+  it('prints help, and rejects an unknown command with exit 2', async () => {
+    const help = await runCli(['--help'], {}, dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: tgfetch <command>');
+    const unknown = await runCli(['fetchh'], {}, dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "fetchh"');
+  });
+});
