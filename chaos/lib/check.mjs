@@ -1,0 +1,166 @@
+// The checker: the history of events against what was pushed, the data directory against
+// the simulated Telegram's truth, and Redis against "nothing left behind".
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadSimulatedTelegram } from './env.mjs';
+import { DAY_MS } from './util.mjs';
+
+const DAY_FILE = /^discussions_(\d{4}-\d{2}-\d{2})\.json$/;
+const TEMP_FILE = /^\..+\.tmp$/;
+
+/**
+ * Per pushed command: its final events. One is the rule; none is a lost command; more than
+ * one is a redelivery (a worker died between publishing the outcome and acking it, or the
+ * outcome was published but the ack was cut), allowed only where the scenario kills things.
+ * `expect(command, finals)` returns a complaint about an outcome the scenario forbids.
+ */
+export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}) {
+  const result = {
+    pushed: pushed.length,
+    completed: 0,
+    failed: 0,
+    dead: 0,
+    lost: 0,
+    redelivered: 0,
+    codes: {},
+    violations: [],
+  };
+  for (const command of pushed) {
+    const finals = recorder.finals(command.id);
+    if (finals.length === 0) {
+      result.lost++;
+      if (result.violations.length < 20)
+        result.violations.push(`lost: ${command.id} has no final event`);
+      continue;
+    }
+    const first = finals[0];
+    if (first.event === 'completed') result.completed++;
+    else {
+      result.failed++;
+      const code = first.error?.code ?? '(no code)';
+      result.codes[code] = (result.codes[code] ?? 0) + 1;
+      if (code === 'POISON_COMMAND') result.dead++;
+      if (typeof first.error?.code !== 'string' || typeof first.error?.message !== 'string')
+        result.violations.push(`failed without a code and reason: ${command.id}`);
+    }
+    if (finals.length > 1) {
+      result.redelivered++;
+      if (!allowRedelivery)
+        result.violations.push(
+          `${command.id} ended ${finals.length} times (${finals.map((f) => f.event).join(', ')}) with nothing killed`,
+        );
+    }
+    const complaint = expect?.(command, finals);
+    if (complaint) result.violations.push(`${command.id}: ${complaint}`);
+  }
+  return result;
+}
+
+/**
+ * Every day file parses, holds each message id once, sorted, and exactly the messages the
+ * simulated chat has for that day (all days fetched are over, so each must be whole).
+ */
+export async function checkDataDir(dataDir, simOptions) {
+  const createSimulatedTelegram = await loadSimulatedTelegram();
+  const truth = createSimulatedTelegram({ ...simOptions, faults: undefined, rateLimit: undefined });
+  const out = { files: 0, messages: 0, broken: 0, duplicates: 0, mismatched: 0, temps: 0, problems: [] };
+  const note = (problem) => {
+    if (out.problems.length < 20) out.problems.push(problem);
+  };
+  let chats = [];
+  try {
+    chats = await readdir(dataDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const chatEntry of chats) {
+    if (!chatEntry.isDirectory() || chatEntry.name.startsWith('.')) continue;
+    const chatDir = path.join(dataDir, chatEntry.name);
+    const chat = truth.chat(chatEntry.name);
+    for (const entry of await readdir(chatDir, { withFileTypes: true })) {
+      const file = path.join(chatDir, entry.name);
+      if (entry.isFile() && entry.name === 'progress.json') {
+        if (!(await parses(file))) {
+          out.broken++;
+          note(`progress file does not parse: ${file}`);
+        }
+        continue;
+      }
+      if (!entry.isDirectory() || !/^\d{4}$/.test(entry.name)) continue;
+      for (const name of await readdir(file)) {
+        const dayFile = path.join(file, name);
+        if (TEMP_FILE.test(name)) {
+          out.temps++;
+          continue;
+        }
+        const match = DAY_FILE.exec(name);
+        if (!match) continue;
+        out.files++;
+        const doc = await parses(dayFile);
+        if (!doc || !Array.isArray(doc.messages)) {
+          out.broken++;
+          note(`day file does not parse: ${dayFile}`);
+          continue;
+        }
+        const ids = doc.messages.map((m) => m.id);
+        const unique = new Set(ids);
+        if (unique.size !== ids.length) {
+          out.duplicates += ids.length - unique.size;
+          note(`${dayFile}: ${ids.length - unique.size} message ids appear twice`);
+        }
+        if (ids.some((id, i) => i > 0 && id <= ids[i - 1])) note(`${dayFile}: ids not sorted`);
+        const from = Date.parse(`${match[1]}T00:00:00Z`);
+        const expected = chat.messages({ from, to: from + DAY_MS });
+        out.messages += doc.messages.length;
+        if (!sameMessages(doc.messages, expected)) {
+          out.mismatched++;
+          note(
+            `${dayFile}: ${doc.messages.length} messages stored, the chat holds ${expected.length} that day`,
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** What Redis still holds of the queue once everything was drained and stopped. */
+export async function checkQueue(admin, queue = 'chaos:commands') {
+  const processingKeys = await admin.keys(`${queue}:processing:*`);
+  let processing = 0;
+  for (const key of processingKeys) processing += await admin.lLen(key);
+  return {
+    queued: await admin.lLen(queue),
+    processing,
+    deliveries: await admin.hLen(`${queue}:deliveries`),
+    dead: await admin.lLen(`${queue}:dead`),
+  };
+}
+
+async function parses(file) {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function canonical(value) {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
+}
+
+function sameMessages(stored, expected) {
+  if (stored.length !== expected.length) return false;
+  for (let i = 0; i < stored.length; i++) {
+    if (canonical(stored[i]) !== canonical(expected[i])) return false;
+  }
+  return true;
+}

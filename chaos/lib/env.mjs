@@ -1,0 +1,32 @@
+// Where the suite finds the built packages and their dependencies (pnpm keeps them inside
+// each package, so they are resolved from the package that depends on them).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'packages/daemon/bin/tgfetch.js');
+
+const built = [
+  'packages/daemon/dist/index.js',
+  'packages/telegram/dist/testing.js',
+  'packages/redis-transport/dist/index.js',
+];
+
+export function assertBuilt() {
+  const missing = built.filter((file) => !existsSync(path.join(ROOT, file)));
+  if (missing.length > 0) {
+    throw new Error(`not built: ${missing.join(', ')}; run \`pnpm build\` first`);
+  }
+}
+
+export async function loadRedis() {
+  const require = createRequire(path.join(ROOT, 'packages/redis-transport/package.json'));
+  return import(pathToFileURL(require.resolve('redis')).href);
+}
+
+export async function loadSimulatedTelegram() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/telegram/dist/testing.js')).href);
+  return mod.createSimulatedTelegram;
+}

@@ -1,0 +1,160 @@
+// One scenario's world: a temp folder, its own redis-server, an admin client, the event
+// recorder, the daemons it starts, and the commands it pushed. `close()` tears it all down.
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { checkCommands, checkDataDir, checkQueue } from './check.mjs';
+import { baseEnv, spawnDaemon } from './daemon.mjs';
+import { loadRedis } from './env.mjs';
+import { createRecorder } from './recorder.mjs';
+import { startRedis } from './redis-server.mjs';
+import { DAY_MS, isoDay, waitUntil } from './util.mjs';
+
+export const CHATS = ['chaos_alpha', 'chaos_bravo', 'chaos_charlie', 'chaos_delta', 'chaos_echo'];
+
+/** Today's UTC midnight: the simulated histories end there, so every day fetched is over. */
+export function historyEnd() {
+  const now = new Date();
+  now.setUTCHours(0, 0, 0, 0);
+  return now.getTime();
+}
+
+export async function openScenario(name, { rng, persistent = false, sim = {}, seed = 1 }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `tgfetch-chaos-${name}-`));
+  mkdirSync(path.join(dir, 'logs'));
+  const dataDir = path.join(dir, 'data');
+  mkdirSync(dataDir);
+  const simOptions = {
+    seed,
+    now: historyEnd(),
+    historyDays: 40,
+    messagesPerDay: 30,
+    maxPageSize: 25,
+    latencyMs: 5,
+    ...sim,
+  };
+  const redis = await startRedis({ dir, persistent });
+  const { createClient } = await loadRedis();
+  const admin = createClient({
+    url: redis.url,
+    name: 'chaos:admin',
+    socket: { reconnectStrategy: () => 50, connectTimeout: 2_000 },
+  });
+  admin.on('error', () => {});
+  await admin.connect();
+  const recorder = await createRecorder({
+    url: redis.url,
+    channel: 'chaos:events',
+    stream: 'chaos:events:stream',
+  });
+  const daemons = [];
+  const pushed = [];
+  let counter = 0;
+
+  const world = {
+    name,
+    dir,
+    dataDir,
+    redis,
+    admin,
+    recorder,
+    simOptions,
+    daemons,
+    pushed,
+    env(workerId, extra = {}, simExtra = {}) {
+      return {
+        ...baseEnv({ redisUrl: redis.url, dataDir, sim: { ...simOptions, ...simExtra }, workerId }),
+        ...extra,
+      };
+    },
+    spawn(workerId, extra = {}, simExtra = {}) {
+      const daemon = spawnDaemon({ env: world.env(workerId, extra, simExtra), dir, label: workerId });
+      daemons.push(daemon);
+      return daemon;
+    },
+    /** A valid fetch command over whole past days of one of the chats. */
+    command(overrides = {}) {
+      const id = `${name}-${++counter}`;
+      const chat = `@${overrides.chatName ?? rng.pick(CHATS)}`;
+      const end = simOptions.now - rng.int(1, simOptions.historyDays - 5) * DAY_MS;
+      const span = rng.int(1, 4);
+      const strategy = rng.pick(['batch', 'per_day']);
+      const roll = rng.next();
+      const body =
+        roll < 0.6
+          ? { mode: 'range', from: isoDay(end - (span - 1) * DAY_MS), to: isoDay(end) }
+          : roll < 0.8
+            ? { mode: 'date', date: isoDay(end) }
+            : { mode: 'days', days: rng.int(1, 3) };
+      const command = {
+        command: 'fetch',
+        command_id: id,
+        chat,
+        strategy,
+        ...body,
+        ...(rng.chance(0.2) ? { options: { force: true } } : {}),
+      };
+      const { chatName: _, ...rest } = overrides;
+      return { ...command, ...rest };
+    },
+    async push(commands, meta = {}) {
+      const list = Array.isArray(commands) ? commands : [commands];
+      if (list.length === 0) return [];
+      await admin.rPush(
+        'chaos:commands',
+        list.map((c) => JSON.stringify(c)),
+      );
+      const entries = list.map((c) => ({ id: c.command_id, command: c, ...meta }));
+      pushed.push(...entries);
+      return entries;
+    },
+    /** Waits until every given command has a final event (reading the stream as it goes). */
+    async waitFinal(ids = pushed.map((p) => p.id), timeoutMs = 60_000) {
+      let last = 0;
+      return Boolean(
+        await waitUntil(
+          async () => {
+            if (Date.now() - last > 400) {
+              last = Date.now();
+              await recorder.sync();
+            }
+            return ids.every((id) => recorder.finals(id).length > 0);
+          },
+          { timeoutMs },
+        ),
+      );
+    },
+    async stopAll() {
+      await Promise.all(daemons.map((d) => d.stop()));
+    },
+    /** Stops the daemons, then checks the history, the data and what Redis still holds. */
+    async verify({ allowRedelivery = false, expect, drained = true } = {}) {
+      await world.stopAll();
+      await recorder.sync();
+      const commands = checkCommands(recorder, pushed, { allowRedelivery, expect });
+      const data = await checkDataDir(dataDir, simOptions);
+      const queue = await checkQueue(admin);
+      const violations = [...commands.violations, ...data.problems.map((p) => `data: ${p}`)];
+      if (drained && (queue.queued > 0 || queue.processing > 0))
+        violations.push(
+          `queue not drained: ${queue.queued} queued, ${queue.processing} in processing lists`,
+        );
+      if (data.broken > 0 || data.duplicates > 0 || data.mismatched > 0)
+        violations.push(
+          `data: ${data.broken} broken, ${data.duplicates} duplicate ids, ${data.mismatched} days unlike the chat`,
+        );
+      const crashes = daemons.filter((d) => d.crashed).length;
+      return { commands, data, queue, violations, crashes };
+    },
+    async close({ keep = false } = {}) {
+      await Promise.all(daemons.map((d) => d.kill('SIGKILL')));
+      await recorder.close();
+      await admin.quit().catch(() => {});
+      admin.destroy?.();
+      await redis.stop();
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}

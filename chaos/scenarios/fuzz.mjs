@@ -1,0 +1,1 @@
+export const name = 'fuzz'; export async function run() { return { name, skipped: 'not written yet' }; }

@@ -1,0 +1,1 @@
+export const name = 'poison'; export async function run() { return { name, skipped: 'not written yet' }; }

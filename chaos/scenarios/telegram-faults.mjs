@@ -1,0 +1,1 @@
+export const name = 'telegram-faults'; export async function run() { return { name, skipped: 'not written yet' }; }
