@@ -200,7 +200,7 @@ describe('tgfetch daemon', () => {
     }
     const lines = await eventually(() => {
       const heard = listener.jsonLines().filter((e) => e.command_id === 'heard');
-      return heard.some((e) => e.event === 'completed') && heard;
+      return heard.some((e) => e.event === 'completed') ? heard : undefined;
     });
     expect(lines.map((e) => e.event)).toEqual(['started', 'progress', 'completed']);
     listener.child.kill('SIGTERM');

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { createMetrics, serveMetrics } from './metrics.js';
+
+describe('createMetrics', () => {
+  it('renders HELP and TYPE for every series, and values with sorted, escaped labels', () => {
+    const metrics = createMetrics();
+    metrics.inc('tgfetch_commands_total', { status: 'completed' });
+    metrics.inc('tgfetch_commands_total', { status: 'completed' }, 2);
+    metrics.inc('tgfetch_errors_total', { code: 'FLOOD_WAIT', z: 'a"b\\c\nd' });
+    metrics.set('tgfetch_queue_length', 7);
+    metrics.set('tgfetch_queue_length', 4);
+    const text = metrics.render();
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).toContain(
+      '# HELP tgfetch_commands_total Commands finished, by outcome\n# TYPE tgfetch_commands_total counter\n',
+    );
+    expect(text).toContain('\ntgfetch_commands_total{status="completed"} 3\n');
+    expect(text).toContain('\ntgfetch_errors_total{code="FLOOD_WAIT",z="a\\"b\\\\c\\nd"} 1\n');
+    expect(text).toContain('\ntgfetch_queue_length 4\n');
+    expect(text).toContain('# TYPE tgfetch_redis_connected gauge');
+    // A series never set has its header only.
+    expect(text).not.toMatch(/^tgfetch_flood_wait_seconds_total/m);
+  });
+
+  it('renders histograms as cumulative buckets, _sum and _count', () => {
+    const metrics = createMetrics();
+    metrics.observe('tgfetch_fetch_duration_seconds', 0.3, { status: 'completed' });
+    metrics.observe('tgfetch_fetch_duration_seconds', 2, { status: 'completed' });
+    metrics.observe('tgfetch_fetch_duration_seconds', 5000, { status: 'completed' });
+    const lines = metrics
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('tgfetch_fetch_duration'));
+    expect(lines).toEqual([
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="0.5"} 1',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="1"} 1',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="5"} 2',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="15"} 2',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="60"} 2',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="300"} 2',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="1800"} 2',
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="+Inf"} 3',
+      'tgfetch_fetch_duration_seconds_sum{status="completed"} 5002.3',
+      'tgfetch_fetch_duration_seconds_count{status="completed"} 3',
+    ]);
+  });
+
+  it('refuses an unknown metric name', () => {
+    expect(() => createMetrics().inc('tgfetch_typo')).toThrow('unknown metric tgfetch_typo');
+  });
+});
+
+describe('serveMetrics', () => {
+  it('serves /metrics, /healthz (200 or 503) and 404 elsewhere', async () => {
+    const metrics = createMetrics();
+    metrics.set('tgfetch_redis_connected', 1);
+    let healthy = true;
+    const server = await serveMetrics(metrics, {
+      port: 0,
+      host: '127.0.0.1',
+      healthy: () => ({ ok: healthy, redis: healthy ? 'ready' : 'reconnecting' }),
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const res = await fetch(`${base}/metrics`);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+      expect(await res.text()).toContain('\ntgfetch_redis_connected 1\n');
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true, redis: 'ready' });
+      healthy = false;
+      const down = await fetch(`${base}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ ok: false, redis: 'reconnecting' });
+      expect((await fetch(`${base}/`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects when the port is taken', async () => {
+    const first = await serveMetrics(createMetrics(), {
+      port: 0,
+      host: '127.0.0.1',
+      healthy: () => ({ ok: true }),
+    });
+    try {
+      await expect(
+        serveMetrics(createMetrics(), {
+          port: first.port,
+          host: '127.0.0.1',
+          healthy: () => ({ ok: true }),
+        }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await first.close();
+    }
+  });
+});
