@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HELP, main } from './cli.js';
+import { captureContext } from './testing/capture.js';
+
+/** `main` in-process, with its outputs captured: help, usage, exit codes. */
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-main-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = async (argv: string[], env: Record<string, string> = {}) => {
+  const ctx = captureContext({ cwd: dir, env });
+  const code = await main(argv, ctx);
+  return { code, out: ctx.out(), err: ctx.err() };
+};
+
+describe('main', () => {
+  it('prints help: exit 0 when asked, 2 when no command was given', async () => {
+    expect(await run(['--help'])).toEqual({ code: 0, out: HELP, err: '' });
+    expect(await run(['help'])).toMatchObject({ code: 0, out: HELP });
+    expect(await run([])).toEqual({ code: 2, out: HELP, err: '' });
+    expect(await run(['fetch', '--help'])).toMatchObject({ code: 0, out: HELP });
+    for (const name of ['fetch', 'send', 'listen', 'daemon', 'login'])
+      expect(HELP).toContain(`  ${name} `);
+  });
+
+  it('prints the version', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, out: 'dev\n', err: '' });
+  });
+
+  it('rejects an unknown command with exit 2', async () => {
+    const result = await run(['fecth']);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toBe('tgfetch: unknown command "fecth"; run `tgfetch --help`\n');
+  });
+
+  it('reports usage mistakes with exit 2 and the help hint', async () => {
+    const result = await run(['fetch', '--chat', 'x', '--dayz', '2']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("Unknown option '--dayz'");
+    expect(result.err).toContain('Run `tgfetch --help` for usage.');
+  });
+
+  it('reports configuration problems with exit 2', async () => {
+    const result = await run(['send', '--chat', 'x', '--days', '1'], { QUEUE_MODE: 'kafka' });
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(
+      'tgfetch: invalid configuration:\n  - QUEUE_MODE must be list or stream\n',
+    );
+  });
+
+  it('login without API credentials is a configuration error', async () => {
+    const result = await run(['login']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('TELEGRAM_API_ID and TELEGRAM_API_HASH are required');
+  });
+
+  it('fetch: exit 0 with a summary line; exit 1 when the command fails', async () => {
+    const ok = await run([
+      'fetch',
+      '--source',
+      'simulated',
+      '--chat',
+      'inproc',
+      '--days',
+      '1',
+      '--data-dir',
+      'd',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(
+      /^completed @inproc: \d+ messages, 1 day\(s\) written, 0 already complete, [\d.]+s\n$/,
+    );
+
+    const failed = await run([
+      'fetch',
+      '--source',
+      'export:missing.json',
+      '--chat',
+      'x',
+      '--days',
+      '1',
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/failed.*: [A-Z_]+: /);
+  });
+});

@@ -1,0 +1,253 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createMemoryProgress,
+  createMemoryStore,
+  FatalError,
+  type FetchEvent,
+} from '@tgfetch/core';
+import {
+  createCommandClient,
+  createCommandQueue,
+  createRedisEventSink,
+  createWorker,
+} from '@tgfetch/redis-transport';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  type RedisTestContext,
+  redisTestContext,
+} from '../../redis-transport/src/testing/context.js';
+import { freePort } from '../../redis-transport/src/testing/redis-server.js';
+import { main } from './cli.js';
+import { captureContext } from './testing/capture.js';
+import { uniqueNames } from './testing/cli-process.js';
+
+/**
+ * `send`, `listen` and `daemon` in-process against the test redis-server (the built CLI
+ * is tested as a child process in the e2e files; these cover the branches it does not
+ * reach). Shutdown signals are delivered as process events: the real ones are e2e-tested.
+ */
+
+let redis: RedisTestContext;
+let names: ReturnType<typeof uniqueNames>;
+let dir: string;
+beforeEach(async () => {
+  redis = await redisTestContext();
+  names = uniqueNames(redis.prefix);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-cmd-'));
+});
+afterEach(async () => {
+  await redis.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const context = (extra: Record<string, string> = {}) =>
+  captureContext({
+    cwd: dir,
+    env: {
+      REDIS_URL: redis.url,
+      QUEUE_NAME: names.queue,
+      EVENTS_CHANNEL: names.channel,
+      EVENTS_STREAM: names.stream,
+      ...extra,
+    },
+  });
+
+const subscribers = async () =>
+  Number((await redis.client.pubSubNumSub(names.channel))[names.channel] ?? 0);
+
+describe('tgfetch send', () => {
+  it('pushes the command and prints its id', async () => {
+    const ctx = context();
+    expect(await main(['send', '--chat', 'x', '--days', '1', '--command-id', 'pushed'], ctx)).toBe(
+      0,
+    );
+    expect(ctx.out()).toBe('pushed\n');
+    const [queued] = await redis.client.lRange(names.queue, 0, -1);
+    expect(JSON.parse(queued ?? '{}')).toMatchObject({ command_id: 'pushed', chat: '@x', days: 1 });
+
+    const json = context();
+    expect(await main(['send', '--chat', 'x', '--days', '1', '--json'], json)).toBe(0);
+    expect(JSON.parse(json.out())).toEqual({ command_id: expect.any(String) });
+  });
+
+  it('--wait exits 1 when no worker answers within --timeout', async () => {
+    const ctx = context();
+    expect(
+      await main(['send', '--chat', 'x', '--days', '1', '--wait', '--timeout', '0.3'], ctx),
+    ).toBe(1);
+    expect(ctx.err()).toMatch(/^failed: TIMEOUT: no final event/);
+    const bad = context();
+    expect(await main(['send', '--chat', 'x', '--days', '1', '--timeout', '-1'], bad)).toBe(2);
+  });
+
+  it('--wait --json prints the failed event and exits 1', async () => {
+    const events = await createRedisEventSink({
+      url: redis.url,
+      channel: names.channel,
+      streamEnabled: false,
+    });
+    const queue = await createCommandQueue({
+      url: redis.url,
+      queue: names.queue,
+      workerId: 'w',
+      blockSeconds: 1,
+    });
+    const worker = createWorker({
+      queue,
+      ports: {
+        source: {
+          // biome-ignore lint/correctness/useYield: a source that fails before any message
+          async *messages() {
+            throw new FatalError('CHANNEL_PRIVATE', 'the channel is private');
+          },
+        },
+        store: createMemoryStore(),
+        progress: createMemoryProgress(),
+        events,
+      },
+    });
+    try {
+      const ctx = context();
+      expect(await main(['send', '--chat', 'x', '--days', '1', '--wait', '--json'], ctx)).toBe(1);
+      expect(JSON.parse(ctx.out())).toMatchObject({
+        event: 'failed',
+        error: { code: 'CHANNEL_PRIVATE', retryable: false },
+      });
+      const readable = context();
+      expect(await main(['send', '--chat', 'x', '--days', '1', '--wait'], readable)).toBe(1);
+      expect(readable.err()).toBe('failed: CHANNEL_PRIVATE: the channel is private\n');
+    } finally {
+      await worker.stop();
+      await queue.close();
+      await events.close();
+    }
+  });
+
+  it('exits 3 when Redis cannot be reached', async () => {
+    const port = await freePort();
+    const ctx = captureContext({
+      cwd: dir,
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_MAX_OUTAGE_MS: '1000' },
+    });
+    expect(await main(['send', '--chat', 'x', '--days', '1'], ctx)).toBe(3);
+    expect(ctx.err()).toMatch(/^tgfetch: REDIS_UNAVAILABLE: /);
+  });
+});
+
+describe('tgfetch listen and daemon, in-process', () => {
+  it('listen prints one readable line per event until interrupted', async () => {
+    const ctx = context();
+    const before = await subscribers();
+    const listening = main(['listen', '--chat', 'x'], ctx);
+    await eventually(async () => (await subscribers()) > before, { what: 'listen to subscribe' });
+    const base = {
+      command_id: 'c1',
+      chat: '@x',
+      mode: 'days' as const,
+      params: { days: 1 },
+      processed: 0,
+      errors: 0,
+      duration_sec: 0,
+      ts: '2025-11-08T00:00:00.000Z',
+      worker_id: 'w',
+    };
+    const sent: FetchEvent[] = [
+      { ...base, event: 'started', status: 'running', dates: ['2025-11-07'] },
+      {
+        ...base,
+        event: 'progress',
+        status: 'running',
+        processed: 3,
+        date: '2025-11-07',
+        count: 3,
+        file_path: 'f.json',
+        skipped: false,
+        complete: true,
+      },
+      {
+        ...base,
+        chat: '@other',
+        event: 'failed',
+        status: 'failed',
+        error: { code: 'X', message: 'not ours', retryable: false },
+      },
+      {
+        ...base,
+        event: 'failed',
+        status: 'failed',
+        error: { code: 'CHANNEL_PRIVATE', message: 'private', retryable: false },
+      },
+      {
+        ...base,
+        event: 'completed',
+        status: 'completed',
+        processed: 3,
+        duration_sec: 1.5,
+        days: [],
+      },
+    ];
+    for (const event of sent) await redis.client.publish(names.channel, JSON.stringify(event));
+    await redis.client.publish(names.channel, 'noise');
+    await eventually(() => ctx.out().split('\n').length > 4, { what: 'four lines' });
+    process.emit('SIGINT', 'SIGINT');
+    expect(await listening).toBe(0);
+    expect(ctx.err()).toBe(`listening on ${names.channel} (Ctrl-C to stop)\n`);
+    expect(ctx.out().trim().split('\n')).toEqual([
+      '2025-11-08T00:00:00.000Z started   @x c1 1 day(s)',
+      '2025-11-08T00:00:00.000Z progress  @x c1 2025-11-07 3 messages f.json',
+      '2025-11-08T00:00:00.000Z failed    @x c1 CHANNEL_PRIVATE: private',
+      '2025-11-08T00:00:00.000Z completed @x c1 3 messages in 0 day(s), 1.5s',
+    ]);
+  });
+
+  it('daemon runs commands and stops with exit 0 on SIGTERM', async () => {
+    const ctx = context({
+      TGFETCH_SOURCE: 'simulated',
+      DATA_DIR: 'data',
+      WORKER_ID: 'inproc',
+      LOG_LEVEL: 'debug',
+      METRICS_PORT: String(await freePort()),
+      METRICS_HOST: '127.0.0.1',
+      REDIS_MAX_OUTAGE_MS: '5000',
+    });
+    const running = main(['daemon'], ctx);
+    await eventually(() => ctx.out().includes('"msg":"ready"'), { what: 'ready' });
+    const client = await createCommandClient({
+      url: redis.url,
+      queue: names.queue,
+      channel: names.channel,
+    });
+    try {
+      const done = await client.run({
+        command: 'fetch',
+        chat: `@${names.chat}`,
+        mode: 'days',
+        days: 1,
+      });
+      expect(done).toMatchObject({ event: 'completed', worker_id: 'inproc' });
+      await expect(
+        client.run({ command: 'fetch', chat: '..', mode: 'days', days: 1 }),
+      ).rejects.toThrow();
+    } finally {
+      await client.close();
+    }
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
+    const lines = ctx
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        'ready',
+        'command completed',
+        'stopping: no new commands, finishing the ones in hand',
+        'stopped',
+      ]),
+    );
+  });
+});
