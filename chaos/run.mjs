@@ -35,7 +35,7 @@ console.log(`tgfetch chaos suite (${short ? 'short' : 'full'}), seed ${seed}`);
 
 const rows = [];
 for (const scenario of scenarios) {
-  const names = scenario.names ?? [scenario.name];
+  const names = [scenario.name, ...(scenario.names ?? [])];
   if (only && !names.some((n) => only.some((o) => n.startsWith(o)))) continue;
   const t0 = Date.now();
   let outcomes;
@@ -54,8 +54,8 @@ for (const scenario of scenarios) {
       },
     ];
   }
-  for (const outcome of [outcomes].flat()) {
-    const row = toRow(outcome, (Date.now() - t0) / 1000 / [outcomes].flat().length);
+  for (const outcome of outcomes) {
+    const row = toRow(outcome, (Date.now() - t0) / 1000 / outcomes.length);
     rows.push(row);
     if (outcome.world) {
       const keep = values.keep || !row.ok;

@@ -22,6 +22,7 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
     dead: 0,
     lost: 0,
     redelivered: 0,
+    redeliveredIds: [],
     codes: {},
     violations: [],
   };
@@ -45,6 +46,7 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
     }
     if (finals.length > 1) {
       result.redelivered++;
+      result.redeliveredIds.push(command.id);
       if (!allowRedelivery)
         result.violations.push(
           `${command.id} ended ${finals.length} times (${finals.map((f) => f.event).join(', ')}) with nothing killed`,
