@@ -1,0 +1,161 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createMemoryProgress, createMemoryStore, type FetchEvent } from '@tgfetch/core';
+import { describeMessageStore } from '@tgfetch/core/testing';
+import { createCommandQueue, createRedisEventSink, createWorker } from '@tgfetch/redis-transport';
+import { createSimulatedSource } from '@tgfetch/telegram/testing';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import {
+  eventually,
+  type RedisTestContext,
+  redisTestContext,
+} from '../packages/redis-transport/src/testing/context.js';
+import { createJsonlStore, main as embed } from './embed-custom-store.js';
+import { main as importExport } from './import-desktop-export.js';
+import { main as listen } from './listen-events.js';
+import { main as sendAndWait } from './send-and-wait.js';
+
+/** Every example runs here, against real files and the test redis-server. */
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-example-'));
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('embed the engine with a custom store', () => {
+  it('fetches three days into JSON Lines files', async () => {
+    const outcome = await embed({ dir });
+    expect(outcome).toMatchObject({
+      event: 'completed',
+      chat: '@example_chat',
+      worker_id: 'my-app',
+    });
+    const days = outcome.days ?? [];
+    expect(days).toHaveLength(3);
+    for (const day of days) {
+      const lines = (await readFile(day.file_path, 'utf8')).trimEnd().split('\n');
+      expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+        date: day.date,
+        time_zone: 'Europe/Berlin',
+        complete: true,
+      });
+      expect(lines.length - 1).toBe(day.count);
+    }
+    expect(console.log).toHaveBeenCalledTimes(3);
+  });
+
+  describeMessageStore('JSON Lines example store', async () => {
+    const storeDir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-jsonl-'));
+    return {
+      store: createJsonlStore(storeDir),
+      cleanup: () => rm(storeDir, { recursive: true, force: true }),
+    };
+  });
+});
+
+describe('send a command and wait for its result', () => {
+  let redis: RedisTestContext;
+  beforeEach(async () => {
+    redis = await redisTestContext();
+  });
+  afterEach(async () => {
+    await redis.cleanup();
+  });
+
+  it('resolves with the completed event of its command', async () => {
+    const done = await sendAndWait({
+      redisUrl: inject('redisUrl'),
+      queue: `${redis.prefix}commands`,
+      channel: `${redis.prefix}events`,
+    });
+    expect(done).toMatchObject({
+      event: 'completed',
+      chat: '@example_chat',
+      worker_id: 'example-worker',
+    });
+    expect(done.days).toHaveLength(2);
+    expect(await redis.client.lLen(`${redis.prefix}commands`)).toBe(0);
+  });
+
+  it('listens to the events of a worker', async () => {
+    const url = inject('redisUrl');
+    const queue = `${redis.prefix}commands`;
+    const channel = `${redis.prefix}events`;
+    const stop = new AbortController();
+    let ready = () => {};
+    const isReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const listening = listen({
+      redisUrl: url,
+      channel,
+      chat: 'example_chat',
+      signal: stop.signal,
+      onReady: ready,
+    });
+    await isReady;
+
+    const events = await createRedisEventSink({ url, channel, streamEnabled: false });
+    const commands = await createCommandQueue({ url, queue, workerId: 'w', blockSeconds: 1 });
+    const source = createSimulatedSource();
+    const worker = createWorker({
+      queue: commands,
+      ports: { source, store: createMemoryStore(), progress: createMemoryProgress(), events },
+    });
+    try {
+      for (const chat of ['@someone_else', '@example_chat']) {
+        await redis.client.rPush(
+          queue,
+          JSON.stringify({ command: 'fetch', chat, mode: 'days', days: 1 }),
+        );
+      }
+      await eventually(
+        () => vi.mocked(console.log).mock.calls.some(([line]) => String(line).includes('done')),
+        { what: 'the completed event' },
+      );
+    } finally {
+      stop.abort();
+      await worker.stop();
+      await commands.close();
+      await events.close();
+      await source.close();
+    }
+    const heard: FetchEvent[] = await listening;
+    expect(heard.map((e) => e.event)).toEqual(['started', 'progress', 'completed']);
+    expect(new Set(heard.map((e) => e.chat))).toEqual(new Set(['@example_chat']));
+  });
+});
+
+describe('import a Telegram Desktop export', () => {
+  it('writes the same day files a live fetch writes', async () => {
+    const outcome = await importExport({ dir });
+    expect(outcome).toMatchObject({ event: 'completed', processed: 3 });
+    expect(outcome.days?.map((d) => [d.date, d.count])).toEqual([
+      ['2025-11-06', 2],
+      ['2025-11-07', 1],
+    ]);
+    const folder = path.join(dir, 'data', 'example_channel', '2025');
+    expect((await readdir(folder)).sort()).toEqual([
+      'discussions_2025-11-06.json',
+      'discussions_2025-11-07.json',
+    ]);
+    const day = JSON.parse(
+      await readFile(path.join(folder, 'discussions_2025-11-07.json'), 'utf8'),
+    );
+    expect(day.messages).toEqual([
+      expect.objectContaining({
+        id: 3,
+        date: '2025-11-07T08:15:00Z',
+        chat: '@example_channel',
+        reply_to: 2,
+        text: 'next day',
+      }),
+    ]);
+  });
+});
