@@ -1,6 +1,6 @@
 import { type FetchEvent, parseEvent } from '@tgfetch/core';
+import { createBlockingRead, iterate } from './blocking-read.js';
 import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
-import { abortPromise, serial } from './delivery.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface EventStreamReaderOptions extends ConnectionOptions {
@@ -58,77 +58,34 @@ export async function createEventStreamReader(
     startId: options.startId ?? '0',
   });
   const buffer: GroupEntry[] = [];
-  const take = serial();
-  let pending: Promise<void> | undefined;
-  let closed = false;
-  let resolveClosed = () => {};
-  const closing = new Promise<'closed'>((resolve) => {
-    resolveClosed = () => resolve('closed');
-  });
 
-  const read = async () => {
-    try {
+  const loop = createBlockingRead({
+    connection,
+    read: async () => {
       buffer.push(...(await reader.read()));
-    } catch (error) {
-      if (closed) return;
-      if (error instanceof Error && error.message.includes('NOGROUP')) reader.forgetGroup();
-      else if (!connection.translate(error).retryable) {
-        await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
-      }
-    }
-  };
-
-  const next = (signal?: AbortSignal) =>
-    take(async (): Promise<StreamEvent | undefined> => {
-      const aborted = abortPromise(signal);
-      try {
-        for (;;) {
-          if (closed || signal?.aborted) return undefined;
-          const failure = connection.failure();
-          if (failure) throw failure;
-          const entry = buffer.shift();
-          if (entry) {
-            const payload = entry.fields.payload ?? '';
-            return {
-              id: entry.id,
-              payload,
-              event: parseEvent(payload),
-              ack: () =>
-                reader.ack(entry.id).catch((e: unknown) => Promise.reject(connection.translate(e))),
-            };
-          }
-          pending ??= read().finally(() => {
-            pending = undefined;
-          });
-          const outcome = await Promise.race([
-            pending,
-            aborted.promise,
-            closing,
-            connection.failed,
-          ]);
-          if (outcome === 'aborted' || outcome === 'closed') return undefined;
-        }
-      } catch (error) {
-        throw connection.translate(error);
-      } finally {
-        aborted.dispose();
-      }
-    });
+    },
+    look: async (): Promise<StreamEvent | 'read'> => {
+      const entry = buffer.shift();
+      if (!entry) return 'read';
+      const payload = entry.fields.payload ?? '';
+      return {
+        id: entry.id,
+        payload,
+        event: parseEvent(payload),
+        ack: () =>
+          reader.ack(entry.id).catch((e: unknown) => Promise.reject(connection.translate(e))),
+      };
+    },
+  });
+  const { next } = loop;
 
   return {
     next,
     state: connection.state,
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const event = await next();
-        if (!event) return;
-        yield event;
-      }
-    },
+    [Symbol.asyncIterator]: () => iterate(next),
     async close() {
-      if (closed) return;
-      closed = true;
-      resolveClosed();
+      if (loop.closed) return;
+      loop.close();
       blocking.destroy();
       await connection.close();
     },

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventSink } from '@tgfetch/core';
+import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openConnection, type RedisClient } from './connection.js';
-import {
-  abortPromise,
-  type CommandQueue,
-  type Delivery,
-  deliveryKey,
-  reportPoison,
-  serial,
-} from './delivery.js';
+import { type CommandQueue, type Delivery, deliveryKey, reportPoison } from './delivery.js';
 import { defineScript } from './script.js';
 
 export interface CommandQueueOptions extends ConnectionOptions {
@@ -91,15 +85,8 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   const buffer: string[] = [];
   /** Handed out and not settled: payload → how many. */
   const inFlight = new Map<string, number>();
-  const take = serial();
-  let pending: Promise<void> | undefined;
   // On start our own leftovers are adopted: they are what this worker was doing when it died.
   let adopt = true;
-  let closed = false;
-  let resolveClosed = () => {};
-  const closing = new Promise<'closed'>((resolve) => {
-    resolveClosed = () => resolve('closed');
-  });
 
   const count = (map: Map<string, number>, payload: string, by: number) => {
     const n = (map.get(payload) ?? 0) + by;
@@ -157,12 +144,9 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       );
       if (payload !== null) buffer.push(String(payload));
     } catch (error) {
-      if (closed) return;
       // The command may have moved while its reply was lost: look for it before popping again.
       adopt = true;
-      const translated = connection.translate(error);
-      // A reply error (not a lost connection) would repeat at once: pause before retrying.
-      if (!translated.retryable) await Promise.race([closing, sleep(1_000)]);
+      throw error;
     }
   };
 
@@ -206,107 +190,55 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     };
   };
 
-  /** A short pause before trying again; true when the caller should stop instead. */
-  const pauseOrStop = async (aborted: Promise<'aborted'>) => {
-    const outcome = await Promise.race([sleep(100), aborted, closing, connection.failed]);
-    return outcome === 'aborted' || outcome === 'closed';
-  };
-
-  const next = (signal?: AbortSignal) =>
-    take(async () => {
-      const aborted = abortPromise(signal);
+  const loop = createBlockingRead({
+    connection,
+    read: pop,
+    look: async () => {
+      const payload = buffer.shift();
       try {
-        for (;;) {
-          if (closed || signal?.aborted) return undefined;
-          const failure = connection.failure();
-          if (failure) throw failure;
-          const payload = buffer.shift();
-          try {
-            if (payload !== undefined) {
-              const delivery = await deliver(payload);
-              if (delivery) return delivery;
-              continue;
-            }
-            if (adopt && !pending) {
-              await adoptOrphans();
-              adopt = false;
-              continue;
-            }
-          } catch (error) {
-            if (payload !== undefined) buffer.unshift(payload);
-            const translated = connection.translate(error);
-            if (!translated.retryable) throw translated;
-            // The connection dropped: node-redis reconnects while the outage clock runs.
-            if (await pauseOrStop(aborted.promise)) return undefined;
-            continue;
-          }
-          pending ??= pop().finally(() => {
-            pending = undefined;
-          });
-          const outcome = await Promise.race([
-            pending,
-            aborted.promise,
-            closing,
-            connection.failed,
-          ]);
-          if (outcome === 'aborted' || outcome === 'closed') return undefined;
+        if (payload !== undefined) return (await deliver(payload)) ?? 'again';
+        // Not while a pop runs: the command it moves would be adopted twice.
+        if (adopt && !loop.reading) {
+          await adoptOrphans();
+          adopt = false;
+          return 'again';
         }
       } catch (error) {
-        throw connection.translate(error);
-      } finally {
-        aborted.dispose();
+        if (payload !== undefined) buffer.unshift(payload);
+        throw error;
       }
-    });
+      return 'read';
+    },
+  });
 
-  return {
-    next,
-    state: connection.state,
-    get isReady() {
-      return connection.state() === 'ready';
-    },
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const delivery = await next();
-        if (!delivery) return;
-        yield delivery;
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      resolveClosed();
-      clearInterval(heartbeat);
-      clearInterval(reaper);
-      // Cut the blocked pop now: close() would wait up to blockSeconds behind it.
-      blocking.destroy();
-      if (!connection.failure()) {
-        try {
-          for (const payload of buffer.splice(0)) {
-            await releaseScript.run(
-              main,
-              [keys.processing, keys.queue, keys.deliveries],
-              [payload, deliveryKey(payload)],
-            );
-          }
-          // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
-          // and others need not wait for our heartbeat to expire.
-          if (inFlight.size === 0) {
-            await reapScript.run(
-              main,
-              [keys.heartbeat, keys.processing, keys.queue, keys.workers],
-              [workerId, 'force'],
-            );
-            await main.del(keys.heartbeat);
-          }
-        } catch {
-          // Redis is gone: what we held comes back once our heartbeat expires.
+  return commandQueue(connection, loop, async () => {
+    clearInterval(heartbeat);
+    clearInterval(reaper);
+    // Cut the blocked pop now: close() would wait up to blockSeconds behind it.
+    blocking.destroy();
+    if (!connection.failure()) {
+      try {
+        for (const payload of buffer.splice(0)) {
+          await releaseScript.run(
+            main,
+            [keys.processing, keys.queue, keys.deliveries],
+            [payload, deliveryKey(payload)],
+          );
         }
+        // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
+        // and others need not wait for our heartbeat to expire.
+        if (inFlight.size === 0) {
+          await reapScript.run(
+            main,
+            [keys.heartbeat, keys.processing, keys.queue, keys.workers],
+            [workerId, 'force'],
+          );
+          await main.del(keys.heartbeat);
+        }
+      } catch {
+        // Redis is gone: what we held comes back once our heartbeat expires.
       }
-      await connection.close();
-    },
-  };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    await connection.close();
+  });
 }

@@ -66,39 +66,48 @@ export function groupReader(options: GroupReaderOptions) {
     return claimed;
   };
 
-  return {
-    /** Idle entries taken over from dead consumers, then fresh ones; [] after `blockMs`. */
-    async read(): Promise<GroupEntry[]> {
-      await ensureGroup();
-      const claimed = await claim();
-      if (claimed.length > 0) return claimed;
-      const reply = await blocking.xReadGroup(
-        group,
-        consumer,
-        { key: stream, id: '>' },
-        {
-          COUNT: 1,
-          BLOCK: options.blockMs,
-        },
-      );
-      const entries: GroupEntry[] = [];
-      for (const { messages } of reply ?? []) {
-        for (const message of messages) {
-          entries.push({
-            id: String(message.id),
-            fields: fieldsOf(message.message),
-            deliveries: 1,
-          });
-        }
+  const readGroup = async (): Promise<GroupEntry[]> => {
+    await ensureGroup();
+    const claimed = await claim();
+    if (claimed.length > 0) return claimed;
+    const reply = await blocking.xReadGroup(
+      group,
+      consumer,
+      { key: stream, id: '>' },
+      {
+        COUNT: 1,
+        BLOCK: options.blockMs,
+      },
+    );
+    const entries: GroupEntry[] = [];
+    for (const { messages } of reply ?? []) {
+      for (const message of messages) {
+        entries.push({
+          id: String(message.id),
+          fields: fieldsOf(message.message),
+          deliveries: 1,
+        });
       }
-      return entries;
+    }
+    return entries;
+  };
+
+  return {
+    /**
+     * Idle entries taken over from dead consumers, then fresh ones; [] after `blockMs`, and
+     * [] when the group was deleted meanwhile (the next read makes it again).
+     */
+    async read(): Promise<GroupEntry[]> {
+      try {
+        return await readGroup();
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
+        ensured = false;
+        return [];
+      }
     },
     async ack(id: string): Promise<void> {
       await client.xAck(stream, group, id);
-    },
-    /** Drops the group's memory of the stream so a recreated one is made again. */
-    forgetGroup() {
-      ensured = false;
     },
   };
 }

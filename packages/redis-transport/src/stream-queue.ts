@@ -1,12 +1,7 @@
 import type { EventSink } from '@tgfetch/core';
+import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openConnection, type RedisClient } from './connection.js';
-import {
-  abortPromise,
-  type CommandQueue,
-  type Delivery,
-  reportPoison,
-  serial,
-} from './delivery.js';
+import { type CommandQueue, type Delivery, reportPoison } from './delivery.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface StreamCommandQueueOptions extends ConnectionOptions {
@@ -64,13 +59,6 @@ export async function createStreamCommandQueue(
   });
   const buffer: GroupEntry[] = [];
   const inHand = new Set<string>();
-  const take = serial();
-  let pending: Promise<void> | undefined;
-  let closed = false;
-  let resolveClosed = () => {};
-  const closing = new Promise<'closed'>((resolve) => {
-    resolveClosed = () => resolve('closed');
-  });
 
   // Claiming our own entries again resets their idle time: nobody takes over a live worker.
   const heartbeat = setInterval(
@@ -80,18 +68,6 @@ export async function createStreamCommandQueue(
     },
     options.heartbeatMs ?? visibilityMs / 3,
   );
-
-  const read = async () => {
-    try {
-      buffer.push(...(await reader.read()));
-    } catch (error) {
-      if (closed) return;
-      if (error instanceof Error && error.message.includes('NOGROUP')) reader.forgetGroup();
-      else if (!connection.translate(error).retryable) {
-        await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
-      }
-    }
-  };
 
   // Marked idle for the whole visibility window (and not counted): the next XAUTOCLAIM takes it.
   const idleAgain = (entry: GroupEntry) =>
@@ -142,78 +118,32 @@ export async function createStreamCommandQueue(
     };
   };
 
-  const next = (signal?: AbortSignal) =>
-    take(async () => {
-      const aborted = abortPromise(signal);
+  const loop = createBlockingRead({
+    connection,
+    read: async () => {
+      buffer.push(...(await reader.read()));
+    },
+    look: async () => {
+      const entry = buffer.shift();
+      if (!entry) return 'read';
       try {
-        for (;;) {
-          if (closed || signal?.aborted) return undefined;
-          const failure = connection.failure();
-          if (failure) throw failure;
-          const entry = buffer.shift();
-          if (entry) {
-            try {
-              const delivery = await deliver(entry);
-              if (delivery) return delivery;
-            } catch (error) {
-              buffer.unshift(entry);
-              const translated = connection.translate(error);
-              if (!translated.retryable) throw translated;
-              // The connection dropped: node-redis reconnects while the outage clock runs.
-              const outcome = await Promise.race([
-                new Promise((r) => setTimeout(r, 100)),
-                aborted.promise,
-                closing,
-                connection.failed,
-              ]);
-              if (outcome === 'aborted' || outcome === 'closed') return undefined;
-            }
-            continue;
-          }
-          pending ??= read().finally(() => {
-            pending = undefined;
-          });
-          const outcome = await Promise.race([
-            pending,
-            aborted.promise,
-            closing,
-            connection.failed,
-          ]);
-          if (outcome === 'aborted' || outcome === 'closed') return undefined;
-        }
+        return (await deliver(entry)) ?? 'again';
       } catch (error) {
-        throw connection.translate(error);
-      } finally {
-        aborted.dispose();
+        buffer.unshift(entry);
+        throw error;
       }
-    });
+    },
+  });
 
-  return {
-    next,
-    state: connection.state,
-    get isReady() {
-      return connection.state() === 'ready';
-    },
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const delivery = await next();
-        if (!delivery) return;
-        yield delivery;
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      resolveClosed();
-      clearInterval(heartbeat);
-      blocking.destroy();
-      try {
-        // Read but never handed out: offered to the next XAUTOCLAIM of any worker.
-        for (const entry of buffer.splice(0)) await idleAgain(entry);
-      } catch {
-        // Redis is gone: they are claimed once idle for visibilityMs anyway.
-      }
-      await connection.close();
-    },
-  };
+  return commandQueue(connection, loop, async () => {
+    clearInterval(heartbeat);
+    blocking.destroy();
+    try {
+      // Read but never handed out: offered to the next XAUTOCLAIM of any worker.
+      for (const entry of buffer.splice(0)) await idleAgain(entry);
+    } catch {
+      // Redis is gone: they are claimed once idle for visibilityMs anyway.
+    }
+    await connection.close();
+  });
 }
