@@ -168,3 +168,17 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
     },
   };
 }
+
+/** A connection and a dedicated client of its own for blocking reads; neither stays open on failure. */
+export async function openBlockingConnection(
+  options: ConnectionOptions,
+  name: string,
+): Promise<{ connection: Connection; blocking: RedisClient }> {
+  const connection = await openConnection(options);
+  try {
+    return { connection, blocking: await connection.dedicated(name) };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}

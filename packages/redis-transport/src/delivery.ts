@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { commandParams, type EventSink, type FailedEvent, parseCommand } from '@tgfetch/core';
-import type { ConnectionState } from './connection.js';
+import type { Connection, ConnectionState } from './connection.js';
 import { RedisErrorCode } from './errors.js';
 
 /** One command handed to a worker. Settle it exactly once: `ack` or `release`. */
@@ -87,6 +87,29 @@ export async function reportPoison(
   } catch {
     // The command is already in the dead-letter queue, which is the record that matters.
   }
+}
+
+/**
+ * The settling of one delivery: the first `ack` or `release` wins and later ones do
+ * nothing, unless it failed (Redis away), when it may be tried again. `done` runs once the
+ * winner went through.
+ */
+export function settleOnce(
+  connection: Pick<Connection, 'translate'>,
+  done: () => void,
+): (fn: () => Promise<unknown>) => Promise<void> {
+  let settled = false;
+  return async (fn) => {
+    if (settled) return;
+    settled = true;
+    try {
+      await fn();
+    } catch (error) {
+      settled = false;
+      throw connection.translate(error);
+    }
+    done();
+  };
 }
 
 /** Resolves when `signal` aborts; `dispose` drops the listener. */

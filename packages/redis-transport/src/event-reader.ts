@@ -1,6 +1,10 @@
 import { type FetchEvent, parseEvent } from '@tgfetch/core';
 import { createBlockingRead, iterate } from './blocking-read.js';
-import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
+import {
+  type ConnectionOptions,
+  type ConnectionState,
+  openBlockingConnection,
+} from './connection.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface EventStreamReaderOptions extends ConnectionOptions {
@@ -40,13 +44,10 @@ export async function createEventStreamReader(
   options: EventStreamReaderOptions,
 ): Promise<EventStreamReader> {
   const stream = options.stream ?? 'tg_events:stream';
-  const connection = await openConnection(options);
-  const blocking = await connection
-    .dedicated(`tgfetch:${options.consumer}:events`)
-    .catch(async (error: unknown) => {
-      await connection.close();
-      throw error;
-    });
+  const { connection, blocking } = await openBlockingConnection(
+    options,
+    `tgfetch:${options.consumer}:events`,
+  );
   const reader = groupReader({
     client: connection.client,
     blocking,

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EventSink } from '@tgfetch/core';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
-import { type ConnectionOptions, openConnection, type RedisClient } from './connection.js';
-import { type CommandQueue, type Delivery, deliveryKey, reportPoison } from './delivery.js';
+import { type ConnectionOptions, openBlockingConnection } from './connection.js';
+import {
+  type CommandQueue,
+  type Delivery,
+  deliveryKey,
+  reportPoison,
+  settleOnce,
+} from './delivery.js';
 import { defineScript } from './script.js';
 
 export interface CommandQueueOptions extends ConnectionOptions {
@@ -71,15 +77,8 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
   const blockSeconds = options.blockSeconds ?? 5;
-  const connection = await openConnection(options);
+  const { connection, blocking } = await openBlockingConnection(options, `tgfetch:${workerId}:pop`);
   const main = connection.client;
-  let blocking: RedisClient;
-  try {
-    blocking = await connection.dedicated(`tgfetch:${workerId}:pop`);
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
   const token = randomUUID();
   /** Popped but not handed out yet. */
   const buffer: string[] = [];
@@ -163,18 +162,7 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       return undefined;
     }
     count(inFlight, payload, 1);
-    let settled = false;
-    const settle = async (fn: () => Promise<unknown>) => {
-      if (settled) return;
-      settled = true;
-      try {
-        await fn();
-      } catch (error) {
-        settled = false;
-        throw connection.translate(error);
-      }
-      count(inFlight, payload, -1);
-    };
+    const settle = settleOnce(connection, () => count(inFlight, payload, -1));
     return {
       payload,
       id,

@@ -1,7 +1,7 @@
 import type { EventSink } from '@tgfetch/core';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
-import { type ConnectionOptions, openConnection, type RedisClient } from './connection.js';
-import { type CommandQueue, type Delivery, reportPoison } from './delivery.js';
+import { type ConnectionOptions, openBlockingConnection } from './connection.js';
+import { type CommandQueue, type Delivery, reportPoison, settleOnce } from './delivery.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface StreamCommandQueueOptions extends ConnectionOptions {
@@ -38,15 +38,11 @@ export async function createStreamCommandQueue(
   const group = options.group ?? 'tgfetch';
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
-  const connection = await openConnection(options);
+  const { connection, blocking } = await openBlockingConnection(
+    options,
+    `tgfetch:${workerId}:xread`,
+  );
   const main = connection.client;
-  let blocking: RedisClient;
-  try {
-    blocking = await connection.dedicated(`tgfetch:${workerId}:xread`);
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
   const reader = groupReader({
     client: main,
     blocking,
@@ -97,18 +93,7 @@ export async function createStreamCommandQueue(
       return undefined;
     }
     inHand.add(entry.id);
-    let settled = false;
-    const settle = async (fn: () => Promise<unknown>) => {
-      if (settled) return;
-      settled = true;
-      try {
-        await fn();
-      } catch (error) {
-        settled = false;
-        throw connection.translate(error);
-      }
-      inHand.delete(entry.id);
-    };
+    const settle = settleOnce(connection, () => inHand.delete(entry.id));
     return {
       payload,
       id: entry.id,
