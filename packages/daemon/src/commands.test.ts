@@ -12,6 +12,7 @@ import {
   createCommandQueue,
   createRedisEventSink,
   createWorker,
+  PAYLOAD_FIELD,
 } from '@tgfetch/redis-transport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -71,6 +72,15 @@ describe('tgfetch send', () => {
     const json = context();
     expect(await main(['send', '--chat', 'x', '--days', '1', '--json'], json)).toBe(0);
     expect(JSON.parse(json.out())).toEqual({ command_id: expect.any(String) });
+  });
+
+  it('pushes onto the stream when QUEUE_MODE=stream, where the daemon reads', async () => {
+    const ctx = context({ QUEUE_MODE: 'stream' });
+    expect(await main(['send', '--chat', 'x', '--days', '1', '--command-id', 's1'], ctx)).toBe(0);
+    expect(await redis.client.type(names.queue)).toBe('stream');
+    const entries = (await redis.client.xRange(names.queue, '-', '+')) ?? [];
+    const payload = entries[0]?.message[PAYLOAD_FIELD] ?? '{}';
+    expect(JSON.parse(payload)).toMatchObject({ command_id: 's1' });
   });
 
   it('--wait exits 1 when no worker answers within --timeout', async () => {

@@ -28,7 +28,10 @@ export async function sendCommand(argv: string[], ctx: CliContext): Promise<numb
     throw new UsageError('--timeout must be a positive number of seconds');
   const client = await createCommandClient({
     url: config.redisUrl,
+    // The daemon reads QUEUE_NAME as a list or as a stream: push where it reads.
+    transport: config.QUEUE_MODE,
     queue: config.QUEUE_NAME,
+    stream: config.QUEUE_NAME,
     channel: config.EVENTS_CHANNEL,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
   });
