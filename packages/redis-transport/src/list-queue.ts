@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { EventSink } from '@tgfetch/core';
+import { RESP_TYPES } from 'redis';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import {
@@ -65,6 +67,11 @@ redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[2])
 return 1`);
 
+// KEYS: processing. ARGV: raw bytes, their UTF-8 decoding. Swaps one for the other in place.
+const normaliseScript = defineScript(`
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 1 then redis.call('RPUSH', KEYS[1], ARGV[2]) end
+return 1`);
+
 /**
  * The reliable list queue: `BLMOVE` from the queue into this worker's processing list (on
  * a connection of its own), a heartbeat key while alive, `LREM` on ack. Commands of a
@@ -121,9 +128,22 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   );
   const reaper = setInterval(() => reap().catch(ignore), options.reapIntervalMs ?? visibilityMs);
 
+  // Payloads are handled as (UTF-8 decoded) strings, and ack, release and dead-lettering
+  // find them in the processing list by value. A payload that is not valid UTF-8 decodes to
+  // other bytes, so its raw form is swapped for the decoded one first; else its ack would
+  // miss it and it would come back after every restart, its delivery count reset each time.
+  const asBytes = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
+  const decoded = async (raw: Buffer): Promise<string> => {
+    const text = raw.toString('utf8');
+    if (!isUtf8(raw)) await normaliseScript.run(main, [keys.processing], [raw, text]);
+    return text;
+  };
+
   /** Items in our processing list that nobody here knows of (a reply lost with a connection). */
   const adoptOrphans = async () => {
-    const listed = await main.lRange(keys.processing, 0, -1);
+    const raw = await main.withTypeMapping(asBytes).lRange(keys.processing, 0, -1);
+    const listed: string[] = [];
+    for (const item of raw) listed.push(await decoded(item));
     const known = new Map(inFlight);
     for (const payload of buffer) count(known, payload, 1);
     for (const payload of listed) {
@@ -134,14 +154,10 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
 
   const pop = async () => {
     try {
-      const payload = await blocking.blMove(
-        keys.queue,
-        keys.processing,
-        'LEFT',
-        'RIGHT',
-        blockSeconds,
-      );
-      if (payload !== null) buffer.push(String(payload));
+      const payload = await blocking
+        .withTypeMapping(asBytes)
+        .blMove(keys.queue, keys.processing, 'LEFT', 'RIGHT', blockSeconds);
+      if (payload !== null) buffer.push(await decoded(payload));
     } catch (error) {
       // The command may have moved while its reply was lost: look for it before popping again.
       adopt = true;

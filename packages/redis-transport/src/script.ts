@@ -3,7 +3,7 @@ import type { RedisClient } from './connection.js';
 
 /** A Lua script run by its SHA1 (EVALSHA), loaded with EVAL the first time a server lacks it. */
 export interface Script {
-  run(client: RedisClient, keys: string[], args: string[]): Promise<unknown>;
+  run(client: RedisClient, keys: string[], args: Array<string | Buffer>): Promise<unknown>;
 }
 
 export function defineScript(source: string): Script {

@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommandQueue, listQueueKeys } from './list-queue.js';
+import { type RedisTestContext, redisTestContext } from './testing/context.js';
+
+let ctx: RedisTestContext;
+beforeEach(async () => {
+  ctx = await redisTestContext();
+});
+afterEach(async () => {
+  await ctx.cleanup();
+});
+
+// A producer can push any bytes; these are not UTF-8 (found by the chaos suite's fuzz).
+const invalid = Buffer.concat([
+  Buffer.from('{"command":"fetch","command_id":"bytes","chat":"ok'),
+  Buffer.from([0xff, 0xfe, 0xc0, 0xaf]),
+  Buffer.from('","mode":"date","date":"2025-11-07"}'),
+]);
+
+describe('list command queue with payloads that are not UTF-8', () => {
+  it('acks them out of the processing list, so they are not delivered again', async () => {
+    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
+    const open = () => createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1' });
+    await ctx.client.rPush(keys.queue, invalid);
+    const queue = await open();
+    try {
+      const delivery = await queue.next();
+      expect(delivery?.payload).toBe(invalid.toString('utf8'));
+      await delivery?.ack();
+      expect(await ctx.client.lLen(keys.processing)).toBe(0);
+      expect(await ctx.client.hLen(keys.deliveries)).toBe(0);
+    } finally {
+      await queue.close();
+    }
+    expect(await ctx.client.lLen(keys.queue)).toBe(0);
+  });
+
+  it('adopts such a payload left in its processing list by a dead run, then acks it', async () => {
+    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
+    await ctx.client.rPush(keys.processing, invalid);
+    const queue = await createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1' });
+    try {
+      const delivery = await queue.next();
+      expect(delivery?.payload).toBe(invalid.toString('utf8'));
+      await delivery?.ack();
+      expect(await ctx.client.lLen(keys.processing)).toBe(0);
+    } finally {
+      await queue.close();
+    }
+    expect(await ctx.client.lLen(keys.queue)).toBe(0);
+  });
+});
