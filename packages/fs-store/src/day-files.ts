@@ -1,10 +1,10 @@
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayDocument, type IsoDate, mergeMessages } from '@tgfetch/core';
 import { fsyncDir } from './atomic.js';
 import { decodeDay } from './day-file.js';
-import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
-import { checkFile, type DayFormat, dayFileName, parseDayFileName } from './paths.js';
+import { FsStoreErrorCode, storeError } from './errors.js';
+import { type DayFormat, dayFileName, parseDayFileName, readFileInside } from './paths.js';
 
 /** One day file found on disk. */
 export interface StoredDay {
@@ -43,14 +43,8 @@ export async function readStoredDays(
   const found: StoredDay[] = [];
   for (const format of formats) {
     const file = path.join(yearFolder, dayFileName(date, format));
-    if (!(await checkFile(root, file))) continue;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') continue;
-      throw error;
-    }
+    const text = await readFileInside(root, file);
+    if (text === undefined) continue;
     try {
       found.push({ doc: decodeDay(text, format), file, format });
     } catch (error) {

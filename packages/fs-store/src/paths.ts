@@ -1,4 +1,4 @@
-import { lstat, mkdir, realpath, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ChatRef, chatKey, type IsoDate, isIsoDate, parseChat } from '@tgfetch/core';
 import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
@@ -110,6 +110,18 @@ export async function checkFile(root: string, file: string): Promise<boolean> {
     if (target === undefined || !isInside(root, target)) throw escapeError(file);
   }
   return true;
+}
+
+/** The text of a file inside `root`, or undefined when there is none (see `checkFile`). */
+export async function readFileInside(root: string, file: string): Promise<string | undefined> {
+  if (!(await checkFile(root, file))) return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    // Gone between the check and the read (a format switch removed it): as if never there.
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 async function lstatOrUndefined(file: string) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayProgress, IsoDate } from '@tgfetch/core';
 import { writeFileAtomic } from './atomic.js';
@@ -10,8 +9,8 @@ import {
   readStoredDays,
   yearsIn,
 } from './day-files.js';
-import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
-import { type ChatPlace, checkDate, checkFile } from './paths.js';
+import { FsStoreErrorCode, storeError } from './errors.js';
+import { type ChatPlace, checkDate, readFileInside } from './paths.js';
 import {
   decodeProgress,
   emptyProgress,
@@ -34,7 +33,7 @@ export const PROGRESS_FILE = 'progress.json';
 export function createProgressFiles(ctx: StoreContext) {
   const loadLocked = async (place: ChatPlace, chatFolder: string): Promise<ProgressFile> => {
     const file = path.join(chatFolder, PROGRESS_FILE);
-    const text = await readText(await ctx.dir.root(), file);
+    const text = await readFileInside(await ctx.dir.root(), file);
     if (text === undefined) return emptyProgress(place.chat);
     try {
       return decodeProgress(text);
@@ -83,7 +82,7 @@ export function createProgressFiles(ctx: StoreContext) {
   const read = async (place: ChatPlace): Promise<ProgressFile> => {
     const chatFolder = await ctx.dir.chatFolder(place, false);
     if (!chatFolder) return emptyProgress(place.chat);
-    const text = await readText(await ctx.dir.root(), path.join(chatFolder, PROGRESS_FILE));
+    const text = await readFileInside(await ctx.dir.root(), path.join(chatFolder, PROGRESS_FILE));
     if (text === undefined) return emptyProgress(place.chat);
     try {
       return decodeProgress(text);
@@ -126,14 +125,4 @@ export function createProgressFiles(ctx: StoreContext) {
       await ctx.withChatWrite(place, (folder) => updateLocked(place, folder, date, record));
     },
   };
-}
-
-async function readText(root: string, file: string): Promise<string | undefined> {
-  if (!(await checkFile(root, file))) return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
 }
