@@ -11,7 +11,7 @@ const HISTORY = ['messages.GetHistory'];
 const CASES = [
   {
     name: 'tg-flood-burst',
-    sim: { rateLimit: { requestsPerSecond: 10, burst: 3 }, maxPageSize: 10, latencyMs: 0 },
+    sim: { rateLimit: { requestsPerSecond: 6, burst: 2 }, maxPageSize: 10, latencyMs: 0 },
     env: { MAX_FLOOD_WAIT_SEC: '10' },
     want: 'completed',
     retried: 'FLOOD_WAIT',
