@@ -1,10 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsStore } from './store.js';
-import { bundleChild } from './testing-fixtures/bundle.js';
+import { useBundledChild } from './testing-fixtures/bundle.js';
 import { type Child, spawnChild } from './testing-fixtures/spawn.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 /**
  * Kill -9 at random moments: whatever instant a worker dies, every day file parses, no
@@ -25,16 +24,7 @@ interface Stored {
 const isStored = (line: unknown): line is Stored =>
   typeof line === 'object' && line !== null && 'stored' in line;
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let script: string;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir());
-  script = await bundleChild(dir);
-});
-
-afterAll(() => cleanup());
+const bundled = useBundledChild();
 
 async function walk(folder: string): Promise<string[]> {
   const out: string[] = [];
@@ -48,7 +38,7 @@ async function walk(folder: string): Promise<string[]> {
 
 describe('crash safety', () => {
   it(`keeps every file whole across ${KILLS} SIGKILLs`, { timeout: 60_000 }, async () => {
-    const data = path.join(dir, 'data');
+    const data = path.join(bundled.dir, 'data');
     const reports: Stored[] = [];
     let kills = 0;
 
@@ -56,7 +46,7 @@ describe('crash safety', () => {
       while (kills < KILLS) {
         kills++;
         const format = Math.random() < 0.5 ? 'json' : 'jsonl';
-        const child: Child = spawnChild(script, ['crash', data, format]);
+        const child: Child = spawnChild(bundled.script, ['crash', data, format]);
         // Let it store a random number of days (none, for a kill while it starts its
         // first write), then kill it a random few milliseconds later.
         const writes = Math.floor(Math.random() * 3);

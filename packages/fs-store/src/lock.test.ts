@@ -1,11 +1,11 @@
 import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AbortError } from '@tgfetch/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHAT_LOCK_FILE, createFsChatLock, type FsChatLock } from './chat-lock.js';
 import { acquireFileLock } from './file-lock.js';
 import { hostTag } from './process-info.js';
-import { bundleChild } from './testing-fixtures/bundle.js';
+import { useBundledChild } from './testing-fixtures/bundle.js';
 import { deadPid } from './testing-fixtures/dead-pid.js';
 import { spawnChild } from './testing-fixtures/spawn.js';
 import { tempDir } from './testing-fixtures/temp-dir.js';
@@ -136,18 +136,10 @@ describe('fs chat lock', () => {
 });
 
 describe('fs chat lock across processes', () => {
-  let script: string;
-  let bundleDir: { dir: string; cleanup: () => Promise<void> };
-
-  beforeAll(async () => {
-    bundleDir = await tempDir();
-    script = await bundleChild(bundleDir.dir);
-  });
-
-  afterAll(() => bundleDir.cleanup());
+  const bundled = useBundledChild();
 
   it('is held by a live process and taken over once it is killed', async () => {
-    const child = spawnChild(script, ['hold', dir, CHAT]);
+    const child = spawnChild(bundled.script, ['hold', dir, CHAT]);
     await child.waitFor((lines) => lines.length > 0);
     expect((await holder()).pid).toBe(child.process.pid);
     await expect(lock.acquire(CHAT, AbortSignal.timeout(100))).rejects.toBeInstanceOf(AbortError);

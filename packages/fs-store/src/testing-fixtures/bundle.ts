@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { tempDir } from './temp-dir.js';
 
 /** The part of esbuild's API used here (esbuild comes with tsup; it has no types of ours). */
 interface Esbuild {
@@ -28,4 +30,22 @@ export async function bundleChild(outDir: string): Promise<string> {
     alias: { '@tgfetch/core': here('../../../core/src/index.ts') },
   });
   return outfile;
+}
+
+/**
+ * For the tests of a file or `describe` block that run `child.ts`: a temp folder with the
+ * bundled child in it, made before all of them and removed after. Read the fields inside
+ * tests and hooks: they are set in `beforeAll`.
+ */
+export function useBundledChild(): Readonly<{ dir: string; script: string }> {
+  const fixture = { dir: '', script: '' };
+  let cleanup = async () => {};
+  beforeAll(async () => {
+    const made = await tempDir();
+    cleanup = made.cleanup;
+    fixture.dir = made.dir;
+    fixture.script = await bundleChild(made.dir);
+  });
+  afterAll(() => cleanup());
+  return fixture;
 }
