@@ -174,7 +174,7 @@ function renderTable(rows) {
   const lines = [header, ...body];
   return [
     `| ${header.join(' | ')} |`,
-    `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${header.map((_h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...lines.slice(1).map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
 }

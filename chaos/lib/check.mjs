@@ -65,7 +65,15 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
 export async function checkDataDir(dataDir, simOptions) {
   const createSimulatedTelegram = await loadSimulatedTelegram();
   const truth = createSimulatedTelegram({ ...simOptions, faults: undefined, rateLimit: undefined });
-  const out = { files: 0, messages: 0, broken: 0, duplicates: 0, mismatched: 0, temps: 0, problems: [] };
+  const out = {
+    files: 0,
+    messages: 0,
+    broken: 0,
+    duplicates: 0,
+    mismatched: 0,
+    temps: 0,
+    problems: [],
+  };
   const note = (problem) => {
     if (out.problems.length < 20) out.problems.push(problem);
   };

@@ -27,6 +27,8 @@ export async function loadRedis() {
 }
 
 export async function loadSimulatedTelegram() {
-  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/telegram/dist/testing.js')).href);
+  const mod = await import(
+    pathToFileURL(path.join(ROOT, 'packages/telegram/dist/testing.js')).href
+  );
   return mod.createSimulatedTelegram;
 }

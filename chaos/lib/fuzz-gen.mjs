@@ -5,13 +5,51 @@
 const DEEP = 3_000;
 
 const PATH_TRICKS = [
-  '..', '../..', '../../etc/passwd', '@../x', './x', 'a/b', 'a\\b', '/etc', '%2e%2e%2f',
-  '..%2f..%2f', 'https://t.me/../../x', 'https://evil.example/x', 'chat\u0000name', 'CON',
-  'nul', 'ru_python/../../x', '@', '', ' ', '-100', '-100abc', '999999999999999999999999',
-  '1e5', '0x10', 'ｒｕ＿ｐｙｔｈｏｎ', 'ru\u200bpython', '.hidden', '~', '$HOME', '@@x',
-  'x'.repeat(300), 't.me/+invitehash', 'https://t.me/joinchat/abc', '\\\\server\\share',
-  'C:\\Windows', 'a'.repeat(65), '@ru_python\n../x', '\ud800', 'emoji🎉chat', '<script>',
-  'https://t.me/s/../../x', 'tg://resolve?domain=x', 'file:///etc/passwd', '.', '@.',
+  '..',
+  '../..',
+  '../../etc/passwd',
+  '@../x',
+  './x',
+  'a/b',
+  'a\\b',
+  '/etc',
+  '%2e%2e%2f',
+  '..%2f..%2f',
+  'https://t.me/../../x',
+  'https://evil.example/x',
+  'chat\u0000name',
+  'CON',
+  'nul',
+  'ru_python/../../x',
+  '@',
+  '',
+  ' ',
+  '-100',
+  '-100abc',
+  '999999999999999999999999',
+  '1e5',
+  '0x10',
+  'ｒｕ＿ｐｙｔｈｏｎ',
+  'ru\u200bpython',
+  '.hidden',
+  '~',
+  '$HOME',
+  '@@x',
+  'x'.repeat(300),
+  't.me/+invitehash',
+  'https://t.me/joinchat/abc',
+  '\\\\server\\share',
+  'C:\\Windows',
+  'a'.repeat(65),
+  '@ru_python\n../x',
+  '\ud800',
+  'emoji🎉chat',
+  '<script>',
+  'https://t.me/s/../../x',
+  'tg://resolve?domain=x',
+  'file:///etc/passwd',
+  '.',
+  '@.',
 ];
 
 const WRONG = {
@@ -41,7 +79,15 @@ export function createFuzzer(rng, { today }) {
     Array.from({ length: len }, () => String.fromCharCode(rng.int(1, 0xd7ff))).join('');
   const randomJson = (depth = 0) => {
     const roll = rng.next();
-    if (depth > 3 || roll < 0.3) return rng.pick([null, true, false, rng.int(-1e9, 1e9), rng.next(), randomString(rng.int(0, 20))]);
+    if (depth > 3 || roll < 0.3)
+      return rng.pick([
+        null,
+        true,
+        false,
+        rng.int(-1e9, 1e9),
+        rng.next(),
+        randomString(rng.int(0, 20)),
+      ]);
     if (roll < 0.6) return Array.from({ length: rng.int(0, 4) }, () => randomJson(depth + 1));
     return Object.fromEntries(
       Array.from({ length: rng.int(0, 5) }, () => [
@@ -68,7 +114,8 @@ export function createFuzzer(rng, { today }) {
         if (field === 'from') Object.assign(command, { mode: 'range', to: today });
         command[field] = rng.pick(WRONG[field]);
       }
-      if (command.mode === 'date' && command.date === undefined) command.date = rng.pick(WRONG.date);
+      if (command.mode === 'date' && command.date === undefined)
+        command.date = rng.pick(WRONG.date);
       return { payload: JSON.stringify(command), id };
     },
     huge: () => {
@@ -87,7 +134,11 @@ export function createFuzzer(rng, { today }) {
       if (rng.chance(0.2)) return { payload: nested };
       const field = rng.pick(['options', 'requested_by', 'chat', 'mode', 'limit', 'days']);
       // The nesting is not the only fault: a deep but ignorable value must not make it valid.
-      const command = { ...base(id), [field]: '__DEEP__', ...(field === 'mode' ? {} : { mode: 'deep' }) };
+      const command = {
+        ...base(id),
+        [field]: '__DEEP__',
+        ...(field === 'mode' ? {} : { mode: 'deep' }),
+      };
       return { payload: JSON.stringify(command).replace('"__DEEP__"', nested), id };
     },
     'path-trick': () => {
@@ -97,23 +148,52 @@ export function createFuzzer(rng, { today }) {
     },
     'invalid-utf8': () => {
       const id = nextId();
-      const bad = rng.pick([[0xff, 0xfe], [0xc0, 0xaf], [0x80], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]);
+      const bad = rng.pick([
+        [0xff, 0xfe],
+        [0xc0, 0xaf],
+        [0x80],
+        [0xe2, 0x82],
+        [0xed, 0xa0, 0x80],
+        [0xf8, 0x88, 0x80, 0x80, 0x80],
+      ]);
       const field = rng.pick(['chat', 'mode', 'date', 'command']);
       const text = JSON.stringify({ ...base(id), [field]: '\u0001MARK\u0001' });
       const [before, after] = text.split('\\u0001MARK\\u0001');
-      const payload = Buffer.concat([Buffer.from(before), Buffer.from('ok'), Buffer.from(bad), Buffer.from(after)]);
+      const payload = Buffer.concat([
+        Buffer.from(before),
+        Buffer.from('ok'),
+        Buffer.from(bad),
+        Buffer.from(after),
+      ]);
       return { payload, id };
     },
-    'binary': () => {
+    binary: () => {
       const length = rng.int(0, 300);
       const bytes = Buffer.from(Array.from({ length }, () => rng.int(0, 255)));
       return { payload: bytes };
     },
     'not-json': () => ({
       payload: rng.pick([
-        '', ' ', '{', '{"command":', 'null', 'true', '[]', '"fetch"', 'NaN', 'undefined', '<fetch/>',
-        '\u0000'.repeat(10), '{"command":"fetch"', "{'command':'fetch'}", '1e999', '{"a":1}{"b":2}',
-        JSON.stringify(base('x')).slice(0, -1), '\ufeff{}', '-', '[[[[',
+        '',
+        ' ',
+        '{',
+        '{"command":',
+        'null',
+        'true',
+        '[]',
+        '"fetch"',
+        'NaN',
+        'undefined',
+        '<fetch/>',
+        '\u0000'.repeat(10),
+        '{"command":"fetch"',
+        "{'command':'fetch'}",
+        '1e999',
+        '{"a":1}{"b":2}',
+        JSON.stringify(base('x')).slice(0, -1),
+        '\ufeff{}',
+        '-',
+        '[[[[',
       ]),
     }),
     'proto-pollution': () => {
@@ -131,8 +211,16 @@ export function createFuzzer(rng, { today }) {
     },
   };
   const weights = [
-    ['random-json', 15], ['wrong-types', 25], ['huge', 3], ['deep-nesting', 5], ['path-trick', 12],
-    ['invalid-utf8', 12], ['binary', 10], ['not-json', 8], ['proto-pollution', 4], ['bad-id', 6],
+    ['random-json', 15],
+    ['wrong-types', 25],
+    ['huge', 3],
+    ['deep-nesting', 5],
+    ['path-trick', 12],
+    ['invalid-utf8', 12],
+    ['binary', 10],
+    ['not-json', 8],
+    ['proto-pollution', 4],
+    ['bad-id', 6],
   ];
   const total = weights.reduce((s, [, w]) => s + w, 0);
   return () => {

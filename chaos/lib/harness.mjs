@@ -69,7 +69,11 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
       };
     },
     spawn(workerId, extra = {}, simExtra = {}) {
-      const daemon = spawnDaemon({ env: world.env(workerId, extra, simExtra), dir, label: workerId });
+      const daemon = spawnDaemon({
+        env: world.env(workerId, extra, simExtra),
+        dir,
+        label: workerId,
+      });
       daemons.push(daemon);
       return daemon;
     },

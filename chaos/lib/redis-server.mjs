@@ -13,14 +13,22 @@ export async function startRedis({ dir, persistent = false, port } = {}) {
   const workDir = path.join(dir, 'redis');
   mkdirSync(workDir, { recursive: true });
   const args = [
-    '--port', String(chosen),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', persistent ? 'yes' : 'no',
-    '--appendfsync', 'always',
-    '--dir', workDir,
-    '--protected-mode', 'no',
-    '--logfile', path.join(workDir, 'redis.log'),
+    '--port',
+    String(chosen),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    persistent ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--dir',
+    workDir,
+    '--protected-mode',
+    'no',
+    '--logfile',
+    path.join(workDir, 'redis.log'),
   ];
   let child;
   let exited;

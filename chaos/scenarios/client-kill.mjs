@@ -19,7 +19,9 @@ export async function run({ rng, short, seed }) {
     const workers = ['w1', 'w2'].map((id) => w.spawn(id));
     await Promise.all(workers.map((d) => d.waitReady()));
     listener = startListener(w);
-    await waitUntil(() => clients(w.admin).then((list) => list.filter((c) => c.flags.includes('P')).length >= 2));
+    await waitUntil(() =>
+      clients(w.admin).then((list) => list.filter((c) => c.flags.includes('P')).length >= 2),
+    );
     const killed = Object.fromEntries(KINDS.map((k) => [k, 0]));
     for (let trial = 0; trial < trials; trial++) {
       await w.push(Array.from({ length: 3 }, () => w.command()));
@@ -31,20 +33,26 @@ export async function run({ rng, short, seed }) {
     // Whoever was cut last must be back: fresh commands go through and are heard.
     const tail = await w.push([w.command(), w.command()]);
     const drained = await w.waitFinal(undefined, 60_000);
-    const heard = await waitUntil(
-      () => tail.every((t) => listener.finals.has(t.id)),
-      { timeoutMs: 10_000 },
-    );
+    const heard = await waitUntil(() => tail.every((t) => listener.finals.has(t.id)), {
+      timeoutMs: 10_000,
+    });
     const exits = workers.filter((d) => !d.alive).length;
     const result = await w.verify({ allowRedelivery: true });
     if (!drained) result.violations.push('not every command ended within 90 s');
-    if (!heard) result.violations.push('`tgfetch listen` stopped hearing events after its connection was killed');
+    if (!heard)
+      result.violations.push(
+        '`tgfetch listen` stopped hearing events after its connection was killed',
+      );
     if (exits > 0) result.violations.push(`${exits} daemons exited`);
     return {
       trials,
       result,
       world: w,
-      notes: `killed ${Object.entries(killed).map(([k, n]) => `${n} ${k}`).join(', ')} connections; ${w.recorder.counts.streamOnly} events recovered from the stream; tgfetch listen heard ${listener.finals.size} outcomes`,
+      notes: `killed ${Object.entries(killed)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(
+          ', ',
+        )} connections; ${w.recorder.counts.streamOnly} events recovered from the stream; tgfetch listen heard ${listener.finals.size} outcomes`,
     };
   } catch (error) {
     error.world = w;
@@ -57,7 +65,12 @@ export async function run({ rng, short, seed }) {
 function startListener(w) {
   const child = spawn(process.execPath, [BIN, 'listen', '--json'], {
     cwd: w.dir,
-    env: { PATH: process.env.PATH ?? '', HOME: w.dir, REDIS_URL: w.redis.url, EVENTS_CHANNEL: 'chaos:events' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: w.dir,
+      REDIS_URL: w.redis.url,
+      EVENTS_CHANNEL: 'chaos:events',
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const finals = new Set();
@@ -80,14 +93,21 @@ async function clients(admin) {
   return text
     .split('\n')
     .filter(Boolean)
-    .map((line) => Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])));
+    .map((line) =>
+      Object.fromEntries(
+        line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
+    );
 }
 
 /** Kills one kind of connection; returns how many went. */
 async function kill(admin, kind) {
-  if (kind === 'subscribers') return Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']));
+  if (kind === 'subscribers')
+    return Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']));
   if (kind === 'everything') {
-    const normal = Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']));
+    const normal = Number(
+      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']),
+    );
     return normal + Number(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']));
   }
   const list = await clients(admin);

@@ -63,7 +63,8 @@ export async function run({ rng, short, seed }) {
 
     const violations = [];
     if (!alive) violations.push(`the daemon died during the fuzz (see ${daemon.logFile})`);
-    if (exit.code !== 0) violations.push(`exit code after SIGTERM: ${exit.code} ${exit.signal ?? ''}`);
+    if (exit.code !== 0)
+      violations.push(`exit code after SIGTERM: ${exit.code} ${exit.signal ?? ''}`);
     if (!served || w.recorder.finals('fuzz-probe')[0]?.event !== 'completed')
       violations.push('a valid command after the fuzz did not complete');
     if (finalsAfterFuzz !== total)
@@ -85,7 +86,8 @@ export async function run({ rng, short, seed }) {
       const finals = w.recorder.finals(id);
       if (finals.length === 1) echoed++;
       if (finals.length > 1) violations.push(`${id} (${b.kind}) answered ${finals.length} times`);
-      if (finals.length === 0) violations.push(`${id} (${b.kind}) answered under another id or not at all`);
+      if (finals.length === 0)
+        violations.push(`${id} (${b.kind}) answered under another id or not at all`);
       const f = finals[0];
       if (f?.event === 'completed') {
         if (b.mayComplete) completedTricks++;
@@ -94,16 +96,19 @@ export async function run({ rng, short, seed }) {
     }
     // Nothing outside the data directory, and only safe chat folders inside it.
     const outside = (await readdir(w.dir)).filter((n) => !['data', 'logs', 'redis'].includes(n));
-    if (outside.length > 0) violations.push(`written beside the data directory: ${outside.join(', ')}`);
+    if (outside.length > 0)
+      violations.push(`written beside the data directory: ${outside.join(', ')}`);
     const folders = (await readdir(w.dataDir)).filter((n) => !SAFE_FOLDER.test(n));
-    if (folders.length > 0) violations.push(`unsafe chat folders: ${folders.map((f) => JSON.stringify(f)).join(', ')}`);
+    if (folders.length > 0)
+      violations.push(`unsafe chat folders: ${folders.map((f) => JSON.stringify(f)).join(', ')}`);
 
     const result = await w.verify();
     result.violations.push(...violations.slice(0, 30));
     // The table counts the hostile payloads and the probe.
     Object.assign(result.commands, {
       pushed: total + 1,
-      completed: completedTricks + (w.recorder.finals('fuzz-probe')[0]?.event === 'completed' ? 1 : 0),
+      completed:
+        completedTricks + (w.recorder.finals('fuzz-probe')[0]?.event === 'completed' ? 1 : 0),
       failed: Object.values(codes).reduce((s, n) => s + n, 0),
       lost: Math.max(0, total - finalsAfterFuzz),
       codes,
@@ -112,7 +117,11 @@ export async function run({ rng, short, seed }) {
       trials: total,
       result,
       world: w,
-      notes: `${total} payloads (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}); ${echoed}/${withId.size} answered under their own command_id; ${completedTricks} path tricks were safe chats and completed; codes ${JSON.stringify(codes)}; ${path.basename(daemon.logFile)} one process, never restarted`,
+      notes: `${total} payloads (${Object.entries(kinds)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(
+          ', ',
+        )}); ${echoed}/${withId.size} answered under their own command_id; ${completedTricks} path tricks were safe chats and completed; codes ${JSON.stringify(codes)}; ${path.basename(daemon.logFile)} one process, never restarted`,
     };
   } catch (error) {
     error.world = w;

@@ -26,12 +26,21 @@ export async function run({ rng, short, seed }) {
     await worker.waitReady();
     for (let trial = 0; trial < trials; trial++) {
       const kind = trial % 2 === 0 ? 'crash' : 'hang';
-      const poison = w.command({ command_id: `poison-${kind}-${trial}`, mode: 'range', from: isoBack(w, 35), to: isoBack(w, 2), strategy: 'per_day', options: { force: true } });
+      const poison = w.command({
+        command_id: `poison-${kind}-${trial}`,
+        mode: 'range',
+        from: isoBack(w, 35),
+        to: isoBack(w, 2),
+        strategy: 'per_day',
+        options: { force: true },
+      });
       poisons.add(poison.command_id);
       await w.push([w.command(), poison, w.command()], { poison: kind });
       for (let deliveries = 0; ; ) {
         const seen = await waitUntil(
-          () => (starts.get(poison.command_id) ?? 0) > deliveries || w.recorder.finals(poison.command_id).length > 0,
+          () =>
+            (starts.get(poison.command_id) ?? 0) > deliveries ||
+            w.recorder.finals(poison.command_id).length > 0,
           { timeoutMs: 30_000 },
         );
         if (!seen) throw new Error(`${poison.command_id} neither started again nor ended`);
@@ -49,13 +58,16 @@ export async function run({ rng, short, seed }) {
     const expect = (command, finals) => {
       const last = finals[finals.length - 1];
       if (!poisons.has(command.id))
-        return last.event === 'completed' ? undefined : `a command beside the poison failed: ${last.error?.code}`;
+        return last.event === 'completed'
+          ? undefined
+          : `a command beside the poison failed: ${last.error?.code}`;
       if (last.event !== 'failed' || last.error.code !== 'POISON_COMMAND')
         return `wanted failed POISON_COMMAND, got ${last.event} ${last.error?.code ?? ''}`;
       if (!/dead-letter/.test(last.error.message)) return `no reason given: ${last.error.message}`;
       if (starts.get(command.id) !== MAX_DELIVERIES)
         return `started ${starts.get(command.id)} times, MAX_DELIVERIES is ${MAX_DELIVERIES}`;
-      if (!dead.some((payload) => payload.includes(`"${command.id}"`))) return 'not in the dead-letter list';
+      if (!dead.some((payload) => payload.includes(`"${command.id}"`)))
+        return 'not in the dead-letter list';
       return undefined;
     };
     const result = await w.verify({ expect });

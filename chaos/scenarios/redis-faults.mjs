@@ -13,7 +13,8 @@ export async function run({ rng, short, seed, only }) {
   const out = [];
   if (wanted('redis-restart')) out.push(await guard(() => restartMidRun({ rng, short, seed })));
   if (wanted('redis-down-at-start')) out.push(await guard(() => downAtStart({ rng, short, seed })));
-  if (wanted('redis-outage-too-long')) out.push(await guard(() => outageTooLong({ rng, short, seed })));
+  if (wanted('redis-outage-too-long'))
+    out.push(await guard(() => outageTooLong({ rng, short, seed })));
   return out;
 }
 
@@ -27,7 +28,12 @@ async function guard(fn) {
 
 async function restartMidRun({ rng, short, seed }) {
   const trials = short ? 3 : 10;
-  const w = await openScenario('redis-restart', { rng, seed, persistent: true, sim: { latencyMs: 30 } });
+  const w = await openScenario('redis-restart', {
+    rng,
+    seed,
+    persistent: true,
+    sim: { latencyMs: 30 },
+  });
   try {
     const workers = ['w1', 'w2'].map((id) => w.spawn(id));
     await Promise.all(workers.map((d) => d.waitReady()));
@@ -41,7 +47,8 @@ async function restartMidRun({ rng, short, seed }) {
     const drained = await w.waitFinal(undefined, 90_000);
     const exits = workers.filter((d) => !d.alive).length;
     const result = await w.verify({ allowRedelivery: true });
-    if (!drained) result.violations.push('not every command ended within 90 s after the last restart');
+    if (!drained)
+      result.violations.push('not every command ended within 90 s after the last restart');
     if (exits > 0) result.violations.push(`${exits} daemons exited during short outages`);
     const reconnects = workers.reduce(
       (n, d) => n + d.lines.filter((l) => l.msg === 'redis connection problem').length,
@@ -73,7 +80,10 @@ async function downAtStart({ rng, short, seed }) {
       await w.redis.start();
       await daemon.waitReady(20_000);
       const entries = await w.push(Array.from({ length: 3 }, () => w.command()));
-      await w.waitFinal(entries.map((e) => e.id), 30_000);
+      await w.waitFinal(
+        entries.map((e) => e.id),
+        30_000,
+      );
       codes.push((await daemon.stop()).code);
     }
     const result = await w.verify();
@@ -93,7 +103,12 @@ async function downAtStart({ rng, short, seed }) {
 
 async function outageTooLong({ rng, short, seed }) {
   const trials = short ? 1 : 3;
-  const w = await openScenario('redis-outage', { rng, seed, persistent: true, sim: { latencyMs: 60 } });
+  const w = await openScenario('redis-outage', {
+    rng,
+    seed,
+    persistent: true,
+    sim: { latencyMs: 60 },
+  });
   const exitCodes = [];
   try {
     for (let trial = 0; trial < trials; trial++) {
@@ -110,7 +125,9 @@ async function outageTooLong({ rng, short, seed }) {
       await w.redis.start();
       await w.push(Array.from({ length: 2 }, () => w.command()));
       // Alternately the same WORKER_ID (adopts its own processing list) and a new one (reaps).
-      const second = w.spawn(trial % 2 === 0 ? id : `w${trial + 1}b`, { REDIS_MAX_OUTAGE_MS: '2000' });
+      const second = w.spawn(trial % 2 === 0 ? id : `w${trial + 1}b`, {
+        REDIS_MAX_OUTAGE_MS: '2000',
+      });
       await second.waitReady();
       await w.waitFinal(undefined, 60_000);
       await second.stop();

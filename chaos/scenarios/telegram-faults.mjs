@@ -57,7 +57,9 @@ export async function run({ rng, short, seed, only }) {
       const expect = (_command, finals) => {
         const last = finals[finals.length - 1];
         if (c.want === 'completed')
-          return last.event === 'completed' ? undefined : `wanted completed, got failed ${last.error?.code}`;
+          return last.event === 'completed'
+            ? undefined
+            : `wanted completed, got failed ${last.error?.code}`;
         if (last.event !== 'failed') return `wanted failed ${c.want.code}, got completed`;
         if (last.error.code !== c.want.code || last.error.retryable !== c.want.retryable)
           return `wanted ${c.want.code} (retryable ${c.want.retryable}), got ${last.error.code} (retryable ${last.error.retryable})`;
