@@ -7,6 +7,7 @@ import {
   ReconnectStrategyError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
+  TimeoutError,
 } from 'redis';
 
 /** Stable codes this package raises. */
@@ -26,6 +27,9 @@ export const RedisErrorCode = {
 } as const;
 
 const connectionErrors = [
+  // What node-redis rejects a command with when it could not be sent within its command
+  // timeout (5 s by default), i.e. while the connection is down: a disconnect, not a reply.
+  TimeoutError,
   SocketClosedUnexpectedlyError,
   ConnectionTimeoutError,
   SocketTimeoutError,

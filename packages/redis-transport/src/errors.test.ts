@@ -1,0 +1,21 @@
+import { TimeoutError } from 'redis';
+import { describe, expect, it } from 'vitest';
+import { RedisErrorCode, toRedisError } from './errors.js';
+
+describe('toRedisError', () => {
+  // Found by the chaos suite: a command queued during a Redis restart longer than 5 s was
+  // rejected with node-redis' bare TimeoutError, taken for a reply error, and the daemon quit.
+  it('takes node-redis command timeouts (a command that could not be sent) for a disconnect', () => {
+    const error = toRedisError(new TimeoutError());
+    expect(error.code).toBe(RedisErrorCode.Disconnected);
+    expect(error.retryable).toBe(true);
+  });
+
+  it('keeps reply errors as non-retryable REDIS_ERROR', () => {
+    const error = toRedisError(
+      new Error('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    );
+    expect(error.code).toBe(RedisErrorCode.Reply);
+    expect(error.retryable).toBe(false);
+  });
+});
