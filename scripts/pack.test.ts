@@ -31,19 +31,30 @@ let project: string;
 beforeAll(async () => {
   for (const name of packages) {
     if (!existsSync(join(root, 'packages', name, 'dist'))) {
-      throw new Error(`packages/${name}/dist is missing: run \`pnpm build\` first (\`pnpm test\` does)`);
+      throw new Error(
+        `packages/${name}/dist is missing: run \`pnpm build\` first (\`pnpm test\` does)`,
+      );
     }
   }
   project = await mkdtemp(join(tmpdir(), 'tgfetch-pack-'));
   const tarballs = join(project, 'tarballs');
   for (const name of packages) {
-    await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });
+    await run('pnpm', ['pack', '--pack-destination', tarballs], {
+      cwd: join(root, 'packages', name),
+    });
   }
   const files = (await readdir(tarballs)).map((f) => join(tarballs, f));
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...files], {
-    cwd: project,
-  });
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true }),
+  );
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...files],
+    {
+      cwd: project,
+    },
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -60,13 +71,30 @@ describe('packed packages in a fresh project', () => {
       expect(manifest.sideEffects).toBe(false);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
       const shipped = await readdir(join(project, 'node_modules', '@tgfetch', name));
-      expect(shipped.filter((f) => !['dist', 'schema', 'bin', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'node_modules'].includes(f))).toEqual([]);
+      expect(
+        shipped.filter(
+          (f) =>
+            ![
+              'dist',
+              'schema',
+              'bin',
+              'package.json',
+              'README.md',
+              'CHANGELOG.md',
+              'LICENSE',
+              'node_modules',
+            ].includes(f),
+        ),
+      ).toEqual([]);
     }
   });
 
   it('load through import', async () => {
     const script = Object.entries(entries)
-      .map(([spec, name], i) => `import * as m${i} from '${spec}';\nif (typeof m${i}.${name} !== 'function') throw new Error('${spec} lacks ${name}');`)
+      .map(
+        ([spec, name], i) =>
+          `import * as m${i} from '${spec}';\nif (typeof m${i}.${name} !== 'function') throw new Error('${spec} lacks ${name}');`,
+      )
       .join('\n');
     await writeFile(join(project, 'esm.mjs'), `${script}\nconsole.log('esm ok');\n`);
     const { stdout } = await run(process.execPath, ['esm.mjs'], { cwd: project });
@@ -75,7 +103,10 @@ describe('packed packages in a fresh project', () => {
 
   it('load through require', async () => {
     const script = Object.entries(entries)
-      .map(([spec, name]) => `if (typeof require('${spec}').${name} !== 'function') throw new Error('${spec} lacks ${name}');`)
+      .map(
+        ([spec, name]) =>
+          `if (typeof require('${spec}').${name} !== 'function') throw new Error('${spec} lacks ${name}');`,
+      )
       .join('\n');
     await writeFile(join(project, 'cjs.cjs'), `${script}\nconsole.log('cjs ok');\n`);
     const { stdout } = await run(process.execPath, ['cjs.cjs'], { cwd: project });
@@ -100,10 +131,14 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
     const bin = join(project, 'node_modules', '.bin', 'tgfetch');
     const { stdout } = await run(bin, ['--help'], { cwd: project });
     expect(stdout).toContain('Usage: tgfetch <command>');
-    const fetched = await run(bin, ['fetch', '--source', 'simulated', '--chat', 'packed_chat', '--days', '1', '--json'], {
-      cwd: project,
-      env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
-    });
+    const fetched = await run(
+      bin,
+      ['fetch', '--source', 'simulated', '--chat', 'packed_chat', '--days', '1', '--json'],
+      {
+        cwd: project,
+        env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
+      },
+    );
     expect(JSON.parse(fetched.stdout)).toMatchObject({ event: 'completed', chat: '@packed_chat' });
   });
 
