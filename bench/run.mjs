@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.mjs';
 import { fmt, round } from './lib/stats.mjs';
@@ -7,8 +9,8 @@ import { fmt, round } from './lib/stats.mjs';
 /**
  * `pnpm bench` (everything, ~6 minutes on 2 cores) or `pnpm bench:smoke` (a tiny version of
  * each scenario, for CI). `--only pipeline,queue` runs some. Prints one Markdown table,
- * writes results.json (smoke: results.smoke.json) and, after a full run, the table in
- * README.md between its bench markers.
+ * writes results.json (a smoke run writes to the temp folder instead, leaving the real
+ * results alone) and, after a full run, the table in README.md between its bench markers.
  */
 
 const SCENARIOS = ['pipeline', 'request-cost', 'pacing', 'queue', 'footprint'];
@@ -56,10 +58,11 @@ const totalSec = round((performance.now() - t0) / 1000, 1);
 const table = renderTable(scenarios, machine, totalSec, smoke);
 console.log(`\n${table}`);
 const results = { machine, smoke, totalSec, scenarios };
-await writeFile(
-  here(smoke ? 'results.smoke.json' : 'results.json'),
-  `${JSON.stringify(results, null, 2)}\n`,
-);
+const resultsFile = smoke
+  ? path.join(os.tmpdir(), 'tgfetch-bench-results.smoke.json')
+  : here('results.json');
+await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+console.error(`\nresults: ${resultsFile}`);
 if (!smoke && onlyArg === undefined) await updateReadme(table);
 
 function renderTable(all, m, seconds, isSmoke) {
