@@ -55,6 +55,27 @@ describe('time zones through Intl', () => {
     expect(dateInZone(start, 'America/Santiago')).toBe('2024-09-08');
   });
 
+  it('starts every day of two years at its first local instant, in zones with odd rules', () => {
+    const zones = [
+      'America/New_York',
+      'Europe/Moscow',
+      'Australia/Lord_Howe',
+      'America/Santiago',
+      'Asia/Tehran',
+      'Pacific/Chatham',
+      'America/St_Johns',
+      'Africa/Casablanca',
+      'America/Havana',
+    ];
+    for (const zone of zones) {
+      for (let date = '2024-01-01'; date <= '2025-12-31'; date = addDays(date, 1)) {
+        const start = startOfDay(date, zone);
+        expect(dateInZone(start, zone), `${zone} ${date}`).toBe(date);
+        expect(dateInZone(start - 1000, zone) < date, `${zone} ${date}`).toBe(true);
+      }
+    }
+  });
+
   it('does calendar arithmetic across months and leap days', () => {
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDays('2025-01-01', -1)).toBe('2024-12-31');

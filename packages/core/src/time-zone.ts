@@ -37,12 +37,21 @@ export function dateInZone(ms: number, timeZone: string): IsoDate {
 }
 
 /**
- * The first instant (ms) whose local date in `timeZone` is `date` or later. Found by
- * bisection over whole seconds, which also gets days right whose midnight falls into a
- * DST gap (they start at the switch instead).
+ * The first instant (ms) whose local date in `timeZone` is `date` or later. Usually local
+ * midnight found from the zone's offset; when that does not check out (midnight falls into
+ * a DST gap, so the day starts at the switch) by bisection over whole seconds.
  */
 export function startOfDay(date: IsoDate, timeZone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // Two rounds: the offset at the first guess may differ from the offset at midnight.
+  let guess = utcMidnight - offsetAt(utcMidnight, timeZone);
+  guess = utcMidnight - offsetAt(guess, timeZone);
+  if (dateInZone(guess, timeZone) === date && dateInZone(guess - 1000, timeZone) < date)
+    return guess;
+  return bisectStartOfDay(date, timeZone, utcMidnight);
+}
+
+function bisectStartOfDay(date: IsoDate, timeZone: string, utcMidnight: number): number {
   // No zone is more than 14 hours from UTC; widen a little for historic offsets.
   let lo = (utcMidnight - 16 * 3_600_000) / 1000;
   let hi = (utcMidnight + 16 * 3_600_000) / 1000;
@@ -63,6 +72,40 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 /** Whole calendar days from `a` to `b` (positive when `b` is later). */
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Local wall time minus UTC at instant `ms`, in ms (+3 h in Moscow). */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = wallFormatter(timeZone).formatToParts(ms);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+function wallFormatter(timeZone: string): Intl.DateTimeFormat {
+  const key = `wall:${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(key, f);
+  }
+  return f;
 }
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
