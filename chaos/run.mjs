@@ -172,11 +172,12 @@ function renderTable(rows) {
         ].map(String),
   );
   const lines = [header, ...body];
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map((_h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...lines.slice(1).map((cells) => `| ${cells.join(' | ')} |`),
-  ].join('\n');
+  // Padded like a Markdown formatter would, so the table can be pasted into the README as is.
+  const widths = header.map((_h, i) => Math.max(...lines.map((cells) => cells[i].length)));
+  const row = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [row(header), rule, ...body.map(row)].join('\n');
 }
 
 function hash(text) {

@@ -1,5 +1,6 @@
 // Where the suite finds the built packages and their dependencies (pnpm keeps them inside
 // each package, so they are resolved from the package that depends on them).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,6 +19,9 @@ export function assertBuilt() {
   const missing = built.filter((file) => !existsSync(path.join(ROOT, file)));
   if (missing.length > 0) {
     throw new Error(`not built: ${missing.join(', ')}; run \`pnpm build\` first`);
+  }
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    throw new Error('redis-server is not on PATH: the suite starts its own (any Redis 7)');
   }
 }
 
