@@ -1,0 +1,165 @@
+import { AbortError, createVirtualClock, type VirtualClock } from '@tgfetch/core';
+import { describe, expect, it } from 'vitest';
+import { createPacer, type Pacer } from './pacer.js';
+import {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './testing/rate-limit.js';
+
+interface Run {
+  seconds: number;
+  floodWaits: number;
+}
+
+/**
+ * Sends `requests` through `pacer` to a token bucket in virtual time, the way the source
+ * and the engine do: a refused request is retried after its flood wait plus the engine's
+ * mean jitter (5%); `workMs` of virtual time pass after each accepted one.
+ */
+async function drive(
+  pacer: Pacer,
+  clock: VirtualClock,
+  server: RateLimiter,
+  requests: number,
+  workMs = 0,
+): Promise<Run> {
+  const start = clock.now();
+  const signal = new AbortController().signal;
+  let done = 0;
+  let floodWaits = 0;
+  while (done < requests) {
+    await pacer.wait(signal);
+    const seconds = server.take(clock.now());
+    if (seconds === undefined) {
+      pacer.accepted();
+      done++;
+      clock.advance(workMs);
+    } else {
+      pacer.floodWait();
+      floodWaits++;
+      clock.advance(seconds * 1050);
+    }
+  }
+  return { seconds: (clock.now() - start) / 1000, floodWaits };
+}
+
+/** The token bucket's bound: `burst` requests at once, then one every 1/rate seconds. */
+const idealSeconds = (limit: RateLimitOptions, requests: number) =>
+  Math.max(0, requests - limit.burst) / limit.requestsPerSecond;
+
+async function paced(limit: RateLimitOptions, requests: number, workMs = 0) {
+  const clock = createVirtualClock();
+  const pacer = createPacer(clock);
+  const run = await drive(pacer, clock, createRateLimiter(limit), requests, workMs);
+  return { ...run, ideal: idealSeconds(limit, requests), pacer, clock };
+}
+
+describe('createPacer', () => {
+  it('sends back to back until Telegram objects', async () => {
+    const clock = createVirtualClock();
+    const pacer = createPacer(clock);
+    const run = await drive(
+      pacer,
+      clock,
+      createRateLimiter({ requestsPerSecond: 1, burst: 50 }),
+      50,
+    );
+    expect(run).toEqual({ seconds: 0, floodWaits: 0 });
+    expect(clock.slept).toEqual([]);
+    expect(pacer.intervalMs).toBe(0);
+  });
+
+  it('learns a 50 req/s limit and holds it: 5,001 requests within 6% of the ideal time', async () => {
+    const limit = { requestsPerSecond: 50, burst: 10 };
+    const run = await paced(limit, 5001, 2);
+    expect(run.floodWaits).toBeLessThanOrEqual(5);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.06);
+    expect(run.pacer.rate).toBeGreaterThan(45);
+    expect(run.pacer.rate).toBeLessThan(53);
+  });
+
+  it('needs two flood waits to learn a limit, then keeps 501 requests under 1.3× the ideal', async () => {
+    // The first flood wait only measures the burst; the rate takes a second one. At 50
+    // req/s each costs ~0.85 s of a 9.8 s ideal, so 1.17× is the best any learner can do.
+    const run = await paced({ requestsPerSecond: 50, burst: 10 }, 501, 2);
+    expect(run.floodWaits).toBeLessThanOrEqual(3);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.3);
+  });
+
+  it('loses almost nothing to a slow limit, whose waits refill less than the burst', async () => {
+    const run = await paced({ requestsPerSecond: 5, burst: 10 }, 501);
+    expect(run.floodWaits).toBeLessThanOrEqual(6);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.02);
+  });
+
+  it('finds a fast limit reached by a client that needs time for each request', async () => {
+    // 2.5 ms of work per request: the first stretch takes long enough that part of it was
+    // refilled, so the burst must be told apart from the rate.
+    const run = await paced({ requestsPerSecond: 200, burst: 20 }, 10_001, 2.5);
+    expect(run.floodWaits).toBeLessThanOrEqual(5);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.1);
+  });
+
+  it('copes with a burst of one', async () => {
+    const run = await paced({ requestsPerSecond: 20, burst: 1 }, 5001, 2);
+    expect(run.floodWaits).toBeLessThanOrEqual(12);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.1);
+  });
+
+  it('follows a limit that drops, and finds it again when it rises', async () => {
+    const clock = createVirtualClock();
+    const pacer = createPacer(clock);
+    await drive(pacer, clock, createRateLimiter({ requestsPerSecond: 50, burst: 10 }), 2000);
+    expect(pacer.rate).toBeGreaterThan(45);
+
+    const lower = await drive(
+      pacer,
+      clock,
+      createRateLimiter({ requestsPerSecond: 10, burst: 10 }),
+      1000,
+    );
+    expect(lower.floodWaits).toBeLessThanOrEqual(6);
+    expect(lower.seconds).toBeLessThanOrEqual(
+      idealSeconds({ requestsPerSecond: 10, burst: 10 }, 1000) * 1.1,
+    );
+    expect(pacer.rate).toBeLessThan(11);
+
+    // Climbing back is slow on purpose (0.1% a second): each overshoot costs a flood wait.
+    const higher = await drive(
+      pacer,
+      clock,
+      createRateLimiter({ requestsPerSecond: 20, burst: 10 }),
+      6000,
+    );
+    expect(higher.seconds).toBeLessThan(6000 / 10);
+    expect(pacer.rate).toBeGreaterThan(14);
+  });
+
+  it('does not raise the pace while idle, and spends a refilled burst after a pause', async () => {
+    const { pacer, clock } = await paced({ requestsPerSecond: 50, burst: 10 }, 1001);
+    const rate = pacer.rate;
+    clock.advance(3_600_000);
+    const slept = clock.slept.length;
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 5; i++) {
+      await pacer.wait(signal);
+      pacer.accepted();
+    }
+    expect(clock.slept.length).toBe(slept);
+    expect(pacer.rate).toBeLessThan(rate * 1.01);
+    await pacer.wait(signal);
+    await pacer.wait(signal);
+    await pacer.wait(signal);
+    await pacer.wait(signal);
+    await pacer.wait(signal);
+    expect(clock.slept.length).toBeGreaterThan(slept);
+  });
+
+  it('stops waiting when aborted', async () => {
+    const { pacer } = await paced({ requestsPerSecond: 1, burst: 1 }, 20);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pacer.wait(controller.signal)).rejects.toBeInstanceOf(AbortError);
+  });
+});
