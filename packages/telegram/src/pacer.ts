@@ -4,7 +4,7 @@ import { createRateEstimate } from './rate-estimate.js';
 export interface PacingOptions {
   /** Slowest pace, as the longest spacing between requests, ms. @default 5000 */
   maxIntervalMs?: number;
-  /** How far under the learned rate to pace, as a fraction of it. @default 0.03 */
+  /** How far under the learned rate to pace, as a fraction of it. @default 0.02 */
   margin?: number;
   /**
    * How fast the pace creeps up once the rate is learned, as a fraction per second of
@@ -32,7 +32,7 @@ export interface Pacer {
 }
 
 /** Seconds of sending over which the pace climbs through the estimate's uncertainty. */
-const SETTLE_SEC = 5;
+const SETTLE_SEC = 10;
 /** Before the first flood wait, a pause this long lets the server's bucket fill again. */
 const REFILL_GAP_MS = 1000;
 /** Accepted requests remembered per stretch (the newest): minutes of sending. */
@@ -55,7 +55,7 @@ const MAX_RATE = 1e6;
  */
 export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const minRate = 1000 / (options.maxIntervalMs ?? 5000);
-  const margin = options.margin ?? 0.03;
+  const margin = options.margin ?? 0.02;
   const probe = options.probe ?? 0.001;
   const ramp = options.ramp ?? 3;
   const estimate = createRateEstimate();

@@ -106,7 +106,7 @@ function bestBound(
   }
   for (let k = 0; k < accepted.length; k++) {
     const span = refusedMs - accepted[k]! - first.spanMs;
-    // Both counts may be off by up to one: half a request less keeps the best bound honest.
+    // Both counts may be off by one: half a request less keeps the max off the noise.
     consider((accepted.length - k - first.count - 0.5) / span, span);
   }
   return best;
