@@ -108,4 +108,5 @@ export {
   isIsoDate,
   isTimeZone,
   startOfDay,
+  zoneOffset,
 } from './time-zone.js';

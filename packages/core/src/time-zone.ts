@@ -44,8 +44,8 @@ export function dateInZone(ms: number, timeZone: string): IsoDate {
 export function startOfDay(date: IsoDate, timeZone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   // Two rounds: the offset at the first guess may differ from the offset at midnight.
-  let guess = utcMidnight - offsetAt(utcMidnight, timeZone);
-  guess = utcMidnight - offsetAt(guess, timeZone);
+  let guess = utcMidnight - zoneOffset(utcMidnight, timeZone);
+  guess = utcMidnight - zoneOffset(guess, timeZone);
   if (dateInZone(guess, timeZone) === date && dateInZone(guess - 1000, timeZone) < date)
     return guess;
   return bisectStartOfDay(date, timeZone, utcMidnight);
@@ -74,8 +74,8 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Local wall time minus UTC at instant `ms`, in ms (+3 h in Moscow). */
-function offsetAt(ms: number, timeZone: string): number {
+/** Local wall time minus UTC at instant `ms` in `timeZone`, in ms (+3 h in Moscow). */
+export function zoneOffset(ms: number, timeZone: string): number {
   const parts = wallFormatter(timeZone).formatToParts(ms);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(
@@ -89,35 +89,42 @@ function offsetAt(ms: number, timeZone: string): number {
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
-function wallFormatter(timeZone: string): Intl.DateTimeFormat {
-  const key = `wall:${timeZone}`;
+// Building an Intl.DateTimeFormat costs far more than using one: one of each per zone.
+function cachedFormatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    f = make();
     formatters.set(key, f);
   }
   return f;
 }
 
+function wallFormatter(timeZone: string): Intl.DateTimeFormat {
+  return cachedFormatter(
+    `wall:${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
+  );
+}
+
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+  return cachedFormatter(
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }),
+  );
 }

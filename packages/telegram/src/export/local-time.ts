@@ -4,6 +4,8 @@
  * any IANA zone to epoch ms with `Intl` alone.
  */
 
+import { zoneOffset } from '@tgfetch/core';
+
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
 /**
@@ -13,16 +15,6 @@ const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
  * 03:30). Results are cached per wall-clock hour: zones change offset on the hour.
  */
 export function createWallClock(timeZone: string): (wall: string) => number | undefined {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
   const byHour = new Map<string, number>();
   return (wall) => {
     const m = WALL_TIME.exec(wall);
@@ -40,7 +32,7 @@ export function createWallClock(timeZone: string): (wall: string) => number | un
     const hour = wall.slice(0, 13);
     let shift = byHour.get(hour);
     if (shift === undefined) {
-      shift = asUtc - toEpoch(asUtc, formatter);
+      shift = asUtc - toEpoch(asUtc, timeZone);
       if (byHour.size > 100_000) byHour.clear();
       byHour.set(hour, shift);
     }
@@ -48,29 +40,13 @@ export function createWallClock(timeZone: string): (wall: string) => number | un
   };
 }
 
-function toEpoch(asUtc: number, formatter: Intl.DateTimeFormat): number {
+function toEpoch(asUtc: number, timeZone: string): number {
   // The offset at the wall time read as UTC is at most one DST switch away from the right
   // one; try both candidates and keep the earliest that maps back to the same wall time.
-  const before = offsetAt(asUtc - 86_400_000, formatter);
-  const after = offsetAt(asUtc + 86_400_000, formatter);
+  const before = zoneOffset(asUtc - 86_400_000, timeZone);
+  const after = zoneOffset(asUtc + 86_400_000, timeZone);
   for (const t of [asUtc - Math.max(before, after), asUtc - Math.min(before, after)]) {
-    if (t + offsetAt(t, formatter) === asUtc) return t;
+    if (t + zoneOffset(t, timeZone) === asUtc) return t;
   }
   return asUtc - before;
-}
-
-/** The zone's offset from UTC at instant `ms`, in ms. */
-function offsetAt(ms: number, formatter: Intl.DateTimeFormat): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter.formatToParts(ms))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
-  );
-  return wall - Math.floor(ms / 1000) * 1000;
 }
