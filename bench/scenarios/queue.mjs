@@ -133,6 +133,60 @@ function waiter() {
   };
 }
 
+/** What both queues report: when a job started and when it ended, by id. */
+function tracker() {
+  const started = waiter();
+  const completed = waiter();
+  let completedCount = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let allDone = () => {};
+  return {
+    started: (id) => started.fire(id, performance.now()),
+    completed: (id) => {
+      completed.fire(id);
+      if (++completedCount === target) allDone();
+    },
+    waitStarted: (id) => started.wait(id),
+    waitCompleted: (id) => completed.wait(id),
+    expect(n) {
+      completedCount = 0;
+      target = n;
+      return new Promise((resolve) => {
+        allDone = resolve;
+      });
+    },
+  };
+}
+
+/**
+ * The same measurement for both queues: push → started latency one job at a time, then
+ * bursts for jobs per second and Redis commands per job. Only how a job is pushed differs.
+ */
+async function measure(p, track, { pushOne, pushMany }) {
+  const latencies = [];
+  // The first jobs run cold code (JIT, lazy script loading): they are not measured.
+  for (let i = -WARM_UP; i < p.latency; i++) {
+    const id = `lat-${i}`;
+    const seen = track.waitStarted(id);
+    const done = track.waitCompleted(id);
+    const t0 = performance.now();
+    await pushOne(id);
+    const at = await seen;
+    if (i >= 0) latencies.push(at - t0);
+    await done;
+  }
+  const burst = async (prefix, n) => {
+    const finished = track.expect(n);
+    const t0 = performance.now();
+    await pushMany(Array.from({ length: n }, (_, i) => `${prefix}-${i}`));
+    await finished;
+    return (performance.now() - t0) / 1000;
+  };
+  const seconds = await burst('tp', p.throughput);
+  const raw = await monitorCommands(p.port, () => burst('count', p.counted));
+  return { ...summarize(latencies, p.throughput, seconds), commands: perJob(raw, p.counted), raw };
+}
+
 async function tgfetch(p) {
   const url = `redis://127.0.0.1:${p.port}`;
   const name = `bench:${randomUUID().slice(0, 8)}`;
@@ -148,18 +202,12 @@ async function tgfetch(p) {
   };
   const worker = createWorker({ queue, ports });
   const producer = (await openConnection({ url })).client;
-  const started = waiter();
-  const completed = waiter();
-  let completedCount = 0;
-  let allDone;
-  let target = Number.POSITIVE_INFINITY;
+  const track = tracker();
   const sub = await subscribeEvents(
     (event) => {
-      if (event.event === 'started') started.fire(event.command_id, performance.now());
-      if (event.event === 'completed' || event.event === 'failed') {
-        completed.fire(event.command_id);
-        if (++completedCount === target) allDone();
-      }
+      if (event.event === 'started') track.started(event.command_id);
+      if (event.event === 'completed' || event.event === 'failed')
+        track.completed(event.command_id);
     },
     { url, channel },
   );
@@ -175,43 +223,17 @@ async function tgfetch(p) {
       options: { force: true },
     });
 
-  const latencies = [];
-  // The first commands run cold code (JIT, lazy script loading): they are not measured.
-  for (let i = -WARM_UP; i < p.latency; i++) {
-    const id = `lat-${i}`;
-    const seen = started.wait(id);
-    const done = completed.wait(id);
-    const t0 = performance.now();
-    await producer.rPush(name, command(id));
-    const at = await seen;
-    if (i >= 0) latencies.push(at - t0);
-    await done;
-  }
-
-  const burst = async (prefix, n) => {
-    completedCount = 0;
-    target = n;
-    const finished = new Promise((resolve) => {
-      allDone = resolve;
-    });
-    const t0 = performance.now();
-    await producer.rPush(
-      name,
-      Array.from({ length: n }, (_, i) => command(`${prefix}-${i}`)),
-    );
-    await finished;
-    return (performance.now() - t0) / 1000;
-  };
-  const seconds = await burst('tp', p.throughput);
-  const raw = await monitorCommands(p.port, () => burst('count', p.counted));
-  const commands = perJob(raw, p.counted);
+  const result = await measure(p, track, {
+    pushOne: (id) => producer.rPush(name, command(id)),
+    pushMany: (ids) => producer.rPush(name, ids.map(command)),
+  });
 
   await worker.stop();
   await queue.close();
   await sub.close();
   await events.close();
   await producer.close();
-  return { ...summarize(latencies, p.throughput, seconds), commands, raw };
+  return result;
 }
 
 async function bullmq(p) {
@@ -231,56 +253,22 @@ async function bullmq(p) {
     concurrency: 1,
   });
   await worker.waitUntilReady();
-  const started = waiter();
-  const completed = waiter();
-  let completedCount = 0;
-  let allDone;
-  let target = Number.POSITIVE_INFINITY;
-  events.on('active', ({ jobId }) => started.fire(jobId, performance.now()));
-  events.on('completed', ({ jobId }) => {
-    completed.fire(jobId);
-    if (++completedCount === target) allDone();
-  });
+  const track = tracker();
+  events.on('active', ({ jobId }) => track.started(jobId));
+  events.on('completed', ({ jobId }) => track.completed(jobId));
   const data = (id) => ({ command: 'fetch', chat: CHAT, mode: 'date', command_id: id });
 
-  const latencies = [];
-  for (let i = -WARM_UP; i < p.latency; i++) {
-    const id = `lat-${i}`;
-    const seen = started.wait(id);
-    const done = completed.wait(id);
-    const t0 = performance.now();
-    await queue.add('fetch', data(id), { jobId: id });
-    const at = await seen;
-    if (i >= 0) latencies.push(at - t0);
-    await done;
-  }
-
-  const burst = async (prefix, n) => {
-    completedCount = 0;
-    target = n;
-    const finished = new Promise((resolve) => {
-      allDone = resolve;
-    });
-    const t0 = performance.now();
-    await queue.addBulk(
-      Array.from({ length: n }, (_, i) => ({
-        name: 'fetch',
-        data: data(`${prefix}-${i}`),
-        opts: { jobId: `${prefix}-${i}` },
-      })),
-    );
-    await finished;
-    return (performance.now() - t0) / 1000;
-  };
-  const seconds = await burst('tp', p.throughput);
-  const raw = await monitorCommands(p.port, () => burst('count', p.counted));
-  const commands = perJob(raw, p.counted);
+  const result = await measure(p, track, {
+    pushOne: (id) => queue.add('fetch', data(id), { jobId: id }),
+    pushMany: (ids) =>
+      queue.addBulk(ids.map((id) => ({ name: 'fetch', data: data(id), opts: { jobId: id } }))),
+  });
 
   await worker.close();
   await events.close();
   await queue.close();
   for (const c of connections) await c.close().catch(() => {});
-  return { ...summarize(latencies, p.throughput, seconds), commands, raw };
+  return result;
 }
 
 await childMain(import.meta.url, { tgfetch, bullmq });
