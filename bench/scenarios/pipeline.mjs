@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseCommand, runFetch } from '@tgfetch/core';
+import { runFetch } from '@tgfetch/core';
 import { createFsStore } from '@tgfetch/fs-store';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 import { childMain, runChild } from '../lib/child.mjs';
+import { rangeCommand } from '../lib/command.mjs';
 import { medianOf } from '../lib/stats.mjs';
 
 /**
@@ -161,22 +162,10 @@ async function engine(p) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-bench-pipeline-'));
   const store = createFsStore({ dataDir: dir });
   const src = source(p, end);
-  const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
-  const parsed = parseCommand(
-    {
-      command: 'fetch',
-      chat: CHAT,
-      mode: 'range',
-      from: iso(start),
-      to: iso(end - DAY),
-      strategy: 'batch',
-    },
-    { now: Date.now(), timeZone: 'UTC' },
-  );
-  if (!parsed.ok) throw parsed.error;
+  const command = rangeCommand(CHAT, start, end, 'batch');
   const events = { publish: async () => {} };
   const t0 = performance.now();
-  const outcome = await runFetch(parsed.command, { source: src, store, progress: store, events });
+  const outcome = await runFetch(command, { source: src, store, progress: store, events });
   const seconds = (performance.now() - t0) / 1000;
   if (outcome.event !== 'completed')
     throw new Error(`fetch failed: ${JSON.stringify(outcome.error)}`);

@@ -2,11 +2,11 @@ import {
   createMemoryEventSink,
   createMemoryProgress,
   createMemoryStore,
-  parseCommand,
   runFetch,
 } from '@tgfetch/core';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 import { childMain, runChild } from '../lib/child.mjs';
+import { rangeCommand } from '../lib/command.mjs';
 
 /**
  * 2. Request cost: `messages.GetHistory` calls to fetch 30 days out of two years of history,
@@ -81,26 +81,14 @@ async function count(p) {
     const messages = perDayCounts.reduce((a, b) => a + b, 0);
     const strategy = async (name) => {
       const source = createSimulatedSource(options);
-      const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
-      const parsed = parseCommand(
-        {
-          command: 'fetch',
-          chat: CHAT,
-          mode: 'range',
-          from: iso(from),
-          to: iso(to - DAY),
-          strategy: name,
-        },
-        { now: Date.now(), timeZone: 'UTC' },
-      );
-      if (!parsed.ok) throw parsed.error;
+      const command = rangeCommand(CHAT, from, to, name);
       const ports = {
         source,
         store: createMemoryStore(),
         progress: createMemoryProgress(),
         events: createMemoryEventSink(),
       };
-      const outcome = await runFetch(parsed.command, ports);
+      const outcome = await runFetch(command, ports);
       if (outcome.processed !== messages) {
         throw new Error(
           `${name} fetched ${outcome.processed} messages, the range holds ${messages}`,
