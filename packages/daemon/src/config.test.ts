@@ -39,7 +39,6 @@ describe('loadConfig defaults', () => {
       METRICS_PORT: 0,
       METRICS_HOST: '0.0.0.0',
       CHAT_LOCK_TTL_MS: 30_000,
-      TGFETCH_SIM_LATENCY_MS: 0,
       redisUrl: 'redis://127.0.0.1:6379',
       workerId: hostname(),
     });
@@ -99,7 +98,6 @@ describe('loadConfig validation', () => {
     ['SHUTDOWN_GRACE_MS', 'soon', 'SHUTDOWN_GRACE_MS must be a whole number', '0', 0],
     ['METRICS_PORT', '70000', 'METRICS_PORT must be at most 65535', '9464', 9464],
     ['CHAT_LOCK_TTL_MS', '10', 'CHAT_LOCK_TTL_MS must be at least 1000', '2000', 2000],
-    ['TGFETCH_SIM_LATENCY_MS', 'x', 'TGFETCH_SIM_LATENCY_MS must be a whole number', '50', 50],
   ];
 
   it.each(cases)('%s: rejects %j, accepts the good value', (key, bad, message, good, parsed) => {

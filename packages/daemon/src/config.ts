@@ -95,8 +95,6 @@ export const EnvSchema = v.object({
   METRICS_HOST: optional(v.string(), '0.0.0.0'),
   /** How long a dead worker's chat lock blocks others (it is renewed while the worker lives). */
   CHAT_LOCK_TTL_MS: optional(int('CHAT_LOCK_TTL_MS', 1000, 3_600_000), '30000'),
-  /** Test-only: delay of every answer of the simulated Telegram, so a fetch can be caught mid-way. */
-  TGFETCH_SIM_LATENCY_MS: optional(int('TGFETCH_SIM_LATENCY_MS', 0, 60_000), '0'),
   /**
    * Test-only: JSON options of the simulated Telegram (`createSimulatedSource` from
    * `@tgfetch/telegram/testing`: seed, now, historyDays, rateLimit, faults, latencyMs, ...),

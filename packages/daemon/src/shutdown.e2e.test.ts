@@ -21,7 +21,7 @@ import { type EventLog, eventually, listenForEvents } from './testing/events.js'
 
 /**
  * Signals and crashes of the built daemon, mid-fetch: the simulated Telegram answers slowly
- * (TGFETCH_SIM_LATENCY_MS) so that a command of four days is caught after its first day.
+ * (TGFETCH_SIM latencyMs) so that a command of four days is caught after its first day.
  */
 
 let redis: RedisTestContext;
@@ -51,7 +51,10 @@ afterEach(async () => {
 
 const env = (workerId: string, extra: Record<string, string> = {}) =>
   daemonEnv({ url: redis.url, names, dataDir, workerId, extra });
-const slow = (extra: Record<string, string> = {}) => ({ TGFETCH_SIM_LATENCY_MS: '700', ...extra });
+const slow = (extra: Record<string, string> = {}) => ({
+  TGFETCH_SIM: JSON.stringify({ latencyMs: 700 }),
+  ...extra,
+});
 
 const command = (id: string) =>
   JSON.stringify({

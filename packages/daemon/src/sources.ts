@@ -12,11 +12,7 @@ export interface OpenedSource {
  * chosen: reading an export never loads gramjs, and the simulated Telegram is not loaded by
  * a production daemon.
  */
-export async function openSource(
-  spec: string,
-  config: Config,
-  hooks: { onFloodWait?: (seconds: number) => void } = {},
-): Promise<OpenedSource> {
+export async function openSource(spec: string, config: Config): Promise<OpenedSource> {
   if (spec.startsWith('export:')) {
     const { createExportSource } = await import('@tgfetch/telegram/export');
     const source = createExportSource({
@@ -27,11 +23,7 @@ export async function openSource(
   }
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-    const latencyMs = config.TGFETCH_SIM_LATENCY_MS;
-    const source = createSimulatedSource({
-      ...(latencyMs > 0 ? { latencyMs } : {}),
-      ...config.TGFETCH_SIM,
-    });
+    const source = createSimulatedSource({ ...config.TGFETCH_SIM });
     return { source, kind: 'simulated', close: () => source.close() };
   }
   if (spec !== 'telegram')
@@ -42,9 +34,6 @@ export async function openSource(
     apiHash: config.TELEGRAM_API_HASH ?? '',
     session: config.TELEGRAM_SESSION ?? '',
     takeout: config.TELEGRAM_TAKEOUT,
-    ...(hooks.onFloodWait
-      ? { onFloodWait: (n: { seconds: number }) => hooks.onFloodWait?.(n.seconds) }
-      : {}),
   });
   return { source, kind: 'telegram', close: () => source.close() };
 }
