@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ const table = renderTable(scenarios, machine, totalSec, smoke);
 console.log(`\n${table}`);
 const results = { machine, smoke, totalSec, scenarios };
 const resultsFile = smoke
-  ? path.join(os.tmpdir(), 'tgfetch-bench-results.smoke.json')
+  ? path.join(await mkdtemp(path.join(os.tmpdir(), 'tgfetch-bench-smoke-')), 'results.json')
   : here('results.json');
 await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 console.error(`\nresults: ${resultsFile}`);

@@ -37,10 +37,13 @@ async function walk(folder: string): Promise<string[]> {
 }
 
 describe('crash safety', () => {
-  it(`keeps every file whole across ${KILLS} SIGKILLs`, { timeout: 60_000 }, async () => {
+  it(`keeps every file whole across ${KILLS} SIGKILLs`, { timeout: 180_000 }, async () => {
     const data = path.join(bundled.dir, 'data');
     const reports: Stored[] = [];
     let kills = 0;
+    // Each child is killed only after it reported the writes it was told to wait for, so
+    // the reports hold at least their sum, whatever the machine's speed.
+    let awaited = 0;
 
     const lane = async () => {
       while (kills < KILLS) {
@@ -51,6 +54,7 @@ describe('crash safety', () => {
         // first write), then kill it a random few milliseconds later.
         const writes = Math.floor(Math.random() * 3);
         await child.waitFor((lines) => lines.length > 0 && lines.filter(isStored).length >= writes);
+        awaited += writes;
         const kill = setTimeout(() => child.process.kill('SIGKILL'), Math.random() * 15);
         const { signal } = await child.exited;
         clearTimeout(kill);
@@ -60,7 +64,8 @@ describe('crash safety', () => {
     };
     await Promise.all(Array.from({ length: LANES }, lane));
     expect(kills).toBeGreaterThanOrEqual(KILLS);
-    expect(reports.length).toBeGreaterThan(KILLS);
+    expect(reports.length).toBeGreaterThanOrEqual(awaited);
+    expect(reports.length).toBeGreaterThan(0);
 
     const files = await walk(data);
     expect(files.filter((f) => f.includes('.corrupt-'))).toEqual([]);
