@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { parseChat } from './chat.js';
+import { preview } from './echo.js';
 import { isIsoDate, isTimeZone } from './time-zone.js';
 
 /**
@@ -11,6 +12,8 @@ import { isIsoDate, isTimeZone } from './time-zone.js';
 export const MAX_DAYS = 3660;
 export const MAX_COMMAND_BYTES = 64 * 1024;
 export const MAX_LIMIT = 100_000_000;
+/** Objects and arrays nested deeper than this are rejected (`PAYLOAD_TOO_DEEP`). */
+export const MAX_COMMAND_DEPTH = 16;
 
 const DateSchema = v.pipe(
   v.string('must be a date string "YYYY-MM-DD"'),
@@ -35,7 +38,7 @@ export const CommandOptionsSchema = v.object({
     v.pipe(
       v.string('must be an IANA time zone name'),
       v.maxLength(64, 'is too long for a time zone'),
-      v.check(isTimeZone, (issue) => `"${issue.input}" is not a known IANA time zone`),
+      v.check(isTimeZone, (issue) => `"${preview(issue.input)}" is not a known IANA time zone`),
     ),
   ),
   include_today: v.optional(v.boolean('must be true or false')),

@@ -57,7 +57,7 @@ export function poisonEvent(payload: string, attempts: number, workerId: string)
         mode: parsed.command.mode,
         params: commandParams(parsed.command),
       }
-    : { ...parsed.rejected, params: {} };
+    : parsed.rejected;
   return {
     ...about,
     event: 'failed',
