@@ -471,7 +471,10 @@ describe('parseCommand: hostile producers (bounded, never throws)', () => {
     expect(
       ok('{"command":"fetch","chat":"-1009007199254740993","mode":"days","days":1}').chat,
     ).toBe('-1009007199254740993');
-    expect(ok('{"command":"fetch","chat":-1001234567890,"mode":"days","days":3.0}').days).toBe(3);
+    expect(ok('{"command":"fetch","chat":-1001234567890,"mode":"days","days":3.0}')).toMatchObject({
+      chat: '-1001234567890',
+      days: 3,
+    });
     expect(
       ok('{"command":"fetch","chat":"@x_y","mode":"days","days":1,"note":"99999999999999999999"}')
         .mode,

@@ -30,11 +30,13 @@ export {
   DaysCommandSchema,
   FetchCommandInputSchema,
   MAX_COMMAND_BYTES,
+  MAX_COMMAND_DEPTH,
   MAX_DAYS,
   MAX_LIMIT,
   RangeCommandSchema,
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
   type FetchOutcome,
   type FetchPorts,
@@ -100,8 +102,10 @@ export type {
 } from './ports.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';
+export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,
+  canonicalZone,
   dateInZone,
   daysBetween,
   type IsoDate,
