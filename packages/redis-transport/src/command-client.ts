@@ -33,7 +33,7 @@ export interface CommandClientOptions extends ConnectionOptions {
 }
 
 export interface RunCommandOptions {
-  /** Milliseconds to wait for the final event; rejects with code `TIMEOUT`. @default no limit */
+  /** Milliseconds to wait for the final event; rejects with code `WAIT_TIMEOUT`. @default no limit */
   timeout?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Every event of the command (`started`, `progress`…), as it comes. */
