@@ -26,9 +26,11 @@ export {
 export {
   ChatSchema,
   CommandOptionsSchema,
+  CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
+  LegacyCommandSchema,
   MAX_COMMAND_BYTES,
   MAX_COMMAND_DEPTH,
   MAX_DAYS,
@@ -44,6 +46,7 @@ export {
   type RunOptions,
   runFetch,
 } from './engine.js';
+export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
 export {
   AbortError,
   type ErrorInfo,
@@ -71,6 +74,18 @@ export {
   type StartedEvent,
   StartedEventSchema,
 } from './events.js';
+export {
+  BigIdSchema,
+  DayFileSchema,
+  DayJsonlHeaderSchema,
+  MessageSchema,
+  ProgressFileSchema,
+} from './file-schemas.js';
+export {
+  LegacyEventSchema,
+  LegacyFetchCompleteSchema,
+  LegacyFetchFailedSchema,
+} from './legacy-event-schema.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
