@@ -452,6 +452,11 @@ describe('parseCommand: hostile producers (bounded, never throws)', () => {
     expect(rejected({ command: 'fetch', chat: '@x_y', mode: nested }).error.code).toBe(
       'PAYLOAD_TOO_DEEP',
     );
+    // Its failed event still finds the producer.
+    const withId = rejected(
+      `{"command_id":"deep-1","command":"fetch","chat":"@x_y","mode":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    );
+    expect(withId.rejected).toMatchObject({ command_id: 'deep-1', chat: '@x_y', mode: null });
     // Ordinary nesting is fine.
     expect(ok({ ...valid, extra: { a: [{ b: [1] }] } }).mode).toBe('date');
   });
@@ -463,6 +468,16 @@ describe('parseCommand: hostile producers (bounded, never throws)', () => {
     expect(big.code).toBe('INEXACT_NUMBER');
     expect(big.issues[0]?.path).toBe('chat');
     expect(big.message).toMatch(/-1009007199254740993.*send it as a string/);
+    // Its identity comes back, but never the rounded chat: that would be another chat.
+    const bigId = rejected(
+      '{"command":"fetch","command_id":"big-1","chat":-1009007199254740993,"mode":"days","days":1}',
+    );
+    expect(bigId.rejected).toEqual({
+      command_id: 'big-1',
+      chat: null,
+      mode: 'days',
+      params: { days: 1 },
+    });
     for (const literal of ['9007199254740993', '1e20', '3.0000000000000001', '1e400']) {
       const text = `{"command":"fetch","chat":"@x_y","mode":"days","days":${literal}}`;
       expect(rejected(text).error.code).toBe('INEXACT_NUMBER');

@@ -113,7 +113,7 @@ export interface ParseOptions {
 export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   const raw = decode(input);
-  if ('issue' in raw) return reject([raw.issue], undefined, newId);
+  if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
   const value = normaliseLegacy(raw.value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
@@ -155,7 +155,9 @@ export function commandParams(command: FetchCommand): CommandParams {
   }
 }
 
-function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
+type Decoded = { value: unknown } | { issue: CommandIssue; identity?: Record<string, unknown> };
+
+function decode(input: unknown): Decoded {
   let text: string | undefined;
   if (typeof input === 'string') text = input;
   else if (input instanceof Uint8Array) {
@@ -188,10 +190,13 @@ function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
   const size = byteLength(text);
   if (size > MAX_COMMAND_BYTES) return { issue: tooLarge(size) };
   const problem = inspectJsonText(text, MAX_COMMAND_DEPTH);
-  if (problem?.kind === 'too_deep') return { issue: deep() };
+  if (problem?.kind === 'too_deep') return { issue: deep(), ...identityOf(text) };
   if (problem?.kind === 'inexact_number') {
     const message = `${problem.literal} cannot be held exactly by a JSON number (a double); send it as a string`;
-    return { issue: issue('INEXACT_NUMBER', problem.path, message) };
+    const found = identityOf(text);
+    // A rounded number is another value: never echo it as if it had been sent.
+    if (found.identity && problem.path === 'chat') delete found.identity.chat;
+    return { issue: issue('INEXACT_NUMBER', problem.path, message), ...found };
   }
   try {
     return { value: JSON.parse(text) };
@@ -199,6 +204,23 @@ function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
     const why = error instanceof Error ? error.message : String(error);
     return { issue: issue('INVALID_JSON', '', `the command is not valid JSON: ${why}`) };
   }
+}
+
+/**
+ * The top-level fields of a command rejected before its checks (too deep, an inexact
+ * number), so its `failed` event still carries the producer's `command_id`. `JSON.parse`
+ * is iterative and the size is bounded; nothing recursive touches the nested value.
+ */
+function identityOf(text: string): { identity?: Record<string, unknown> } {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return { identity: { ...(value as Record<string, unknown>) } };
+    }
+  } catch {
+    // Not JSON either: nothing to tell.
+  }
+  return {};
 }
 
 const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;
