@@ -22,7 +22,7 @@ export interface CommandClientOptions extends ConnectionOptions {
   transport?: 'list' | 'stream';
   /** @default 'tg_commands' */
   queue?: string;
-  /** @default 'tg_commands:stream' */
+  /** @default 'tg_commands' (the daemon reads `QUEUE_NAME` as a list or as a stream) */
   stream?: string;
   /** Approximate bound of the command stream. @default 10_000 */
   maxLen?: number;
@@ -33,7 +33,7 @@ export interface CommandClientOptions extends ConnectionOptions {
 }
 
 export interface RunCommandOptions {
-  /** Milliseconds to wait for the final event; rejects with code `TIMEOUT`. @default no limit */
+  /** Milliseconds to wait for the final event; rejects with code `WAIT_TIMEOUT`. @default no limit */
   timeout?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Every event of the command (`started`, `progress`…), as it comes. */
@@ -67,7 +67,7 @@ export async function createCommandClient(
   options: CommandClientOptions = {},
 ): Promise<CommandClient> {
   const queue = options.queue ?? 'tg_commands';
-  const stream = options.stream ?? 'tg_commands:stream';
+  const stream = options.stream ?? 'tg_commands';
   const channel = options.channel ?? 'tg_events';
   const connection = await openConnection(options);
   const client = connection.client;

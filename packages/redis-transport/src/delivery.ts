@@ -5,8 +5,17 @@ import { RedisErrorCode } from './errors.js';
 
 /** One command handed to a worker. Settle it exactly once: `ack` or `release`. */
 export interface Delivery {
-  /** The command exactly as the producer pushed it (raw JSON, maybe invalid). */
+  /**
+   * The command as the producer pushed it (raw JSON, maybe invalid); for a stream entry of
+   * flat fields, their JSON form.
+   */
   readonly payload: string;
+  /**
+   * The raw bytes when the payload is not valid UTF-8 (`payload` is then their lossy
+   * decoding): the worker hands these to `parseCommand`, which rejects them with
+   * `INVALID_ENCODING` (RFC 8259 requires UTF-8) instead of running a changed command.
+   */
+  readonly bytes?: Uint8Array;
   /**
    * What deliveries are counted under: `id:<command_id>` when the payload carries one,
    * else `sha1:<hex of the payload>` (list mode); the entry id (streams mode).
@@ -57,7 +66,7 @@ export function poisonEvent(payload: string, attempts: number, workerId: string)
         mode: parsed.command.mode,
         params: commandParams(parsed.command),
       }
-    : { ...parsed.rejected, params: {} };
+    : parsed.rejected;
   return {
     ...about,
     event: 'failed',

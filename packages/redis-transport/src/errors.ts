@@ -22,8 +22,8 @@ export const RedisErrorCode = {
   Closed: 'REDIS_CLOSED',
   /** A command was delivered more than `maxDeliveries` times. */
   Poison: 'POISON_COMMAND',
-  /** `run()` gave up waiting for the final event. */
-  Timeout: 'TIMEOUT',
+  /** `run()` gave up waiting for the final event (the command may still run). Not Telegram's `TIMEOUT`. */
+  Timeout: 'WAIT_TIMEOUT',
 } as const;
 
 const connectionErrors = [

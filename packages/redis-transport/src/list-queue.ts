@@ -133,9 +133,15 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   // other bytes, so its raw form is swapped for the decoded one first; else its ack would
   // miss it and it would come back after every restart, its delivery count reset each time.
   const asBytes = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
+  /** Decoded text → raw bytes of payloads that are not UTF-8 (popped, not yet handed out). */
+  const notUtf8 = new Map<string, Buffer>();
   const decoded = async (raw: Buffer): Promise<string> => {
     const text = raw.toString('utf8');
-    if (!isUtf8(raw)) await normaliseScript.run(main, [keys.processing], [raw, text]);
+    if (!isUtf8(raw)) {
+      await normaliseScript.run(main, [keys.processing], [raw, text]);
+      // The worker is handed the bytes, so the command is rejected (INVALID_ENCODING), not run.
+      notUtf8.set(text, raw);
+    }
     return text;
   };
 
@@ -179,8 +185,11 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     }
     count(inFlight, payload, 1);
     const settle = settleOnce(connection, () => count(inFlight, payload, -1));
+    const bytes = notUtf8.get(payload);
+    notUtf8.delete(payload);
     return {
       payload,
+      ...(bytes ? { bytes } : {}),
       id,
       attempt,
       ack: () =>

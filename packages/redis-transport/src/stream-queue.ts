@@ -1,4 +1,4 @@
-import type { EventSink } from '@tgfetch/core';
+import { commandFromStreamFields, type EventSink, STREAM_PAYLOAD_FIELD } from '@tgfetch/core';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import { type CommandQueue, type Delivery, reportPoison, settleOnce } from './delivery.js';
@@ -7,7 +7,11 @@ import { type GroupEntry, groupReader } from './stream-group.js';
 export interface StreamCommandQueueOptions extends ConnectionOptions {
   /** The consumer name within the group (unique among live workers). */
   workerId: string;
-  /** The stream producers XADD to, one command per entry in field `payload`. @default 'tg_commands:stream' */
+  /**
+   * The stream producers XADD to, one command per entry: JSON in field `payload`, or flat
+   * fields (`command fetch chat @x mode days days 3`, see core's `commandFromStreamFields`).
+   * @default 'tg_commands' (the daemon's `QUEUE_NAME`)
+   */
   stream?: string;
   /** @default 'tgfetch' */
   group?: string;
@@ -24,7 +28,7 @@ export interface StreamCommandQueueOptions extends ConnectionOptions {
 }
 
 /** The field of a stream entry that holds the command JSON. */
-export const PAYLOAD_FIELD = 'payload';
+export const PAYLOAD_FIELD = STREAM_PAYLOAD_FIELD;
 
 /**
  * The Streams flavour of the command queue: a consumer group, XACK when done, XAUTOCLAIM of
@@ -34,7 +38,7 @@ export async function createStreamCommandQueue(
   options: StreamCommandQueueOptions,
 ): Promise<CommandQueue> {
   const { workerId } = options;
-  const stream = options.stream ?? 'tg_commands:stream';
+  const stream = options.stream ?? 'tg_commands';
   const group = options.group ?? 'tgfetch';
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
@@ -82,7 +86,8 @@ export async function createStreamCommandQueue(
     ]);
 
   const deliver = async (entry: GroupEntry): Promise<Delivery | undefined> => {
-    const payload = entry.fields[PAYLOAD_FIELD] ?? Object.values(entry.fields)[0] ?? '';
+    // Dead letters and events carry the JSON form of either entry form.
+    const payload = commandFromStreamFields(entry.fields);
     if (entry.deliveries > maxDeliveries) {
       await main
         .multi()

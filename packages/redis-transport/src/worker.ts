@@ -42,7 +42,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const runOne = async (delivery: Delivery) => {
     try {
-      const outcome = await runCommand(delivery.payload, ports, {
+      const outcome = await runCommand(delivery.bytes ?? delivery.payload, ports, {
         ...options.runOptions,
         signal: running.signal,
       });
