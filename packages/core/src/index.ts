@@ -51,6 +51,7 @@ export {
   TgfetchError,
   TransientError,
   toTgfetchError,
+  UnreachableError,
 } from './errors.js';
 export {
   type CompletedEvent,
