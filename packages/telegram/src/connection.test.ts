@@ -1,4 +1,4 @@
-import { TransientError, type TgMessage, UnreachableError } from '@tgfetch/core';
+import { type TgMessage, TransientError, UnreachableError } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';

@@ -84,7 +84,7 @@ describe('takeout over gramjs (scripted sender)', () => {
       const query = request.query;
       if (query instanceof Api.account.FinishTakeoutSession) {
         finished.push(Boolean(query.success));
-        return new Api.BoolTrue();
+        return true;
       }
       if (rules.failHistory) return { error: 'CHAT_FORBIDDEN', code: 403 };
       return new Api.messages.Messages({ messages: [], chats: [], users: [] });

@@ -4,8 +4,16 @@ import { RPCMessageToError } from 'telegram/errors/index.js';
 import { BinaryReader } from 'telegram/extensions/index.js';
 import type { RequestState } from 'telegram/network/RequestState.js';
 
-/** What a script answers: a TL object, an RPC error, or nothing at all (a silent server). */
-export type ScriptedAnswer = Api.TypeObject | { error: string; code?: number } | 'silent';
+/** What a script answers: a TL object or Bool, an RPC error, or nothing at all (a silent server). */
+export type ScriptedAnswer =
+  | { getBytes(): Buffer }
+  | boolean
+  | { error: string; code?: number }
+  | 'silent';
+
+// boolTrue#997275b5 and boolFalse#bc799737, little-endian as on the wire.
+const BOOL_TRUE = Buffer.from('b5757299', 'hex');
+const BOOL_FALSE = Buffer.from('379779bc', 'hex');
 
 /** Sees each request as Telegram would (decoded from the bytes gramjs sends) and answers. */
 export type Script = (request: Api.AnyRequest) => ScriptedAnswer | Promise<ScriptedAnswer>;
@@ -33,6 +41,10 @@ export function installScriptedSender(client: TelegramClient, script: Script): S
     const reply = await script(wire);
     if (reply === 'silent') {
       pending.add(state);
+      return;
+    }
+    if (typeof reply === 'boolean') {
+      state.resolve(state.request.readResult(new BinaryReader(reply ? BOOL_TRUE : BOOL_FALSE)));
       return;
     }
     if ('error' in reply) {
