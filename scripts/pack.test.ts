@@ -22,6 +22,7 @@ const entries: Record<string, string> = {
   '@tgfetch/telegram': 'createTelegramSource',
   '@tgfetch/telegram/testing': 'createSimulatedTelegram',
   '@tgfetch/telegram/export': 'createExportSource',
+  '@tgfetch/telegram/proxy': 'parseProxy',
   '@tgfetch/fs-store': 'createFsStore',
   '@tgfetch/redis-transport': 'createCommandClient',
 };

@@ -56,6 +56,7 @@ export {
   TgfetchError,
   TransientError,
   toTgfetchError,
+  UnreachableError,
 } from './errors.js';
 export {
   type CompletedEvent,

@@ -2,12 +2,12 @@
 // A thin shim: the real command line lives in the built package.
 import { main } from '../dist/index.js';
 
+// Exit as soon as the command is done: a library timer (gramjs keeps several) must not hold
+// the process after its last work. Output is written synchronously to files and pipes.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error) => {
     console.error(error);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { type Config, loadConfig, redactUrl } from './config.js';
+import { type Config, loadConfig, proxySecrets, redactUrl } from './config.js';
 
 const ok = (env: Record<string, string | undefined>, needs = {}): Config => {
   const result = loadConfig(env, needs);
@@ -39,6 +39,8 @@ describe('loadConfig defaults', () => {
       METRICS_PORT: 0,
       METRICS_HOST: '0.0.0.0',
       CHAT_LOCK_TTL_MS: 30_000,
+      TELEGRAM_CONNECT_TIMEOUT_MS: 15_000,
+      TELEGRAM_REQUEST_TIMEOUT_MS: 30_000,
       redisUrl: 'redis://127.0.0.1:6379',
       workerId: hostname(),
     });
@@ -98,6 +100,27 @@ describe('loadConfig validation', () => {
     ['SHUTDOWN_GRACE_MS', 'soon', 'SHUTDOWN_GRACE_MS must be a whole number', '0', 0],
     ['METRICS_PORT', '70000', 'METRICS_PORT must be at most 65535', '9464', 9464],
     ['CHAT_LOCK_TTL_MS', '10', 'CHAT_LOCK_TTL_MS must be at least 1000', '2000', 2000],
+    [
+      'TELEGRAM_CONNECT_TIMEOUT_MS',
+      '500',
+      'TELEGRAM_CONNECT_TIMEOUT_MS must be at least 1000',
+      '5000',
+      5000,
+    ],
+    [
+      'TELEGRAM_REQUEST_TIMEOUT_MS',
+      'never',
+      'TELEGRAM_REQUEST_TIMEOUT_MS must be a whole number',
+      '60000',
+      60000,
+    ],
+    [
+      'TELEGRAM_PROXY',
+      'socks5://u:pw@host',
+      'TELEGRAM_PROXY needs a port',
+      'socks5://u:pw@127.0.0.1:1080',
+      'socks5://u:pw@127.0.0.1:1080',
+    ],
   ];
 
   it.each(cases)('%s: rejects %j, accepts the good value', (key, bad, message, good, parsed) => {
@@ -122,6 +145,13 @@ describe('loadConfig validation', () => {
       'TELEGRAM_SESSION is required to fetch from Telegram (make one with `tgfetch login`)',
     ]);
     expect(errors.join('\n')).not.toContain('secret-ish');
+  });
+
+  it('names what is wrong with TELEGRAM_PROXY without its password or secret', () => {
+    const errors = problems({ TELEGRAM_PROXY: 'http://alice:hunter2@proxy:3128' });
+    expect(errors).toEqual([expect.stringMatching(/^TELEGRAM_PROXY has an unknown scheme "http"/)]);
+    expect(errors[0]).not.toContain('hunter2');
+    expect(proxySecrets('socks5://alice:hunter2@proxy:1080')).toEqual(['hunter2']);
   });
 
   it('asks for the Telegram credentials only when the source is Telegram', () => {

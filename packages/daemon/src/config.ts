@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { isTimeZone } from '@tgfetch/core';
+import { parseProxy } from '@tgfetch/telegram/proxy';
 import * as v from 'valibot';
 
 /**
@@ -37,6 +38,12 @@ export const EnvSchema = v.object({
   TELEGRAM_PHONE: v.optional(v.string()),
   TELEGRAM_SESSION: v.optional(v.string()),
   TELEGRAM_TAKEOUT: optional(bool('TELEGRAM_TAKEOUT'), 'false'),
+  /** How long connecting to Telegram may take, gramjs' retries included. */
+  TELEGRAM_CONNECT_TIMEOUT_MS: optional(int('TELEGRAM_CONNECT_TIMEOUT_MS', 1000, 600_000), '15000'),
+  /** How long one request to Telegram may take. */
+  TELEGRAM_REQUEST_TIMEOUT_MS: optional(int('TELEGRAM_REQUEST_TIMEOUT_MS', 1000, 600_000), '30000'),
+  /** socks5://[user:pass@]host:port, socks4://host:port or an MTProxy link (may hold a secret). */
+  TELEGRAM_PROXY: v.optional(v.pipe(v.string(), v.check(isProxy, proxyProblem))),
   REDIS_URL: v.optional(
     v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   ),
@@ -180,5 +187,38 @@ export function redactUrl(url: string): string {
     return u.toString();
   } catch {
     return '<invalid url>';
+  }
+}
+
+function isProxy(url: string): boolean {
+  try {
+    parseProxy(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with TELEGRAM_PROXY, in parseProxy's words (which never repeat a secret). */
+function proxyProblem(issue: v.CheckIssue<string>): string {
+  try {
+    parseProxy(issue.input);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'TELEGRAM_PROXY is not valid';
+}
+
+/** The password or MTProxy secret in TELEGRAM_PROXY, for the logger to redact. */
+export function proxySecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const proxy = parseProxy(url);
+    return [
+      'secret' in proxy ? proxy.secret : undefined,
+      'password' in proxy ? proxy.password : undefined,
+    ].filter((s): s is string => Boolean(s));
+  } catch {
+    return [];
   }
 }

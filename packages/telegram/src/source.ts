@@ -10,6 +10,7 @@ import {
   type TgMessage,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { clientConnection, type TelegramConnection } from './connection.js';
 import { translateTelegramError } from './errors.js';
 import { PAGE_SIZE, walkHistory } from './history.js';
 import { createPacer, type PacingOptions } from './pacer.js';
@@ -28,8 +29,15 @@ export interface FloodWaitNotice {
 }
 
 export interface TelegramSourceOptions {
-  /** A gramjs client, connected or not; the source sets its `floodSleepThreshold` to 0. */
-  client: TelegramClient;
+  /**
+   * A gramjs client the caller owns and connects; the source sets its `floodSleepThreshold`
+   * to 0. Give this or `connection`.
+   */
+  client?: TelegramClient;
+  /** How requests reach Telegram instead (e.g. `createTelegramConnection`, which the source then closes). */
+  connection?: TelegramConnection;
+  /** How long one request to the caller's `client` may take before it fails as a retryable `TIMEOUT`. @default 30000 */
+  requestTimeoutMs?: number;
   /** Where access hashes of resolved chats are remembered (not closed by the source). @default an in-memory cache */
   peerCache?: PeerCache;
   /** Keep the peer cache in this JSON file instead (owned and flushed by the source). @default undefined */
@@ -41,15 +49,15 @@ export interface TelegramSourceOptions {
   clock?: Clock;
   /** Adaptive spacing after flood waits; `false` sends requests back to back. @default {} */
   pacing?: PacingOptions | false;
-  /** Runs once before the first request (e.g. connecting a client the source owns). @default none */
-  connect?: () => Promise<void>;
-  /** Runs at the end of `close()` (e.g. destroying a client the source owns). @default none */
-  dispose?: () => Promise<void>;
 }
 
 export interface TelegramSource extends MessageSource {
+  /** The gramjs client requests go through now. */
   readonly client: TelegramClient;
-  /** Finishes a takeout session, flushes an owned peer cache, releases an owned client. */
+  /**
+   * Finishes a takeout session (`success` false if a fetch failed), flushes an owned peer
+   * cache, closes an owned connection.
+   */
   close(): Promise<void>;
 }
 
@@ -59,8 +67,13 @@ export interface TelegramSource extends MessageSource {
  * gramjs' own flood sleeping is switched off so every flood wait reaches the retry policy.
  */
 export function createTelegramSource(options: TelegramSourceOptions): TelegramSource {
-  const { client } = options;
-  client.floodSleepThreshold = 0;
+  const connection =
+    options.connection ??
+    (options.client
+      ? clientConnection(options.client, { requestTimeoutMs: options.requestTimeoutMs })
+      : undefined);
+  if (!connection) throw new TypeError('createTelegramSource needs a client or a connection');
+  connection.client.floodSleepThreshold = 0;
   const clock = options.clock ?? systemClock;
   const cache =
     options.peerCache ??
@@ -69,21 +82,11 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       : createMemoryPeerCache());
   const pacer = options.pacing === false ? undefined : createPacer(clock, options.pacing);
   const peers = new Map<ChatRef, Promise<Api.TypeInputPeer>>();
-  let connecting: Promise<void> | undefined;
   let closed = false;
+  // A takeout that saw a fetch fail is finished with success=false.
+  let failed = false;
 
-  const ensureConnected = () => {
-    if (!options.connect) return Promise.resolve();
-    connecting ??= options.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    });
-    return connecting;
-  };
-  const raw: Invoke = async (request) => {
-    await ensureConnected();
-    return client.invoke(request);
-  };
+  const raw: Invoke = (request) => connection.invoke(request);
   const takeout = options.takeout
     ? createTakeoutSession(raw, options.takeout === true ? {} : options.takeout)
     : undefined;
@@ -121,7 +124,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     let peer = peers.get(chat);
     if (!peer) {
       const invoke: Invoke = (request) => call(request, chat, signal);
-      peer = resolveChat(chat, { invoke, cache, client });
+      peer = resolveChat(chat, { invoke, cache, client: connection.client });
       peers.set(chat, peer);
       peer.catch(() => peers.delete(chat));
     }
@@ -129,42 +132,53 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
   };
 
   return {
-    client,
+    get client() {
+      return connection.client;
+    },
     async *messages(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
       if (signal.aborted) throw new AbortError();
-      const peer = await abortable(peerOf(request.chat, signal), signal);
-      yield* walkHistory(request, {
-        signal,
-        page: async ({ offsetId, offsetDate }) => {
-          const page = await call(
-            new Api.messages.GetHistory({
-              peer,
-              offsetId,
-              offsetDate,
-              addOffset: 0,
-              limit: PAGE_SIZE,
-              maxId: 0,
-              minId: 0,
-            }),
-            request.chat,
-            signal,
-          );
-          if ('users' in page) await rememberEntities(cache, page);
-          return page;
-        },
-      });
+      try {
+        yield* walk(request, signal);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     },
     async close() {
       if (closed) return;
       try {
-        await takeout?.finish(true).catch(() => undefined);
+        await takeout?.finish(!failed).catch(() => undefined);
         if (!options.peerCache) await cache.close?.();
       } finally {
         closed = true;
-        await options.dispose?.();
+        if (options.connection) await options.connection.close();
       }
     },
   };
+
+  async function* walk(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
+    const peer = await abortable(peerOf(request.chat, signal), signal);
+    yield* walkHistory(request, {
+      signal,
+      page: async ({ offsetId, offsetDate }) => {
+        const page = await call(
+          new Api.messages.GetHistory({
+            peer,
+            offsetId,
+            offsetDate,
+            addOffset: 0,
+            limit: PAGE_SIZE,
+            maxId: 0,
+            minId: 0,
+          }),
+          request.chat,
+          signal,
+        );
+        if ('users' in page) await rememberEntities(cache, page);
+        return page;
+      },
+    });
+  }
 }
 
 /** Settles with `promise`, or rejects with `AbortError` as soon as `signal` aborts. */

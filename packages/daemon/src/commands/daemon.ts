@@ -13,7 +13,7 @@ import {
 } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import type { Config } from '../config.js';
-import { redactUrl } from '../config.js';
+import { proxySecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
@@ -45,6 +45,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       config.TELEGRAM_API_HASH,
       config.REDIS_PASSWORD,
       passwordOf(config.redisUrl),
+      ...proxySecrets(config.TELEGRAM_PROXY),
     ],
     destination: ctx.stdout,
   });
@@ -57,6 +58,8 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
   };
   const cleanups: Array<() => Promise<unknown>> = [];
+  // Removed only after cleanup: a signal while closing must not meet Node's default (143).
+  let stopSignals: (() => void) | undefined;
   const cleanup = async () => {
     for (const fn of cleanups.reverse())
       await fn().catch((e: unknown) => logger.warn({ err: String(e) }, 'cleanup failed'));
@@ -138,20 +141,24 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     );
 
     let stopping: Promise<void> | undefined;
-    const stopSignals = onShutdownSignals({
+    // The first signal ends the process within SHUTDOWN_GRACE_MS: running commands get it
+    // less what closing connections may take, and a watchdog exits at the end of it anyway.
+    const closeMs = Math.min(5000, Math.floor(config.SHUTDOWN_GRACE_MS / 2));
+    stopSignals = onShutdownSignals({
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: 0,
       first: (signal) => {
         logger.info(
           { signal, grace_ms: config.SHUTDOWN_GRACE_MS },
           'stopping: no new commands, finishing the ones in hand',
         );
-        stopping = worker.stop({ graceMs: config.SHUTDOWN_GRACE_MS });
+        stopping = worker.stop({ graceMs: config.SHUTDOWN_GRACE_MS - closeMs });
       },
       second: (signal) => {
         logger.warn({ signal }, 'stopping now: running commands go back to the queue');
         stopping = worker.stop({ graceMs: 0 });
       },
     });
-    cleanups.push(async () => stopSignals());
     try {
       await worker.done;
       await stopping;
@@ -168,6 +175,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
   } finally {
     await cleanup();
+    stopSignals?.();
     logger.flush();
   }
 }

@@ -27,16 +27,16 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
     },
   );
   if (!flags.json) ctx.stderr.write(`listening on ${config.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
+  let stop = () => {};
   await new Promise<void>((resolve) => {
-    const stop = onShutdownSignals({
-      first: () => {
-        stop();
-        resolve();
-      },
-      second: () => resolve(),
+    stop = onShutdownSignals({
+      first: () => resolve(),
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: 0,
     });
   });
   await subscription.close();
+  stop();
   return 0;
 }
 
