@@ -2,6 +2,7 @@ import { commandFromStreamFields, type EventSink, STREAM_PAYLOAD_FIELD } from '@
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import { type CommandQueue, type Delivery, reportPoison, settleOnce } from './delivery.js';
+import { checkKeyType } from './key-type.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface StreamCommandQueueOptions extends ConnectionOptions {
@@ -47,6 +48,12 @@ export async function createStreamCommandQueue(
     `tgfetch:${workerId}:xread`,
   );
   const main = connection.client;
+  try {
+    await checkKeyType(main, stream, 'stream');
+  } catch (error) {
+    await connection.close();
+    throw connection.translate(error);
+  }
   const reader = groupReader({
     client: main,
     blocking,
@@ -69,8 +76,9 @@ export async function createStreamCommandQueue(
     options.heartbeatMs ?? visibilityMs / 3,
   );
 
-  // Marked idle for the whole visibility window (and not counted): the next XAUTOCLAIM takes it.
-  const idleAgain = (entry: GroupEntry) =>
+  // Marked idle for the whole visibility window: the next XAUTOCLAIM takes it. Not counted
+  // (a shutdown) unless `counted` (the handling crashed: it must end dead-lettered).
+  const idleAgain = (entry: GroupEntry, counted = false) =>
     main.sendCommand([
       'XCLAIM',
       stream,
@@ -81,7 +89,7 @@ export async function createStreamCommandQueue(
       'IDLE',
       String(visibilityMs),
       'RETRYCOUNT',
-      String(Math.max(0, entry.deliveries - 1)),
+      String(Math.max(0, counted ? entry.deliveries : entry.deliveries - 1)),
       'JUSTID',
     ]);
 
@@ -93,6 +101,7 @@ export async function createStreamCommandQueue(
         .multi()
         .xAdd(`${stream}:dead`, '*', { [PAYLOAD_FIELD]: payload, source_id: entry.id })
         .xAck(stream, group, entry.id)
+        .xDel(stream, entry.id)
         .exec();
       await reportPoison(options.events, payload, entry.deliveries - 1, workerId);
       return undefined;
@@ -104,7 +113,7 @@ export async function createStreamCommandQueue(
       id: entry.id,
       attempt: entry.deliveries,
       ack: () => settle(() => reader.ack(entry.id)),
-      release: () => settle(() => idleAgain(entry)),
+      release: (how) => settle(() => idleAgain(entry, how?.counted)),
     };
   };
 
@@ -130,7 +139,10 @@ export async function createStreamCommandQueue(
     blocking.destroy();
     try {
       // Read but never handed out: offered to the next XAUTOCLAIM of any worker.
-      for (const entry of buffer.splice(0)) await idleAgain(entry);
+      const handBack = async () => {
+        for (const entry of buffer.splice(0)) await idleAgain(entry);
+      };
+      if (!connection.failure()) await connection.deadline(handBack(), 'handing commands back');
     } catch {
       // Redis is gone: they are claimed once idle for visibilityMs anyway.
     }
