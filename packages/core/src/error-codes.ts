@@ -103,6 +103,13 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     meaning: 'the connection to Telegram was lost',
   },
   {
+    code: 'TELEGRAM_UNREACHABLE',
+    source: 'telegram',
+    retryable: true,
+    meaning:
+      'no connection to Telegram within TELEGRAM_CONNECT_TIMEOUT_MS (the message names the address tried)',
+  },
+  {
     code: 'TELEGRAM_INTERNAL',
     source: 'telegram',
     retryable: true,
@@ -182,6 +189,31 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     meaning: 'the queue, client or sink was closed',
   },
   {
+    code: 'REDIS_AUTH',
+    source: 'redis',
+    retryable: false,
+    meaning: 'Redis refused the credentials (NOAUTH, WRONGPASS, NOPERM): exit 2',
+  },
+  {
+    code: 'REDIS_CONFIG',
+    source: 'redis',
+    retryable: false,
+    meaning: 'Redis refused the set-up (no such database, a queue key of another type): exit 2',
+  },
+  {
+    code: 'REDIS_NO_REPLY',
+    source: 'redis',
+    retryable: true,
+    meaning: 'Redis did not answer within REDIS_REPLY_TIMEOUT_MS (a frozen or overloaded server)',
+  },
+  {
+    code: 'CHAT_BUSY',
+    source: 'delivery',
+    retryable: true,
+    meaning:
+      'another worker holds the chat: the command goes back to the queue after a delay (never in events)',
+  },
+  {
     code: 'POISON_COMMAND',
     source: 'delivery',
     retryable: false,
@@ -199,6 +231,18 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     source: 'engine',
     retryable: false,
     meaning: 'an error no adapter translated (a bug: please report it)',
+  },
+  {
+    code: 'QUEUE_FULL',
+    source: 'producer',
+    retryable: true,
+    meaning: 'the queue already holds MAX_QUEUE_LENGTH commands: the producer refuses to push',
+  },
+  {
+    code: 'COMMAND_TOO_LARGE',
+    source: 'producer',
+    retryable: false,
+    meaning: 'the command covers more days than MAX_COMMAND_DAYS',
   },
   {
     code: 'WAIT_TIMEOUT',
