@@ -23,7 +23,10 @@ export const DaySummarySchema = v.object({
 
 const common = {
   command_id: v.string(),
+  /** The canonical chat (see the README's identity rule); null when the command had none. */
   chat: v.nullable(v.string()),
+  /** The chat as the producer named it, when the command got as far as naming one. */
+  requested_chat: v.optional(v.string()),
   mode: v.nullable(v.picklist(['date', 'days', 'range'])),
   params: ParamsSchema,
   /** Messages fetched and stored so far by this command. */

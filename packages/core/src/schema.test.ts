@@ -3,6 +3,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { describe, expect, it } from 'vitest';
 import { FetchCommandInputSchema } from './command-schema.js';
 import { FetchEventSchema } from './events.js';
+import { TgMessageSchema } from './message-schema.js';
 
 /**
  * The JSON Schemas in `packages/core/schema/` are generated from the valibot schemas, for
@@ -21,6 +22,7 @@ function generate(name: string, title: string, schema: Parameters<typeof toJsonS
 const schemas = [
   ['command', 'tgfetch fetch command', FetchCommandInputSchema],
   ['event', 'tgfetch event', FetchEventSchema],
+  ['message', 'tgfetch message (one entry of a day file)', TgMessageSchema],
 ] as const;
 
 describe('JSON Schema of the wire contracts', () => {
