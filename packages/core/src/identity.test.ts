@@ -70,6 +70,7 @@ describe('one chat, one identity', () => {
     expect(await store.readDay('@ru_python', '2025-11-03')).toBeUndefined();
     expect((await store.readDay(ID, '2025-11-03'))?.messages.length).toBeGreaterThan(0);
     // The second and third commands found the days complete under the one identity.
+    expect(second.days?.length).toBe(2);
     expect((second.days ?? []).every((d) => d.skipped)).toBe(true);
     expect((third.days ?? []).every((d) => d.skipped)).toBe(true);
     expect(events.events.every((e) => e.chat === ID)).toBe(true);

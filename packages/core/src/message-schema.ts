@@ -40,7 +40,13 @@ const ForwardSchema = v.looseObject({
   channel_post: v.nullish(v.number()),
   post_author: v.nullish(v.string()),
   /** Where a message saved to Saved Messages came from. */
-  saved_from: v.nullish(v.object({ peer: TgPeerSchema, message_id: v.nullable(v.number()) })),
+  saved_from: v.nullish(
+    v.object({
+      peer: v.optional(TgPeerSchema),
+      name: v.optional(v.string()),
+      message_id: v.nullable(v.number()),
+    }),
+  ),
   /** Imported from another messaging app. */
   imported: v.optional(v.boolean()),
 });
@@ -49,6 +55,8 @@ const PollAnswerSchema = v.looseObject({
   text: v.string(),
   voters: v.optional(v.number()),
   correct: v.optional(v.boolean()),
+  /** The exporting account voted for it (Desktop exports). */
+  chosen: v.optional(v.boolean()),
 });
 
 const MediaSchema = v.looseObject({

@@ -43,7 +43,8 @@ export interface TgForward {
   date?: string | null;
   channel_post?: number | null;
   post_author?: string | null;
-  saved_from?: { peer: TgPeer; message_id: number | null } | null;
+  /** Where a message saved to Saved Messages came from (exports may give only its name). */
+  saved_from?: { peer?: TgPeer; name?: string; message_id: number | null } | null;
   imported?: boolean;
 }
 
