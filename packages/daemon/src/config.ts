@@ -37,6 +37,11 @@ export const EnvSchema = v.object({
   TELEGRAM_PHONE: v.optional(v.string()),
   TELEGRAM_SESSION: v.optional(v.string()),
   TELEGRAM_TAKEOUT: optional(bool('TELEGRAM_TAKEOUT'), 'false'),
+  /** Folder of the per-account peer caches; `off` keeps them in memory. @default <DATA_DIR>/.peers */
+  TELEGRAM_PEER_CACHE_DIR: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'TELEGRAM_PEER_CACHE_DIR must not be empty')),
+  ),
+  TELEGRAM_PEER_TTL_SEC: optional(int('TELEGRAM_PEER_TTL_SEC', 1, 30 * 86_400), '86400'),
   REDIS_URL: v.optional(
     v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   ),
