@@ -17,6 +17,8 @@ export interface MapContext {
   forum?: boolean;
   /** The message belongs to this peer, not to the chat (a migrated group's history). */
   peer?: TgPeer;
+  /** The account itself: the sender of its own (`out`) messages in a private chat. */
+  self?: TgPeer;
 }
 
 /** gramjs' own rule (`Message.senderId`): `fromId`, else the chat for posts and incoming private messages. */
@@ -37,7 +39,7 @@ export function mapMessage(
 ): TgMessage | undefined {
   if (message instanceof Api.MessageEmpty) return undefined;
   const service = message instanceof Api.MessageService;
-  const from = toPeer(senderOf(message));
+  const from = toPeer(senderOf(message)) ?? (message.out ? (context.self ?? null) : null);
   const reply = message.replyTo instanceof Api.MessageReplyHeader ? message.replyTo : undefined;
   const replyPeer = toPeer(reply?.replyToPeerId);
   const elsewhere = replyPeer && !samePeer(replyPeer, toPeer(message.peerId));

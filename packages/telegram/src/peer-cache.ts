@@ -89,8 +89,8 @@ export interface FilePeerCacheOptions {
  * A peer cache kept in one JSON file, so that numeric chat ids keep working across restarts
  * and between processes of one account (the daemon and `tgfetch fetch`). Writes are
  * whole-file (temp file + rename) and coalesced: the many entities of one page cost one
- * write. Concurrent writers each write a whole file; the last one wins, and what it lacks
- * is learnt again on the next page or resolve.
+ * write, which first takes in what another process wrote meanwhile (two writing at the
+ * same instant may still lose one's news, which is then learnt again).
  */
 export function createFilePeerCache(options: FilePeerCacheOptions): PeerCache {
   const { file } = options;
@@ -104,6 +104,18 @@ export function createFilePeerCache(options: FilePeerCacheOptions): PeerCache {
   };
   const write = async () => {
     const data = await load();
+    // Another process of the account (the daemon beside a `tgfetch fetch`) may have written
+    // since we read: keep what it learnt that we did not.
+    const disk = await readPeers(file).catch(() => emptyData());
+    for (const [id, peer] of disk.peers) if (!data.peers.has(id)) data.peers.set(id, peer);
+    for (const [name, entry] of disk.usernames) {
+      const mine = data.usernames.get(name);
+      if (!mine || mine.resolvedAt < entry.resolvedAt) data.usernames.set(name, entry);
+    }
+    const scanned = disk.dialogsScannedAt;
+    if (scanned !== undefined && scanned > (data.dialogsScannedAt ?? 0)) {
+      data.dialogsScannedAt = scanned;
+    }
     const tmp = `${file}.${randomUUID()}.tmp`;
     await mkdir(path.dirname(file), { recursive: true });
     const json = {

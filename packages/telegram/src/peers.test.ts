@@ -5,6 +5,7 @@ import { createVirtualClock, FatalError, type TgMessage } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFilePeerCache } from './peer-cache.js';
 import { createTelegramSource } from './source.js';
 import { createScriptedAccount, type ScriptedChannel } from './testing/scripted-account.js';
 
@@ -164,6 +165,28 @@ describe('usernames', () => {
       await collect(c.messages({ chat: '@daily', ...ALL }, signal()));
       await c.close();
       expect(account.count('contacts.ResolveUsername')).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('two processes of one account', () => {
+  it('keep what each other learnt in the shared file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-peers-'));
+    try {
+      const file = path.join(dir, '1.json');
+      const daemon = createFilePeerCache({ file });
+      const fetch = createFilePeerCache({ file });
+      await daemon.get('-1001');
+      await fetch.get('-1001');
+      await daemon.set('-1001', { accessHash: '11' });
+      await daemon.close?.();
+      await fetch.set('-1002', { accessHash: '22' });
+      await fetch.close?.();
+      const later = createFilePeerCache({ file });
+      expect(await later.get('-1001')).toEqual({ accessHash: '11' });
+      expect(await later.get('-1002')).toEqual({ accessHash: '22' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -101,11 +101,19 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     ? createTakeoutSession(raw, options.takeout === true ? {} : options.takeout)
     : undefined;
   const send: Invoke = takeout ? takeout.invoke : raw;
-  const cache = openCache(options, async () => {
-    const [me] = await raw(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }));
-    if (!(me instanceof Api.User)) throw new TgfetchError('ACCOUNT_UNKNOWN', 'No account');
-    return String(me.id);
-  });
+  /** The account's user id, asked once (`users.GetUsers` of self). */
+  let self: Promise<string> | undefined;
+  const selfId = () => {
+    self ??= raw(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })).then(([me]) => {
+      if (!(me instanceof Api.User)) throw new TgfetchError('ACCOUNT_UNKNOWN', 'No account');
+      return String(me.id);
+    });
+    self.catch(() => {
+      self = undefined;
+    });
+    return self;
+  };
+  const cache = openCache(options, selfId);
 
   /** One request: paced, abortable, its errors translated and flood waits reported. */
   const call = async <R extends Api.AnyRequest>(
@@ -171,13 +179,14 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
   const walkPeer = (
     request: HistoryRequest,
     input: Api.TypeInputPeer,
-    context: { peer?: TgPeer; forum: boolean; maxId?: number },
+    context: { peer?: TgPeer; forum: boolean; maxId?: number; self?: TgPeer },
     signal: AbortSignal,
   ) =>
     walkHistory(request, {
       signal,
       context: (page: HistoryPage) => ({
         ...(context.peer ? { peer: context.peer } : {}),
+        ...(context.self ? { self: context.self } : {}),
         forum: context.forum || isForum(page, input),
       }),
       page: async ({ offsetId, offsetDate }) => {
@@ -223,7 +232,17 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       let yielded = 0;
       let passed = false;
       if (!resumingOld) {
-        const own = walkPeer(request, resolved.input, { forum: resolved.forum }, signal);
+        // In a private chat Telegram names no sender of the account's own messages.
+        const self: TgPeer | undefined =
+          resolved.input instanceof Api.InputPeerUser
+            ? { kind: 'user', id: toBigId(await abortable(selfId(), signal)) }
+            : undefined;
+        const own = walkPeer(
+          request,
+          resolved.input,
+          { forum: resolved.forum, ...(self ? { self } : {}) },
+          signal,
+        );
         for (;;) {
           const next = await own.next();
           if (next.done) {
