@@ -70,6 +70,15 @@ const common = {
     v.description('The chat, canonical (@lowercase_username or a numeric id string).'),
   ),
   mode: v.pipe(Mode, v.description('The mode of the command.')),
+  requested_chat: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(256),
+      v.description(
+        'The chat as the producer named it (a username, link or id), when it differs from or precedes the canonical `chat`.',
+      ),
+    ),
+  ),
   params: ParamsSchema,
   processed: count('Messages fetched and stored so far by this command.'),
   errors: count('Errors met so far (retried ones included).'),

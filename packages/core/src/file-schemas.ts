@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { TgMessageSchema } from './message-schema.js';
 
 /**
  * The files of the wire contract (DESIGN.md, "Messages and files"), as valibot schemas from
@@ -9,7 +10,6 @@ import * as v from 'valibot';
 
 const int = (description: string) =>
   v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description));
-const nullableInt = (description: string) => v.optional(v.nullable(int(description)));
 const dateTime = (description: string) =>
   v.pipe(v.string(), v.metadata({ format: 'date-time' }), v.description(description));
 const day = (description: string) =>
@@ -31,55 +31,8 @@ export const BigIdSchema = v.pipe(
   ),
 );
 
-export const MessageSchema = v.pipe(
-  v.looseObject({
-    id: v.pipe(int('Message id, unique within the chat.'), v.minValue(1)),
-    date: dateTime('When it was sent, ISO-8601 UTC with seconds: 2025-11-07T10:23:45Z.'),
-    chat: v.pipe(v.string(), v.description('The canonical chat.')),
-    type: v.optional(
-      v.pipe(
-        v.picklist(['message', 'service']),
-        v.description('`message` for posts and chat messages, `service` for joins, pins…'),
-      ),
-    ),
-    from_id: v.optional(v.nullable(BigIdSchema)),
-    text: v.pipe(v.string(), v.description('The text ("" for media without caption).')),
-    reply_to: nullableInt('Id of the message it replies to.'),
-    views: nullableInt('Views (channels).'),
-    forwards: nullableInt('Forwards (channels).'),
-    replies_count: nullableInt('Replies in its thread.'),
-    entities: v.optional(
-      v.array(
-        v.looseObject({
-          type: v.pipe(v.string(), v.description('url, bold, mention, text_link…')),
-          offset: int('Offset in UTF-16 code units.'),
-          length: int('Length in UTF-16 code units.'),
-          url: v.optional(v.string()),
-          user_id: v.optional(BigIdSchema),
-          language: v.optional(v.string()),
-          custom_emoji_id: v.optional(v.string()),
-        }),
-      ),
-    ),
-    edit_date: v.optional(v.nullable(dateTime('Last edit, ISO-8601 UTC.'))),
-    forward: v.optional(v.nullable(v.looseObject({}))),
-    media: v.optional(
-      v.nullable(
-        v.looseObject({
-          kind: v.pipe(v.string(), v.description('photo, document, video, poll, webpage…')),
-        }),
-      ),
-    ),
-    grouped_id: v.optional(v.nullable(BigIdSchema)),
-    post_author: v.optional(v.nullable(v.string())),
-    topic_id: nullableInt('Forum topic id.'),
-    action: v.optional(v.nullable(v.looseObject({ type: v.string() }))),
-    reactions: v.optional(
-      v.array(v.looseObject({ reaction: v.string(), count: int('How many reacted so.') })),
-    ),
-  }),
-  v.description('One Telegram message as stored in day files.'),
-);
+/** One message of a day file: the message contract (`message-schema.ts`, senders and peers included). */
+export const MessageSchema = TgMessageSchema;
 
 const dayHeader = {
   chat: v.pipe(v.string(), v.description('The canonical chat.')),

@@ -97,15 +97,21 @@ export {
 export { createMemoryProgress, createMemoryStore, type MemoryStore } from './memory/store.js';
 export {
   type BigId,
+  compareMessages,
   isoSeconds,
   mergeMessages,
+  messageKey,
   messageTime,
   type TgEntity,
   type TgForward,
   type TgMedia,
   type TgMessage,
+  type TgPeer,
+  type TgPeerKind,
   type TgReaction,
+  type TgReplyToPeer,
 } from './message.js';
+export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
   ChatLock,

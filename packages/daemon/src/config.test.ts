@@ -32,6 +32,7 @@ describe('loadConfig defaults', () => {
       EVENTS_STREAM_MAXLEN: 10_000,
       LEGACY_EVENTS: false,
       TELEGRAM_TAKEOUT: false,
+      TELEGRAM_PEER_TTL_SEC: 86_400,
       MAX_FLOOD_WAIT_SEC: 300,
       RETRY_MAX_ATTEMPTS: 5,
       SHUTDOWN_GRACE_MS: 30_000,

@@ -45,6 +45,11 @@ export const EnvSchema = v.object({
   TELEGRAM_REQUEST_TIMEOUT_MS: optional(int('TELEGRAM_REQUEST_TIMEOUT_MS', 1000, 600_000), '30000'),
   /** socks5://[user:pass@]host:port, socks4://host:port or an MTProxy link (may hold a secret). */
   TELEGRAM_PROXY: v.optional(v.pipe(v.string(), v.check(isProxy, proxyProblem))),
+  /** Folder of the per-account peer caches; `off` keeps them in memory. @default <DATA_DIR>/.peers */
+  TELEGRAM_PEER_CACHE_DIR: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'TELEGRAM_PEER_CACHE_DIR must not be empty')),
+  ),
+  TELEGRAM_PEER_TTL_SEC: optional(int('TELEGRAM_PEER_TTL_SEC', 1, 30 * 86_400), '86400'),
   REDIS_URL: v.optional(
     v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   ),

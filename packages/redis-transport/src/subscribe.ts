@@ -28,7 +28,8 @@ export function eventMatcher(filter: EventFilter = {}): (event: FetchEvent) => b
   const names = filter.event === undefined ? undefined : new Set([filter.event].flat());
   return (event) =>
     (filter.command_id === undefined || event.command_id === filter.command_id) &&
-    (chat === undefined || event.chat === chat) &&
+    // A chat named as the producer named it (`@name`) or canonically (its id) matches.
+    (chat === undefined || event.chat === chat || event.requested_chat === chat) &&
     (names === undefined || names.has(event.event));
 }
 

@@ -315,6 +315,7 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
   const fields = {
     command_id: outcome.command_id,
     chat: outcome.chat,
+    ...(outcome.requested_chat === undefined ? {} : { requested_chat: outcome.requested_chat }),
     mode: outcome.mode,
     duration_ms: Math.round(outcome.duration_sec * 1000),
     processed: outcome.processed,

@@ -45,7 +45,7 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
 
 /** One readable line per event. */
 export function formatEvent(event: FetchEvent): string {
-  const head = `${event.ts} ${event.event.padEnd(9)} ${event.chat ?? '-'} ${event.command_id}`;
+  const head = `${event.ts} ${event.event.padEnd(9)} ${event.requested_chat ?? event.chat ?? '-'} ${event.command_id}`;
   switch (event.event) {
     case 'started':
       return `${head} ${event.dates.length} day(s)`;

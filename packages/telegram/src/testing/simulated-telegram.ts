@@ -16,6 +16,7 @@ import {
 } from './chat-plan.js';
 import { createDateIndex, type DateIndex } from './dates.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
+import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -215,6 +216,19 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
         chats: [simulatedChannel(plan)],
         users: [],
       });
+    }
+    if (request instanceof Api.messages.GetDialogs) {
+      // The simulated account is in no chat: its chats are reached by username only.
+      return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
+    }
+    if (request instanceof Api.channels.GetFullChannel) {
+      const input = request.channel;
+      const chat =
+        input instanceof Api.InputChannel ? byChannelId.get(String(input.channelId)) : undefined;
+      if (!chat || !(input instanceof Api.InputChannel)) {
+        throw telegramError('CHANNEL_INVALID', request);
+      }
+      return fullChannel(simulatedChannel(chat.plan));
     }
     if (request instanceof Api.account.InitTakeoutSession) {
       if (options.takeoutDelaySec !== undefined) {
