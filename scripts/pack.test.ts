@@ -140,7 +140,12 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
         env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
       },
     );
-    expect(JSON.parse(fetched.stdout)).toMatchObject({ event: 'completed', chat: '@packed_chat' });
+    // The chat's canonical identity is its marked id; the event also says what was asked for.
+    expect(JSON.parse(fetched.stdout)).toMatchObject({
+      event: 'completed',
+      chat: expect.stringMatching(/^-100\d+$/),
+      requested_chat: '@packed_chat',
+    });
   });
 
   it('ship the JSON Schemas of the contracts', async () => {
