@@ -88,7 +88,7 @@ describe('tgfetch send', () => {
     expect(
       await main(['send', '--chat', 'x', '--days', '1', '--wait', '--timeout', '0.3'], ctx),
     ).toBe(1);
-    expect(ctx.err()).toMatch(/^failed: TIMEOUT: no final event/);
+    expect(ctx.err()).toMatch(/^failed: WAIT_TIMEOUT: no final event/);
     const bad = context();
     expect(await main(['send', '--chat', 'x', '--days', '1', '--timeout', '-1'], bad)).toBe(2);
   });
