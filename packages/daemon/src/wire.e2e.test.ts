@@ -228,6 +228,28 @@ describe('stream mode, commands pushed with redis-cli XADD', () => {
     expect(await final('s-seed')).toMatchObject({ event: 'completed', params: { days: 1 } });
   });
 
+  it('rejects an entry that is not UTF-8 with INVALID_ENCODING', async () => {
+    const seen = raw.length;
+    const payload = Buffer.concat([
+      Buffer.from(`{"command":"fetch","chat":"${names.stream.chat}","command_id":"caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('","mode":"days","days":1}'),
+    ]);
+    await redisCliBytes(payload, 'XADD', names.stream.queue, '*', 'payload');
+    await eventually(
+      () =>
+        events()
+          .slice(seen)
+          .find((e) => (e.error as Json | undefined)?.code === 'INVALID_ENCODING'),
+      { timeoutMs: 15_000, what: 'the INVALID_ENCODING event' },
+    );
+    expect(
+      events()
+        .slice(seen)
+        .some((e) => e.event === 'completed'),
+    ).toBe(false);
+  });
+
   it('answers a bad flat entry with failed under its command_id', async () => {
     await xadd(
       'command',
