@@ -166,28 +166,37 @@ describe('list mode, commands pushed with redis-cli RPUSH', () => {
   });
 
   it('rejects a payload that is not UTF-8 with INVALID_ENCODING instead of running it', async () => {
-    const seen = raw.length;
-    const payload = Buffer.concat([
-      Buffer.from(`{"command":"fetch","chat":"${names.list.chat}","command_id":"caf`),
-      Buffer.from([0xe9]),
-      Buffer.from('","mode":"days","days":1}'),
-    ]);
-    await redisCliBytes(payload, 'RPUSH', names.list.queue);
-    const failed = await eventually(
-      () =>
-        events()
-          .slice(seen)
-          .find((e) => (e.error as Json | undefined)?.code === 'INVALID_ENCODING'),
-      { timeoutMs: 15_000, what: 'the INVALID_ENCODING event' },
-    );
+    const failed = await pushNotUtf8(names.list.chat, 'RPUSH', names.list.queue);
     expect(String((failed.error as Json).message)).toMatch(/UTF-8/);
-    expect(
-      events()
-        .slice(seen)
-        .some((e) => e.event === 'completed'),
-    ).toBe(false);
   });
 });
+
+/**
+ * Pushes a command with a Latin-1 é (byte 0xE9) through `redis-cli -x <args> <bytes>`;
+ * resolves with its `failed` event, once sure nothing completed instead.
+ */
+async function pushNotUtf8(chat: string, ...args: string[]): Promise<Json> {
+  const seen = raw.length;
+  const payload = Buffer.concat([
+    Buffer.from(`{"command":"fetch","chat":"${chat}","command_id":"caf`),
+    Buffer.from([0xe9]),
+    Buffer.from('","mode":"days","days":1}'),
+  ]);
+  await redisCliBytes(payload, ...args);
+  const failed = await eventually(
+    () =>
+      events()
+        .slice(seen)
+        .find((e) => (e.error as Json | undefined)?.code === 'INVALID_ENCODING'),
+    { timeoutMs: 15_000, what: 'the INVALID_ENCODING event' },
+  );
+  expect(
+    events()
+      .slice(seen)
+      .some((e) => e.event === 'completed'),
+  ).toBe(false);
+  return failed;
+}
 
 describe('stream mode, commands pushed with redis-cli XADD', () => {
   it('runs flat fields (numbers as strings), JSON in field payload, and the seed 000 form', async () => {
@@ -229,25 +238,7 @@ describe('stream mode, commands pushed with redis-cli XADD', () => {
   });
 
   it('rejects an entry that is not UTF-8 with INVALID_ENCODING', async () => {
-    const seen = raw.length;
-    const payload = Buffer.concat([
-      Buffer.from(`{"command":"fetch","chat":"${names.stream.chat}","command_id":"caf`),
-      Buffer.from([0xe9]),
-      Buffer.from('","mode":"days","days":1}'),
-    ]);
-    await redisCliBytes(payload, 'XADD', names.stream.queue, '*', 'payload');
-    await eventually(
-      () =>
-        events()
-          .slice(seen)
-          .find((e) => (e.error as Json | undefined)?.code === 'INVALID_ENCODING'),
-      { timeoutMs: 15_000, what: 'the INVALID_ENCODING event' },
-    );
-    expect(
-      events()
-        .slice(seen)
-        .some((e) => e.event === 'completed'),
-    ).toBe(false);
+    await pushNotUtf8(names.stream.chat, 'XADD', names.stream.queue, '*', 'payload');
   });
 
   it('answers a bad flat entry with failed under its command_id', async () => {

@@ -14,6 +14,10 @@ afterEach(async () => {
 
 const command = { command: 'fetch', chat: '@x', mode: 'date', date: '2025-11-07' } as const;
 
+/** A queue on `stream` that never blocks long, for tests of what one read hands out. */
+const openQuick = (stream: string) =>
+  createStreamCommandQueue({ url: ctx.url, stream, workerId: 'w', blockMs: 100 });
+
 describe('streams command queue', () => {
   it('delivers through a consumer group, and XAUTOCLAIMs what a dead consumer held', async () => {
     const stream = `${ctx.prefix}cmds`;
@@ -125,12 +129,7 @@ describe('streams command queue', () => {
     await ctx.client.xAdd(stream, '*', {
       payload: JSON.stringify({ ...command, command_id: 'json' }),
     });
-    const queue = await createStreamCommandQueue({
-      url: ctx.url,
-      stream,
-      workerId: 'w',
-      blockMs: 100,
-    });
+    const queue = await openQuick(stream);
     try {
       const flat = await queue.next();
       expect(JSON.parse(flat!.payload)).toEqual({
@@ -159,12 +158,7 @@ describe('streams command queue', () => {
     await ctx.client.xAdd(stream, '*', { payload: bytes });
     // U+FFFD sent as real UTF-8 is just a character.
     await ctx.client.xAdd(stream, '*', { payload: '{"command":"fetch","note":"\uFFFD"}' });
-    const queue = await createStreamCommandQueue({
-      url: ctx.url,
-      stream,
-      workerId: 'w',
-      blockMs: 100,
-    });
+    const queue = await openQuick(stream);
     try {
       const bad = await queue.next();
       expect(Buffer.from(bad?.bytes ?? [])).toEqual(bytes);
