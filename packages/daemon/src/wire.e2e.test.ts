@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -270,6 +270,27 @@ describe('the published contract', () => {
       const ok = validateEvent(JSON.parse(text));
       expect(ok, `${text.slice(0, 300)}\n${JSON.stringify(validateEvent.errors)}`).toBe(true);
     }
+  });
+
+  it('every event heard passes event.json in Python too, when python3 has jsonschema', () => {
+    // Without python3 or jsonschema there is no second validator to compare with.
+    if (spawnSync('python3', ['-c', 'import jsonschema']).status !== 0) return;
+    const script = `
+import json, sys
+from jsonschema import Draft202012Validator, FormatChecker
+v = Draft202012Validator(json.load(open(sys.argv[1])), format_checker=FormatChecker())
+print(json.dumps([e.message for text in json.load(sys.stdin) for e in v.iter_errors(json.loads(text))]))
+`;
+    const run = spawnSync(
+      'python3',
+      ['-c', script, fileURLToPath(new URL('event.json', schemaDir))],
+      {
+        input: JSON.stringify(raw),
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([]);
   });
 
   it("every Redis key either daemon made is in the README's table", async () => {
