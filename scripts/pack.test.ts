@@ -155,5 +155,19 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
       { cwd: project },
     );
     expect(stdout.trim()).toBe('tgfetch fetch command');
+    // The AsyncAPI document, and every schema it points at, resolve from the package.
+    const asyncapi = await run(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'), path = require('node:path');
+const file = require.resolve('@tgfetch/core/schema/asyncapi.yaml');
+const refs = [...new Set([...fs.readFileSync(file, 'utf8').matchAll(/[.][/]([a-z-]+[.]json)/g)].map((m) => m[1]))];
+for (const ref of refs) require(path.join(path.dirname(file), ref));
+console.log(refs.sort().join(' '));`,
+      ],
+      { cwd: project },
+    );
+    expect(asyncapi.stdout.trim()).toBe('command.json event.json legacy-event.json');
   });
 });

@@ -461,6 +461,21 @@ describe('parseCommand: hostile producers (bounded, never throws)', () => {
     expect(ok({ ...valid, extra: { a: [{ b: [1] }] } }).mode).toBe('date');
   });
 
+  it('rejects an object it cannot read instead of throwing', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new RangeError('boom');
+        },
+        ownKeys() {
+          throw new RangeError('boom');
+        },
+      },
+    );
+    expect(rejected(hostile).error.code).toBe('NOT_AN_OBJECT');
+  });
+
   it('rejects numbers a double cannot hold exactly, with a hint to send a string', () => {
     const big = rejected(
       '{"command":"fetch","chat":-1009007199254740993,"mode":"days","days":1}',

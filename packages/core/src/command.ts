@@ -112,6 +112,21 @@ export interface ParseOptions {
  */
 export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  try {
+    return parseOrReject(input, options, newId);
+  } catch (error) {
+    // Only an object handed in by code can get here (a getter or proxy that throws): text
+    // and bytes are bounded before anything walks them. Still a rejection, never a throw.
+    const why = error instanceof Error ? error.message : String(error);
+    return reject(
+      [issue('NOT_AN_OBJECT', '', `the command cannot be read: ${preview(why)}`)],
+      undefined,
+      newId,
+    );
+  }
+}
+
+function parseOrReject(input: unknown, options: ParseOptions, newId: () => string): ParseResult {
   const raw = decode(input);
   if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
   const value = normaliseLegacy(raw.value);

@@ -110,6 +110,7 @@ export async function createStreamCommandQueue(
     const settle = settleOnce(connection, () => inHand.delete(entry.id));
     return {
       payload,
+      ...(entry.notUtf8 ? { bytes: entry.notUtf8 } : {}),
       id: entry.id,
       attempt: entry.deliveries,
       ack: () => settle(() => reader.ack(entry.id)),
