@@ -100,9 +100,13 @@ export async function login(
   const api = { apiId: clientOptions.apiId, apiHash: clientOptions.apiHash };
 
   try {
+    // The phone first, as Telegram's apps do: no connection is held while a person types.
+    const phoneNumber = qr ? '' : (phone ?? (await ask('Phone number (international format): ')));
     await step(owned.connect());
     const flow = { call, ask, prompts, attempts, client, api };
-    const user = qr ? await qrLogin(flow, signal, clientOptions) : await codeLogin(flow, phone);
+    const user = qr
+      ? await qrLogin(flow, signal, clientOptions)
+      : await codeLogin(flow, phoneNumber);
     const session = String(client.session.save() ?? '');
     // Never hand out an empty session: `tgfetch login > session.txt` must not "succeed".
     if (!user || !session) throw new TgfetchError('LOGIN_FAILED', 'Telegram made no session');
@@ -124,8 +128,7 @@ interface Flow {
   api: { apiId: number; apiHash: string };
 }
 
-async function codeLogin(flow: Flow, phone: string | undefined): Promise<Api.TypeUser> {
-  const phoneNumber = phone ?? (await flow.ask('Phone number (international format): '));
+async function codeLogin(flow: Flow, phoneNumber: string): Promise<Api.TypeUser> {
   const sent = await flow.call(
     new Api.auth.SendCode({ phoneNumber, ...flow.api, settings: new Api.CodeSettings({}) }),
   );
