@@ -106,8 +106,9 @@ export function groupReader(options: GroupReaderOptions) {
         return [];
       }
     },
+    /** Done with it: acknowledged and deleted, so the stream holds only unfinished work. */
     async ack(id: string): Promise<void> {
-      await client.xAck(stream, group, id);
+      await client.multi().xAck(stream, group, id).xDel(stream, id).exec();
     },
   };
 }

@@ -112,4 +112,40 @@ describe('streams command queue', () => {
       await producer.close();
     }
   });
+
+  it('reads entries of flat fields and of JSON in field payload', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    await ctx.client.xAdd(stream, '*', {
+      command: 'fetch',
+      chat: '@x',
+      mode: 'days',
+      days: '3',
+      command_id: 'flat',
+    });
+    await ctx.client.xAdd(stream, '*', {
+      payload: JSON.stringify({ ...command, command_id: 'json' }),
+    });
+    const queue = await createStreamCommandQueue({
+      url: ctx.url,
+      stream,
+      workerId: 'w',
+      blockMs: 100,
+    });
+    try {
+      const flat = await queue.next();
+      expect(JSON.parse(flat!.payload)).toEqual({
+        command: 'fetch',
+        chat: '@x',
+        mode: 'days',
+        days: 3,
+        command_id: 'flat',
+      });
+      const json = await queue.next();
+      expect(JSON.parse(json!.payload).command_id).toBe('json');
+      await flat!.ack();
+      await json!.ack();
+    } finally {
+      await queue.close();
+    }
+  });
 });

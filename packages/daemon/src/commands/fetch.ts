@@ -80,7 +80,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     else if (result.event === 'completed') {
       const stored = result.days.filter((d) => !d.skipped).length;
       ctx.stdout.write(
-        `completed ${result.chat}: ${result.processed} messages, ${stored} day(s) written, ${result.days.length - stored} already complete, ${result.duration_sec}s\n`,
+        `completed ${result.requested_chat ?? result.chat}: ${result.processed} messages, ${stored} day(s) written, ${result.days.length - stored} already complete, ${result.duration_sec}s\n`,
       );
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);

@@ -25,6 +25,20 @@ export {
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export {
+  createScriptedAccount,
+  type ScriptedAccount,
+  type ScriptedAccountOptions,
+  type ScriptedChannel,
+  type ScriptedGroup,
+} from './scripted-account.js';
+export {
+  createScriptedTelegram,
+  rpcError,
+  type Script,
+  type ScriptedAnswer,
+  type ScriptedTelegram,
+} from './scripted-telegram.js';
+export {
   createSimulatedTelegram,
   type SimulatedChat,
   type SimulatedTelegram,
@@ -38,6 +52,14 @@ export interface SimulatedSourceOptions
 
 export interface SimulatedSource extends TelegramSource {
   telegram: SimulatedTelegram;
+}
+
+/**
+ * The folder (canonical chat, see the README's identity rule) of simulated chat `name` in
+ * a simulated Telegram of `seed`: its marked `-100…` id.
+ */
+export function simulatedFolder(name: string, seed?: number): string {
+  return createSimulatedTelegram(seed === undefined ? {} : { seed }).chat(name).markedId;
 }
 
 /** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */
