@@ -70,7 +70,8 @@ function deepNesting({ rng, short, seed }) {
       const id = `deep-${trial}`;
       deep.add(id);
       const field = trial % 2 === 0 ? 'command' : 'mode';
-      const raw = `{"command_id":"${id}","chat":"@chaos_alpha","${field}":${nested(4_200)},"command":"fetch","mode":"days","days":1}`;
+      // The nested value last: JSON keeps the last of a repeated key.
+      const raw = `{"command_id":"${id}","chat":"@chaos_alpha","command":"fetch","mode":"days","days":1,"${field}":${nested(4_200)}}`;
       const good = [w.command(), w.command()];
       if (trial % 2 === 0) {
         await w.admin.rPush('chaos:commands', raw);
@@ -287,19 +288,31 @@ function oneChatHol({ rng, short, seed }) {
           w.command({
             chatName: 'chaos_alpha',
             mode: 'range',
-            from: isoBack(w, 30),
+            from: isoBack(w, 22),
             to: isoBack(w, 2),
             strategy: 'per_day',
             options: { force: true },
           }),
         );
-        const others = Array.from({ length: 6 }, (_, i) =>
+        const other = (i, id) =>
           w.command({
-            chatName: ['chaos_bravo', 'chaos_charlie', 'chaos_delta'][i % 3],
+            command_id: id,
+            // Six chats of their own: two on one chat would wait for each other, rightly.
+            chatName: `chaos_hol_${i}`,
             mode: 'date',
             date: isoBack(w, 3 + i),
-          }),
+            strategy: 'batch',
+            options: {},
+          });
+        // Their days are fetched once first, so that what the others wait for is a worker,
+        // not Telegram: a run that finds its day complete takes milliseconds.
+        const warm = Array.from({ length: 6 }, (_, i) => other(i, `hol-warm-${trial}-${i}`));
+        await w.push(warm);
+        await w.waitFinal(
+          warm.map((c) => c.command_id),
+          60_000,
         );
+        const others = Array.from({ length: 6 }, (_, i) => other(i, `hol-${trial}-${i}`));
         await w.push(long);
         await waitUntil(() => long.some((c) => started.has(c.command_id)), { timeoutMs: 10_000 });
         const pushedAt = Date.now();
