@@ -4,9 +4,9 @@
 // backlog past the queue's bound. Each ends with the usual check: every pushed command
 // ended once, nothing left in Redis, every file whole.
 import { readFileSync } from 'node:fs';
+import { loadTransport } from '../lib/env.mjs';
 import { openScenario } from '../lib/harness.mjs';
 import { freePort, sleep, waitUntil } from '../lib/util.mjs';
-import { loadTransport } from '../lib/env.mjs';
 
 export const name = 'hostile';
 export const names = [

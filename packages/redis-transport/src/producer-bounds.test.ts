@@ -35,7 +35,7 @@ describe('what one producer may cost', () => {
         const held =
           transport === 'list'
             ? (await ctx.client.lRange(key, 0, -1)).map((p) => JSON.parse(p).command_id)
-            : (await ctx.client.xRange(key, '-', '+')).map(
+            : ((await ctx.client.xRange(key, '-', '+')) ?? []).map(
                 (e) => JSON.parse(String(e.message.payload)).command_id,
               );
         // The oldest are all still there: nothing was trimmed to make room.
@@ -91,7 +91,7 @@ describe('the command stream', () => {
       await producer.send({ ...command, command_id: 'waiting' });
       const first = await queue.next();
       await first!.ack();
-      const left = await ctx.client.xRange(stream, '-', '+');
+      const left = (await ctx.client.xRange(stream, '-', '+')) ?? [];
       expect(left.map((e) => JSON.parse(String(e.message.payload)).command_id)).toEqual([
         'waiting',
       ]);
