@@ -68,7 +68,8 @@ export async function createRedisEventSink(
         for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
       }
       try {
-        await batch.execAsPipeline();
+        // A silent server must not hold a command (nor its worker's shutdown) forever.
+        await connection.deadline(batch.execAsPipeline(), 'publishing an event');
       } catch (error) {
         throw connection.translate(error);
       }
