@@ -68,8 +68,7 @@ export async function createRedisEventSink(
         for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
       }
       try {
-        // A silent server must not hold a command (nor its worker's shutdown) forever.
-        await connection.deadline(batch.execAsPipeline(), 'publishing an event');
+        await batch.execAsPipeline();
       } catch (error) {
         throw connection.translate(error);
       }
