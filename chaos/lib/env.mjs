@@ -36,3 +36,7 @@ export async function loadSimulatedTelegram() {
   );
   return mod.createSimulatedTelegram;
 }
+
+export async function loadTransport() {
+  return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
+}
