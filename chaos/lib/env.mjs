@@ -36,3 +36,9 @@ export async function loadSimulatedTelegram() {
   );
   return mod.createSimulatedTelegram;
 }
+
+/** core's `parseChat`: how a command's `chat` becomes a username (or a numeric id). */
+export async function loadParseChat() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/core/dist/index.js')).href);
+  return mod.parseChat;
+}
