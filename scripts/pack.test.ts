@@ -139,15 +139,26 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
         env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
       },
     );
-    expect(JSON.parse(fetched.stdout)).toMatchObject({ event: 'completed', chat: '@packed_chat' });
+    expect(JSON.parse(fetched.stdout)).toMatchObject({
+      event: 'completed',
+      chat: expect.stringMatching(/^-100\d+$/),
+      requested_chat: '@packed_chat',
+    });
   });
 
   it('ship the JSON Schemas of the contracts', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['-e', "console.log(require('@tgfetch/core/schema/command.json').title)"],
+      [
+        '-e',
+        "for (const s of ['command', 'event', 'message']) console.log(require(`@tgfetch/core/schema/${s}.json`).title)",
+      ],
       { cwd: project },
     );
-    expect(stdout.trim()).toBe('tgfetch fetch command');
+    expect(stdout.trim().split('\n')).toEqual([
+      'tgfetch fetch command',
+      'tgfetch event',
+      'tgfetch message (one entry of a day file)',
+    ]);
   });
 });
