@@ -151,7 +151,7 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
       process.execPath,
       [
         '-e',
-        "for (const s of ['command', 'event', 'message']) console.log(require(`@tgfetch/core/schema/${s}.json`).title)",
+        "for (const s of ['command', 'event', 'message']) console.log(require('@tgfetch/core/schema/' + s + '.json').title)",
       ],
       { cwd: project },
     );
