@@ -6,8 +6,15 @@ import * as v from 'valibot';
  * sources may add kind-specific fields, and readers should ignore what they do not know.
  */
 
-const BigIdSchema = v.union([v.number(), v.pipe(v.string(), v.regex(/^-?\d+$/))]);
-const IsoSecondsSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/));
+const IsoSecondsSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+  v.metadata({ format: 'date-time' }),
+  v.description('ISO-8601 UTC with seconds: 2025-11-07T10:23:45Z.'),
+);
+/** Every number of a message is a whole number (ids, offsets, counts, sizes, seconds). */
+const int = () => v.pipe(v.number(), v.integer());
+const BigIdSchema = v.union([int(), v.pipe(v.string(), v.regex(/^-?\d+$/))]);
 
 export const TgPeerSchema = v.pipe(
   v.object({
@@ -21,8 +28,8 @@ export const TgPeerSchema = v.pipe(
 
 const EntitySchema = v.looseObject({
   type: v.string(),
-  offset: v.number(),
-  length: v.number(),
+  offset: int(),
+  length: int(),
   url: v.optional(v.string()),
   user_id: v.optional(BigIdSchema),
   language: v.optional(v.string()),
@@ -37,14 +44,14 @@ const ForwardSchema = v.looseObject({
   /** Name of a sender who hides their account (then `from` is absent). */
   from_name: v.nullish(v.string()),
   date: v.nullish(IsoSecondsSchema),
-  channel_post: v.nullish(v.number()),
+  channel_post: v.nullish(int()),
   post_author: v.nullish(v.string()),
   /** Where a message saved to Saved Messages came from. */
   saved_from: v.nullish(
     v.object({
       peer: v.optional(TgPeerSchema),
       name: v.optional(v.string()),
-      message_id: v.nullable(v.number()),
+      message_id: v.nullable(int()),
     }),
   ),
   /** Imported from another messaging app. */
@@ -53,7 +60,7 @@ const ForwardSchema = v.looseObject({
 
 const PollAnswerSchema = v.looseObject({
   text: v.string(),
-  voters: v.optional(v.number()),
+  voters: v.optional(int()),
   correct: v.optional(v.boolean()),
   /** The exporting account voted for it (Desktop exports). */
   chosen: v.optional(v.boolean()),
@@ -63,11 +70,11 @@ const MediaSchema = v.looseObject({
   kind: v.string(),
   id: v.optional(BigIdSchema),
   mime_type: v.optional(v.string()),
-  size: v.optional(v.number()),
+  size: v.optional(int()),
   file_name: v.optional(v.string()),
-  duration: v.optional(v.number()),
-  width: v.optional(v.number()),
-  height: v.optional(v.number()),
+  duration: v.optional(int()),
+  width: v.optional(int()),
+  height: v.optional(int()),
   url: v.optional(v.string()),
   title: v.optional(v.string()),
   /** Audio. */
@@ -77,12 +84,12 @@ const MediaSchema = v.looseObject({
   /** Poll. */
   question: v.optional(v.string()),
   answers: v.optional(v.array(PollAnswerSchema)),
-  total_voters: v.optional(v.number()),
+  total_voters: v.optional(int()),
   closed: v.optional(v.boolean()),
 });
 
 export const TgMessageSchema = v.looseObject({
-  id: v.number(),
+  id: int(),
   date: IsoSecondsSchema,
   /** The canonical chat the message was stored under. */
   chat: v.string(),
@@ -106,16 +113,16 @@ export const TgMessageSchema = v.looseObject({
   ),
   text: v.string(),
   /** A message of this chat (and of `peer` when present). */
-  reply_to: v.nullish(v.number()),
+  reply_to: v.nullish(int()),
   reply_to_peer: v.nullish(
     v.pipe(
-      v.object({ peer: TgPeerSchema, message_id: v.nullable(v.number()) }),
+      v.object({ peer: TgPeerSchema, message_id: v.nullable(int()) }),
       v.description('A reply to a message of another chat (reply_to is then null).'),
     ),
   ),
-  views: v.nullish(v.number()),
-  forwards: v.nullish(v.number()),
-  replies_count: v.nullish(v.number()),
+  views: v.nullish(int()),
+  forwards: v.nullish(int()),
+  replies_count: v.nullish(int()),
   entities: v.optional(v.array(EntitySchema)),
   edit_date: v.nullish(IsoSecondsSchema),
   forward: v.nullish(ForwardSchema),
@@ -123,9 +130,9 @@ export const TgMessageSchema = v.looseObject({
   grouped_id: v.nullish(BigIdSchema),
   post_author: v.nullish(v.string()),
   /** Forum topic: the id of the topic's creation message (1 for General). */
-  topic_id: v.nullish(v.number()),
+  topic_id: v.nullish(int()),
   action: v.nullish(v.looseObject({ type: v.string() })),
-  reactions: v.optional(v.array(v.object({ reaction: v.string(), count: v.number() }))),
+  reactions: v.optional(v.array(v.object({ reaction: v.string(), count: int() }))),
 });
 
 /** Where a value departs from the message contract, as `path: message` lines (none when it fits). */

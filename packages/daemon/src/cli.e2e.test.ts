@@ -5,6 +5,7 @@ import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, readDayFiles, runCli, SECRETS } from './testing/cli-process.js';
+import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
 
@@ -63,6 +64,27 @@ describe('tgfetch fetch', () => {
     );
     const again = await runCli([...args, '--json'], {}, dir);
     expect(JSON.parse(again.stdout).days[0]).toMatchObject({ skipped: true });
+  });
+
+  it('writes identical messages for a past day from two simulated runs seconds apart', async () => {
+    const date = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const run = (out: string) =>
+      runCli(
+        ['fetch', '--source', 'simulated', '--chat', 'steady', '--date', date, '--data-dir', out],
+        {},
+        dir,
+      );
+    const startedSec = Math.floor(Date.now() / 1000);
+    expect((await run('a')).code).toBe(0);
+    // The second process starts in a later second of the clock than the first did.
+    await eventually(() => Math.floor(Date.now() / 1000) > startedSec, { what: 'the next second' });
+    expect((await run('b')).code).toBe(0);
+    const messages = async (out: string) =>
+      [...(await readDayFiles(path.join(dir, out))).values()].map((day) => day.messages);
+    const a = await messages('a');
+    expect(a).toHaveLength(1);
+    expect(a[0]!.length).toBeGreaterThan(0);
+    expect(await messages('b')).toEqual(a);
   });
 
   it('reads .env from the working directory, the real environment winning', async () => {

@@ -35,6 +35,9 @@ export async function openSource(spec: string, config: Config): Promise<OpenedSo
     apiHash: config.TELEGRAM_API_HASH ?? '',
     session: config.TELEGRAM_SESSION ?? '',
     takeout: config.TELEGRAM_TAKEOUT,
+    proxy: config.TELEGRAM_PROXY,
+    connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
     ...peerCacheOptions(config),
   });
   return { source, kind: 'telegram', close: () => source.close() };

@@ -45,7 +45,10 @@ export async function subscribeEvents(
 ): Promise<EventSubscription> {
   const channel = options.channel ?? 'tg_events';
   const matches = eventMatcher(options.filter);
-  const connection = await openConnection(options);
+  // A client in subscriber mode takes no PING: probe only when the subscription has its own.
+  const connection = await openConnection(
+    options.client ? options : { probeIntervalMs: 0, ...options },
+  );
   try {
     // A borrowed client must keep serving plain commands: subscribe on a duplicate.
     const subscriber = options.client

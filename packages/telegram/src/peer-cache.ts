@@ -157,10 +157,13 @@ export interface AccountPeerCacheOptions {
  */
 export function createAccountPeerCache(options: AccountPeerCacheOptions): PeerCache {
   let inner: Promise<PeerCache> | undefined;
+  /** The account's cache once open: only that has anything to flush. */
+  let opened: PeerCache | undefined;
   const open = () => {
     inner ??= options.account().then((id) => {
       if (!/^\d+$/.test(id)) throw new Error(`Not a Telegram account id: ${id}`);
-      return createFilePeerCache({ file: path.join(options.dir, `${id}.json`) });
+      opened = createFilePeerCache({ file: path.join(options.dir, `${id}.json`) });
+      return opened;
     });
     inner.catch(() => {
       inner = undefined;
@@ -174,8 +177,10 @@ export function createAccountPeerCache(options: AccountPeerCacheOptions): PeerCa
     setUsername: async (username, entry) => (await open()).setUsername?.(username, entry),
     getDialogsScannedAt: async () => (await open()).getDialogsScannedAt?.(),
     setDialogsScannedAt: async (at) => (await open()).setDialogsScannedAt?.(at),
+    // Never waits for the account to be known: with Telegram unreachable that wait would
+    // hold the process after a signal, and a cache never opened holds nothing to flush.
     async close() {
-      if (inner) await (await inner.catch(() => undefined))?.close?.();
+      await opened?.close?.();
     },
   };
 }

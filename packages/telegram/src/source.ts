@@ -11,6 +11,7 @@ import {
   type TgPeer,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { clientConnection, type TelegramConnection } from './connection.js';
 import { type Invoke, rememberEntities } from './entities.js';
 import { translateTelegramError } from './errors.js';
 import { type HistoryPage, PAGE_SIZE, walkHistory } from './history.js';
@@ -37,8 +38,15 @@ export interface FloodWaitNotice {
 }
 
 export interface TelegramSourceOptions {
-  /** A gramjs client, connected or not; the source sets its `floodSleepThreshold` to 0. */
-  client: TelegramClient;
+  /**
+   * A gramjs client the caller owns and connects; the source sets its `floodSleepThreshold`
+   * to 0. Give this or `connection`.
+   */
+  client?: TelegramClient;
+  /** How requests reach Telegram instead (e.g. `createTelegramConnection`, which the source then closes). */
+  connection?: TelegramConnection;
+  /** How long one request to the caller's `client` may take before it fails as a retryable `TIMEOUT`. @default 30000 */
+  requestTimeoutMs?: number;
   /** Where access hashes of resolved chats are remembered (not closed by the source). @default an in-memory cache */
   peerCache?: PeerCache;
   /** Keep the peer cache in this JSON file instead (owned and flushed by the source). @default undefined */
@@ -58,15 +66,15 @@ export interface TelegramSourceOptions {
   clock?: Clock;
   /** Adaptive spacing after flood waits; `false` sends requests back to back. @default {} */
   pacing?: PacingOptions | false;
-  /** Runs once before the first request (e.g. connecting a client the source owns). @default none */
-  connect?: () => Promise<void>;
-  /** Runs at the end of `close()` (e.g. destroying a client the source owns). @default none */
-  dispose?: () => Promise<void>;
 }
 
 export interface TelegramSource extends MessageSource {
+  /** The gramjs client requests go through now. */
   readonly client: TelegramClient;
-  /** Finishes a takeout session, flushes an owned peer cache, releases an owned client. */
+  /**
+   * Finishes a takeout session (`success` false if a fetch failed), flushes an owned peer
+   * cache, closes an owned connection.
+   */
   close(): Promise<void>;
 }
 
@@ -76,27 +84,22 @@ export interface TelegramSource extends MessageSource {
  * gramjs' own flood sleeping is switched off so every flood wait reaches the retry policy.
  */
 export function createTelegramSource(options: TelegramSourceOptions): TelegramSource {
-  const { client } = options;
-  client.floodSleepThreshold = 0;
+  const connection =
+    options.connection ??
+    (options.client
+      ? clientConnection(options.client, { requestTimeoutMs: options.requestTimeoutMs })
+      : undefined);
+  if (!connection) throw new TypeError('createTelegramSource needs a client or a connection');
+  connection.client.floodSleepThreshold = 0;
   const clock = options.clock ?? systemClock;
   const pacer = options.pacing === false ? undefined : createPacer(clock, options.pacing);
   const peers = new Map<ChatRef, Promise<ResolvedChat>>();
   const migrations = new Map<ChatRef, Promise<Migration | undefined>>();
-  let connecting: Promise<void> | undefined;
   let closed = false;
+  // A takeout that saw a fetch fail is finished with success=false.
+  let failed = false;
 
-  const ensureConnected = () => {
-    if (!options.connect) return Promise.resolve();
-    connecting ??= options.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    });
-    return connecting;
-  };
-  const raw: Invoke = async (request) => {
-    await ensureConnected();
-    return client.invoke(request);
-  };
+  const raw: Invoke = (request) => connection.invoke(request);
   const takeout = options.takeout
     ? createTakeoutSession(raw, options.takeout === true ? {} : options.takeout)
     : undefined;
@@ -150,7 +153,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       peer = resolveChat(chat, {
         invoke,
         cache,
-        client,
+        client: connection.client,
         clock,
         ...(options.peerTtlMs === undefined ? {} : { ttlMs: options.peerTtlMs }),
       });
@@ -210,7 +213,9 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     });
 
   return {
-    client,
+    get client() {
+      return connection.client;
+    },
     async resolveChat(chat: ChatRef, signal: AbortSignal): Promise<ChatRef> {
       if (signal.aborted) throw new AbortError();
       const resolved = await peerOf(chat, signal);
@@ -219,67 +224,77 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     },
     async *messages(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
       if (signal.aborted) throw new AbortError();
-      const resolved = await peerOf(request.chat, signal);
-      const migration = await migrationFor(resolved, signal);
-      const oldPeer: TgPeer | undefined = migration && {
-        kind: 'chat',
-        id: toBigId(migration.chatId),
-      };
-      const resumingOld =
-        oldPeer !== undefined &&
-        request.beforePeer?.kind === 'chat' &&
-        String(request.beforePeer.id) === String(oldPeer.id);
-      let yielded = 0;
-      let passed = false;
-      if (!resumingOld) {
-        // In a private chat Telegram names no sender of the account's own messages.
-        const self: TgPeer | undefined =
-          resolved.input instanceof Api.InputPeerUser
-            ? { kind: 'user', id: toBigId(await abortable(selfId(), signal)) }
-            : undefined;
-        const own = walkPeer(
-          request,
-          resolved.input,
-          { forum: resolved.forum, ...(self ? { self } : {}) },
-          signal,
-        );
-        for (;;) {
-          const next = await own.next();
-          if (next.done) {
-            passed = next.value;
-            break;
-          }
-          yielded++;
-          yield next.value;
-        }
+      try {
+        yield* walk(request, signal);
+      } catch (error) {
+        failed = true;
+        throw error;
       }
-      const limit = request.limit ?? Number.POSITIVE_INFINITY;
-      if (!migration || !oldPeer || passed || yielded >= limit) return;
-      // The chat's own history ended inside the range: the rest is in the old group.
-      const { beforeId: _b, beforePeer: _p, ...rest } = request;
-      const older: HistoryRequest = {
-        ...rest,
-        ...(resumingOld && request.beforeId !== undefined ? { beforeId: request.beforeId } : {}),
-        ...(Number.isFinite(limit) ? { limit: limit - yielded } : {}),
-      };
-      yield* walkPeer(
-        older,
-        new Api.InputPeerChat({ chatId: migration.chatId }),
-        { peer: oldPeer, forum: false, maxId: migration.maxId },
-        signal,
-      );
     },
     async close() {
       if (closed) return;
       try {
-        await takeout?.finish(true).catch(() => undefined);
+        await takeout?.finish(!failed).catch(() => undefined);
         if (!options.peerCache) await cache.close?.();
       } finally {
         closed = true;
-        await options.dispose?.();
+        if (options.connection) await options.connection.close();
       }
     },
   };
+
+  /** The chat's own history in the range, then (for an upgraded group) its old group's. */
+  async function* walk(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
+    const resolved = await peerOf(request.chat, signal);
+    const migration = await migrationFor(resolved, signal);
+    const oldPeer: TgPeer | undefined = migration && {
+      kind: 'chat',
+      id: toBigId(migration.chatId),
+    };
+    const resumingOld =
+      oldPeer !== undefined &&
+      request.beforePeer?.kind === 'chat' &&
+      String(request.beforePeer.id) === String(oldPeer.id);
+    let yielded = 0;
+    let passed = false;
+    if (!resumingOld) {
+      // In a private chat Telegram names no sender of the account's own messages.
+      const self: TgPeer | undefined =
+        resolved.input instanceof Api.InputPeerUser
+          ? { kind: 'user', id: toBigId(await abortable(selfId(), signal)) }
+          : undefined;
+      const own = walkPeer(
+        request,
+        resolved.input,
+        { forum: resolved.forum, ...(self ? { self } : {}) },
+        signal,
+      );
+      for (;;) {
+        const next = await own.next();
+        if (next.done) {
+          passed = next.value;
+          break;
+        }
+        yielded++;
+        yield next.value;
+      }
+    }
+    const limit = request.limit ?? Number.POSITIVE_INFINITY;
+    if (!migration || !oldPeer || passed || yielded >= limit) return;
+    // The chat's own history ended inside the range: the rest is in the old group.
+    const { beforeId: _b, beforePeer: _p, ...rest } = request;
+    const older: HistoryRequest = {
+      ...rest,
+      ...(resumingOld && request.beforeId !== undefined ? { beforeId: request.beforeId } : {}),
+      ...(Number.isFinite(limit) ? { limit: limit - yielded } : {}),
+    };
+    yield* walkPeer(
+      older,
+      new Api.InputPeerChat({ chatId: migration.chatId }),
+      { peer: oldPeer, forum: false, maxId: migration.maxId },
+      signal,
+    );
+  }
 }
 
 function openCache(options: TelegramSourceOptions, account: () => Promise<string>): PeerCache {

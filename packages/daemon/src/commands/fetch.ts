@@ -50,7 +50,8 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    second: () => process.exit(130),
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: 130,
   });
   try {
     const result = await runFetch(
@@ -91,8 +92,8 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
     return 1;
   } finally {
-    stopSignals();
     await opened.close();
     await store.close();
+    stopSignals();
   }
 }

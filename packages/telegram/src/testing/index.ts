@@ -14,6 +14,14 @@ import {
 } from './simulated-telegram.js';
 
 export type { SimulatedChatKind } from './chat-plan.js';
+export {
+  closedPort,
+  type Microsocks,
+  type SilentServer,
+  sessionAt,
+  silentServer,
+  startMicrosocks,
+} from './endpoints.js';
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export {
@@ -40,7 +48,7 @@ export {
 
 export interface SimulatedSourceOptions
   extends SimulatedTelegramOptions,
-    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connect' | 'dispose'> {}
+    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connection' | 'requestTimeoutMs'> {}
 
 export interface SimulatedSource extends TelegramSource {
   telegram: SimulatedTelegram;

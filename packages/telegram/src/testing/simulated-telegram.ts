@@ -6,7 +6,14 @@ import { StringSession } from 'telegram/sessions/index.js';
 import { markedId } from '../ids.js';
 import { mapMessage } from '../map-message.js';
 import { buildMessage, simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
-import { type ChatPlan, isDeleted, lastId, planChat, type SimulatedChatKind } from './chat-plan.js';
+import {
+  type ChatPlan,
+  firstId,
+  isDeleted,
+  lastId,
+  planChat,
+  type SimulatedChatKind,
+} from './chat-plan.js';
 import { createDateIndex, type DateIndex } from './dates.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
 import { fullChannel } from './full-channel.js';
@@ -286,11 +293,12 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
 
 function describeChat({ plan, dates }: LiveChat): SimulatedChat {
   const apiMessage = (id: number) =>
-    id >= 1 && id <= lastId(plan) && !isDeleted(plan, id)
+    id >= firstId(plan) && id <= lastId(plan) && !isDeleted(plan, id)
       ? buildMessage(plan, id, dates.dateOf(id))
       : undefined;
   const apiMessages = (range: { from?: number; to?: number } = {}) => {
-    const first = range.from === undefined ? 1 : dates.idsBefore(Math.ceil(range.from / 1000));
+    const first =
+      range.from === undefined ? firstId(plan) : dates.idsBefore(Math.ceil(range.from / 1000));
     const end =
       range.to === undefined ? lastId(plan) + 1 : dates.idsBefore(Math.ceil(range.to / 1000));
     const out: (Api.Message | Api.MessageService)[] = [];
