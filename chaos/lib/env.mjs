@@ -40,3 +40,9 @@ export async function loadSimulatedTelegram() {
 export async function loadTransport() {
   return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
 }
+
+/** core's `parseChat`: how a command's `chat` becomes a username (or a numeric id). */
+export async function loadParseChat() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/core/dist/index.js')).href);
+  return mod.parseChat;
+}
