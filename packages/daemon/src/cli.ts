@@ -4,6 +4,8 @@ import { daemonCommand } from './commands/daemon.js';
 import { FETCH_HELP, fetchCommand } from './commands/fetch.js';
 import { listenCommand } from './commands/listen.js';
 import { loginCommand } from './commands/login.js';
+import { migrateCommand } from './commands/migrate.js';
+import { persistCommand } from './commands/persist.js';
 import { sendCommand } from './commands/send.js';
 import { type CliContext, ConfigError, processContext } from './context.js';
 
@@ -16,6 +18,8 @@ Usage: tgfetch <command> [options]
   listen   print events from Redis (--json for raw JSON)
   daemon   take commands from Redis and run them
   login    sign in to Telegram and print the TELEGRAM_SESSION string
+  migrate  bring the PostgreSQL schema up to date (STORE=postgres, tgfetch persist)
+  persist  move messages from MESSAGES_STREAM into PostgreSQL (consumer group)
 
 Configuration comes from the environment and ./.env (see the README).
 Run \`tgfetch <command> --help\` for a command's options.
@@ -28,6 +32,8 @@ const commands: Record<string, (argv: string[], ctx: CliContext) => Promise<numb
   listen: listenCommand,
   daemon: daemonCommand,
   login: loginCommand,
+  migrate: migrateCommand,
+  persist: persistCommand,
 };
 
 /** Exit codes: 0 done, 1 the command failed, 2 usage or configuration, 3 Redis gone too long. */

@@ -21,6 +21,8 @@ export interface GroupReaderOptions {
   blockMs: number;
   /** Where a group created now starts: `0` (the whole stream) or `$` (new entries only). */
   startId: string;
+  /** Entries one read returns at most (claimed or fresh). @default 1 fresh, 10 claimed */
+  count?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface GroupReaderOptions {
  */
 export function groupReader(options: GroupReaderOptions) {
   const { client, blocking, stream, group, consumer } = options;
+  const claimCount = options.count ?? 10;
   let ensured = false;
 
   const ensureGroup = async () => {
@@ -48,7 +51,7 @@ export function groupReader(options: GroupReaderOptions) {
     let cursor = '0-0';
     do {
       const reply = await client.xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, {
-        COUNT: 10,
+        COUNT: claimCount,
       });
       cursor = String(reply.nextId);
       // Trimmed while pending: nothing to run, XAUTOCLAIM already dropped them from the PEL.
@@ -62,7 +65,7 @@ export function groupReader(options: GroupReaderOptions) {
           deliveries: Number(pending?.deliveriesCounter ?? 1),
         });
       }
-    } while (cursor !== '0-0' && claimed.length < 10);
+    } while (cursor !== '0-0' && claimed.length < claimCount);
     return claimed;
   };
 
@@ -75,7 +78,7 @@ export function groupReader(options: GroupReaderOptions) {
       consumer,
       { key: stream, id: '>' },
       {
-        COUNT: 1,
+        COUNT: options.count ?? 1,
         BLOCK: options.blockMs,
       },
     );

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import {
   type CommandQueue,
   createCommandQueue,
@@ -13,12 +11,13 @@ import {
 } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import type { Config } from '../config.js';
-import { redactUrl } from '../config.js';
+import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
+import { openStore } from '../stores.js';
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on
@@ -45,6 +44,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       config.TELEGRAM_API_HASH,
       config.REDIS_PASSWORD,
       passwordOf(config.redisUrl),
+      passwordOf(config.DATABASE_URL),
     ],
     destination: ctx.stdout,
   });
@@ -77,12 +77,16 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     cleanups.push(() => queue.close());
     const opened = await openSource(config.TGFETCH_SOURCE, config);
     cleanups.push(() => opened.close());
-    const store = createFsStore({
-      dataDir: resolve(ctx.cwd, config.DATA_DIR),
-      format: config.DATA_FORMAT,
+    const stored = await openStore(config, ctx.cwd, {
+      onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
+      onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
     });
-    cleanups.push(() => store.close());
-    const lock = createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
+    cleanups.push(() => stored.close());
+    // PostgreSQL's advisory locks are shared with `tgfetch fetch --store postgres` too.
+    const lock =
+      stored.kind === 'postgres'
+        ? stored.lock
+        : createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
     const health = () => ({
       ok: queue.isReady,
       redis: queue.state(),
@@ -103,7 +107,13 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
 
     const worker = createWorker({
       queue,
-      ports: { source: opened.source, store, progress: store, events, lock },
+      ports: {
+        source: opened.source,
+        store: stored.store,
+        progress: stored.progress,
+        events,
+        lock,
+      },
       concurrency: config.FETCH_CONCURRENCY,
       runOptions: {
         timeZone: config.TGFETCH_TZ,
@@ -130,7 +140,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
         queue: config.QUEUE_NAME,
         mode: config.QUEUE_MODE,
         source: opened.kind,
-        data_dir: config.DATA_DIR,
+        store: stored.where,
         concurrency: config.FETCH_CONCURRENCY,
         startup_ms: Date.now() - started,
       },
@@ -257,12 +267,4 @@ function sampleQueue(
   }, 5_000);
   timer.unref();
   return timer;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }
