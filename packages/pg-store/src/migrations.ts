@@ -52,11 +52,9 @@ CREATE TABLE {s}.day_messages (
   date      date    NOT NULL,
   peer      text    NOT NULL,
   id        bigint  NOT NULL,
-  PRIMARY KEY (chat, time_zone, date, peer, id),
-  FOREIGN KEY (chat, time_zone, date) REFERENCES {s}.days ON DELETE CASCADE,
-  FOREIGN KEY (chat, peer, id) REFERENCES {s}.messages
+  PRIMARY KEY (chat, time_zone, date, peer, id)
 );
-CREATE INDEX day_messages_message ON {s}.day_messages (chat, peer, id);
+COMMENT ON TABLE {s}.day_messages IS 'Which messages make up which day. Written with its day and its messages in one transaction (no foreign keys: their per-row checks cost more than the write itself).';
 
 CREATE TABLE {s}.progress (
   chat       text        NOT NULL,
