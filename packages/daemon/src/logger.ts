@@ -51,3 +51,13 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   );
 }
+
+/**
+ * Logs why a long-running command ends on an error and picks its exit code: 3 when Redis
+ * was gone past its outage limit (a supervisor restarts it), else 1.
+ */
+export function logFatal(logger: Logger, error: unknown, what: string): number {
+  const code = (error as { code?: string } | null)?.code;
+  logger.fatal({ error_type: code, err: (error as Error | null)?.message }, what);
+  return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+}

@@ -1,4 +1,4 @@
-import { AbortError, type ChatLock, chatKey } from '@tgfetch/core';
+import { AbortError, type ChatLock, chatKey, systemClock } from '@tgfetch/core';
 import pg from 'pg';
 import { toPgError } from './errors.js';
 import { checkSchema, DEFAULT_SCHEMA, LOCK_NAMESPACE } from './sql.js';
@@ -101,7 +101,9 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
           );
           if (got.rows[0]?.ok) break;
           const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
-          await wait(cap / 2 + (Math.random() * cap) / 2, signal);
+          await systemClock.sleep(cap / 2 + (Math.random() * cap) / 2, signal).catch(() => {
+            throw new AbortError('gave up waiting for the chat lock');
+          });
         }
       } catch (error) {
         await client.end().catch(() => undefined);
@@ -144,22 +146,4 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
       );
     },
   };
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new AbortError('gave up waiting for the chat lock'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('gave up waiting for the chat lock'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -13,7 +13,7 @@ import { parseFlags } from '../args.js';
 import type { Config } from '../config.js';
 import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, type Logger, logFatal } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
@@ -168,14 +168,10 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       logger.info('stopped');
       return 0;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      logger.fatal({ error_type: code, err: (error as Error).message }, 'giving up');
-      return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+      return logFatal(logger, error, 'giving up');
     }
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    logger.fatal({ error_type: code, err: (error as Error).message }, 'could not start');
-    return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+    return logFatal(logger, error, 'could not start');
   } finally {
     await cleanup();
     logger.flush();

@@ -4,7 +4,7 @@ import { openConnection } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
-import { createLogger } from '../logger.js';
+import { createLogger, logFatal } from '../logger.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
 import { onShutdownSignals } from '../signals.js';
@@ -140,14 +140,10 @@ export async function persistCommand(argv: string[], ctx: CliContext): Promise<n
       logger.info('stopped');
       return 0;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      logger.fatal({ error_type: code, err: (error as Error).message }, 'giving up');
-      return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+      return logFatal(logger, error, 'giving up');
     }
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    logger.fatal({ error_type: code, err: (error as Error).message }, 'could not start');
-    return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+    return logFatal(logger, error, 'could not start');
   } finally {
     for (const fn of cleanups.reverse())
       await fn().catch((e: unknown) => logger.warn({ err: String(e) }, 'cleanup failed'));
