@@ -9,7 +9,16 @@ import {
   type RedisTestContext,
   redisTestContext,
 } from '../../redis-transport/src/testing/context.js';
-import { listFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
+import {
+  listFiles,
+  redisCli,
+  runCli,
+  SECRETS,
+  spawnCli,
+  uniqueNames,
+} from './testing/cli-process.js';
+import { daemonEnv, daemonPool } from './testing/daemon-process.js';
+import { listenForEvents } from './testing/events.js';
 
 /** The built `tgfetch` with STORE=postgres, `migrate`, MESSAGES_STREAM and `persist`. */
 
@@ -128,5 +137,65 @@ describe('tgfetch with PostgreSQL', () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/DATABASE_SCHEMA must be a lower-case identifier/);
+  });
+
+  it('daemons on one queue and one database: every day in rows, one fetch per chat at a time', async () => {
+    const names = uniqueNames(redis.prefix);
+    const log = await listenForEvents(redis.url, names.channel);
+    const pool = daemonPool();
+    try {
+      for (const id of ['pg-a', 'pg-b']) {
+        await pool.start(
+          daemonEnv({
+            url: redis.url,
+            names,
+            dataDir: path.join(dir, 'unused'),
+            workerId: id,
+            extra: {
+              STORE: 'postgres',
+              DATABASE_URL: databaseUrl(),
+              DATABASE_SCHEMA: pg.schema,
+              TGFETCH_SIM: JSON.stringify({ latencyMs: 20 }),
+            },
+          }),
+          dir,
+        );
+      }
+      const ids = ['c1', 'c2', 'c3', 'c4'].map((c) => `${redis.prefix}${c}`);
+      for (const id of ids) {
+        const command = {
+          command: 'fetch',
+          chat: '@shared_chat',
+          mode: 'days',
+          days: 2,
+          command_id: id,
+          options: { force: true },
+        };
+        await redisCli(redis.url, 'RPUSH', names.queue, JSON.stringify(command));
+      }
+      const finals = await Promise.all(ids.map((id) => log.final(id, 30_000)));
+      expect(finals.map((f) => f.event)).toEqual([
+        'completed',
+        'completed',
+        'completed',
+        'completed',
+      ]);
+      // Started and ended alternate on the one chat: no two fetches of it overlapped.
+      const sequence = log.events
+        .filter((e) => ids.includes(e.command_id) && e.event !== 'progress')
+        .map((e) => e.event);
+      expect(sequence).toEqual(ids.flatMap(() => ['started', 'completed']));
+      for (const final of finals as CompletedEvent[]) {
+        for (const day of final.days) {
+          expect(day.file_path).toBe(`pg:${pg.schema}.days/@shared_chat/UTC/${day.date}`);
+        }
+      }
+      const first = finals[0] as CompletedEvent;
+      expect(await count(pg.schema)).toBe(first.processed);
+      expect(pool.output()).not.toContain(PASSWORD);
+    } finally {
+      await pool.killAll();
+      await log.close();
+    }
   });
 });
