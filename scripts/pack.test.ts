@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'telegram', 'fs-store', 'redis-transport', 'daemon'];
+const packages = ['core', 'telegram', 'fs-store', 'pg-store', 'redis-transport', 'daemon'];
 
 // Entry points and one export each must have, checked from ESM and CommonJS alike.
 // (`@tgfetch/core/testing` is left out: it runs inside vitest, which is ESM-only.)
@@ -24,6 +24,7 @@ const entries: Record<string, string> = {
   '@tgfetch/telegram/export': 'createExportSource',
   '@tgfetch/telegram/proxy': 'parseProxy',
   '@tgfetch/fs-store': 'createFsStore',
+  '@tgfetch/pg-store': 'openPgStore',
   '@tgfetch/redis-transport': 'createCommandClient',
 };
 

@@ -30,6 +30,11 @@ export async function loadRedis() {
   return import(pathToFileURL(require.resolve('redis')).href);
 }
 
+export async function loadPg() {
+  const require = createRequire(path.join(ROOT, 'packages/pg-store/package.json'));
+  return (await import(pathToFileURL(require.resolve('pg')).href)).default;
+}
+
 export async function loadSimulatedTelegram() {
   const mod = await import(
     pathToFileURL(path.join(ROOT, 'packages/telegram/dist/testing.js')).href

@@ -68,11 +68,12 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
         ...extra,
       };
     },
-    spawn(workerId, extra = {}, simExtra = {}) {
+    spawn(workerId, extra = {}, simExtra = {}, command = 'daemon') {
       const daemon = spawnDaemon({
         env: world.env(workerId, extra, simExtra),
         dir,
         label: workerId,
+        command,
       });
       daemons.push(daemon);
       return daemon;

@@ -4,8 +4,11 @@ import { daemonCommand } from './commands/daemon.js';
 import { FETCH_HELP, fetchCommand } from './commands/fetch.js';
 import { listenCommand } from './commands/listen.js';
 import { LOGIN_HELP, loginCommand } from './commands/login.js';
+import { migrateCommand } from './commands/migrate.js';
+import { persistCommand } from './commands/persist.js';
 import { sendCommand } from './commands/send.js';
 import { type CliContext, ConfigError, processContext } from './context.js';
+import { exitCodeFor } from './exit-codes.js';
 
 export const HELP = `tgfetch: fetch Telegram chat history day by day, on command.
 
@@ -16,6 +19,8 @@ Usage: tgfetch <command> [options]
   listen   print events from Redis (--json for raw JSON)
   daemon   take commands from Redis and run them
   login    sign in to Telegram (a code, or --qr) and print the TELEGRAM_SESSION string
+  migrate  bring the PostgreSQL schema up to date (STORE=postgres, tgfetch persist)
+  persist  move messages from MESSAGES_STREAM into PostgreSQL (consumer group)
 
 Configuration comes from the environment and ./.env (see the README).
 Run \`tgfetch <command> --help\` for a command's options.
@@ -29,6 +34,8 @@ const commands: Record<string, (argv: string[], ctx: CliContext) => Promise<numb
   listen: listenCommand,
   daemon: daemonCommand,
   login: loginCommand,
+  migrate: migrateCommand,
+  persist: persistCommand,
 };
 
 /**
@@ -73,10 +80,7 @@ function report(error: unknown, ctx: CliContext): number {
   }
   const info = errorInfo(error);
   ctx.stderr.write(`tgfetch: ${info.code}: ${info.message}\n`);
-  if (!(error instanceof TgfetchError)) return 1;
-  // Refused credentials, a bad database number, a key of another type: fix the configuration.
-  if (error.code === 'REDIS_AUTH' || error.code === 'REDIS_CONFIG') return 2;
-  return error.code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+  return error instanceof TgfetchError ? exitCodeFor(error) : 1;
 }
 
 declare const __VERSION__: string | undefined;

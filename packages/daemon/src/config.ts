@@ -131,6 +131,32 @@ export const EnvSchema = v.object({
   ),
   /** How long a silent worker keeps its commands before others take them back (list queue). */
   QUEUE_VISIBILITY_MS: optional(int('QUEUE_VISIBILITY_MS', 300, 3_600_000), '30000'),
+  /** Where days go: files in DATA_DIR, or PostgreSQL (DATABASE_URL and PG* variables). */
+  STORE: optional(v.picklist(['fs', 'postgres'], 'STORE must be fs or postgres'), 'fs'),
+  DATABASE_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://'),
+    ),
+  ),
+  DATABASE_SCHEMA: optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^[a-z_][a-z0-9_]{0,62}$/,
+        'DATABASE_SCHEMA must be a lower-case identifier (letters, digits, _; at most 63)',
+      ),
+    ),
+    'tgfetch',
+  ),
+  DATABASE_POOL_SIZE: optional(int('DATABASE_POOL_SIZE', 1, 1000), '10'),
+  /** Off when unset: the Redis stream each stored day's messages are appended to. */
+  MESSAGES_STREAM: v.optional(v.string()),
+  MESSAGES_STREAM_MAXLEN: optional(int('MESSAGES_STREAM_MAXLEN', 1, 1_000_000_000), '1000000'),
+  PERSIST_GROUP: optional(v.string(), 'post_persist_workers'),
+  PERSIST_BATCH_SIZE: optional(int('PERSIST_BATCH_SIZE', 1, 10_000), '100'),
+  /** Entries a persist worker left pending this long (it died) are taken over by another. */
+  PERSIST_CLAIM_IDLE_MS: optional(int('PERSIST_CLAIM_IDLE_MS', 1000, 3_600_000), '60000'),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema>;
@@ -275,5 +301,15 @@ export function proxySecrets(url: string | undefined): string[] {
     ].filter((s): s is string => Boolean(s));
   } catch {
     return [];
+  }
+}
+
+/** The password of a URL (Redis, PostgreSQL), to keep out of logs; undefined when none. */
+export function passwordOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { exitCodeFor } from './exit-codes.js';
 
 export type { Logger };
 
@@ -50,4 +51,14 @@ export function createLogger(options: LoggerOptions): Logger {
       },
     },
   );
+}
+
+/**
+ * Logs why a long-running command ends on an error and picks its exit code: 3 when Redis
+ * was gone past its outage limit (a supervisor restarts it), else 1.
+ */
+export function logFatal(logger: Logger, error: unknown, what: string): number {
+  const code = (error as { code?: string } | null)?.code;
+  logger.fatal({ error_type: code, err: (error as Error | null)?.message }, what);
+  return exitCodeFor(error);
 }

@@ -60,6 +60,35 @@ const DEFINITIONS: Array<Omit<Series, 'values'>> = [
     help: '1 when the Telegram source is usable',
     type: 'gauge',
   },
+  // tgfetch persist (seed 004's PostPersistenceWorker metrics, renamed tgfetch_*).
+  {
+    name: 'tgfetch_persist_total',
+    help: 'Messages taken from the stream, by status: ok (stored), conflict (changed nothing), error (failed attempt)',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_persist_latency_seconds',
+    help: 'Time of persist operations: upsert (the transaction), ack, batch (read to ack)',
+    type: 'histogram',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  },
+  {
+    name: 'tgfetch_persist_batch_size',
+    help: 'Entries per persisted batch',
+    type: 'histogram',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
+  },
+  {
+    name: 'tgfetch_persist_dead_letters_total',
+    help: 'Entries moved to the dead-letter stream',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_stream_pending',
+    help: 'Entries read by a consumer group and not yet acknowledged',
+    type: 'gauge',
+  },
+  { name: 'tgfetch_database_connected', help: '1 when PostgreSQL answers', type: 'gauge' },
 ];
 
 export function createMetrics(): Metrics {

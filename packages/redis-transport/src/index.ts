@@ -41,6 +41,14 @@ export {
 export { type CommandQueueOptions, createCommandQueue, listQueueKeys } from './list-queue.js';
 export { createRedisChatLock, type RedisChatLockOptions } from './lock.js';
 export {
+  createMessagesStream,
+  MESSAGE_ENTRY_FIELDS,
+  type MessageEntry,
+  type MessagesStream,
+  type MessagesStreamOptions,
+} from './messages-stream.js';
+export { type GroupEntry, type GroupReaderOptions, groupReader } from './stream-group.js';
+export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,
   type StreamCommandQueueOptions,

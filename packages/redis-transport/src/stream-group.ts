@@ -29,6 +29,8 @@ export interface GroupReaderOptions {
   blockMs: number;
   /** Where a group created now starts: `0` (the whole stream) or `$` (new entries only). */
   startId: string;
+  /** Entries one read returns at most (claimed or fresh). @default 1 fresh, 10 claimed */
+  count?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface GroupReaderOptions {
  */
 export function groupReader(options: GroupReaderOptions) {
   const { client, blocking, stream, group, consumer } = options;
+  const claimCount = options.count ?? 10;
   let ensured = false;
 
   const ensureGroup = async () => {
@@ -57,7 +60,7 @@ export function groupReader(options: GroupReaderOptions) {
     do {
       const reply = await client
         .withTypeMapping(asBytes)
-        .xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, { COUNT: 10 });
+        .xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, { COUNT: claimCount });
       cursor = String(reply.nextId);
       // Trimmed while pending: nothing to run, XAUTOCLAIM already dropped them from the PEL.
       for (const message of reply.messages) {
@@ -70,7 +73,7 @@ export function groupReader(options: GroupReaderOptions) {
           deliveries: Number(pending?.deliveriesCounter ?? 1),
         });
       }
-    } while (cursor !== '0-0' && claimed.length < 10);
+    } while (cursor !== '0-0' && claimed.length < claimCount);
     return claimed;
   };
 
@@ -83,7 +86,7 @@ export function groupReader(options: GroupReaderOptions) {
       consumer,
       { key: stream, id: '>' },
       {
-        COUNT: 1,
+        COUNT: options.count ?? 1,
         BLOCK: options.blockMs,
       },
     );

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import {
   type CommandQueue,
   createCommandQueue,
@@ -14,13 +12,14 @@ import {
 } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import type { Config } from '../config.js';
-import { proxySecrets, redactUrl } from '../config.js';
+import { passwordOf, proxySecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, type Logger, logFatal } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { watchRedisMarker } from '../redis-marker.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
+import { openStore } from '../stores.js';
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on
@@ -49,6 +48,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       config.METRICS_TOKEN,
       passwordOf(config.redisUrl),
       ...proxySecrets(config.TELEGRAM_PROXY),
+      passwordOf(config.DATABASE_URL),
     ],
     destination: ctx.stdout,
   });
@@ -114,11 +114,12 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     const connection = await step(openConnection(redisOptions));
     const queue = await step(openQueue(config, redisOptions, events));
     const opened = await step(openSource(config.TGFETCH_SOURCE, config));
-    const store = createFsStore({
-      dataDir: resolve(ctx.cwd, config.DATA_DIR),
-      format: config.DATA_FORMAT,
-    });
-    cleanups.push(() => store.close());
+    const stored = await step(
+      openStore(config, ctx.cwd, {
+        onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
+        onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
+      }),
+    );
     const stopMarker = await watchRedisMarker({
       client: connection.client,
       key: `${config.QUEUE_NAME}:marker:${config.workerId}`,
@@ -132,11 +133,15 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     });
     cleanups.push(async () => stopMarker());
     // Never waits on a chat another worker holds: the command goes back and the slot takes other work.
-    const lock = createRedisChatLock({
-      client: connection.client,
-      ttlMs: config.CHAT_LOCK_TTL_MS,
-      waitMs: 0,
-    });
+    // PostgreSQL's advisory locks are shared with `tgfetch fetch --store postgres` too.
+    const lock =
+      stored.kind === 'postgres'
+        ? stored.lock
+        : createRedisChatLock({
+            client: connection.client,
+            ttlMs: config.CHAT_LOCK_TTL_MS,
+            waitMs: 0,
+          });
     const health = () => ({
       ok: queue.isReady && connection.state() === 'ready',
       redis: queue.state(),
@@ -159,7 +164,13 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
 
     worker = createWorker({
       queue,
-      ports: { source: opened.source, store, progress: store, events, lock },
+      ports: {
+        source: opened.source,
+        store: stored.store,
+        progress: stored.progress,
+        events,
+        lock,
+      },
       concurrency: config.FETCH_CONCURRENCY,
       runOptions: {
         timeZone: config.TGFETCH_TZ,
@@ -190,7 +201,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
         queue: config.QUEUE_NAME,
         mode: config.QUEUE_MODE,
         source: opened.kind,
-        data_dir: config.DATA_DIR,
+        store: stored.where,
         concurrency: config.FETCH_CONCURRENCY,
         startup_ms: Date.now() - started,
       },
@@ -207,18 +218,14 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       logger.info('stopped');
       return 0;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      logger.fatal({ error_type: code, err: (error as Error).message }, 'giving up');
-      return exitCodeOf(code);
+      return logFatal(logger, error, 'giving up');
     }
   } catch (error) {
     if (error === stoppedBeforeReady) {
       logger.info('stopped before ready');
       return EXIT_STOPPED;
     }
-    const code = (error as { code?: string }).code;
-    logger.fatal({ error_type: code, err: (error as Error).message }, 'could not start');
-    return exitCodeOf(code);
+    return logFatal(logger, error, 'could not start');
   } finally {
     // Removed only after cleanup: a signal while closing must not meet Node's default (143).
     await Promise.race([cleanup(), shutdown.cleanupDeadline()]);
@@ -231,12 +238,6 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
 const stoppedBeforeReady = new Error('stopped before ready');
 /** Exit code of a daemon stopped by SIGTERM/SIGINT, ready or not. */
 export const EXIT_STOPPED = 0;
-
-/** 2 for what a restart cannot fix (credentials, database, key types), 3 for a long outage. */
-function exitCodeOf(code: string | undefined): number {
-  if (code === 'REDIS_AUTH' || code === 'REDIS_CONFIG') return 2;
-  return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
-}
 
 /**
  * How the grace period is spent: running commands get most of it, then they are aborted
@@ -374,12 +375,4 @@ function sampleQueue(
   }, 5_000);
   timer.unref();
   return timer;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

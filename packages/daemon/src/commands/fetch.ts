@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { errorInfo, runFetch } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import { COMMAND_FLAGS, commandFromFlags, parseFlags } from '../args.js';
 import { type CliContext, configFor } from '../context.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
+import { openStore } from '../stores.js';
 
 export const FETCH_HELP = `tgfetch fetch --chat CHAT (--date D | --days N | --from A --to B) [options]
 
@@ -13,6 +12,7 @@ One fetch now, into the data directory; no Redis needed.
 
   --strategy batch|per_day   one walk over the range, or one per day (default FETCH_STRATEGY)
   --data-dir DIR             where day files go (default DATA_DIR or ./data)
+  --store fs|postgres        files in the data directory, or PostgreSQL (DATABASE_URL, PG*)
   --source SOURCE            telegram (default), simulated, or export:<result.json>
   --tz ZONE                  IANA time zone of the days (default TGFETCH_TZ or UTC)
   --limit N                  at most N messages, the most recent first
@@ -25,6 +25,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   const flags = parseFlags(argv, {
     ...COMMAND_FLAGS,
     'data-dir': { type: 'string' },
+    store: { type: 'string' },
     source: { type: 'string' },
     json: { type: 'boolean' },
     'env-file': { type: 'string' },
@@ -33,7 +34,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     ctx,
     // Asked of the telegram source only (loadConfig checks which source was chosen).
     { telegram: true },
-    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source },
+    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
     flags['env-file'],
   );
   const { command } = commandFromFlags(flags, {
@@ -43,9 +44,9 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   });
   const display = createDisplay(ctx.stderr);
   const opened = await openSource(config.TGFETCH_SOURCE, config);
-  const store = createFsStore({
-    dataDir: resolve(ctx.cwd, config.DATA_DIR),
-    format: config.DATA_FORMAT,
+  const stored = await openStore(config, ctx.cwd).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
   });
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
@@ -56,7 +57,13 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   try {
     const result = await runFetch(
       command,
-      { source: opened.source, store, progress: store, events: display, lock: store.lock },
+      {
+        source: opened.source,
+        store: stored.store,
+        progress: stored.progress,
+        events: display,
+        lock: stored.lock,
+      },
       {
         signal: controller.signal,
         timeZone: config.TGFETCH_TZ,
@@ -93,7 +100,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     return 1;
   } finally {
     await opened.close();
-    await store.close();
+    await stored.close();
     stopSignals();
   }
 }
