@@ -157,10 +157,12 @@ export interface AccountPeerCacheOptions {
  */
 export function createAccountPeerCache(options: AccountPeerCacheOptions): PeerCache {
   let inner: Promise<PeerCache> | undefined;
+  let opened: PeerCache | undefined;
   const open = () => {
     inner ??= options.account().then((id) => {
       if (!/^\d+$/.test(id)) throw new Error(`Not a Telegram account id: ${id}`);
-      return createFilePeerCache({ file: path.join(options.dir, `${id}.json`) });
+      opened = createFilePeerCache({ file: path.join(options.dir, `${id}.json`) });
+      return opened;
     });
     inner.catch(() => {
       inner = undefined;
@@ -175,7 +177,9 @@ export function createAccountPeerCache(options: AccountPeerCacheOptions): PeerCa
     getDialogsScannedAt: async () => (await open()).getDialogsScannedAt?.(),
     setDialogsScannedAt: async (at) => (await open()).setDialogsScannedAt?.(at),
     async close() {
-      if (inner) await (await inner.catch(() => undefined))?.close?.();
+      // Only a file that was opened has anything to flush. An account question still in
+      // flight (e.g. waiting on a connection that hangs) is not waited for: close must end.
+      await opened?.close?.();
     },
   };
 }
