@@ -13,12 +13,30 @@ const ParamsSchema = v.union([
   v.object({}),
 ]);
 
+/**
+ * What became of one planned day:
+ * - `stored`: fetched and stored complete;
+ * - `partial`: fetched and stored, not complete (today, or cut by `limit`);
+ * - `skipped`: already complete, and its stored copy matched its progress record;
+ * - `not_covered`: the source does not know this day (an export outside the days it
+ *   holds); nothing stored, a later source can fill it;
+ * - `not_reached`: the command's `limit` ran out before it; nothing stored.
+ */
+export const DAY_OUTCOMES = ['stored', 'partial', 'skipped', 'not_covered', 'not_reached'] as const;
+export type DayOutcome = (typeof DAY_OUTCOMES)[number];
+
 export const DaySummarySchema = v.object({
   date: v.string(),
+  /** Messages in the stored day (after merging); 0 for days not stored. */
   count: v.number(),
+  /** The configured data directory joined with the day's location; "" when nothing is stored. */
   file_path: v.string(),
   skipped: v.boolean(),
   complete: v.boolean(),
+  /** Optional so that events of older workers still parse; this engine always sets it. */
+  outcome: v.optional(v.picklist(DAY_OUTCOMES)),
+  /** What was repaired before this day was stored (missing, truncated or corrupt copy). */
+  repair: v.optional(v.string()),
 });
 
 const common = {
@@ -26,7 +44,10 @@ const common = {
   chat: v.nullable(v.string()),
   mode: v.nullable(v.picklist(['date', 'days', 'range'])),
   params: ParamsSchema,
-  /** Messages fetched and stored so far by this command. */
+  /**
+   * Messages in the days this command stored so far: the sum of `count` over its days
+   * whose outcome is `stored` or `partial` (skipped days are not counted).
+   */
   processed: v.number(),
   /** Errors met so far (retried ones included). */
   errors: v.number(),
@@ -39,7 +60,10 @@ export const StartedEventSchema = v.looseObject({
   ...common,
   event: v.literal('started'),
   status: v.literal('running'),
-  /** The days the command covers, oldest first. */
+  /**
+   * The days the command covers, newest first: the order in which `progress` events come
+   * (one per date) and `completed.days` is listed.
+   */
   dates: v.array(v.string()),
 });
 
@@ -68,7 +92,7 @@ export const FailedEventSchema = v.looseObject({
   event: v.literal('failed'),
   status: v.literal('failed'),
   error: ErrorInfoSchema,
-  /** Days stored before the failure (they stay stored). */
+  /** Days dealt with before the failure (stored ones stay stored), newest first. */
   days: v.optional(v.array(DaySummarySchema)),
 });
 

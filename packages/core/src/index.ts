@@ -51,10 +51,13 @@ export {
   TgfetchError,
   TransientError,
   toTgfetchError,
+  ZoneConflictError,
 } from './errors.js';
 export {
   type CompletedEvent,
   CompletedEventSchema,
+  DAY_OUTCOMES,
+  type DayOutcome,
   type DaySummary,
   DaySummarySchema,
   ErrorInfoSchema,
@@ -97,6 +100,7 @@ export type {
   MessageSource,
   MessageStore,
   ProgressStore,
+  SourceCoverage,
 } from './ports.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';

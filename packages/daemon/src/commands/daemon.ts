@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import {
   type CommandQueue,
   createCommandQueue,
@@ -17,6 +15,7 @@ import { redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
+import { openStore } from '../open-store.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
 
@@ -77,10 +76,12 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     cleanups.push(() => queue.close());
     const opened = await openSource(config.TGFETCH_SOURCE, config);
     cleanups.push(() => opened.close());
-    const store = createFsStore({
-      dataDir: resolve(ctx.cwd, config.DATA_DIR),
-      format: config.DATA_FORMAT,
-    });
+    const store = openStore(config, ctx, (notice) =>
+      logger.warn(
+        { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
+        'corrupt file moved aside; its day is fetched again',
+      ),
+    );
     cleanups.push(() => store.close());
     const lock = createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
     const health = () => ({
@@ -195,7 +196,8 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
     status: outcome.status,
   });
   metrics.inc('tgfetch_messages_fetched_total', {}, outcome.processed);
-  const stored = (outcome.days ?? []).filter((d) => !d.skipped).length;
+  const days = outcome.days ?? [];
+  const stored = days.filter((d) => d.outcome === 'stored' || d.outcome === 'partial').length;
   metrics.inc('tgfetch_days_stored_total', {}, stored);
   const fields = {
     command_id: outcome.command_id,
@@ -203,9 +205,18 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
     mode: outcome.mode,
     duration_ms: Math.round(outcome.duration_sec * 1000),
     processed: outcome.processed,
-    days: outcome.days?.length ?? 0,
+    days: days.length,
+    not_covered: days.filter((d) => d.outcome === 'not_covered').length,
+    not_reached: days.filter((d) => d.outcome === 'not_reached').length,
     attempt: delivery.attempt,
   };
+  for (const day of days) {
+    if (day.repair === undefined) continue;
+    logger.warn(
+      { command_id: outcome.command_id, chat: outcome.chat, date: day.date, repair: day.repair },
+      'day repaired: progress said complete, its stored copy did not agree',
+    );
+  }
   if (outcome.event === 'completed') logger.info(fields, 'command completed');
   else {
     metrics.inc('tgfetch_errors_total', { code: outcome.error.code });
