@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { assertBuilt, ROOT } from './lib/env.mjs';
 import { createRandom } from './lib/util.mjs';
 import * as clientKill from './scenarios/client-kill.mjs';
+import * as days from './scenarios/days.mjs';
 import * as disk from './scenarios/disk.mjs';
 import * as fuzz from './scenarios/fuzz.mjs';
 import * as poison from './scenarios/poison.mjs';
@@ -17,7 +18,7 @@ import * as redisFaults from './scenarios/redis-faults.mjs';
 import * as sigkill from './scenarios/sigkill.mjs';
 import * as telegramFaults from './scenarios/telegram-faults.mjs';
 
-const scenarios = [sigkill, redisFaults, clientKill, telegramFaults, poison, disk, fuzz];
+const scenarios = [sigkill, redisFaults, clientKill, telegramFaults, poison, disk, days, fuzz];
 
 const { values } = parseArgs({
   options: {
