@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from './clock.js';
-import { type FetchCommand, parseCommand } from './command.js';
-import { type FetchPorts, runFetch } from './engine.js';
+import { runFetch } from './engine.js';
+import { commandFor, memoryPorts } from './engine-fixture.js';
 import { FloodWaitError } from './errors.js';
-import { createMemoryEventSink } from './memory/events.js';
 import { createMemorySource, type MemorySourceOptions } from './memory/source.js';
-import { createMemoryProgress, createMemoryStore } from './memory/store.js';
 import type { TgMessage } from './message.js';
 import type { MessageSource, MessageStore, SourceCoverage } from './ports.js';
 import { makeMessages } from './testing/messages.js';
@@ -21,24 +18,9 @@ const HISTORY = makeMessages({
   step: 53 * 60_000,
 });
 
-function command(input: Record<string, unknown>): FetchCommand {
-  const result = parseCommand(
-    { command: 'fetch', chat: CHAT, command_id: 'c1', ...input },
-    { now: NOW },
-  );
-  if (!result.ok) throw result.error;
-  return result.command;
-}
-
-function setup(sourceOptions: MemorySourceOptions = {}) {
-  const source = createMemorySource({ [CHAT]: HISTORY }, sourceOptions);
-  const store = createMemoryStore();
-  const progress = createMemoryProgress();
-  const events = createMemoryEventSink();
-  const ports: FetchPorts = { source, store, progress, events };
-  const options = { clock: createVirtualClock(NOW), random: () => 0.5 };
-  return { source, store, progress, events, ports, options };
-}
+const command = (input: Record<string, unknown>) => commandFor(CHAT, NOW, input);
+const setup = (sourceOptions: MemorySourceOptions = {}) =>
+  memoryPorts(CHAT, HISTORY, NOW, sourceOptions);
 
 /** A source that knows only the messages between two instants, like an export. */
 function exportLike(messages: TgMessage[]): MessageSource {

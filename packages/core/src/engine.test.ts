@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from './clock.js';
-import { type FetchCommand, parseCommand } from './command.js';
-import { type FetchPorts, type RetryNotice, runFetch } from './engine.js';
+import { type RetryNotice, runFetch } from './engine.js';
+import { commandFor, memoryPorts } from './engine-fixture.js';
 import { AbortError, FatalError, FloodWaitError, TransientError } from './errors.js';
 import type { FetchEvent } from './events.js';
-import { createMemoryEventSink } from './memory/events.js';
 import { createMemoryLock } from './memory/lock.js';
-import { createMemorySource, type MemorySourceOptions } from './memory/source.js';
-import { createMemoryProgress, createMemoryStore } from './memory/store.js';
+import type { MemorySourceOptions } from './memory/source.js';
 import type { TgMessage } from './message.js';
 import type { MessageSource } from './ports.js';
 import { runCommand } from './run-command.js';
@@ -23,32 +20,9 @@ const HISTORY = makeMessages({
   step: 37 * 60_000,
 });
 
-function command(input: Record<string, unknown>): FetchCommand {
-  const result = parseCommand(
-    { command: 'fetch', chat: CHAT, command_id: 'c1', ...input },
-    { now: NOW },
-  );
-  if (!result.ok) throw result.error;
-  return result.command;
-}
-
-function setup(sourceOptions: MemorySourceOptions = {}, messages: TgMessage[] = HISTORY) {
-  const source = createMemorySource({ [CHAT]: messages }, sourceOptions);
-  const store = createMemoryStore();
-  const progress = createMemoryProgress();
-  const events = createMemoryEventSink();
-  const clock = createVirtualClock(NOW);
-  const ports: FetchPorts = { source, store, progress, events };
-  return {
-    source,
-    store,
-    progress,
-    events,
-    clock,
-    ports,
-    options: { clock, workerId: 'w-test', random: () => 0.5 },
-  };
-}
+const command = (input: Record<string, unknown>) => commandFor(CHAT, NOW, input);
+const setup = (sourceOptions: MemorySourceOptions = {}, messages: TgMessage[] = HISTORY) =>
+  memoryPorts(CHAT, messages, NOW, sourceOptions);
 
 const inDay = (date: string) => HISTORY.filter((m) => m.date.startsWith(date)).map((m) => m.id);
 const kinds = (events: FetchEvent[]) =>
