@@ -31,9 +31,8 @@ export const PROGRESS_LOG = 'progress.log';
 const MIN_COMPACT_BYTES = 16_384;
 
 /**
- * The progress half of the store (see progress-file.ts for the two files). Every read and
- * change runs under the chat's write lock, so a reader never sees a snapshot and a log of
- * two different moments.
+ * The progress half of the store (see progress-file.ts for the two files). Every change
+ * runs under the chat's write lock; reads need none.
  *
  * Progress that does not parse is moved aside and rebuilt from the day files: they are the
  * truth (a day file says whether its day is complete), progress is only a fast index of
@@ -166,11 +165,26 @@ export function createProgressFiles(ctx: StoreContext) {
     if (zone !== timeZone) throw new ZoneConflictError(place.chat, zone, timeZone);
   };
 
-  /** Reads under the lock; a chat without a folder has no progress (and gets no folder). */
+  /**
+   * Reads without the lock (a read-only data directory can still be read); repairs under
+   * it. The log is read before the snapshot: a fold in between leaves only lines that the
+   * snapshot already holds, or older ones, which at worst make a day look not complete
+   * (the engine checks every record against its day anyway).
+   */
   const read = async (place: ChatPlace): Promise<ProgressFile> => {
     const chatFolder = await ctx.dir.chatFolder(place, false);
     if (!chatFolder) return emptyProgress(place.chat);
-    return ctx.withChatWrite(place, (folder) => loadLocked(place, folder));
+    const root = await ctx.dir.root();
+    const lines = await readFileInside(root, path.join(chatFolder, PROGRESS_LOG));
+    const text = await readFileInside(root, path.join(chatFolder, PROGRESS_FILE));
+    try {
+      const progress =
+        text === undefined ? emptyProgress(place.chat) : decodeProgress(text, ctx.dir.base);
+      if (lines !== undefined) replayLog(progress, lines, ctx.dir.base);
+      return progress;
+    } catch {
+      return ctx.withChatWrite(place, (folder) => loadLocked(place, folder));
+    }
   };
 
   return {
