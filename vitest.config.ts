@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@tgfetch\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@tgfetch\/telegram\/testing$/, replacement: src('telegram/src/testing/index.ts') },
       { find: /^@tgfetch\/telegram\/export$/, replacement: src('telegram/src/export/index.ts') },
+      { find: /^@tgfetch\/telegram\/proxy$/, replacement: src('telegram/src/proxy.ts') },
       { find: /^@tgfetch\/telegram$/, replacement: src('telegram/src/index.ts') },
       { find: /^@tgfetch\/fs-store$/, replacement: src('fs-store/src/index.ts') },
       { find: /^@tgfetch\/redis-transport$/, replacement: src('redis-transport/src/index.ts') },

@@ -22,6 +22,7 @@ const entries: Record<string, string> = {
   '@tgfetch/telegram': 'createTelegramSource',
   '@tgfetch/telegram/testing': 'createSimulatedTelegram',
   '@tgfetch/telegram/export': 'createExportSource',
+  '@tgfetch/telegram/proxy': 'parseProxy',
   '@tgfetch/fs-store': 'createFsStore',
   '@tgfetch/redis-transport': 'createCommandClient',
 };
@@ -139,7 +140,12 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
         env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
       },
     );
-    expect(JSON.parse(fetched.stdout)).toMatchObject({ event: 'completed', chat: '@packed_chat' });
+    // The chat's canonical identity is its marked id; the event also says what was asked for.
+    expect(JSON.parse(fetched.stdout)).toMatchObject({
+      event: 'completed',
+      chat: expect.stringMatching(/^-100\d+$/),
+      requested_chat: '@packed_chat',
+    });
   });
 
   it('ship the JSON Schemas of the contracts', async () => {
@@ -149,5 +155,19 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
       { cwd: project },
     );
     expect(stdout.trim()).toBe('tgfetch fetch command');
+    // The AsyncAPI document, and every schema it points at, resolve from the package.
+    const asyncapi = await run(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'), path = require('node:path');
+const file = require.resolve('@tgfetch/core/schema/asyncapi.yaml');
+const refs = [...new Set([...fs.readFileSync(file, 'utf8').matchAll(/[.][/]([a-z-]+[.]json)/g)].map((m) => m[1]))];
+for (const ref of refs) require(path.join(path.dirname(file), ref));
+console.log(refs.sort().join(' '));`,
+      ],
+      { cwd: project },
+    );
+    expect(asyncapi.stdout.trim()).toBe('command.json event.json legacy-event.json');
   });
 });

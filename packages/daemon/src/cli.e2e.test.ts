@@ -2,8 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, readDayFiles, runCli, SECRETS } from './testing/cli-process.js';
+import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
 
@@ -38,7 +40,9 @@ describe('tgfetch fetch', () => {
     expect(run.stderr.match(/^\d{4}-\d{2}-\d{2}: \d+ messages -> /gm)).toHaveLength(2);
     const days = await readDayFiles(path.join(dir, 'out'));
     expect(days.size).toBe(2);
-    expect(await listFiles(path.join(dir, 'out'))).toContain(path.join('x', 'progress.json'));
+    expect(await listFiles(path.join(dir, 'out'))).toContain(
+      path.join(simulatedFolder('x'), 'progress.json'),
+    );
     expectNoSecrets(run);
   });
 
@@ -48,14 +52,40 @@ describe('tgfetch fetch', () => {
     const first = await runCli([...args, '--json'], {}, dir);
     expect(first.code).toBe(0);
     const event = JSON.parse(first.stdout) as CompletedEvent;
-    expect(event).toMatchObject({ event: 'completed', chat: '@some_chat', mode: 'date' });
+    expect(event).toMatchObject({
+      event: 'completed',
+      chat: simulatedFolder('some_chat'),
+      requested_chat: '@some_chat',
+      mode: 'date',
+    });
     expect(event.days).toEqual([expect.objectContaining({ date, skipped: false, complete: true })]);
     // The default DATA_DIR (./data) joined with the day's location, as the documents show.
     expect(event.days[0]?.file_path).toBe(
-      `data/some_chat/${date.slice(0, 4)}/discussions_${date}.json`,
+      `data/${simulatedFolder('some_chat')}/${date.slice(0, 4)}/discussions_${date}.json`,
     );
     const again = await runCli([...args, '--json'], {}, dir);
     expect(JSON.parse(again.stdout).days[0]).toMatchObject({ skipped: true });
+  });
+
+  it('writes identical messages for a past day from two simulated runs seconds apart', async () => {
+    const date = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const run = (out: string) =>
+      runCli(
+        ['fetch', '--source', 'simulated', '--chat', 'steady', '--date', date, '--data-dir', out],
+        {},
+        dir,
+      );
+    const startedSec = Math.floor(Date.now() / 1000);
+    expect((await run('a')).code).toBe(0);
+    // The second process starts in a later second of the clock than the first did.
+    await eventually(() => Math.floor(Date.now() / 1000) > startedSec, { what: 'the next second' });
+    expect((await run('b')).code).toBe(0);
+    const messages = async (out: string) =>
+      [...(await readDayFiles(path.join(dir, out))).values()].map((day) => day.messages);
+    const a = await messages('a');
+    expect(a).toHaveLength(1);
+    expect(a[0]!.length).toBeGreaterThan(0);
+    expect(await messages('b')).toEqual(a);
   });
 
   it('reads .env from the working directory, the real environment winning', async () => {
@@ -70,7 +100,9 @@ describe('tgfetch fetch', () => {
     );
     expect(run.stderr).not.toContain('TGFETCH_TZ');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).days[0].file_path).toContain(path.join('from-env-file', 'y'));
+    expect(JSON.parse(run.stdout).days[0].file_path).toContain(
+      path.join('from-env-file', simulatedFolder('y')),
+    );
     const [day] = (await readDayFiles(path.join(dir, 'from-env-file'))).values();
     expect(day).toMatchObject({ time_zone: 'Asia/Tokyo' });
   });

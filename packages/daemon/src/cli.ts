@@ -30,7 +30,11 @@ const commands: Record<string, (argv: string[], ctx: CliContext) => Promise<numb
   login: loginCommand,
 };
 
-/** Exit codes: 0 done, 1 the command failed, 2 usage or configuration, 3 Redis gone too long. */
+/**
+ * Exit codes: 0 done (or stopped by a signal, before or after the daemon was ready), 1 the
+ * command failed, 2 usage or configuration (Redis refusing credentials, database or key type
+ * included), 3 Redis gone too long.
+ */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -68,7 +72,10 @@ function report(error: unknown, ctx: CliContext): number {
   }
   const info = errorInfo(error);
   ctx.stderr.write(`tgfetch: ${info.code}: ${info.message}\n`);
-  return error instanceof TgfetchError && error.code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+  if (!(error instanceof TgfetchError)) return 1;
+  // Refused credentials, a bad database number, a key of another type: fix the configuration.
+  if (error.code === 'REDIS_AUTH' || error.code === 'REDIS_CONFIG') return 2;
+  return error.code === 'REDIS_UNAVAILABLE' ? 3 : 1;
 }
 
 declare const __VERSION__: string | undefined;

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isTimeZone } from '@tgfetch/core';
+import { parseProxy } from '@tgfetch/telegram/proxy';
 import * as v from 'valibot';
 
 /**
@@ -37,6 +39,17 @@ export const EnvSchema = v.object({
   TELEGRAM_PHONE: v.optional(v.string()),
   TELEGRAM_SESSION: v.optional(v.string()),
   TELEGRAM_TAKEOUT: optional(bool('TELEGRAM_TAKEOUT'), 'false'),
+  /** How long connecting to Telegram may take, gramjs' retries included. */
+  TELEGRAM_CONNECT_TIMEOUT_MS: optional(int('TELEGRAM_CONNECT_TIMEOUT_MS', 1000, 600_000), '15000'),
+  /** How long one request to Telegram may take. */
+  TELEGRAM_REQUEST_TIMEOUT_MS: optional(int('TELEGRAM_REQUEST_TIMEOUT_MS', 1000, 600_000), '30000'),
+  /** socks5://[user:pass@]host:port, socks4://host:port or an MTProxy link (may hold a secret). */
+  TELEGRAM_PROXY: v.optional(v.pipe(v.string(), v.check(isProxy, proxyProblem))),
+  /** Folder of the per-account peer caches; `off` keeps them in memory. @default <DATA_DIR>/.peers */
+  TELEGRAM_PEER_CACHE_DIR: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'TELEGRAM_PEER_CACHE_DIR must not be empty')),
+  ),
+  TELEGRAM_PEER_TTL_SEC: optional(int('TELEGRAM_PEER_TTL_SEC', 1, 30 * 86_400), '86400'),
   REDIS_URL: v.optional(
     v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   ),
@@ -92,7 +105,16 @@ export const EnvSchema = v.object({
   RETRY_MAX_ATTEMPTS: optional(int('RETRY_MAX_ATTEMPTS', 1, 100), '5'),
   SHUTDOWN_GRACE_MS: optional(int('SHUTDOWN_GRACE_MS', 0, 3_600_000), '30000'),
   METRICS_PORT: optional(int('METRICS_PORT', 0, 65535), '0'),
-  METRICS_HOST: optional(v.string(), '0.0.0.0'),
+  /** Loopback by default: the metrics server is no one else's business unless told so. */
+  METRICS_HOST: optional(v.string(), '127.0.0.1'),
+  /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: v.optional(v.string()),
+  /** Days one command may cover; `send` and the producer client refuse more. */
+  MAX_COMMAND_DAYS: optional(int('MAX_COMMAND_DAYS', 1, 36_600), '366'),
+  /** Commands the queue may hold; `send` and the producer client refuse to push past it. */
+  MAX_QUEUE_LENGTH: optional(int('MAX_QUEUE_LENGTH', 1, 100_000_000), '10000'),
+  /** Deadline of a Redis health probe and of settling a command: slower counts as an outage. */
+  REDIS_REPLY_TIMEOUT_MS: optional(int('REDIS_REPLY_TIMEOUT_MS', 100, 60_000), '2000'),
   /** How long a dead worker's chat lock blocks others (it is renewed while the worker lives). */
   CHAT_LOCK_TTL_MS: optional(int('CHAT_LOCK_TTL_MS', 1000, 3_600_000), '30000'),
   /**
@@ -123,6 +145,17 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 /** What each command needs beyond the common settings. */
 export type Needs = { telegram?: boolean; redis?: boolean };
 
+/** Secrets that may also come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
+export const FILE_SECRETS = [
+  'TELEGRAM_SESSION',
+  'TELEGRAM_API_HASH',
+  'TELEGRAM_PHONE',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'METRICS_TOKEN',
+  'DATABASE_URL',
+] as const;
+
 export function loadConfig(
   env: Record<string, string | undefined>,
   needs: Needs = {},
@@ -131,8 +164,12 @@ export function loadConfig(
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
+  const fileErrors = readSecretFiles(present);
   const parsed = v.safeParse(EnvSchema, present, { abortEarly: false });
-  const errors = parsed.success ? [] : parsed.issues.map((i) => describeIssue(i));
+  const errors = [
+    ...fileErrors,
+    ...(parsed.success ? [] : parsed.issues.map((i) => describeIssue(i))),
+  ];
   // Checked on the raw values too, so that one message lists these with the bad ones.
   const source = present.TGFETCH_SOURCE ?? 'telegram';
   if (needs.telegram && source === 'telegram') {
@@ -146,6 +183,31 @@ export function loadConfig(
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   const e = parsed.output;
   return { ok: true, config: { ...e, redisUrl: redisUrl(e), workerId: e.WORKER_ID ?? hostname() } };
+}
+
+/**
+ * `<NAME>_FILE` → `<NAME>` for every secret, read in place (one trailing newline dropped, as
+ * `echo secret > file` leaves one). Problems name the variable and file, never the content.
+ */
+function readSecretFiles(present: Record<string, string | undefined>): string[] {
+  const errors: string[] = [];
+  for (const name of FILE_SECRETS) {
+    const file = present[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (present[name] !== undefined) {
+      errors.push(`set ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      const value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      if (value === '') errors.push(`${name}_FILE: ${file} is empty`);
+      else present[name] = value;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      errors.push(`${name}_FILE: cannot read ${file} (${code})`);
+    }
+  }
+  return errors;
 }
 
 function redisUrl(e: Env): string {
@@ -180,5 +242,38 @@ export function redactUrl(url: string): string {
     return u.toString();
   } catch {
     return '<invalid url>';
+  }
+}
+
+function isProxy(url: string): boolean {
+  try {
+    parseProxy(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with TELEGRAM_PROXY, in parseProxy's words (which never repeat a secret). */
+function proxyProblem(issue: v.CheckIssue<string>): string {
+  try {
+    parseProxy(issue.input);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'TELEGRAM_PROXY is not valid';
+}
+
+/** The password or MTProxy secret in TELEGRAM_PROXY, for the logger to redact. */
+export function proxySecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const proxy = parseProxy(url);
+    return [
+      'secret' in proxy ? proxy.secret : undefined,
+      'password' in proxy ? proxy.password : undefined,
+    ].filter((s): s is string => Boolean(s));
+  } catch {
+    return [];
   }
 }

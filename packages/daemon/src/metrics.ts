@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 /**
@@ -44,6 +45,16 @@ const DEFINITIONS: Array<Omit<Series, 'values'>> = [
   { name: 'tgfetch_queue_length', help: 'Commands waiting in the queue', type: 'gauge' },
   { name: 'tgfetch_commands_in_progress', help: 'Commands being run now', type: 'gauge' },
   { name: 'tgfetch_redis_connected', help: '1 when Redis is reachable', type: 'gauge' },
+  {
+    name: 'tgfetch_redis_data_lost_total',
+    help: "Times Redis came back without the daemon's marker key (restarted empty: queued commands lost)",
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_commands_settled_late_total',
+    help: 'Commands acknowledged or released only after Redis came back',
+    type: 'counter',
+  },
   {
     name: 'tgfetch_telegram_connected',
     help: '1 when the Telegram source is usable',
@@ -118,13 +129,30 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `/metrics` for Prometheus and `/healthz` (200 when `healthy()` says so, else 503). */
+/**
+ * `/metrics` for Prometheus (behind `Authorization: Bearer <token>` when a token is given)
+ * and `/healthz` (200 when `healthy()` says so, else 503; open, for liveness probes, and
+ * telling nothing secret).
+ */
 export async function serveMetrics(
   metrics: Metrics,
-  options: { port: number; host: string; healthy: () => { ok: boolean; [k: string]: unknown } },
+  options: {
+    port: number;
+    host: string;
+    token?: string | undefined;
+    healthy: () => { ok: boolean; [k: string]: unknown };
+  },
 ): Promise<MetricsServer> {
+  const expected = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
+  const authorised = (header: string | undefined) => {
+    if (!expected) return true;
+    const given = Buffer.from(header ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   const server: Server = createServer((req, res) => {
-    if (req.url === '/metrics') {
+    if (req.url === '/metrics' && !authorised(req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+    } else if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(metrics.render());
     } else if (req.url === '/healthz') {

@@ -37,7 +37,7 @@ export function createDisplay(out: Output, now: () => number = Date.now): Displa
         total = event.dates.length;
         startedAt = now();
         if (out.isTTY) timer = setInterval(render, 250);
-        else out.write(`started ${event.chat}: ${total} day(s)\n`);
+        else out.write(`started ${event.requested_chat ?? event.chat}: ${total} day(s)\n`);
       } else if (event.event === 'progress') {
         done++;
         messages = event.processed;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent, ProgressEvent } from '@tgfetch/core';
 import { createFsStore } from '@tgfetch/fs-store';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RedisTestContext,
@@ -79,7 +80,7 @@ async function expectCleanFiles(): Promise<string[]> {
   const days = await readDayFiles(dataDir);
   const store = createFsStore({ dataDir });
   try {
-    expect((await store.listProgress(`@${names.chat}`)).length).toBeGreaterThan(0);
+    expect((await store.listProgress(simulatedFolder(names.chat))).length).toBeGreaterThan(0);
   } finally {
     await store.close();
   }

@@ -8,14 +8,16 @@ import {
   createWorker,
   type Delivery,
   openConnection,
+  type Worker,
 } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import type { Config } from '../config.js';
-import { redactUrl } from '../config.js';
+import { proxySecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { openStore } from '../open-store.js';
+import { watchRedisMarker } from '../redis-marker.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
 
@@ -43,7 +45,9 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       config.TELEGRAM_SESSION,
       config.TELEGRAM_API_HASH,
       config.REDIS_PASSWORD,
+      config.METRICS_TOKEN,
       passwordOf(config.redisUrl),
+      ...proxySecrets(config.TELEGRAM_PROXY),
     ],
     destination: ctx.stdout,
   });
@@ -52,6 +56,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
   const redisOptions = {
     url: config.redisUrl,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
     onError: (error: TgfetchError) =>
       logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
   };
@@ -60,22 +65,54 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
     for (const fn of cleanups.reverse())
       await fn().catch((e: unknown) => logger.warn({ err: String(e) }, 'cleanup failed'));
   };
+  const shutdown = shutdownPlan(config.SHUTDOWN_GRACE_MS);
+  let worker: Worker | undefined;
+  let stopping: Promise<void> | undefined;
+  // The first signal also arms a watchdog: the process ends within the grace period even
+  // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
+  const stopSignals = onShutdownSignals({
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: EXIT_STOPPED,
+    first: (signal) => {
+      logger.info(
+        { signal, grace_ms: config.SHUTDOWN_GRACE_MS, ready: worker !== undefined },
+        worker
+          ? 'stopping: no new commands, finishing the ones in hand'
+          : 'stopping before ready: nothing was taken',
+      );
+      shutdown.begin();
+      stopping = worker?.stop({ graceMs: shutdown.runningMs });
+    },
+    second: (signal) => {
+      logger.warn({ signal }, 'stopping now: running commands go back to the queue');
+      shutdown.now();
+      stopping = worker?.stop({ graceMs: 0 });
+    },
+  });
+  /** A start-up step that a signal cuts short; what it opens late is closed again. */
+  const step = async <T extends { close(): Promise<void> }>(opening: Promise<T>): Promise<T> => {
+    const outcome = await Promise.race([opening, shutdown.requested]);
+    if (outcome === 'stop') {
+      opening.then((late) => late.close()).catch(() => {});
+      throw stoppedBeforeReady;
+    }
+    cleanups.push(() => outcome.close());
+    return outcome;
+  };
   try {
-    const events = await createRedisEventSink({
-      ...redisOptions,
-      channel: config.EVENTS_CHANNEL,
-      stream: config.EVENTS_STREAM,
-      streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
-      maxLen: config.EVENTS_STREAM_MAXLEN,
-      legacy: config.LEGACY_EVENTS,
-    });
-    cleanups.push(() => events.close());
-    const connection = await openConnection(redisOptions);
-    cleanups.push(() => connection.close());
-    const queue = await openQueue(config, redisOptions, events);
-    cleanups.push(() => queue.close());
-    const opened = await openSource(config.TGFETCH_SOURCE, config);
-    cleanups.push(() => opened.close());
+    const events = await step(
+      createRedisEventSink({
+        ...redisOptions,
+        channel: config.EVENTS_CHANNEL,
+        stream: config.EVENTS_STREAM,
+        streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
+        maxLen: config.EVENTS_STREAM_MAXLEN,
+        legacy: config.LEGACY_EVENTS,
+      }),
+    );
+    const connection = await step(openConnection(redisOptions));
+    const queue = await step(openQueue(config, redisOptions, events));
+    const opened = await step(openSource(config.TGFETCH_SOURCE, config));
     const store = openStore(config, ctx, (notice) =>
       logger.warn(
         { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
@@ -83,9 +120,26 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       ),
     );
     cleanups.push(() => store.close());
-    const lock = createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
+    const stopMarker = await watchRedisMarker({
+      client: connection.client,
+      key: `${config.QUEUE_NAME}:marker:${config.workerId}`,
+      onLost: () => {
+        metrics.inc('tgfetch_redis_data_lost_total');
+        logger.error(
+          { error_type: 'REDIS_DATA_LOST', redis: redactUrl(config.redisUrl) },
+          'Redis came back without its data (restarted empty?): queued commands and locks were lost; push them again',
+        );
+      },
+    });
+    cleanups.push(async () => stopMarker());
+    // Never waits on a chat another worker holds: the command goes back and the slot takes other work.
+    const lock = createRedisChatLock({
+      client: connection.client,
+      ttlMs: config.CHAT_LOCK_TTL_MS,
+      waitMs: 0,
+    });
     const health = () => ({
-      ok: queue.isReady,
+      ok: queue.isReady && connection.state() === 'ready',
       redis: queue.state(),
       source: opened.kind,
       worker_id: config.workerId,
@@ -95,14 +149,16 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       const server = await serveMetrics(metrics, {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
+        token: config.METRICS_TOKEN,
         healthy: health,
       });
       cleanups.push(() => server.close());
     }
     const sampler = sampleQueue(config, connection.client, metrics, queue);
     cleanups.push(async () => clearInterval(sampler));
+    if (shutdown.begun) throw stoppedBeforeReady;
 
-    const worker = createWorker({
+    worker = createWorker({
       queue,
       ports: { source: opened.source, store, progress: store, events, lock },
       concurrency: config.FETCH_CONCURRENCY,
@@ -123,6 +179,10 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
           'command not settled; it goes back to the queue',
         );
       },
+      onSettledLate: (delivery, attempts) => {
+        metrics.inc('tgfetch_commands_settled_late_total');
+        logger.warn({ delivery: delivery.id, attempts }, 'command settled once Redis answered');
+      },
     });
     logger.info(
       {
@@ -138,44 +198,99 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       'ready',
     );
 
-    let stopping: Promise<void> | undefined;
-    const stopSignals = onShutdownSignals({
-      first: (signal) => {
-        logger.info(
-          { signal, grace_ms: config.SHUTDOWN_GRACE_MS },
-          'stopping: no new commands, finishing the ones in hand',
-        );
-        stopping = worker.stop({ graceMs: config.SHUTDOWN_GRACE_MS });
-      },
-      second: (signal) => {
-        logger.warn({ signal }, 'stopping now: running commands go back to the queue');
-        stopping = worker.stop({ graceMs: 0 });
-      },
-    });
-    cleanups.push(async () => stopSignals());
     try {
-      await worker.done;
-      await stopping;
+      await Promise.race([worker.done, shutdown.deadline]);
+      // Whatever Redis does, the process ends within the grace period: what was in hand
+      // and not handed back comes back to others through the visibility timeout.
+      if ((await Promise.race([stopping, shutdown.deadline])) === 'deadline') {
+        logger.warn('grace period over: leaving what is still in hand to the visibility timeout');
+      }
       logger.info('stopped');
       return 0;
     } catch (error) {
       const code = (error as { code?: string }).code;
       logger.fatal({ error_type: code, err: (error as Error).message }, 'giving up');
-      return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+      return exitCodeOf(code);
     }
   } catch (error) {
+    if (error === stoppedBeforeReady) {
+      logger.info('stopped before ready');
+      return EXIT_STOPPED;
+    }
     const code = (error as { code?: string }).code;
     logger.fatal({ error_type: code, err: (error as Error).message }, 'could not start');
-    return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+    return exitCodeOf(code);
   } finally {
-    await cleanup();
+    // Removed only after cleanup: a signal while closing must not meet Node's default (143).
+    await Promise.race([cleanup(), shutdown.cleanupDeadline()]);
+    stopSignals();
     logger.flush();
   }
 }
 
+/** A signal before the daemon was ready: it stops like a ready one, having taken nothing. */
+const stoppedBeforeReady = new Error('stopped before ready');
+/** Exit code of a daemon stopped by SIGTERM/SIGINT, ready or not. */
+export const EXIT_STOPPED = 0;
+
+/** 2 for what a restart cannot fix (credentials, database, key types), 3 for a long outage. */
+function exitCodeOf(code: string | undefined): number {
+  if (code === 'REDIS_AUTH' || code === 'REDIS_CONFIG') return 2;
+  return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+}
+
+/**
+ * How the grace period is spent: running commands get most of it, then they are aborted
+ * and handed back; at the end of it the daemon stops waiting (a frozen Redis may never
+ * answer) and closes what it holds in what is left.
+ */
+function shutdownPlan(graceMs: number) {
+  const reserve = Math.min(1_000, graceMs / 2);
+  let begun = false;
+  let request = (_: 'stop') => {};
+  const requested = new Promise<'stop'>((resolve) => {
+    request = resolve;
+  });
+  let expire = (_: 'deadline') => {};
+  const deadline = new Promise<'deadline'>((resolve) => {
+    expire = resolve;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    requested,
+    deadline,
+    get begun() {
+      return begun;
+    },
+    /** Running commands may run this long after the signal. */
+    runningMs: Math.max(0, graceMs - reserve),
+    begin() {
+      begun = true;
+      request('stop');
+      timer = setTimeout(() => expire('deadline'), Math.max(0, graceMs - reserve / 2));
+    },
+    now() {
+      begun = true;
+      request('stop');
+      clearTimeout(timer);
+      timer = setTimeout(() => expire('deadline'), Math.min(reserve / 2, 500));
+    },
+    /** Closing waits at most this (unbounded when no signal came: a fatal error or the end). */
+    cleanupDeadline(): Promise<void> {
+      const ms = begun ? Math.max(50, reserve / 2 - 50) : 10_000;
+      return new Promise((resolve) => setTimeout(resolve, ms).unref());
+    },
+  };
+}
+
 async function openQueue(
   config: Config,
-  redis: { url: string; maxOutageMs: number; onError: (e: TgfetchError) => void },
+  redis: {
+    url: string;
+    maxOutageMs: number;
+    replyTimeoutMs: number;
+    onError: (e: TgfetchError) => void;
+  },
   events: Parameters<typeof createCommandQueue>[0]['events'],
 ): Promise<CommandQueue> {
   const common = {
@@ -202,6 +317,7 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
   const fields = {
     command_id: outcome.command_id,
     chat: outcome.chat,
+    ...(outcome.requested_chat === undefined ? {} : { requested_chat: outcome.requested_chat }),
     mode: outcome.mode,
     duration_ms: Math.round(outcome.duration_sec * 1000),
     processed: outcome.processed,

@@ -48,7 +48,8 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    second: () => process.exit(130),
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: 130,
   });
   try {
     const result = await runFetch(
@@ -86,9 +87,9 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
     return 1;
   } finally {
-    stopSignals();
     await opened.close();
     await store.close();
+    stopSignals();
   }
 }
 
@@ -116,7 +117,7 @@ export function summaryLine(result: CompletedEvent, limit: number | undefined): 
       `${unreached.length} not reached: the limit of ${limit ?? '?'} messages stopped it (${dateSpan(unreached)})`,
     );
   }
-  return `completed ${result.chat}: ${parts.join(', ')}, ${result.duration_sec}s`;
+  return `completed ${result.requested_chat ?? result.chat}: ${parts.join(', ')}, ${result.duration_sec}s`;
 }
 
 function dateSpan(dates: string[]): string {

@@ -3,6 +3,7 @@ import { subscribeEvents } from '@tgfetch/redis-transport';
 import { parseFlags } from '../args.js';
 import { type CliContext, configFor } from '../context.js';
 import { dayText } from '../progress-display.js';
+import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
 /** Prints events until interrupted (seed 000's `listen_events.py`). */
@@ -14,6 +15,7 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
     'redis-url': { type: 'string' },
     'env-file': { type: 'string' },
   });
+  refusePasswordInArgs(flags['redis-url']);
   const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
   const subscription = await subscribeEvents(
     (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
@@ -21,6 +23,7 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
       url: config.redisUrl,
       channel: config.EVENTS_CHANNEL,
       maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+      onError: reportRedisProblems(ctx),
       filter: {
         ...(flags.chat ? { chat: flags.chat } : {}),
         ...(flags['command-id'] ? { command_id: flags['command-id'] } : {}),
@@ -28,22 +31,22 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
     },
   );
   if (!flags.json) ctx.stderr.write(`listening on ${config.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
+  let stop = () => {};
   await new Promise<void>((resolve) => {
-    const stop = onShutdownSignals({
-      first: () => {
-        stop();
-        resolve();
-      },
-      second: () => resolve(),
+    stop = onShutdownSignals({
+      first: () => resolve(),
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: 0,
     });
   });
   await subscription.close();
+  stop();
   return 0;
 }
 
 /** One readable line per event. */
 export function formatEvent(event: FetchEvent): string {
-  const head = `${event.ts} ${event.event.padEnd(9)} ${event.chat ?? '-'} ${event.command_id}`;
+  const head = `${event.ts} ${event.event.padEnd(9)} ${event.requested_chat ?? event.chat ?? '-'} ${event.command_id}`;
   switch (event.event) {
     case 'started':
       return `${head} ${event.dates.length} day(s)`;

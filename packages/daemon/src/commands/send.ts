@@ -2,6 +2,7 @@ import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
 import { COMMAND_FLAGS, commandFromFlags, parseFlags, UsageError } from '../args.js';
 import { type CliContext, configFor } from '../context.js';
+import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { formatEvent } from './listen.js';
 
 /**
@@ -17,6 +18,7 @@ export async function sendCommand(argv: string[], ctx: CliContext): Promise<numb
     'redis-url': { type: 'string' },
     'env-file': { type: 'string' },
   });
+  refusePasswordInArgs(flags['redis-url']);
   const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),
@@ -34,6 +36,10 @@ export async function sendCommand(argv: string[], ctx: CliContext): Promise<numb
     stream: config.QUEUE_NAME,
     channel: config.EVENTS_CHANNEL,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
+    maxQueueLength: config.MAX_QUEUE_LENGTH,
+    maxCommandDays: config.MAX_COMMAND_DAYS,
+    onError: reportRedisProblems(ctx),
   });
   try {
     if (!flags.wait) {

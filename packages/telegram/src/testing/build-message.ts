@@ -118,6 +118,7 @@ export function buildMessage(
   const forwarded = random() < 0.05;
   const reacted = random() < 0.2;
   const replied = group && random() < 0.25;
+  const editDate = edited ? date + 60 + Math.floor(random() * 86_400) : 0;
 
   return new Api.Message({
     id,
@@ -130,9 +131,8 @@ export function buildMessage(
     ...(media ? { media } : {}),
     ...(inAlbum ? { groupedId: big(9_000_000_000_000_000_000n + BigInt(album)) } : {}),
     ...(replied ? { replyTo: new Api.MessageReplyHeader({ replyToMsgId: earlier(30) }) } : {}),
-    ...(edited
-      ? { editDate: Math.min(date + 60 + Math.floor(random() * 86_400), plan.endSec - 1) }
-      : {}),
+    // An edit that falls after `now` has not happened yet.
+    ...(edited && editDate < plan.endSec ? { editDate } : {}),
     ...(group
       ? {}
       : {

@@ -27,43 +27,72 @@ export interface ChatPlan {
   seed: number;
   channelId: string;
   accessHash: string;
-  /** Epoch seconds: history covers [startSec, endSec). */
+  /** Epoch seconds: history covers [startSec, endSec); startSec is a UTC midnight. */
   startSec: number;
   endSec: number;
   days: number;
-  /** `dayStart[d]` is the first id of day d; `dayStart[days]` is one past the last id. */
+  /** `dayStart[d]` is the first id of day d; `dayStart[days]` is one past today's last slot. */
   dayStart: number[];
+  /** The newest id dated before `endSec`. */
+  lastId: number;
+}
+
+/**
+ * Epoch day of 2013-08-14, when Telegram launched: every simulated chat counts its ids from
+ * here, so a day's ids and messages depend on the calendar alone, never on the moment the
+ * process started. No simulated history is older.
+ */
+const ORIGIN_DAY = 15_931;
+
+/** How many ids a UTC day holds: uneven, some silent, most near the mean, a few busy. */
+function daySlots(seed: number, epochDay: number, messagesPerDay: number): number {
+  const random = mulberry32(hash32(seed, 'day', epochDay));
+  return random() < 0.06 ? 0 : Math.round((messagesPerDay / 0.94) * -Math.log(1 - random()));
 }
 
 export function planChat(username: string, options: ChatPlanOptions): ChatPlan {
   const seed = hash32(options.seed, username.toLowerCase());
   const endSec = Math.floor(options.now / 1000);
-  const days = Math.max(1, Math.floor(options.historyDays));
-  const dayStart = [1];
+  // Days are UTC days on the calendar; the last one, today, is cut at `now`.
+  const today = Math.floor(endSec / DAY);
+  const firstDay = Math.max(ORIGIN_DAY, today - Math.max(1, Math.floor(options.historyDays)));
+  const days = today - firstDay + 1;
+  // Ids before the visible history still count, so a day keeps its ids as history slides.
+  let first = 1;
+  for (let d = ORIGIN_DAY; d < firstDay; d++) first += daySlots(seed, d, options.messagesPerDay);
+  const dayStart = [first];
   for (let d = 0; d < days; d++) {
-    const random = mulberry32(hash32(seed, 'day', d));
-    // Uneven days: some silent, most around the mean, a few busy (exponential weights).
-    const slots =
-      random() < 0.06 ? 0 : Math.round((options.messagesPerDay / 0.94) * -Math.log(1 - random()));
-    dayStart.push(dayStart[d]! + slots);
+    dayStart.push(dayStart[d]! + daySlots(seed, firstDay + d, options.messagesPerDay));
   }
   const kind = options.kind ?? (seed % 2 === 0 ? 'channel' : 'supergroup');
-  return {
+  const plan: ChatPlan = {
     username: username.toLowerCase(),
     title: `${kind === 'channel' ? 'Channel' : 'Group'} ${username}`,
     kind,
     seed,
     channelId: String(1_000_000_000 + (hash32(seed, 'id') % 900_000_000)),
     accessHash: String((BigInt(hash32(seed, 'hash')) << 31n) ^ BigInt(hash32(seed, 'hash2'))),
-    startSec: endSec - days * DAY,
+    startSec: firstDay * DAY,
     endSec,
     days,
     dayStart,
+    lastId: 0,
   };
+  // Today holds only the messages dated before `now`: only today grows.
+  const todays = dayDates(plan, days - 1);
+  let visible = 0;
+  while (visible < todays.length && todays[visible]! < endSec) visible++;
+  plan.lastId = dayStart[days - 1]! + visible - 1;
+  return plan;
 }
 
 export function lastId(plan: ChatPlan): number {
-  return plan.dayStart[plan.days]! - 1;
+  return plan.lastId;
+}
+
+/** The oldest id of the visible history (older ids belong to days before it). */
+export function firstId(plan: ChatPlan): number {
+  return plan.dayStart[0]!;
 }
 
 /** The ids Telegram lost: deleted messages leave gaps in the id sequence. */
@@ -74,9 +103,9 @@ export function isDeleted(plan: ChatPlan, id: number): boolean {
 /** The dates of one day's ids, ascending (several messages may share a second). */
 export function dayDates(plan: ChatPlan, day: number): Float64Array {
   const count = plan.dayStart[day + 1]! - plan.dayStart[day]!;
-  const random = mulberry32(hash32(plan.seed, 'dates', day));
-  const dates = new Float64Array(count);
   const base = plan.startSec + day * DAY;
+  const random = mulberry32(hash32(plan.seed, 'dates', base / DAY));
+  const dates = new Float64Array(count);
   for (let i = 0; i < count; i++) dates[i] = base + Math.floor(random() * DAY);
   return dates.sort();
 }

@@ -1,4 +1,4 @@
-import { type ChatPlan, dayDates, dayOf, lastId } from './chat-plan.js';
+import { type ChatPlan, dayDates, dayOf, firstId, lastId } from './chat-plan.js';
 
 const DAY = 86_400;
 
@@ -28,7 +28,7 @@ export function createDateIndex(plan: ChatPlan, cacheDays = 16): DateIndex {
       return block(day)[id - plan.dayStart[day]!]!;
     },
     idsBefore(sec) {
-      if (sec <= plan.startSec) return 1;
+      if (sec <= plan.startSec) return firstId(plan);
       if (sec >= plan.endSec) return lastId(plan) + 1;
       const day = Math.floor((sec - plan.startSec) / DAY);
       const dates = block(day);

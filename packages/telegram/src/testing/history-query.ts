@@ -1,4 +1,4 @@
-import { type ChatPlan, isDeleted, lastId } from './chat-plan.js';
+import { type ChatPlan, firstId, isDeleted, lastId } from './chat-plan.js';
 import type { DateIndex } from './dates.js';
 
 export interface HistoryQuery {
@@ -24,7 +24,7 @@ export function queryHistory(
 ): number[] {
   const top = lastId(plan) + 1;
   const upper = Math.min(top, query.maxId > 0 ? query.maxId : top);
-  const lower = Math.max(0, query.minId);
+  const lower = Math.max(firstId(plan) - 1, query.minId);
   let start =
     query.offsetId > 0
       ? query.offsetId

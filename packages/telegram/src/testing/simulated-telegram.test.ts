@@ -56,11 +56,37 @@ describe('simulated Telegram', () => {
     expect([...kinds]).toEqual(
       expect.arrayContaining(['photo', 'document', 'video', 'webpage', 'poll']),
     );
-    expect(messages.length).toBeLessThan(group.lastId); // deleted ids leave gaps
+    // Deleted ids leave gaps.
+    expect(messages.length).toBeLessThan(group.lastId - messages[0]!.id + 1);
     const first = messages[0]!;
     const last = messages[messages.length - 1]!;
-    expect(Date.parse(first.date)).toBeGreaterThanOrEqual(NOW - 60 * 86_400_000);
+    // History starts at the UTC midnight 60 days before today and ends at `now`.
+    expect(group.startMs).toBe(Date.parse('2025-09-09T00:00:00Z'));
+    expect(Date.parse(first.date)).toBeGreaterThanOrEqual(group.startMs);
     expect(Date.parse(last.date)).toBeLessThan(NOW);
+  });
+
+  it('stands still in absolute time: a past day is the same whenever the process started', () => {
+    const day = {
+      from: Date.parse('2025-11-01T00:00:00Z'),
+      to: Date.parse('2025-11-02T00:00:00Z'),
+    };
+    const at = (now: number, historyDays = 30) =>
+      createSimulatedTelegram({ now, historyDays }).chat('steady').messages(day);
+    const reference = at(NOW);
+    expect(reference.length).toBeGreaterThan(0);
+    // Seconds apart, a day later, and with a longer history: the same messages, ids included.
+    expect(at(NOW + 7_000)).toEqual(reference);
+    expect(at(NOW + 86_400_000)).toEqual(reference);
+    expect(at(NOW, 400)).toEqual(reference);
+    // Only today grows: later in the day, today holds what it held and more.
+    const today = { from: Date.parse('2025-11-08T00:00:00Z') };
+    const morning = createSimulatedTelegram({ now: NOW - 3_600_000 })
+      .chat('steady')
+      .messages(today);
+    const noon = createSimulatedTelegram({ now: NOW }).chat('steady').messages(today);
+    expect(noon.slice(0, morning.length).map((m) => m.id)).toEqual(morning.map((m) => m.id));
+    expect(noon.length).toBeGreaterThanOrEqual(morning.length);
   });
 
   it('serves newest first from the top, below offset_id, and below offset_date', async () => {

@@ -6,9 +6,17 @@ import { StringSession } from 'telegram/sessions/index.js';
 import { markedId } from '../ids.js';
 import { mapMessage } from '../map-message.js';
 import { buildMessage, simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
-import { type ChatPlan, isDeleted, lastId, planChat, type SimulatedChatKind } from './chat-plan.js';
+import {
+  type ChatPlan,
+  firstId,
+  isDeleted,
+  lastId,
+  planChat,
+  type SimulatedChatKind,
+} from './chat-plan.js';
 import { createDateIndex, type DateIndex } from './dates.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
+import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -209,6 +217,19 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
         users: [],
       });
     }
+    if (request instanceof Api.messages.GetDialogs) {
+      // The simulated account is in no chat: its chats are reached by username only.
+      return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
+    }
+    if (request instanceof Api.channels.GetFullChannel) {
+      const input = request.channel;
+      const chat =
+        input instanceof Api.InputChannel ? byChannelId.get(String(input.channelId)) : undefined;
+      if (!chat || !(input instanceof Api.InputChannel)) {
+        throw telegramError('CHANNEL_INVALID', request);
+      }
+      return fullChannel(simulatedChannel(chat.plan));
+    }
     if (request instanceof Api.account.InitTakeoutSession) {
       if (options.takeoutDelaySec !== undefined) {
         throw telegramError(`TAKEOUT_INIT_DELAY_${options.takeoutDelaySec}`, request);
@@ -272,11 +293,12 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
 
 function describeChat({ plan, dates }: LiveChat): SimulatedChat {
   const apiMessage = (id: number) =>
-    id >= 1 && id <= lastId(plan) && !isDeleted(plan, id)
+    id >= firstId(plan) && id <= lastId(plan) && !isDeleted(plan, id)
       ? buildMessage(plan, id, dates.dateOf(id))
       : undefined;
   const apiMessages = (range: { from?: number; to?: number } = {}) => {
-    const first = range.from === undefined ? 1 : dates.idsBefore(Math.ceil(range.from / 1000));
+    const first =
+      range.from === undefined ? firstId(plan) : dates.idsBefore(Math.ceil(range.from / 1000));
     const end =
       range.to === undefined ? lastId(plan) + 1 : dates.idsBefore(Math.ceil(range.to / 1000));
     const out: (Api.Message | Api.MessageService)[] = [];
