@@ -151,10 +151,17 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
   it('ship the JSON Schemas of the contracts', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['-e', "console.log(require('@tgfetch/core/schema/command.json').title)"],
+      [
+        '-e',
+        "for (const s of ['command', 'event', 'message']) console.log(require('@tgfetch/core/schema/' + s + '.json').title)",
+      ],
       { cwd: project },
     );
-    expect(stdout.trim()).toBe('tgfetch fetch command');
+    expect(stdout.trim().split('\n')).toEqual([
+      'tgfetch fetch command',
+      'tgfetch event',
+      'tgfetch message',
+    ]);
     // The AsyncAPI document, and every schema it points at, resolve from the package.
     const asyncapi = await run(
       process.execPath,

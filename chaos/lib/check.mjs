@@ -63,10 +63,16 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
  * so each must be whole); all day files of a chat are of one zone. The source of a chat
  * folder is the simulated chat of that name, or `sources[folder](from, to)` (an import).
  */
-export async function checkDataDir(dataDir, simOptions, { sources = {} } = {}) {
+export async function checkDataDir(dataDir, simOptions, chatNames = [], { sources = {} } = {}) {
   const createSimulatedTelegram = await loadSimulatedTelegram();
   const { addDays, startOfDay } = await loadCore();
   const truth = createSimulatedTelegram({ ...simOptions, faults: undefined, rateLimit: undefined });
+  // A chat's folder is its canonical identity, the marked id; the commands named it by username.
+  const byFolder = new Map();
+  for (const name of chatNames) {
+    const chat = truth.chat(name);
+    byFolder.set(chat.markedId, chat);
+  }
   const out = {
     files: 0,
     messages: 0,
@@ -88,8 +94,16 @@ export async function checkDataDir(dataDir, simOptions, { sources = {} } = {}) {
   for (const chatEntry of chats) {
     if (!chatEntry.isDirectory() || chatEntry.name.startsWith('.')) continue;
     const chatDir = path.join(dataDir, chatEntry.name);
-    const chat = truth.chat(chatEntry.name);
-    const messagesOf = sources[chatEntry.name] ?? (async (from, to) => chat.messages({ from, to }));
+    const chat = byFolder.get(chatEntry.name);
+    const source = sources[chatEntry.name];
+    if (!chat && !source) {
+      note(`a folder of no chat asked for: ${chatEntry.name}`);
+      continue;
+    }
+    const messagesOf =
+      source ??
+      (async (from, to) =>
+        chat.messages({ from, to }).map((m) => ({ ...m, chat: chatEntry.name })));
     const zones = new Set();
     for (const entry of await readdir(chatDir, { withFileTypes: true })) {
       const file = path.join(chatDir, entry.name);

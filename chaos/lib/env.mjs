@@ -45,3 +45,13 @@ export async function loadExportSource() {
   const mod = await import(pathToFileURL(path.join(ROOT, 'packages/telegram/dist/export.js')).href);
   return mod.createExportSource;
 }
+
+export async function loadTransport() {
+  return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
+}
+
+/** core's `parseChat`: how a command's `chat` becomes a username (or a numeric id). */
+export async function loadParseChat() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/core/dist/index.js')).href);
+  return mod.parseChat;
+}

@@ -6,7 +6,7 @@
 // is there at the end.
 import { rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadExportSource } from '../lib/env.mjs';
+import { loadExportSource, loadSimulatedTelegram } from '../lib/env.mjs';
 import { openScenario } from '../lib/harness.mjs';
 import { DAY_MS, isoDay } from '../lib/util.mjs';
 
@@ -87,9 +87,12 @@ export async function run({ rng, short, seed }) {
 
   // 2. Damage: delete or truncate stored days, then run the same commands again (no force).
   const damaged = [];
+  // A chat's folder is its canonical identity (the simulated chat's marked id).
+  const simulated = (await loadSimulatedTelegram())({ ...w.simOptions, faults: undefined });
   for (const { chat, tz, range } of ranges.slice(0, rounds * 2)) {
     const day = range.to;
-    const file = path.join(w.dataDir, chat, day.slice(0, 4), `discussions_${day}.json`);
+    const folder = simulated.chat(chat).markedId;
+    const file = path.join(w.dataDir, folder, day.slice(0, 4), `discussions_${day}.json`);
     if (rng.chance(0.5)) await rm(file, { force: true });
     else await truncate(file, rng.int(0, 40)).catch(() => {});
     damaged.push({ chat, day });

@@ -8,7 +8,7 @@
 export interface ErrorCodeInfo {
   code: string;
   /** Where it comes from. */
-  source: 'command' | 'engine' | 'telegram' | 'store' | 'redis' | 'delivery' | 'producer';
+  source: 'command' | 'engine' | 'telegram' | 'login' | 'store' | 'redis' | 'delivery' | 'producer';
   retryable: boolean;
   meaning: string;
 }
@@ -115,6 +115,50 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     retryable: true,
     meaning: 'Telegram failed on its side (5xx)',
   },
+  {
+    code: 'INVALID_PROXY',
+    source: 'telegram',
+    retryable: false,
+    meaning:
+      'TELEGRAM_PROXY is not a socks5://, socks4:// or MTProxy URL (never echoes its password or secret)',
+  },
+  {
+    code: 'PHONE_CODE_INVALID',
+    source: 'login',
+    retryable: false,
+    meaning: 'the login code was wrong 3 times',
+  },
+  {
+    code: 'PHONE_CODE_EXPIRED',
+    source: 'login',
+    retryable: false,
+    meaning: 'the login code expired: run `tgfetch login` again',
+  },
+  {
+    code: 'PASSWORD_INVALID',
+    source: 'login',
+    retryable: false,
+    meaning: 'the two-step verification password was wrong 3 times',
+  },
+  {
+    code: 'PHONE_NUMBER_INVALID',
+    source: 'login',
+    retryable: false,
+    meaning: 'Telegram refused the phone number',
+  },
+  {
+    code: 'SIGN_UP_REQUIRED',
+    source: 'login',
+    retryable: false,
+    meaning: 'the phone number has no Telegram account yet',
+  },
+  {
+    code: 'INPUT_CLOSED',
+    source: 'login',
+    retryable: false,
+    meaning: 'standard input ended before an answer was given',
+  },
+  { code: 'LOGIN_FAILED', source: 'login', retryable: false, meaning: 'Telegram made no session' },
   {
     code: 'SOURCE_CLOSED',
     source: 'telegram',

@@ -6,7 +6,7 @@ const finish = (code) => {
   process.exitCode = code;
   // Once a command returned, nothing may keep the process alive (a socket to a frozen Redis
   // that would not close): the timer does not hold it, and only fires if something else does.
-  setTimeout(() => process.exit(code), 500).unref();
+  setTimeout(() => process.exit(code), 100).unref();
 };
 
 main(process.argv.slice(2)).then(finish, (error) => {

@@ -3,7 +3,7 @@ import { UsageError } from './args.js';
 import { daemonCommand } from './commands/daemon.js';
 import { FETCH_HELP, fetchCommand } from './commands/fetch.js';
 import { listenCommand } from './commands/listen.js';
-import { loginCommand } from './commands/login.js';
+import { LOGIN_HELP, loginCommand } from './commands/login.js';
 import { sendCommand } from './commands/send.js';
 import { type CliContext, ConfigError, processContext } from './context.js';
 
@@ -15,12 +15,13 @@ Usage: tgfetch <command> [options]
   send     push a fetch command onto the Redis queue (--wait to wait for its result)
   listen   print events from Redis (--json for raw JSON)
   daemon   take commands from Redis and run them
-  login    sign in to Telegram and print the TELEGRAM_SESSION string
+  login    sign in to Telegram (a code, or --qr) and print the TELEGRAM_SESSION string
 
 Configuration comes from the environment and ./.env (see the README).
 Run \`tgfetch <command> --help\` for a command's options.
 
-${FETCH_HELP}`;
+${FETCH_HELP}
+${LOGIN_HELP}`;
 
 const commands: Record<string, (argv: string[], ctx: CliContext) => Promise<number>> = {
   fetch: fetchCommand,

@@ -184,7 +184,8 @@ describe('signals before the daemon is ready', () => {
             (l) =>
               String(l.err).includes(`127.0.0.1:${port}`) && /ECONNREFUSED/.test(String(l.err)),
           ),
-      { timeoutMs: 2_000, what: 'the unreachable address in a log line' },
+      // The 2 s bound is the connection's (server-faults.test.ts); this adds a process start.
+      { timeoutMs: 5_000, what: 'the unreachable address in a log line' },
     );
     daemon.child.kill('SIGTERM');
     const exit = await daemon.exited;

@@ -79,15 +79,7 @@ export function stableCommandId(deliveryId: string): string {
 
 /** The `failed` event of a command that kept coming back and was dead-lettered. */
 export function poisonEvent(payload: string, attempts: number, workerId: string): FailedEvent {
-  const parsed = parseCommand(payload);
-  const about = parsed.ok
-    ? {
-        command_id: parsed.command.command_id,
-        chat: parsed.command.chat,
-        mode: parsed.command.mode,
-        params: commandParams(parsed.command),
-      }
-    : parsed.rejected;
+  const about = describePoison(payload);
   return {
     ...about,
     event: 'failed',
@@ -103,6 +95,36 @@ export function poisonEvent(payload: string, attempts: number, workerId: string)
       retryable: false,
     },
   };
+}
+
+/**
+ * What the `failed` event of a dead-lettered payload says about it. The payload may be what
+ * crashed its handling (the parser included), so that is tried once here, inside a guard:
+ * failing that, the id is read from the top level, or made as every delivery made it.
+ */
+function describePoison(
+  payload: string,
+): Pick<FailedEvent, 'command_id' | 'chat' | 'mode' | 'params'> {
+  const newId = () => stableCommandId(deliveryKey(payload));
+  try {
+    const parsed = parseCommand(payload, { newId });
+    return parsed.ok
+      ? {
+          command_id: parsed.command.command_id,
+          chat: parsed.command.chat,
+          mode: parsed.command.mode,
+          params: commandParams(parsed.command),
+        }
+      : parsed.rejected;
+  } catch {
+    const key = deliveryKey(payload);
+    return {
+      command_id: key.startsWith('id:') ? key.slice(3) : newId(),
+      chat: null,
+      mode: null,
+      params: {},
+    };
+  }
 }
 
 /** Publishes a poison event without letting a publishing failure stop the queue. */

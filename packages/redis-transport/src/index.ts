@@ -12,7 +12,14 @@ export {
   openConnection,
   type RedisClient,
 } from './connection.js';
-export { type CommandQueue, type Delivery, deliveryKey, poisonEvent } from './delivery.js';
+export {
+  type CommandQueue,
+  type Delivery,
+  deliveryKey,
+  poisonEvent,
+  type ReleaseOptions,
+  stableCommandId,
+} from './delivery.js';
 export { RedisErrorCode, toRedisError } from './errors.js';
 export {
   createEventStreamReader,

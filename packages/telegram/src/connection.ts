@@ -111,6 +111,9 @@ export function invokeWithin<R extends Api.AnyRequest>(
         ),
       );
     }, timeoutMs);
+    // The request's socket keeps the process alive while it is in flight; this timer alone
+    // must not (a request abandoned on a client that was shut down never settles).
+    timer.unref?.();
   });
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }

@@ -21,6 +21,13 @@ export {
 export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';
+export {
+  LoginError,
+  LoginErrorCode,
+  type LoginOptions,
+  type LoginPrompts,
+  login,
+} from './login.js';
 export { mapAction, mapEntity, mapMedia, mapMessage, type TelegramMedia } from './map-message.js';
 export type { PacingOptions } from './pacer.js';
 export {

@@ -73,6 +73,12 @@ function command(from: string, to: string) {
   return parsed.command;
 }
 
+async function collect(iterable: AsyncIterable<TgMessage>): Promise<TgMessage[]> {
+  const out: TgMessage[] = [];
+  for await (const m of iterable) out.push(m);
+  return out;
+}
+
 describe('a supergroup migrated from a basic group', () => {
   it('stores every message of both peers once across the migration date, old ids beside new', async () => {
     const account = migratedAccount();
@@ -108,17 +114,12 @@ describe('a supergroup migrated from a basic group', () => {
   it('does not read the old group for days after the migration', async () => {
     const account = migratedAccount();
     const source = createTelegramSource({ client: account.client });
-    const got: TgMessage[] = [];
-    for await (const m of source.messages(
-      {
-        chat: '@upgraded',
-        from: (NOV3 + 22 * 3600) * 1000,
-        to: (NOV3 + 30 * 3600) * 1000,
-      },
-      new AbortController().signal,
-    )) {
-      got.push(m);
-    }
+    const got = await collect(
+      source.messages(
+        { chat: '@upgraded', from: (NOV3 + 22 * 3600) * 1000, to: (NOV3 + 30 * 3600) * 1000 },
+        new AbortController().signal,
+      ),
+    );
     expect(got.length).toBeGreaterThan(0);
     expect(got.every((m) => !m.peer)).toBe(true);
     expect(account.calls.filter((c) => c === 'messages.GetHistory').length).toBe(1);
@@ -128,19 +129,18 @@ describe('a supergroup migrated from a basic group', () => {
   it('resumes inside the old group from where an interrupted walk stopped', async () => {
     const account = migratedAccount();
     const source = createTelegramSource({ client: account.client });
-    const got: TgMessage[] = [];
-    for await (const m of source.messages(
-      {
-        chat: '@upgraded',
-        from: NOV3 * 1000,
-        to: (NOV3 + 86_400) * 1000,
-        beforeId: 10,
-        beforePeer: { kind: 'chat', id: OLD },
-      },
-      new AbortController().signal,
-    )) {
-      got.push(m);
-    }
+    const got = await collect(
+      source.messages(
+        {
+          chat: '@upgraded',
+          from: NOV3 * 1000,
+          to: (NOV3 + 86_400) * 1000,
+          beforeId: 10,
+          beforePeer: { kind: 'chat', id: OLD },
+        },
+        new AbortController().signal,
+      ),
+    );
     expect(got.map((m) => m.id)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
     expect(got.every((m) => m.peer?.kind === 'chat')).toBe(true);
     await source.close();

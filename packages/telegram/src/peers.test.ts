@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createVirtualClock, FatalError, type TgMessage } from '@tgfetch/core';
+import { describeMessageSource } from '@tgfetch/core/testing';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -192,3 +193,34 @@ describe('two processes of one account', () => {
     }
   });
 });
+
+describeMessageSource(
+  'gramjs source over a scripted account (serialised below invoke), by numeric id',
+  async () => {
+    const peerId = new Api.PeerChannel({ channelId: big(1_500_000_042) });
+    const history = Array.from(
+      { length: 250 },
+      (_, i) =>
+        new Api.Message({
+          id: i + 1,
+          peerId,
+          post: true,
+          date: DATE - 30 * 86_400 + i * 10_000,
+          message: `m${i + 1}`,
+        }),
+    );
+    const account = createScriptedAccount({
+      channels: [{ id: 1_500_000_042, accessHash: 9, username: 'scripted', messages: history }],
+      dialogs: ['-1001500000042'],
+    });
+    const source = createTelegramSource({ client: account.client });
+    const messages = history.map((m) => ({
+      id: m.id,
+      date: new Date(m.date * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+      chat: '-1001500000042',
+      text: m.message,
+    }));
+    return { source, chat: '-1001500000042', messages, cleanup: () => source.close() };
+  },
+  { unknownChat: '@no_such_chat' },
+);

@@ -275,9 +275,10 @@ function shutdownPlan(graceMs: number) {
       clearTimeout(timer);
       timer = setTimeout(() => expire('deadline'), Math.min(reserve / 2, 500));
     },
-    /** Closing waits at most this (unbounded when no signal came: a fatal error or the end). */
+    /** Closing waits at most this (10 s when no signal came: a fatal error or the end). */
     cleanupDeadline(): Promise<void> {
-      const ms = begun ? Math.max(50, reserve / 2 - 50) : 10_000;
+      // A quarter of the reserve, leaving the last for the process to end (see bin/tgfetch.js).
+      const ms = begun ? Math.max(50, reserve / 4) : 10_000;
       return new Promise((resolve) => setTimeout(resolve, ms).unref());
     },
   };

@@ -1,57 +1,72 @@
-import { createInterface } from 'node:readline/promises';
+import { errorInfo } from '@tgfetch/core';
 import { parseFlags } from '../args.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
+import { onShutdownSignals } from '../signals.js';
+import { terminalPrompts } from '../terminal-prompts.js';
+
+export const LOGIN_HELP = `tgfetch login [--phone PHONE | --qr]
+
+Signs in to Telegram and prints the TELEGRAM_SESSION string on stdout (prompts go to
+stderr, so \`tgfetch login > session.txt\` works). Exits non-zero, printing nothing on
+stdout, whenever no session was made.
+
+  --phone PHONE   the phone number (default TELEGRAM_PHONE, else asked)
+  --qr            sign in by scanning a QR code with a logged-in Telegram app
+`;
 
 /**
- * Interactive sign-in: phone, the code Telegram sends, and the 2FA password when the
- * account has one. Prompts go to stderr and the session string alone to stdout, so
- * `tgfetch login > session.txt` works. The session is a secret: it is never logged.
+ * Interactive sign-in through `login` of `@tgfetch/telegram` (the daemon builds no gramjs
+ * client of its own). The session is a secret: it is never logged.
  */
 export async function loginCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, { phone: { type: 'string' }, 'env-file': { type: 'string' } });
+  const flags = parseFlags(argv, {
+    phone: { type: 'string' },
+    qr: { type: 'boolean' },
+    'env-file': { type: 'string' },
+  });
   const config = configFor(ctx, {}, {}, flags['env-file']);
   if (config.TELEGRAM_API_ID === undefined || config.TELEGRAM_API_HASH === undefined) {
     throw new ConfigError([
       'TELEGRAM_API_ID and TELEGRAM_API_HASH are required (from https://my.telegram.org)',
     ]);
   }
-  const { TelegramClient } = await import('telegram');
-  const { StringSession } = await import('telegram/sessions/index.js');
-  const { Logger, LogLevel } = await import('telegram/extensions/Logger.js');
-  const rl = createInterface({
-    input: process.stdin,
-    output: process.stderr,
-    terminal: Boolean(process.stdin.isTTY),
+  const { login } = await import('@tgfetch/telegram');
+  const controller = new AbortController();
+  const stopSignals = onShutdownSignals({
+    first: () => controller.abort(),
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: 130,
   });
-  const ask = async (question: string) => (await rl.question(question)).trim();
-  const client = new TelegramClient(
-    new StringSession(''),
-    config.TELEGRAM_API_ID,
-    config.TELEGRAM_API_HASH,
-    {
-      connectionRetries: 3,
-      baseLogger: new Logger(LogLevel.NONE),
-    },
-  );
+  const prompts = terminalPrompts(process.stdin, ctx.stderr, () => controller.abort());
   try {
-    await client.start({
-      phoneNumber: async () =>
-        flags.phone ?? config.TELEGRAM_PHONE ?? ask('Phone number (international format): '),
-      phoneCode: async () => ask('Code from Telegram: '),
-      password: async (hint) =>
-        ask(`Two-step verification password${hint ? ` (hint: ${hint})` : ''}: `),
-      onError: async (error) => {
-        ctx.stderr.write(`login: ${error.message}\n`);
-        return true; // stop: a wrong code or password is better retried from the start
+    const session = await login(
+      {
+        apiId: config.TELEGRAM_API_ID,
+        apiHash: config.TELEGRAM_API_HASH,
+        phone: flags.phone ?? config.TELEGRAM_PHONE,
+        qr: flags.qr ?? false,
+        proxy: config.TELEGRAM_PROXY,
+        connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
+        requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+        signal: controller.signal,
       },
-    });
-    ctx.stdout.write(`${String(client.session.save())}\n`);
+      prompts,
+    );
+    ctx.stdout.write(`${session}\n`);
     ctx.stderr.write(
       'Put this in TELEGRAM_SESSION (in .env or the environment). Keep it secret.\n',
     );
     return 0;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      ctx.stderr.write('login: interrupted; no session was made\n');
+      return 130;
+    }
+    const info = errorInfo(error);
+    ctx.stderr.write(`login: ${info.code}: ${info.message}\nNo session was made.\n`);
+    return 1;
   } finally {
-    rl.close();
-    await client.destroy();
+    prompts.close();
+    stopSignals();
   }
 }

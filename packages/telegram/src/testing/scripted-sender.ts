@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Api, type TelegramClient } from 'telegram';
+import { _handleUpdate } from 'telegram/client/updates.js';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import { RPCMessageToError } from 'telegram/errors/index.js';
 import { BinaryReader } from 'telegram/extensions/index.js';
@@ -23,6 +25,8 @@ export interface ScriptedSender {
   readonly calls: string[];
   /** Does what gramjs' sender does after its last reconnection attempt failed. */
   giveUp(): void;
+  /** Delivers an update from Telegram, through gramjs' own update handling. */
+  pushUpdate(update: Api.TypeUpdate): void;
 }
 
 /**
@@ -61,6 +65,8 @@ export function installScriptedSender(client: TelegramClient, script: Script): S
     isReconnecting: false,
     isConnecting: false,
     async connect() {
+      // What a first connect to a data center makes: an auth key (here random).
+      if (!sender.authKey.getKey()) await sender.authKey.setKey(randomBytes(256));
       sender._userConnected = true;
       return true;
     },
@@ -84,6 +90,9 @@ export function installScriptedSender(client: TelegramClient, script: Script): S
       pending.clear();
       sender.userDisconnected = true;
       sender._userConnected = false;
+    },
+    pushUpdate(update) {
+      _handleUpdate(client, update);
     },
   };
 }
