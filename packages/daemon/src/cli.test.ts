@@ -76,7 +76,7 @@ describe('main', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(
-      /^completed @inproc: \d+ messages, 1 day\(s\) written, 0 already complete, [\d.]+s\n$/,
+      /^completed @inproc: \d+ messages in 1 day\(s\) written, 0 already complete, [\d.]+s\n$/,
     );
 
     const failed = await run([

@@ -1,4 +1,4 @@
-import type { EventSink, FetchEvent, RetryNotice } from '@tgfetch/core';
+import type { DaySummary, EventSink, FetchEvent, RetryNotice } from '@tgfetch/core';
 
 export interface Display extends EventSink {
   retry(notice: RetryNotice): void;
@@ -42,8 +42,7 @@ export function createDisplay(out: Output, now: () => number = Date.now): Displa
         done++;
         messages = event.processed;
         if (!out.isTTY) {
-          const what = event.skipped ? 'already complete' : `${event.count} messages`;
-          out.write(`${event.date}: ${what} -> ${event.file_path}\n`);
+          out.write(`${event.date}: ${dayText(event)}\n`);
         }
       }
       if (out.isTTY) render();
@@ -61,4 +60,21 @@ export function createDisplay(out: Output, now: () => number = Date.now): Displa
       if (out.isTTY) out.write(`\r\x1b[2K${line()}\n`);
     },
   };
+}
+
+/** What became of one day, for people: `listen` and `fetch` print it. */
+export function dayText(day: DaySummary): string {
+  const repaired = day.repair === undefined ? '' : ` (repaired: ${day.repair})`;
+  switch (day.outcome) {
+    case 'not_covered':
+      return 'not covered by the source, nothing stored';
+    case 'not_reached':
+      return 'not reached: the limit stopped the command before it';
+    case 'partial':
+      return `${day.count} messages, not complete -> ${day.file_path}${repaired}`;
+    default:
+      return day.skipped
+        ? `already complete -> ${day.file_path}`
+        : `${day.count} messages -> ${day.file_path}${repaired}`;
+  }
 }

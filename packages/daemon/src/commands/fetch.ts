@@ -1,4 +1,4 @@
-import { errorInfo, runFetch } from '@tgfetch/core';
+import { type CompletedEvent, errorInfo, runFetch } from '@tgfetch/core';
 import { COMMAND_FLAGS, commandFromFlags, parseFlags } from '../args.js';
 import { type CliContext, configFor } from '../context.js';
 import { createDisplay } from '../progress-display.js';
@@ -44,7 +44,10 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
   });
   const display = createDisplay(ctx.stderr);
   const opened = await openSource(config.TGFETCH_SOURCE, config);
-  const stored = await openStore(config, ctx.cwd).catch(async (error: unknown) => {
+  const stored = await openStore(config, ctx.cwd, {
+    onCorruptFile: (notice) =>
+      ctx.stderr.write(`repaired: ${notice.reason}; moved to ${notice.movedTo}\n`),
+  }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });
@@ -85,10 +88,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     }
     if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.event === 'completed') {
-      const stored = result.days.filter((d) => !d.skipped).length;
-      ctx.stdout.write(
-        `completed ${result.requested_chat ?? result.chat}: ${result.processed} messages, ${stored} day(s) written, ${result.days.length - stored} already complete, ${result.duration_sec}s\n`,
-      );
+      ctx.stdout.write(`${summaryLine(result, command.limit)}\n`);
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);
     }
@@ -103,4 +103,36 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     await stored.close();
     stopSignals();
   }
+}
+
+/**
+ * One line for a completed fetch: what was stored, what was already there, and what was
+ * not: days the source does not cover, days the limit kept it from (newest first, so the
+ * oldest are the ones left).
+ */
+export function summaryLine(result: CompletedEvent, limit: number | undefined): string {
+  const count = (outcome: string) => result.days.filter((d) => d.outcome === outcome).length;
+  const written = count('stored') + count('partial');
+  const parts = [
+    `${result.processed} messages in ${written} day(s) written`,
+    `${count('skipped')} already complete`,
+  ];
+  const repaired = result.days.filter((d) => d.repair !== undefined).length;
+  if (repaired > 0) parts.push(`${repaired} repaired`);
+  const uncovered = result.days.filter((d) => d.outcome === 'not_covered').map((d) => d.date);
+  if (uncovered.length > 0) {
+    parts.push(`${uncovered.length} not covered by the source (${dateSpan(uncovered)})`);
+  }
+  const unreached = result.days.filter((d) => d.outcome === 'not_reached').map((d) => d.date);
+  if (unreached.length > 0) {
+    parts.push(
+      `${unreached.length} not reached: the limit of ${limit ?? '?'} messages stopped it (${dateSpan(unreached)})`,
+    );
+  }
+  return `completed ${result.requested_chat ?? result.chat}: ${parts.join(', ')}, ${result.duration_sec}s`;
+}
+
+function dateSpan(dates: string[]): string {
+  const sorted = [...dates].sort();
+  return sorted.length === 1 ? sorted[0]! : `${sorted[0]}..${sorted[sorted.length - 1]}`;
 }
