@@ -17,7 +17,11 @@ export const title = 'Footprint: daemon start-up and idle RSS';
 
 const daemonDir = path.dirname(fileURLToPath(import.meta.resolve('@tgfetch/daemon/package.json')));
 const bin = path.join(daemonDir, 'bin', 'tgfetch.js');
-const gramjs = createRequire(path.join(daemonDir, 'package.json')).resolve('telegram');
+// gramjs as the daemon loads it: through @tgfetch/telegram (the daemon has no gramjs of its own).
+const telegramDir = path.dirname(
+  fileURLToPath(import.meta.resolve('@tgfetch/telegram/package.json')),
+);
+const gramjs = createRequire(path.join(telegramDir, 'package.json')).resolve('telegram');
 
 export function params(smoke) {
   return smoke ? { runs: 1, idleMs: 1000 } : { runs: 3, idleMs: 3000 };
