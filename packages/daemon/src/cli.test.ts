@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HELP, main } from './cli.js';
+import { EXIT_MEANINGS } from './cli/exit-codes.js';
+import { helpText, main } from './cli.js';
 import { captureContext } from './testing/capture.js';
 
 /** `main` in-process, with its outputs captured: help, usage, exit codes. */
@@ -23,29 +24,42 @@ const run = async (argv: string[], env: Record<string, string> = {}) => {
 
 describe('main', () => {
   it('prints help: exit 0 when asked, 2 when no command was given', async () => {
+    const HELP = helpText(captureContext({ cwd: dir }));
     expect(await run(['--help'])).toEqual({ code: 0, out: HELP, err: '' });
     expect(await run(['help'])).toMatchObject({ code: 0, out: HELP });
     expect(await run([])).toEqual({ code: 2, out: HELP, err: '' });
-    expect(await run(['fetch', '--help'])).toMatchObject({ code: 0, out: HELP });
-    for (const name of ['fetch', 'send', 'listen', 'daemon', 'login'])
-      expect(HELP).toContain(`  ${name} `);
+    for (const name of ['fetch', 'send', 'listen', 'daemon', 'login', 'chats', 'resolve'])
+      expect(HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const [code, meaning] of EXIT_MEANINGS) expect(HELP).toContain(`${code}  ${meaning}`);
   });
 
-  it('prints the version', async () => {
-    expect(await run(['--version'])).toEqual({ code: 0, out: 'dev\n', err: '' });
+  it("each command's --help is its own: send's lists --wait and not --source", async () => {
+    const send = await run(['send', '--help']);
+    expect(send.code).toBe(0);
+    expect(send.out).toMatch(/^Usage: tgfetch send/);
+    expect(send.out).toContain('--wait');
+    expect(send.out).not.toContain('--source');
+    expect((await run(['help', 'login'])).out).toContain('--phone <number>');
   });
 
-  it('rejects an unknown command with exit 2', async () => {
+  it('prints the version: --version, -V and version', async () => {
+    for (const argv of [['--version'], ['-V'], ['version']])
+      expect(await run(argv)).toEqual({ code: 0, out: 'dev\n', err: '' });
+  });
+
+  it('rejects an unknown command with exit 2 and a suggestion', async () => {
     const result = await run(['fecth']);
     expect(result).toMatchObject({ code: 2, out: '' });
-    expect(result.err).toBe('tgfetch: unknown command "fecth"; run `tgfetch --help`\n');
+    expect(result.err).toContain("unknown command 'fecth'");
+    expect(result.err).toContain('(Did you mean fetch?)');
   });
 
   it('reports usage mistakes with exit 2 and the help hint', async () => {
     const result = await run(['fetch', '--chat', 'x', '--dayz', '2']);
     expect(result.code).toBe(2);
-    expect(result.err).toContain("Unknown option '--dayz'");
-    expect(result.err).toContain('Run `tgfetch --help` for usage.');
+    expect(result.err).toContain("unknown option '--dayz'");
+    expect(result.err).toContain('(Did you mean --days?)');
+    expect(result.err).toContain('Run `tgfetch fetch --help` for its flags.');
   });
 
   it('reports configuration problems with exit 2', async () => {

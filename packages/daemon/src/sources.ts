@@ -1,9 +1,12 @@
 import type { MessageSource } from '@tgfetch/core';
+import type { TelegramClient } from 'telegram';
 import type { Config } from './config.js';
 
 export interface OpenedSource {
   source: MessageSource;
   kind: 'telegram' | 'simulated' | 'export';
+  /** The gramjs client of a Telegram (or simulated) source, for `chats` and `resolve`. */
+  client?: TelegramClient;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,7 @@ export async function openSource(spec: string, config: Config): Promise<OpenedSo
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
     const source = createSimulatedSource({ ...config.TGFETCH_SIM });
-    return { source, kind: 'simulated', close: () => source.close() };
+    return { source, kind: 'simulated', client: source.client, close: () => source.close() };
   }
   if (spec !== 'telegram')
     throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
@@ -35,5 +38,5 @@ export async function openSource(spec: string, config: Config): Promise<OpenedSo
     session: config.TELEGRAM_SESSION ?? '',
     takeout: config.TELEGRAM_TAKEOUT,
   });
-  return { source, kind: 'telegram', close: () => source.close() };
+  return { source, kind: 'telegram', client: source.client, close: () => source.close() };
 }

@@ -4,6 +4,14 @@
  * `@tgfetch/telegram/export` (which never loads gramjs).
  */
 export { createTelegramClientSource, type TelegramClientSourceOptions } from './client-source.js';
+export {
+  type ChatInfo,
+  type ChatKind,
+  chatInfo,
+  clientInvoke,
+  describeChat,
+  listDialogs,
+} from './dialogs.js';
 export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';

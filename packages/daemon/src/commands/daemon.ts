@@ -11,7 +11,7 @@ import {
   type Delivery,
   openConnection,
 } from '@tgfetch/redis-transport';
-import { parseFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import type { Config } from '../config.js';
 import { redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
@@ -26,12 +26,7 @@ import { openSource } from '../sources.js';
  * SHUTDOWN_GRACE_MS, then abort them (they go back to the queue, nothing half-written);
  * exit 0. Second signal: abort at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
-export async function daemonCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    source: { type: 'string' },
-    'env-file': { type: 'string' },
-    'data-dir': { type: 'string' },
-  });
+export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
     { telegram: true, redis: true },

@@ -1,34 +1,15 @@
 import { resolve } from 'node:path';
 import { errorInfo, runFetch } from '@tgfetch/core';
 import { createFsStore } from '@tgfetch/fs-store';
-import { COMMAND_FLAGS, commandFromFlags, parseFlags } from '../args.js';
+import { commandFromFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
 
-export const FETCH_HELP = `tgfetch fetch --chat CHAT (--date D | --days N | --from A --to B) [options]
-
-One fetch now, into the data directory; no Redis needed.
-
-  --strategy batch|per_day   one walk over the range, or one per day (default FETCH_STRATEGY)
-  --data-dir DIR             where day files go (default DATA_DIR or ./data)
-  --source SOURCE            telegram (default), simulated, or export:<result.json>
-  --tz ZONE                  IANA time zone of the days (default TGFETCH_TZ or UTC)
-  --limit N                  at most N messages, the most recent first
-  --force                    fetch days that are already complete again
-  --include-today            with --days, also fetch today so far
-  --json                     print the result event as JSON
-`;
-
-export async function fetchCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    ...COMMAND_FLAGS,
-    'data-dir': { type: 'string' },
-    source: { type: 'string' },
-    json: { type: 'boolean' },
-    'env-file': { type: 'string' },
-  });
+/** One fetch now into the data directory, with a live line on a terminal and a summary. */
+export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
     // Asked of the telegram source only (loadConfig checks which source was chosen).

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { parseFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 
 /**
@@ -7,8 +7,7 @@ import { type CliContext, ConfigError, configFor } from '../context.js';
  * account has one. Prompts go to stderr and the session string alone to stdout, so
  * `tgfetch login > session.txt` works. The session is a secret: it is never logged.
  */
-export async function loginCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, { phone: { type: 'string' }, 'env-file': { type: 'string' } });
+export async function loginCommand(flags: FlagsOf<'login'>, ctx: CliContext): Promise<number> {
   const config = configFor(ctx, {}, {}, flags['env-file']);
   if (config.TELEGRAM_API_ID === undefined || config.TELEGRAM_API_HASH === undefined) {
     throw new ConfigError([

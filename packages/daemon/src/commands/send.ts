@@ -1,6 +1,7 @@
 import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
-import { COMMAND_FLAGS, commandFromFlags, parseFlags, UsageError } from '../args.js';
+import { commandFromFlags, UsageError } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
 import { formatEvent } from './listen.js';
 
@@ -8,15 +9,7 @@ import { formatEvent } from './listen.js';
  * Pushes a command (seed 000's `send_fetch_command.py`). With `--wait`, waits for its
  * `completed` or `failed` event, prints it, and exits 0 or 1 to match.
  */
-export async function sendCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    ...COMMAND_FLAGS,
-    wait: { type: 'boolean' },
-    timeout: { type: 'string' },
-    json: { type: 'boolean' },
-    'redis-url': { type: 'string' },
-    'env-file': { type: 'string' },
-  });
+export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
   const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),

@@ -41,7 +41,8 @@ export interface CliProcess {
  * reads `.env` from its working directory, and the repository's must not leak in).
  */
 export function spawnCli(args: string[], env: Record<string, string>, cwd: string): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  // `--` as the bin's shebang has it: Node 20 would take a later `--env-file` itself.
+  const child = spawn(process.execPath, ['--', BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
