@@ -90,8 +90,10 @@ describe('main', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(
-      /^completed @inproc: \d+ messages, 1 day\(s\) written, 0 already complete, [\d.]+s\n$/,
+      /^completed @inproc: \d+ messages, 1 day\(s\) written, 0 already complete, [\d.]+s\n/,
     );
+    expect(ok.out).toContain(`  files in     ${path.join(dir, 'd', 'inproc')}\n`);
+    expect(ok.out).toMatch(/^ {2}written {6}\d{4}-\d{2}-\d{2} \(\d+\)$/m);
 
     const failed = await run([
       'fetch',
@@ -104,5 +106,17 @@ describe('main', () => {
     ]);
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/failed.*: [A-Z_]+: /);
+  });
+
+  it('the summary says what was skipped, and what --limit cut or left unreached', async () => {
+    const args = ['fetch', '--source', 'simulated', '--chat', 'sums', '--days', '4', '-o', 'd'];
+    const first = await run([...args, '--limit', '5']);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^ {2}cut by limit \d{4}-\d{2}-\d{2} \(\d+ of the day's newest\)$/m);
+    expect(first.out).toMatch(/^ {2}not reached {2}\d{4}-\d{2}-\d{2}.*\(--limit 5\)$/m);
+    const full = await run(args);
+    const rerun = await run(args);
+    expect(full.code).toBe(0);
+    expect(rerun.out).toMatch(/^ {2}skipped {6}(\d{4}-\d{2}-\d{2} \(already complete\)(, )?){4}$/m);
   });
 });

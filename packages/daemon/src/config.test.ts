@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { type Config, loadConfig, redactUrl } from './config.js';
+import { type Config, loadConfig, type Needs, redactUrl } from './config.js';
 
-const ok = (env: Record<string, string | undefined>, needs = {}): Config => {
+const ok = (env: Record<string, string | undefined>, needs?: Needs): Config => {
   const result = loadConfig(env, needs);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.config;
 };
-const problems = (env: Record<string, string | undefined>, needs = {}): string[] => {
+const problems = (env: Record<string, string | undefined>, needs?: Needs): string[] => {
   const result = loadConfig(env, needs);
   if (result.ok) throw new Error('expected configuration errors');
   return result.errors;
@@ -112,7 +112,7 @@ describe('loadConfig validation', () => {
   it('lists every problem at once, missing Telegram variables included', () => {
     const errors = problems(
       { FETCH_CONCURRENCY: 'abc', TGFETCH_TZ: 'Mars/Base', TELEGRAM_API_HASH: 'secret-ish' },
-      { telegram: true },
+      { telegram: true, redis: true, service: true },
     );
     expect(errors).toEqual([
       expect.stringContaining('TELEGRAM_API_HASH must be 32 hex characters'),
@@ -157,5 +157,40 @@ describe('Redis URL', () => {
     expect(redactUrl('rediss://user:hunter2@cache:6379')).toBe('rediss://user:***@cache:6379');
     expect(redactUrl('redis://cache:6379')).toBe('redis://cache:6379');
     expect(redactUrl('not a url hunter2')).toBe('<invalid url>');
+  });
+});
+
+describe('only what a command uses is checked', () => {
+  const bad = { REDIS_URL: 'http://nope', LOG_LEVEL: 'loud', FETCH_CONCURRENCY: 'many' };
+
+  it('a one-shot fetch ignores bad Redis and daemon settings; their defaults stand in', () => {
+    const config = ok({ ...bad, TGFETCH_SOURCE: 'simulated' }, { telegram: true });
+    expect(config).toMatchObject({ LOG_LEVEL: 'info', FETCH_CONCURRENCY: 1 });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('send and listen check Redis, the daemon checks everything', () => {
+    expect(problems(bad, { redis: true })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+    ]);
+    expect(
+      problems(
+        { ...bad, TGFETCH_SOURCE: 'simulated' },
+        { telegram: true, redis: true, service: true },
+      ),
+    ).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
+      'FETCH_CONCURRENCY must be a whole number',
+    ]);
+  });
+
+  it('what a fetch uses is still checked', () => {
+    expect(
+      problems(
+        { ...bad, TGFETCH_TZ: 'Mars/Base', TGFETCH_SOURCE: 'simulated' },
+        { telegram: true },
+      ),
+    ).toEqual(['TGFETCH_TZ must be an IANA time zone such as Europe/Moscow']);
   });
 });

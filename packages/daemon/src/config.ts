@@ -70,6 +70,11 @@ export const EnvSchema = v.object({
     ),
     'info',
   ),
+  /** `pretty`: readable lines; `json`: pino's JSON; `auto`: pretty on a terminal. */
+  LOG_FORMAT: optional(
+    v.picklist(['auto', 'pretty', 'json'], 'LOG_FORMAT must be auto, pretty or json'),
+    'auto',
+  ),
   FETCH_CONCURRENCY: optional(int('FETCH_CONCURRENCY', 1, 64), '1'),
   FETCH_STRATEGY: optional(
     v.picklist(['batch', 'per_day'], 'FETCH_STRATEGY must be batch or per_day'),
@@ -120,16 +125,58 @@ export interface Config extends Env {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** What each command needs beyond the common settings. */
-export type Needs = { telegram?: boolean; redis?: boolean };
+/**
+ * What a command uses beyond the common settings: `telegram` requires the account settings
+ * (for the telegram source), `redis` checks the Redis, queue and event settings, `service`
+ * those only a long-running daemon reads (logs, concurrency, metrics, shutdown).
+ */
+export type Needs = { telegram?: boolean; redis?: boolean; service?: boolean };
 
+/** Settings read only with Redis. */
+const REDIS_SETTINGS: readonly (keyof Env)[] = [
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+  'REDIS_MAX_OUTAGE_MS',
+  'QUEUE_NAME',
+  'QUEUE_MODE',
+  'MAX_DELIVERIES',
+  'EVENTS_CHANNEL',
+  'EVENTS_STREAM',
+  'EVENTS_STREAM_MAXLEN',
+  'LEGACY_EVENTS',
+  'CHAT_LOCK_TTL_MS',
+  'QUEUE_VISIBILITY_MS',
+];
+/** Settings read only by the daemon. */
+const SERVICE_SETTINGS: readonly (keyof Env)[] = [
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'FETCH_CONCURRENCY',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'SHUTDOWN_GRACE_MS',
+];
+
+/**
+ * Checks the environment. Without `needs` every setting is checked; with it, settings of a
+ * group the command does not use are not (a bad `REDIS_URL` in `.env` must not stop a
+ * one-shot fetch): their defaults stand in, so the config stays whole.
+ */
 export function loadConfig(
   env: Record<string, string | undefined>,
-  needs: Needs = {},
+  needs: Needs = { redis: true, service: true },
 ): ConfigResult {
+  const unused = new Set<string>([
+    ...(needs.redis ? [] : REDIS_SETTINGS),
+    ...(needs.service ? [] : SERVICE_SETTINGS),
+  ]);
   // Empty variables count as unset: `FOO=` in a .env file means "no value".
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([key, value]) => value !== undefined && value !== '' && !unused.has(key),
+    ),
   );
   const parsed = v.safeParse(EnvSchema, present, { abortEarly: false });
   const errors = parsed.success ? [] : parsed.issues.map((i) => describeIssue(i));

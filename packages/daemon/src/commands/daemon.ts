@@ -29,7 +29,7 @@ import { openSource } from '../sources.js';
 export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
-    { telegram: true, redis: true },
+    { telegram: true, redis: true, service: true },
     { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'] },
     flags['env-file'],
   );
@@ -42,6 +42,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       passwordOf(config.redisUrl),
     ],
     destination: ctx.stdout,
+    format: logFormat(config.LOG_FORMAT, ctx.stdout),
   });
   const metrics = createMetrics();
   const started = Date.now();
@@ -252,6 +253,12 @@ function sampleQueue(
   }, 5_000);
   timer.unref();
   return timer;
+}
+
+/** `auto`: readable on a terminal, JSON for log collectors. */
+function logFormat(setting: Config['LOG_FORMAT'], out: { isTTY?: boolean }): 'json' | 'pretty' {
+  if (setting === 'auto') return out.isTTY ? 'pretty' : 'json';
+  return setting;
 }
 
 function passwordOf(url: string): string | undefined {

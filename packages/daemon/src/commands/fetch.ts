@@ -1,9 +1,16 @@
 import { resolve } from 'node:path';
-import { errorInfo, runFetch } from '@tgfetch/core';
+import {
+  errorInfo,
+  type MessageSource,
+  messageTime,
+  runFetch,
+  type TgMessage,
+} from '@tgfetch/core';
 import { createFsStore } from '@tgfetch/fs-store';
 import { commandFromFlags } from '../args.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
+import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
@@ -22,8 +29,10 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     timeZone: config.TGFETCH_TZ,
     defaultStrategy: config.FETCH_STRATEGY,
   });
-  const display = createDisplay(ctx.stderr);
+  const timeZone = command.options.tz ?? config.TGFETCH_TZ;
+  const display = createDisplay(ctx.stderr, { timeZone });
   const opened = await openSource(config.TGFETCH_SOURCE, config);
+  let planned: string[] = [];
   const store = createFsStore({
     dataDir: resolve(ctx.cwd, config.DATA_DIR),
     format: config.DATA_FORMAT,
@@ -36,7 +45,18 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   try {
     const result = await runFetch(
       command,
-      { source: opened.source, store, progress: store, events: display, lock: store.lock },
+      {
+        source: countingSource(opened.source, (message) => display.message(messageTime(message))),
+        store,
+        progress: store,
+        events: {
+          publish: (event) => {
+            if (event.event === 'started') planned = event.dates;
+            return display.publish(event);
+          },
+        },
+        lock: store.lock,
+      },
       {
         signal: controller.signal,
         timeZone: config.TGFETCH_TZ,
@@ -58,10 +78,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     }
     if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.event === 'completed') {
-      const stored = result.days.filter((d) => !d.skipped).length;
-      ctx.stdout.write(
-        `completed ${result.chat}: ${result.processed} messages, ${stored} day(s) written, ${result.days.length - stored} already complete, ${result.duration_sec}s\n`,
-      );
+      ctx.stdout.write(fetchSummary(result, { command, planned, timeZone, now: Date.now() }));
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);
     }
@@ -76,4 +93,16 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     await opened.close();
     await store.close();
   }
+}
+
+/** The source, telling `onMessage` of each message as it arrives (for the live count). */
+function countingSource(source: MessageSource, onMessage: (m: TgMessage) => void): MessageSource {
+  return {
+    async *messages(request, signal) {
+      for await (const message of source.messages(request, signal)) {
+        onMessage(message);
+        yield message;
+      }
+    },
+  };
 }

@@ -6,7 +6,12 @@ import { onShutdownSignals } from '../signals.js';
 
 /** Prints events until interrupted (seed 000's `listen_events.py`). */
 export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
-  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const config = configFor(
+    ctx,
+    { redis: true },
+    { REDIS_URL: flags['redis-url'] },
+    flags['env-file'],
+  );
   const subscription = await subscribeEvents(
     (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
     {

@@ -10,7 +10,12 @@ import { formatEvent } from './listen.js';
  * `completed` or `failed` event, prints it, and exits 0 or 1 to match.
  */
 export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
-  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const config = configFor(
+    ctx,
+    { redis: true },
+    { REDIS_URL: flags['redis-url'] },
+    flags['env-file'],
+  );
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),
     timeZone: config.TGFETCH_TZ,
