@@ -5,7 +5,11 @@
 import { spawnSync } from 'node:child_process';
 
 /** Each tool the test suite runs, and the Debian package that brings it. */
-const NEEDED = [{ command: 'redis-server', debian: 'redis-server' }];
+const NEEDED = [
+  { command: 'redis-server', debian: 'redis-server' },
+  // The terminal tests read the CLI's live line from a real terminal.
+  { command: 'tmux', debian: 'tmux' },
+];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const missing = NEEDED.filter((tool) => !has(tool.command));

@@ -229,3 +229,35 @@ async function runFile(file: string, args: string[], cwd: string) {
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
+
+describe('tgfetch login', () => {
+  const creds = { TELEGRAM_API_ID: '12345', TELEGRAM_API_HASH: SECRETS.TELEGRAM_API_HASH };
+
+  it('Ctrl-C at the phone prompt exits 130 with no session; ended input exits 1', async () => {
+    const child = spawn(process.execPath, ['--', BIN, 'login'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...creds },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await eventually(() => stderr.includes('Phone number'), { what: 'the phone prompt' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    clearTimeout(timer);
+    expect(stderr).toContain('login: interrupted; no session was made');
+    expect(stdout).toBe('');
+
+    const ended = await runCli(['login'], creds, dir); // stdin is /dev/null
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain('input ended before the sign-in finished');
+  });
+});

@@ -112,18 +112,20 @@ describe('progress display: live counts and ETA', () => {
     await display.publish(started);
     // 0.5s in, the first messages of 2025-11-07: counted, no ETA yet (too early to tell).
     now += 500;
-    display.message(Date.parse('2025-11-07T23:00:00Z'));
-    display.message(Date.parse('2025-11-07T22:00:00Z'));
+    display.message(Date.parse('2025-11-07T23:00:00Z'), 30);
+    display.message(Date.parse('2025-11-07T22:00:00Z'), 29);
+    display.message(Date.parse('2025-11-07T22:00:00Z'), 29); // a retry's repeat
     vi.advanceTimersByTime(250);
     expect(last()).toBe('0/2 days · 2 messages · 4 msg/s');
     // 2s in, the walk has reached noon of the 7th: a quarter of the two days, 6s to go.
     now += 1_500;
-    display.message(Date.parse('2025-11-07T12:00:00Z'));
+    display.message(Date.parse('2025-11-07T12:00:00Z'), 28);
     vi.advanceTimersByTime(250);
     expect(last()).toBe('0/2 days · 3 messages · 2 msg/s · ETA 6s');
-    // The day is stored: the count is the engine's from then on.
+    // The first message of the 6th arrives before the 7th is stored: the count never drops.
+    display.message(Date.parse('2025-11-06T23:00:00Z'), 27);
     await display.publish(day('2025-11-07', 3, 3));
-    expect(last()).toMatch(/^1\/2 days · 3 messages · 2 msg\/s · ETA \d+s$/);
+    expect(last()).toMatch(/^1\/2 days · 4 messages · 2 msg\/s · ETA \d+s$/);
     display.stop();
   });
 
@@ -132,7 +134,7 @@ describe('progress display: live counts and ETA', () => {
     const now = Date.parse('2025-11-08T00:00:00Z');
     const display = createDisplay(out, { now: () => now, intervalMs: 60_000 });
     await display.publish(started);
-    display.message(Date.parse('2025-11-01T00:00:00Z'));
+    display.message(Date.parse('2025-11-01T00:00:00Z'), 5);
     display.stop();
     expect(out.text().split('\r\x1b[2K').at(-1)).toBe('0/2 days · 0 messages · 0 msg/s\n');
   });

@@ -9,7 +9,7 @@ import {
 export interface Display extends EventSink {
   retry(notice: RetryNotice): void;
   /** A message the source handed over (counted before its day is stored). */
-  message(time: number): void;
+  message(time: number, id: number): void;
   stop(): void;
 }
 
@@ -50,6 +50,7 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
   let startedAt = now();
   let span: { from: number; to: number } | undefined;
   let oldestSeen = Number.POSITIVE_INFINITY;
+  let lowestId = Number.POSITIVE_INFINITY;
   let skippedSpan = 0;
   let waitUntil = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -62,6 +63,7 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
   const eta = (elapsedMs: number): string => {
     const fraction = covered();
     if (elapsedMs < ETA_AFTER_MS || fraction < ETA_AFTER_FRACTION || fraction >= 1) return '';
+    if (total > 0 && done >= total) return '';
     return ` · ETA ${duration((elapsedMs * (1 - fraction)) / fraction)}`;
   };
   const line = () => {
@@ -90,8 +92,9 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
         else out.write(`started ${event.chat}: ${total} day(s)\n`);
       } else if (event.event === 'progress') {
         done++;
+        // Messages counted here but not yet by the engine (the first of the next day) stay.
+        inFlight = Math.max(0, stored + inFlight - event.processed);
         stored = event.processed;
-        inFlight = 0;
         if (event.skipped && span) {
           // A day already complete is not walked: count its span as covered.
           const start = startOfDay(event.date, timeZone);
@@ -105,9 +108,12 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
       }
       if (out.isTTY) render();
     },
-    message(time) {
-      // The engine drops what falls outside the days (a source may hand over a few).
+    message(time, id) {
+      // As the engine does: history comes newest first, so a message not older than the
+      // last one counted is a retry's repeat; and what falls outside the days is dropped.
+      if (id >= lowestId) return;
       if (span && (time < span.from || time >= span.to + 60_000)) return;
+      lowestId = id;
       inFlight++;
       if (time < oldestSeen) oldestSeen = time;
     },

@@ -46,7 +46,9 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     const result = await runFetch(
       command,
       {
-        source: countingSource(opened.source, (message) => display.message(messageTime(message))),
+        source: countingSource(opened.source, (message) =>
+          display.message(messageTime(message), message.id),
+        ),
         store,
         progress: store,
         events: {
