@@ -2,6 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  accountExport,
+  exportMessage,
+  writeExport,
+} from '../../telegram/src/export/test-exports.js';
 import { EXIT_MEANINGS } from './cli/exit-codes.js';
 import { helpText, main } from './cli.js';
 import { captureContext } from './testing/capture.js';
@@ -118,5 +123,46 @@ describe('main', () => {
     const rerun = await run(args);
     expect(full.code).toBe(0);
     expect(rerun.out).toMatch(/^ {2}skipped {6}(\d{4}-\d{2}-\d{2} \(already complete\)(, )?){4}$/m);
+  });
+
+  it('chats --source export: lists each chat with the --chat and days to fetch it', async () => {
+    const day = (date: string, hour: number) => Date.parse(`${date}T${hour}:00:00Z`) / 1000;
+    const messages = (first: number) =>
+      [day('2024-03-01', 10), day('2024-03-02', 11), day('2024-03-04', 12)].map((unix, i) =>
+        exportMessage({ id: first + i, unix }),
+      );
+    const file = await writeExport(
+      dir,
+      accountExport([
+        { name: 'Python chat', type: 'public_supergroup', id: 1878264527, messages: messages(1) },
+        { name: 'Notes', type: 'private_channel', id: 555, messages: messages(10) },
+      ]),
+    );
+    const listed = await run(['chats', '--source', `export:${file}`]);
+    expect(listed.code).toBe(0);
+    const row = listed.out.split('\n').find((l) => l.includes('Python chat')) ?? '';
+    expect(row).toMatch(
+      /^-1001878264527 +supergroup +3 +--from 2024-03-01 --to 2024-03-04 +Python chat$/,
+    );
+    const json = JSON.parse((await run(['chats', '--source', `export:${file}`, '--json'])).out);
+    expect(json).toHaveLength(2);
+    // The printed --chat and days, pasted into fetch, fetch that chat.
+    const [chat, , , , from, , to] = row.split(/ +/);
+    const fetched = await run([
+      'fetch',
+      '--source',
+      `export:${file}`,
+      '-c',
+      chat!,
+      '--from',
+      from!,
+      '--to',
+      to!,
+      '-o',
+      'imp',
+      '--json',
+    ]);
+    expect(fetched.code, fetched.err + fetched.out).toBe(0);
+    expect(JSON.parse(fetched.out)).toMatchObject({ chat: '-1001878264527', processed: 3 });
   });
 });

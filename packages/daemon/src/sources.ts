@@ -15,12 +15,19 @@ export interface OpenedSource {
  * chosen: reading an export never loads gramjs, and the simulated Telegram is not loaded by
  * a production daemon.
  */
-export async function openSource(spec: string, config: Config): Promise<OpenedSource> {
+export async function openSource(
+  spec: string,
+  config: Config,
+  /** The chat a one-shot fetch names: with an export, it also picks the export's chat. */
+  only?: { chat: string },
+): Promise<OpenedSource> {
   if (spec.startsWith('export:')) {
     const { createExportSource } = await import('@tgfetch/telegram/export');
     const source = createExportSource({
       file: spec.slice('export:'.length),
       timeZone: config.TGFETCH_TZ,
+      // `tgfetch chats --source export:` prints this chat as the `--chat` to use.
+      ...(only ? { chat: only.chat } : {}),
     });
     return { source, kind: 'export', close: () => source.close() };
   }

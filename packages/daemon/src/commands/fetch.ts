@@ -31,7 +31,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   });
   const timeZone = command.options.tz ?? config.TGFETCH_TZ;
   const display = createDisplay(ctx.stderr, { timeZone });
-  const opened = await openSource(config.TGFETCH_SOURCE, config);
+  const opened = await openSource(config.TGFETCH_SOURCE, config, { chat: command.chat });
   let planned: string[] = [];
   const store = createFsStore({
     dataDir: resolve(ctx.cwd, config.DATA_DIR),
