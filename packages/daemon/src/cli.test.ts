@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,5 +164,18 @@ describe('main', () => {
     ]);
     expect(fetched.code, fetched.err + fetched.out).toBe(0);
     expect(JSON.parse(fetched.out)).toMatchObject({ chat: '-1001878264527', processed: 3 });
+  });
+
+  it('a one-shot fetch runs with bad Redis and daemon settings in .env; send does not', async () => {
+    await writeFile(
+      path.join(dir, '.env'),
+      'REDIS_URL=http://nope\nLOG_LEVEL=loud\nFETCH_CONCURRENCY=many\nTGFETCH_SOURCE=simulated\n',
+    );
+    const fetched = await run(['fetch', '--chat', 'envy', '--days', '1']);
+    expect(fetched.code, fetched.err).toBe(0);
+    const sent = await run(['send', '--chat', 'envy', '--days', '1']);
+    expect(sent.code).toBe(2);
+    expect(sent.err).toContain('REDIS_URL must start with redis://');
+    expect(sent.err).not.toContain('LOG_LEVEL');
   });
 });
