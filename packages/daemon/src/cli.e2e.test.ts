@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, listFiles, readDayFiles, runCli, SECRETS } from './testing/cli-process.js';
+import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
 import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
@@ -164,7 +163,7 @@ describe('tgfetch', () => {
 
   it("--env-file nope.env is tgfetch's own error, exit 2, also run through the shebang", async () => {
     const args = ['fetch', '--chat', 'x', '--days', '1', '--env-file', 'nope.env'];
-    const direct = await runFile(BIN, args, dir);
+    const direct = await runCli(args, {}, dir, 15_000, { direct: true });
     expect(direct.code).toBe(2);
     expect(direct.stderr).toBe(
       'tgfetch: invalid configuration:\n  - --env-file nope.env does not exist\n',
@@ -213,48 +212,18 @@ describe('tgfetch', () => {
   });
 });
 
-/** Runs a file the way a shell would (its shebang line chooses the interpreter). */
-async function runFile(file: string, args: string[], cwd: string) {
-  const child = spawn(file, args, { cwd, env: { PATH: process.env.PATH ?? '' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
-
 describe('tgfetch login', () => {
   const creds = { TELEGRAM_API_ID: '12345', TELEGRAM_API_HASH: SECRETS.TELEGRAM_API_HASH };
 
   it('Ctrl-C at the phone prompt exits 130 with no session; ended input exits 1', async () => {
-    const child = spawn(process.execPath, ['--', BIN, 'login'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...creds },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await eventually(() => stderr.includes('Phone number'), { what: 'the phone prompt' });
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    const login = spawnCli(['login'], creds, dir, { stdin: 'pipe' });
+    const timer = setTimeout(() => login.child.kill('SIGKILL'), 15_000);
+    await eventually(() => login.stderr().includes('Phone number'), { what: 'the phone prompt' });
+    login.child.kill('SIGINT');
+    expect((await login.exited).code).toBe(130);
     clearTimeout(timer);
-    expect(stderr).toContain('login: interrupted; no session was made');
-    expect(stdout).toBe('');
+    expect(login.stderr()).toContain('login: interrupted; no session was made');
+    expect(login.stdout()).toBe('');
 
     const ended = await runCli(['login'], creds, dir); // stdin is /dev/null
     expect(ended.code).toBe(1);
