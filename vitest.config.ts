@@ -11,16 +11,22 @@ export default defineConfig({
       { find: /^@tgfetch\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@tgfetch\/telegram\/testing$/, replacement: src('telegram/src/testing/index.ts') },
       { find: /^@tgfetch\/telegram\/export$/, replacement: src('telegram/src/export/index.ts') },
+      { find: /^@tgfetch\/telegram\/proxy$/, replacement: src('telegram/src/proxy.ts') },
       { find: /^@tgfetch\/telegram$/, replacement: src('telegram/src/index.ts') },
       { find: /^@tgfetch\/fs-store$/, replacement: src('fs-store/src/index.ts') },
+      { find: /^@tgfetch\/pg-store$/, replacement: src('pg-store/src/index.ts') },
       { find: /^@tgfetch\/redis-transport$/, replacement: src('redis-transport/src/index.ts') },
       { find: /^@tgfetch\/daemon$/, replacement: src('daemon/src/index.ts') },
     ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
-    // One real redis-server for the transport tests (or REDIS_URL); see its file.
-    globalSetup: ['packages/redis-transport/src/testing/redis-server.ts'],
+    // One real redis-server for the transport tests (or REDIS_URL), and one PostgreSQL
+    // database of the run's own (on DATABASE_URL's server); see their files.
+    globalSetup: [
+      'packages/redis-transport/src/testing/redis-server.ts',
+      'packages/pg-store/src/testing/pg-database.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     coverage: {

@@ -13,7 +13,7 @@ import { fmt, round } from './lib/stats.mjs';
  * results alone) and, after a full run, the table in README.md between its bench markers.
  */
 
-const SCENARIOS = ['pipeline', 'request-cost', 'pacing', 'queue', 'footprint'];
+const SCENARIOS = ['pipeline', 'request-cost', 'pacing', 'queue', 'footprint', 'postgres'];
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 const args = process.argv.slice(2);
@@ -27,7 +27,7 @@ if (unknown.length > 0) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
   process.exit(2);
 }
-for (const pkg of ['core', 'telegram', 'fs-store', 'redis-transport', 'daemon']) {
+for (const pkg of ['core', 'telegram', 'fs-store', 'pg-store', 'redis-transport', 'daemon']) {
   if (!existsSync(here(`../packages/${pkg}/dist/index.js`))) {
     console.error(`packages/${pkg} is not built: run \`pnpm build\` first (benchmarks use dist/).`);
     process.exit(2);

@@ -12,12 +12,24 @@ import { createRandom } from './lib/util.mjs';
 import * as clientKill from './scenarios/client-kill.mjs';
 import * as disk from './scenarios/disk.mjs';
 import * as fuzz from './scenarios/fuzz.mjs';
+import * as hostile from './scenarios/hostile.mjs';
+import * as persistPipeline from './scenarios/persist-pipeline.mjs';
 import * as poison from './scenarios/poison.mjs';
 import * as redisFaults from './scenarios/redis-faults.mjs';
 import * as sigkill from './scenarios/sigkill.mjs';
 import * as telegramFaults from './scenarios/telegram-faults.mjs';
 
-const scenarios = [sigkill, redisFaults, clientKill, telegramFaults, poison, disk, fuzz];
+const scenarios = [
+  sigkill,
+  redisFaults,
+  clientKill,
+  telegramFaults,
+  poison,
+  disk,
+  fuzz,
+  hostile,
+  persistPipeline,
+];
 
 const { values } = parseArgs({
   options: {

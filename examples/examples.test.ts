@@ -33,7 +33,7 @@ describe('embed the engine with a custom store', () => {
     const outcome = await embed({ dir });
     expect(outcome).toMatchObject({
       event: 'completed',
-      chat: '@example_chat',
+      requested_chat: '@example_chat',
       worker_id: 'my-app',
     });
     const days = outcome.days ?? [];
@@ -76,7 +76,7 @@ describe('send a command and wait for its result', () => {
     });
     expect(done).toMatchObject({
       event: 'completed',
-      chat: '@example_chat',
+      requested_chat: '@example_chat',
       worker_id: 'example-worker',
     });
     expect(done.days).toHaveLength(2);
@@ -128,7 +128,7 @@ describe('send a command and wait for its result', () => {
     }
     const heard: FetchEvent[] = await listening;
     expect(heard.map((e) => e.event)).toEqual(['started', 'progress', 'completed']);
-    expect(new Set(heard.map((e) => e.chat))).toEqual(new Set(['@example_chat']));
+    expect(new Set(heard.map((e) => e.requested_chat))).toEqual(new Set(['@example_chat']));
   });
 });
 

@@ -7,8 +7,11 @@ import { spawnSync } from 'node:child_process';
 /** Each tool the test suite runs, and the Debian package that brings it. */
 const NEEDED = [
   { command: 'redis-server', debian: 'redis-server' },
-  // The terminal tests read the CLI's live line from a real terminal.
+  // Proxy tests go through a real SOCKS5 proxy; terminal tests drive a real terminal.
+  { command: 'microsocks', debian: 'microsocks' },
   { command: 'tmux', debian: 'tmux' },
+  // The alert rules are checked and unit-tested with promtool.
+  { command: 'promtool', debian: 'prometheus' },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;

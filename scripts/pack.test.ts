@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'telegram', 'fs-store', 'redis-transport', 'daemon'];
+const packages = ['core', 'telegram', 'fs-store', 'pg-store', 'redis-transport', 'daemon'];
 
 // Entry points and one export each must have, checked from ESM and CommonJS alike.
 // (`@tgfetch/core/testing` is left out: it runs inside vitest, which is ESM-only.)
@@ -22,7 +22,9 @@ const entries: Record<string, string> = {
   '@tgfetch/telegram': 'createTelegramSource',
   '@tgfetch/telegram/testing': 'createSimulatedTelegram',
   '@tgfetch/telegram/export': 'createExportSource',
+  '@tgfetch/telegram/proxy': 'parseProxy',
   '@tgfetch/fs-store': 'createFsStore',
+  '@tgfetch/pg-store': 'openPgStore',
   '@tgfetch/redis-transport': 'createCommandClient',
 };
 
@@ -139,15 +141,41 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
         env: { ...process.env, TELEGRAM_SESSION: '', DATA_DIR: join(project, 'data') },
       },
     );
-    expect(JSON.parse(fetched.stdout)).toMatchObject({ event: 'completed', chat: '@packed_chat' });
+    // The chat's canonical identity is its marked id; the event also says what was asked for.
+    expect(JSON.parse(fetched.stdout)).toMatchObject({
+      event: 'completed',
+      chat: expect.stringMatching(/^-100\d+$/),
+      requested_chat: '@packed_chat',
+    });
   });
 
   it('ship the JSON Schemas of the contracts', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['-e', "console.log(require('@tgfetch/core/schema/command.json').title)"],
+      [
+        '-e',
+        "for (const s of ['command', 'event', 'message']) console.log(require('@tgfetch/core/schema/' + s + '.json').title)",
+      ],
       { cwd: project },
     );
-    expect(stdout.trim()).toBe('tgfetch fetch command');
+    expect(stdout.trim().split('\n')).toEqual([
+      'tgfetch fetch command',
+      'tgfetch event',
+      'tgfetch message',
+    ]);
+    // The AsyncAPI document, and every schema it points at, resolve from the package.
+    const asyncapi = await run(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'), path = require('node:path');
+const file = require.resolve('@tgfetch/core/schema/asyncapi.yaml');
+const refs = [...new Set([...fs.readFileSync(file, 'utf8').matchAll(/[.][/]([a-z-]+[.]json)/g)].map((m) => m[1]))];
+for (const ref of refs) require(path.join(path.dirname(file), ref));
+console.log(refs.sort().join(' '));`,
+      ],
+      { cwd: project },
+    );
+    expect(asyncapi.stdout.trim()).toBe('command.json event.json legacy-event.json');
   });
 });

@@ -62,9 +62,15 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
  * Every day file parses, holds each message id once, sorted, and exactly the messages the
  * simulated chat has for that day (all days fetched are over, so each must be whole).
  */
-export async function checkDataDir(dataDir, simOptions) {
+export async function checkDataDir(dataDir, simOptions, chatNames = []) {
   const createSimulatedTelegram = await loadSimulatedTelegram();
   const truth = createSimulatedTelegram({ ...simOptions, faults: undefined, rateLimit: undefined });
+  // A chat's folder is its canonical identity, the marked id; the commands named it by username.
+  const byFolder = new Map();
+  for (const name of chatNames) {
+    const chat = truth.chat(name);
+    byFolder.set(chat.markedId, chat);
+  }
   const out = {
     files: 0,
     messages: 0,
@@ -86,7 +92,11 @@ export async function checkDataDir(dataDir, simOptions) {
   for (const chatEntry of chats) {
     if (!chatEntry.isDirectory() || chatEntry.name.startsWith('.')) continue;
     const chatDir = path.join(dataDir, chatEntry.name);
-    const chat = truth.chat(chatEntry.name);
+    const chat = byFolder.get(chatEntry.name);
+    if (!chat) {
+      note(`a folder of no chat asked for: ${chatEntry.name}`);
+      continue;
+    }
     for (const entry of await readdir(chatDir, { withFileTypes: true })) {
       const file = path.join(chatDir, entry.name);
       if (entry.isFile() && entry.name === 'progress.json') {
@@ -120,7 +130,9 @@ export async function checkDataDir(dataDir, simOptions) {
         }
         if (ids.some((id, i) => i > 0 && id <= ids[i - 1])) note(`${dayFile}: ids not sorted`);
         const from = Date.parse(`${match[1]}T00:00:00Z`);
-        const expected = chat.messages({ from, to: from + DAY_MS });
+        const expected = chat
+          .messages({ from, to: from + DAY_MS })
+          .map((m) => ({ ...m, chat: chatEntry.name }));
         out.messages += doc.messages.length;
         if (!sameMessages(doc.messages, expected)) {
           out.mismatched++;

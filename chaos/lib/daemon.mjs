@@ -35,13 +35,14 @@ export function baseEnv({ redisUrl, dataDir, sim, workerId }) {
 
 let serial = 0;
 
-export function spawnDaemon({ env, dir, label }) {
+/** `command`: the tgfetch command to run (`daemon`, or `persist` for the pipeline scenario). */
+export function spawnDaemon({ env, dir, label, command = 'daemon' }) {
   const name = `${label ?? env.WORKER_ID}-${++serial}`;
   const logFile = path.join(dir, 'logs', `${name}.log`);
   const log = createWriteStream(logFile);
   // A clean environment: no TELEGRAM_* or REDIS_* of the caller's shell can leak in, and the
   // working directory holds no .env.
-  const child = spawn(process.execPath, [BIN, 'daemon'], {
+  const child = spawn(process.execPath, [BIN, command], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -30,9 +30,24 @@ export async function loadRedis() {
   return import(pathToFileURL(require.resolve('redis')).href);
 }
 
+export async function loadPg() {
+  const require = createRequire(path.join(ROOT, 'packages/pg-store/package.json'));
+  return (await import(pathToFileURL(require.resolve('pg')).href)).default;
+}
+
 export async function loadSimulatedTelegram() {
   const mod = await import(
     pathToFileURL(path.join(ROOT, 'packages/telegram/dist/testing.js')).href
   );
   return mod.createSimulatedTelegram;
+}
+
+export async function loadTransport() {
+  return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
+}
+
+/** core's `parseChat`: how a command's `chat` becomes a username (or a numeric id). */
+export async function loadParseChat() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/core/dist/index.js')).href);
+  return mod.parseChat;
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkCommands, checkDataDir, checkQueue } from './check.mjs';
 import { baseEnv, spawnDaemon } from './daemon.mjs';
-import { loadRedis } from './env.mjs';
+import { loadParseChat, loadRedis } from './env.mjs';
 import { createRecorder } from './recorder.mjs';
 import { startRedis } from './redis-server.mjs';
 import { DAY_MS, isoDay, waitUntil } from './util.mjs';
@@ -68,11 +68,12 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
         ...extra,
       };
     },
-    spawn(workerId, extra = {}, simExtra = {}) {
+    spawn(workerId, extra = {}, simExtra = {}, command = 'daemon') {
       const daemon = spawnDaemon({
         env: world.env(workerId, extra, simExtra),
         dir,
         label: workerId,
+        command,
       });
       daemons.push(daemon);
       return daemon;
@@ -137,7 +138,23 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
       await world.stopAll();
       await recorder.sync();
       const commands = checkCommands(recorder, pushed, { allowRedelivery, expect });
-      const data = await checkDataDir(dataDir, simOptions);
+      // The chats asked for, by the commands pushed here and by what the events say was
+      // asked (payloads pushed raw, as the fuzz does).
+      const parseChat = await loadParseChat();
+      const asked = [
+        ...pushed.map((p) => p.command?.chat),
+        ...[...recorder.byCommand.values()].flatMap((e) => e.finals.map((f) => f.requested_chat)),
+      ];
+      const chatNames = [
+        ...new Set(
+          asked
+            .filter((c) => typeof c === 'string' || typeof c === 'number')
+            .map((c) => parseChat(c))
+            .filter((parsed) => parsed.ok && parsed.chat.startsWith('@'))
+            .map((parsed) => parsed.chat.slice(1)),
+        ),
+      ];
+      const data = await checkDataDir(dataDir, simOptions, chatNames);
       const queue = await checkQueue(admin);
       const violations = [...commands.violations, ...data.problems.map((p) => `data: ${p}`)];
       if (drained && (queue.queued > 0 || queue.processing > 0))

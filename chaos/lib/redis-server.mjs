@@ -47,9 +47,17 @@ export async function startRedis({ dir, persistent = false, port } = {}) {
     get running() {
       return child.exitCode === null && child.signalCode === null;
     },
+    /** SIGSTOP: its sockets stay open and nothing answers (a frozen host or VM). */
+    freeze() {
+      if (server.running) child.kill('SIGSTOP');
+    },
+    thaw() {
+      if (server.running) child.kill('SIGCONT');
+    },
     /** Kills the server (SIGKILL by default: a crash, not a shutdown). */
     async stop(signal = 'SIGKILL') {
       if (!server.running) return;
+      child.kill('SIGCONT');
       child.kill(signal);
       await exited;
     },

@@ -105,7 +105,8 @@ async function full(w, trials) {
     await w.push(command, { expectFailure: 'STORE_FULL' });
     await w.waitFinal();
     codes.push(w.recorder.finals(command.command_id)[0]?.error?.code ?? 'completed');
-    storedFirst.push(await dayFiles(path.join(w.dataDir, chatName)));
+    const folder = (await loadSimulatedTelegram())(w.simOptions).chat(chatName).markedId;
+    storedFirst.push(await dayFiles(path.join(w.dataDir, folder)));
     await rm(filler);
     await w.push({ ...command, command_id: `${command.command_id}-again` });
     await w.waitFinal();
@@ -188,7 +189,7 @@ async function daySizes(w, chatName, oldest, newest) {
     sizes.push(
       JSON.stringify(
         {
-          chat: `@${chatName}`,
+          chat: chat.markedId,
           date: '',
           time_zone: 'UTC',
           fetched_at: new Date().toISOString(),

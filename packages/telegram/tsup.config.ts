@@ -4,4 +4,5 @@ export default packageBuild({
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
   export: 'src/export/index.ts',
+  proxy: 'src/proxy.ts',
 });

@@ -1,25 +1,55 @@
 import * as v from 'valibot';
 import { parseChat } from './chat.js';
+import { preview } from './echo.js';
 import { isIsoDate, isTimeZone } from './time-zone.js';
 
 /**
  * The wire form of a `fetch` command (DESIGN.md, "Commands"), as valibot schemas. These
  * check each field on its own; `parseCommand` adds what needs the whole command or the
- * clock (legacy form, `from <= to`, no future dates, payload size).
+ * clock (legacy form, `from <= to`, no future dates, payload size). The published JSON
+ * Schema (`schema/command.json`) is generated from `CommandWireSchema`; `v.metadata` adds
+ * to it what valibot checks in code (chat and date patterns, formats).
  */
 
 export const MAX_DAYS = 3660;
 export const MAX_COMMAND_BYTES = 64 * 1024;
 export const MAX_LIMIT = 100_000_000;
+/** Objects and arrays nested deeper than this are rejected (`PAYLOAD_TOO_DEEP`). */
+export const MAX_COMMAND_DEPTH = 16;
+
+// The same rule as `isIsoDate` for JSON Schema: years from 1970, format `date` for the calendar.
+const DATE_PATTERN =
+  '^(?:19[7-9][0-9]|[2-9][0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$';
 
 const DateSchema = v.pipe(
   v.string('must be a date string "YYYY-MM-DD"'),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form'),
   v.check(isIsoDate, 'must be a real calendar date in YYYY-MM-DD form'),
+  v.metadata({ format: 'date', pattern: DATE_PATTERN }),
+  v.description('A calendar date YYYY-MM-DD from 1970-01-01, not after today.'),
 );
 
+// `parseChat` as a pattern: a username (with @ or not), a t.me link, a numeric id.
+const NAME = '[A-Za-z][A-Za-z0-9_]{0,63}';
+const HOST =
+  '(?:[Hh][Tt][Tt][Pp][Ss]?://)?(?:[Ww][Ww][Ww]\\.)?(?:[Tt]\\.[Mm][Ee]|[Tt][Ee][Ll][Ee][Gg][Rr][Aa][Mm]\\.(?:[Mm][Ee]|[Dd][Oo][Gg]))';
+const CHAT_PATTERN = `^\\s*(?:@?${NAME}|0|-?[1-9][0-9]{0,19}|${HOST}/(?:s/)?${NAME}/?(?:[?#][^\\u0000-\\u001f\\u007f]*)?)\\s*$`;
+
 export const ChatSchema = v.pipe(
-  v.union([v.string(), v.number()], 'must be a @username, a t.me link or a numeric id'),
+  v.union(
+    [
+      v.pipe(v.string(), v.metadata({ maxLength: 256, pattern: CHAT_PATTERN })),
+      v.pipe(
+        v.number(),
+        v.metadata({
+          type: 'integer',
+          minimum: Number.MIN_SAFE_INTEGER,
+          maximum: Number.MAX_SAFE_INTEGER,
+        }),
+      ),
+    ],
+    'must be a @username, a t.me link or a numeric id',
+  ),
   v.check(
     (chat) => parseChat(chat).ok,
     (issue) => {
@@ -27,22 +57,44 @@ export const ChatSchema = v.pipe(
       return parsed.ok ? 'is not a chat' : parsed.reason;
     },
   ),
+  v.description(
+    'The chat: @username (any case), a t.me link, or a numeric id (-100… for channels). A numeric id beyond ±(2^53−1) must be a string: JSON numbers that a double cannot hold exactly are rejected (INEXACT_NUMBER).',
+  ),
 );
 
-export const CommandOptionsSchema = v.object({
-  force: v.optional(v.boolean('must be true or false')),
-  tz: v.optional(
-    v.pipe(
-      v.string('must be an IANA time zone name'),
-      v.maxLength(64, 'is too long for a time zone'),
-      v.check(isTimeZone, (issue) => `"${issue.input}" is not a known IANA time zone`),
+export const CommandOptionsSchema = v.pipe(
+  v.object({
+    force: v.optional(
+      v.pipe(
+        v.boolean('must be true or false'),
+        v.description('Fetch days again even when stored as complete.'),
+      ),
     ),
-  ),
-  include_today: v.optional(v.boolean('must be true or false')),
-});
+    tz: v.optional(
+      v.pipe(
+        v.string('must be an IANA time zone name'),
+        v.maxLength(64, 'is too long for a time zone'),
+        v.check(isTimeZone, (issue) => `"${preview(issue.input)}" is not a known IANA time zone`),
+        v.description(
+          'IANA time zone of the calendar days (any letter case, aliases allowed; events and files use the canonical name). Default: the worker TGFETCH_TZ, else UTC. Which names exist is checked by the parser (the ICU zone list), not by this schema.',
+        ),
+      ),
+    ),
+    include_today: v.optional(
+      v.pipe(
+        v.boolean('must be true or false'),
+        v.description('mode days: count today (stored as an incomplete day).'),
+      ),
+    ),
+  }),
+  v.description('Options of the run.'),
+);
 
 const common = {
-  command: v.literal('fetch', 'the only command is "fetch"'),
+  command: v.pipe(
+    v.literal('fetch', 'the only command is "fetch"'),
+    v.description('Always "fetch".'),
+  ),
   chat: ChatSchema,
   command_id: v.optional(
     v.pipe(
@@ -50,12 +102,20 @@ const common = {
       v.minLength(1, 'must not be empty'),
       v.maxLength(128, 'must be at most 128 characters'),
       v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+      v.description(
+        'Your id for the command, echoed in every event (default: a new UUID). An invalid one is still echoed in the `failed` event, cut to 128 characters.',
+      ),
     ),
   ),
   strategy: v.optional(
-    v.picklist(
-      ['batch', 'per_day', 'auto', 'sequential'],
-      'must be "batch" or "per_day" (or the older "auto" / "sequential")',
+    v.pipe(
+      v.picklist(
+        ['batch', 'per_day', 'auto', 'sequential'],
+        'must be "batch" or "per_day" (or the older "auto" / "sequential")',
+      ),
+      v.description(
+        'batch: one pass over the whole span; per_day: one pass per day. "auto" means batch and "sequential" per_day (seed 000). Default: the worker FETCH_STRATEGY.',
+      ),
     ),
   ),
   limit: v.optional(
@@ -64,38 +124,108 @@ const common = {
       v.integer('must be a whole number'),
       v.minValue(1, 'must be at least 1'),
       v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
+      v.description('At most this many messages per day; a day cut short is not complete.'),
     ),
   ),
-  requested_by: v.optional(v.pipe(v.string('must be a string'), v.maxLength(256, 'is too long'))),
-  timestamp: v.optional(v.pipe(v.string('must be a string'), v.maxLength(64, 'is too long'))),
+  requested_by: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.maxLength(256, 'is too long'),
+      v.description('Who asked (free text, for logs).'),
+    ),
+  ),
+  timestamp: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.maxLength(64, 'is too long'),
+      v.description('When it was sent (free text; seed 000 sends a local ISO time).'),
+    ),
+  ),
   options: v.optional(CommandOptionsSchema),
 };
 
-export const DateCommandSchema = v.object({ ...common, mode: v.literal('date'), date: DateSchema });
+const DaysSchema = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be a whole number'),
+  v.minValue(1, 'must be at least 1'),
+  v.maxValue(MAX_DAYS, `must be at most ${MAX_DAYS} (ten years)`),
+);
 
-export const DaysCommandSchema = v.object({
-  ...common,
-  mode: v.literal('days'),
-  days: v.pipe(
-    v.number('must be a number'),
-    v.integer('must be a whole number'),
-    v.minValue(1, 'must be at least 1'),
-    v.maxValue(MAX_DAYS, `must be at most ${MAX_DAYS} (ten years)`),
+export const DateCommandSchema = v.pipe(
+  v.object({ ...common, mode: v.literal('date'), date: DateSchema }),
+  v.description('One day.'),
+);
+
+export const DaysCommandSchema = v.pipe(
+  v.object({
+    ...common,
+    mode: v.literal('days'),
+    days: v.pipe(
+      DaysSchema,
+      v.description('The last N days, yesterday back (today too with options.include_today).'),
+    ),
+  }),
+  v.description('The last N days.'),
+);
+
+export const RangeCommandSchema = v.pipe(
+  v.object({
+    ...common,
+    mode: v.literal('range'),
+    from: DateSchema,
+    to: v.pipe(DateSchema, v.description('The last day, inclusive; not before `from`.')),
+  }),
+  v.description('Every day from `from` to `to`, both included, at most 3660 days.'),
+);
+
+// Present in the legacy form means "not the legacy form": these fields belong to a mode.
+const absent = v.optional(v.never());
+
+/** Seed 000's form: no `mode`; `days_back` (default 1) days. */
+export const LegacyCommandSchema = v.pipe(
+  v.object({
+    ...common,
+    mode: absent,
+    date: absent,
+    days: absent,
+    from: absent,
+    to: absent,
+    days_back: v.optional(
+      v.pipe(DaysSchema, v.description('The last N days, as mode days. Default 1.')),
+    ),
+  }),
+  v.description(
+    "The original daemon's form (seed 000): no mode, `days_back` days (default 1), as mode days.",
   ),
-});
-
-export const RangeCommandSchema = v.object({
-  ...common,
-  mode: v.literal('range'),
-  from: DateSchema,
-  to: DateSchema,
-});
+);
 
 /** A command as producers send it (after the older `days_back` form is rewritten). */
 export const FetchCommandInputSchema = v.variant(
   'mode',
   [DateCommandSchema, DaysCommandSchema, RangeCommandSchema],
   'mode must be "date", "days" or "range"',
+);
+
+/**
+ * Every form a producer may send, for the published JSON Schema. The rules it cannot state
+ * are named in its description; `parseCommand` is the reference.
+ */
+export const CommandWireSchema = v.pipe(
+  v.union([DateCommandSchema, DaysCommandSchema, RangeCommandSchema, LegacyCommandSchema]),
+  v.description(
+    [
+      'A fetch command: a JSON object (UTF-8), pushed with RPUSH onto the command list, or XADDed to the command stream as JSON in field `payload` or as flat fields.',
+      'Unknown fields are ignored. `parseCommand` of @tgfetch/core is the reference; this schema cannot state these rules, which the parser checks:',
+      '(1) no date after today in the command time zone (FUTURE_DATE);',
+      '(2) dates are real calendar days (format "date"; e.g. 2025-02-30 is rejected, INVALID_DATE);',
+      '(3) range: `from` not after `to`, at most 3660 days (INVALID_RANGE);',
+      '(4) the whole payload at most 65536 bytes (PAYLOAD_TOO_LARGE) and nested at most 16 levels (PAYLOAD_TOO_DEEP);',
+      '(5) options.tz must be in the time zone list of ICU, any letter case (INVALID_TIME_ZONE);',
+      '(6) JSON numbers beyond ±(2^53−1), or fractions that would round to an integer, are rejected (INEXACT_NUMBER): send big chat ids as strings;',
+      '(7) the bytes must be UTF-8 (INVALID_ENCODING);',
+      '(8) flat stream fields: `days`, `days_back` and `limit` may be decimal strings and options are dotted fields (`options.tz`); in JSON they must be numbers and an object.',
+    ].join(' '),
+  ),
 );
 
 export type FetchCommandInput = v.InferInput<typeof FetchCommandInputSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandParams, type FetchCommand, parseCommand } from './command.js';
+import { MAX_ECHO_LENGTH } from './echo.js';
 
 const NOW = Date.parse('2025-11-08T12:00:00Z');
 const opts = { now: NOW, newId: () => 'generated-id' };
@@ -119,6 +120,14 @@ describe('parseCommand: the older seed-000 form', () => {
     );
   });
 
+  it('reads a command with neither mode nor days_back as one day (seed 000: days_back defaults to 1)', () => {
+    expect(ok({ command: 'fetch', chat: 'pythonstepikchat', limit: 100 })).toMatchObject({
+      mode: 'days',
+      days: 1,
+      limit: 100,
+    });
+  });
+
   it('still rejects a bad days_back', () => {
     expect(rejected({ command: 'fetch', chat: 'a_chat', days_back: 0 }).error.code).toBe(
       'INVALID_DAYS',
@@ -204,7 +213,12 @@ describe('parseCommand: every rejected input class has a stable code and a clear
       /command: is missing/,
     ],
     ['an unknown mode', { ...valid, mode: 'week' }, 'UNKNOWN_MODE', /"week" is not a mode/],
-    ['no mode', { command: 'fetch', chat: 'x_chat' }, 'MISSING_FIELD', /mode: is missing/],
+    [
+      'no mode but a date',
+      { command: 'fetch', chat: 'x_chat', date: '2025-11-07' },
+      'MISSING_FIELD',
+      /mode: is missing/,
+    ],
     ['no chat', { command: 'fetch', mode: 'days', days: 1 }, 'MISSING_FIELD', /chat: is missing/],
     [
       'no date',
@@ -309,10 +323,19 @@ describe('parseCommand: every rejected input class has a stable code and a clear
   });
 
   it('rejects bytes that are not UTF-8 and objects that are not JSON', () => {
-    expect(rejected(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])).error.code).toBe('INVALID_JSON');
+    const notUtf8 = rejected(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])).error;
+    expect(notUtf8.code).toBe('INVALID_ENCODING');
+    expect(notUtf8.message).toMatch(/not valid UTF-8.*RFC 8259/);
+    // 0xE9 (é in Latin-1) inside a string: rejected, not decoded to U+FFFD and run.
+    const latin1 = Uint8Array.from([
+      ...new TextEncoder().encode('{"command":"fetch","chat":"caf'),
+      0xe9,
+      ...new TextEncoder().encode('","mode":"days","days":1}'),
+    ]);
+    expect(rejected(latin1).error.code).toBe('INVALID_ENCODING');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(rejected(cyclic).error.code).toBe('NOT_AN_OBJECT');
+    expect(rejected(cyclic).error.code).toBe('PAYLOAD_TOO_DEEP');
     expect(rejected({ big: 10n }).error.code).toBe('NOT_AN_OBJECT');
   });
 
@@ -354,18 +377,143 @@ describe('parseCommand: every rejected input class has a stable code and a clear
       days: 1,
       command_id: 'mine-1',
     });
-    expect(result.rejected).toEqual({ command_id: 'mine-1', chat: 'a/b', mode: 'days' });
+    expect(result.rejected).toEqual({
+      command_id: 'mine-1',
+      chat: 'a/b',
+      mode: 'days',
+      params: { days: 1 },
+    });
     expect(rejected('garbage').rejected).toEqual({
       command_id: 'generated-id',
       chat: null,
       mode: null,
+      params: {},
     });
+  });
+
+  it("echoes the producer's own command_id, even an invalid one, cut to a bounded length", () => {
     const badId = rejected({
       command: 'fetch',
       chat: 'ok_chat',
       mode: 'x',
       command_id: 'has space',
     });
-    expect(badId.rejected.command_id).toBe('generated-id');
+    expect(badId.rejected.command_id).toBe('has space');
+    const long = rejected({
+      command: 'fetch',
+      chat: 'ok_chat',
+      mode: 'x',
+      command_id: 'é'.repeat(5000),
+    });
+    expect(long.rejected.command_id.length).toBeLessThanOrEqual(MAX_ECHO_LENGTH);
+    expect(long.rejected.command_id.startsWith('éé')).toBe(true);
+    // Not a string: nothing to echo, so a fresh id.
+    expect(rejected({ command: 'fetch', command_id: 7 }).rejected.command_id).toBe('generated-id');
+  });
+
+  it('reports chat normalised and mode and params as far as they parsed', () => {
+    const r = rejected({
+      command: 'fetch',
+      chat: 'T.me/Ru_Python',
+      mode: 'range',
+      from: '2025-11-01',
+      to: '2025-13-01',
+      options: { tz: 'Nowhere/City' },
+    });
+    expect(r.rejected).toEqual({
+      command_id: 'generated-id',
+      chat: '@ru_python',
+      mode: 'range',
+      params: { from: '2025-11-01' },
+    });
+    const date = rejected({ command: 'fetch', chat: '@x_y', mode: 'date', date: '2025-11-09' });
+    expect(date.error.code).toBe('FUTURE_DATE');
+    expect(date.rejected.params).toEqual({ date: '2025-11-09' });
+    const chat = rejected({ command: 'fetch', chat: 'x'.repeat(10_000), mode: 'days', days: 1 });
+    expect(chat.rejected.chat?.length).toBeLessThanOrEqual(MAX_ECHO_LENGTH);
+  });
+});
+
+describe('parseCommand: hostile producers (bounded, never throws)', () => {
+  const valid = { command: 'fetch', chat: '@ru_python', mode: 'date', date: '2025-11-07' };
+  it('rejects deep nesting in any field with PAYLOAD_TOO_DEEP, as text or as an object', () => {
+    for (const field of ['command', 'mode', 'chat', 'options', 'extra']) {
+      for (const [open, close] of [
+        ['[', ']'],
+        ['{"a":', '}'],
+      ] as const) {
+        const deep = `${open.repeat(4100)}1${close.repeat(4100)}`;
+        const text = `{"command":"fetch","chat":"@x_y","mode":"days","days":1,"${field}":${deep}}`;
+        expect(rejected(text).error.code).toBe('PAYLOAD_TOO_DEEP');
+      }
+    }
+    let nested: unknown = 1;
+    for (let i = 0; i < 100_000; i += 1) nested = { mode: nested };
+    expect(rejected({ command: 'fetch', chat: '@x_y', mode: nested }).error.code).toBe(
+      'PAYLOAD_TOO_DEEP',
+    );
+    // Its failed event still finds the producer.
+    const withId = rejected(
+      `{"command_id":"deep-1","command":"fetch","chat":"@x_y","mode":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    );
+    expect(withId.rejected).toMatchObject({ command_id: 'deep-1', chat: '@x_y', mode: null });
+    // Ordinary nesting is fine.
+    expect(ok({ ...valid, extra: { a: [{ b: [1] }] } }).mode).toBe('date');
+  });
+
+  it('rejects an object it cannot read instead of throwing', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new RangeError('boom');
+        },
+        ownKeys() {
+          throw new RangeError('boom');
+        },
+      },
+    );
+    expect(rejected(hostile).error.code).toBe('NOT_AN_OBJECT');
+  });
+
+  it('rejects numbers a double cannot hold exactly, with a hint to send a string', () => {
+    const big = rejected(
+      '{"command":"fetch","chat":-1009007199254740993,"mode":"days","days":1}',
+    ).error;
+    expect(big.code).toBe('INEXACT_NUMBER');
+    expect(big.issues[0]?.path).toBe('chat');
+    expect(big.message).toMatch(/-1009007199254740993.*send it as a string/);
+    // Its identity comes back, but never the rounded chat: that would be another chat.
+    const bigId = rejected(
+      '{"command":"fetch","command_id":"big-1","chat":-1009007199254740993,"mode":"days","days":1}',
+    );
+    expect(bigId.rejected).toEqual({
+      command_id: 'big-1',
+      chat: null,
+      mode: 'days',
+      params: { days: 1 },
+    });
+    for (const literal of ['9007199254740993', '1e20', '3.0000000000000001', '1e400']) {
+      const text = `{"command":"fetch","chat":"@x_y","mode":"days","days":${literal}}`;
+      expect(rejected(text).error.code).toBe('INEXACT_NUMBER');
+    }
+    // The same chat as a string, and exact numbers, are fine; digits inside strings are not numbers.
+    expect(
+      ok('{"command":"fetch","chat":"-1009007199254740993","mode":"days","days":1}').chat,
+    ).toBe('-1009007199254740993');
+    expect(ok('{"command":"fetch","chat":-1001234567890,"mode":"days","days":3.0}')).toMatchObject({
+      chat: '-1001234567890',
+      days: 3,
+    });
+    expect(
+      ok('{"command":"fetch","chat":"@x_y","mode":"days","days":1,"note":"99999999999999999999"}')
+        .mode,
+    ).toBe('days');
+  });
+
+  it('cuts an echoed invalid options.tz of 64 KB in the error message', () => {
+    const { error } = rejected({ ...valid, options: { tz: 'Z'.repeat(60_000) } });
+    expect(error.code).toBe('INVALID_TIME_ZONE');
+    expect(error.message.length).toBeLessThan(400);
   });
 });

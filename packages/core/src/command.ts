@@ -4,10 +4,13 @@ import {
   type FetchCommandInput,
   FetchCommandInputSchema,
   MAX_COMMAND_BYTES,
+  MAX_COMMAND_DEPTH,
   MAX_DAYS,
 } from './command-schema.js';
+import { echo, preview } from './echo.js';
 import { TgfetchError } from './errors.js';
-import { dateInZone, daysBetween, type IsoDate } from './time-zone.js';
+import { inspectJsonText } from './json-text.js';
+import { canonicalZone, dateInZone, daysBetween, type IsoDate, isIsoDate } from './time-zone.js';
 
 export type Strategy = 'batch' | 'per_day';
 export type Mode = 'date' | 'days' | 'range';
@@ -40,7 +43,10 @@ export type CommandParams = { date: IsoDate } | { days: number } | { from: IsoDa
 /** Stable codes of rejected commands. */
 export const CommandErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  PayloadTooDeep: 'PAYLOAD_TOO_DEEP',
+  InvalidEncoding: 'INVALID_ENCODING',
   InvalidJson: 'INVALID_JSON',
+  InexactNumber: 'INEXACT_NUMBER',
   NotAnObject: 'NOT_AN_OBJECT',
   UnknownCommand: 'UNKNOWN_COMMAND',
   UnknownMode: 'UNKNOWN_MODE',
@@ -75,11 +81,16 @@ export class CommandError extends TgfetchError {
   }
 }
 
-/** What can be told of a rejected command, so its `failed` event still finds its sender. */
+/**
+ * What can be told of a rejected command, so its `failed` event still finds its sender:
+ * the producer's own `command_id` when it sent a string (cut to `MAX_ECHO_LENGTH`), the
+ * chat normalised when it parsed (else as sent, cut), the mode and the params that parsed.
+ */
 export interface RejectedCommand {
   command_id: string;
   chat: string | null;
   mode: Mode | null;
+  params: Partial<{ date: IsoDate; days: number; from: IsoDate; to: IsoDate }>;
 }
 
 export type ParseResult =
@@ -101,8 +112,23 @@ export interface ParseOptions {
  */
 export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  try {
+    return parseOrReject(input, options, newId);
+  } catch (error) {
+    // Only an object handed in by code can get here (a getter or proxy that throws): text
+    // and bytes are bounded before anything walks them. Still a rejection, never a throw.
+    const why = error instanceof Error ? error.message : String(error);
+    return reject(
+      [issue('NOT_AN_OBJECT', '', `the command cannot be read: ${preview(why)}`)],
+      undefined,
+      newId,
+    );
+  }
+}
+
+function parseOrReject(input: unknown, options: ParseOptions, newId: () => string): ParseResult {
   const raw = decode(input);
-  if ('issue' in raw) return reject([raw.issue], undefined, newId);
+  if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
   const value = normaliseLegacy(raw.value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
@@ -144,7 +170,9 @@ export function commandParams(command: FetchCommand): CommandParams {
   }
 }
 
-function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
+type Decoded = { value: unknown } | { issue: CommandIssue; identity?: Record<string, unknown> };
+
+function decode(input: unknown): Decoded {
   let text: string | undefined;
   if (typeof input === 'string') text = input;
   else if (input instanceof Uint8Array) {
@@ -152,10 +180,17 @@ function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
-      return { issue: issue('INVALID_JSON', '', 'the command is not valid UTF-8') };
+      return {
+        issue: issue(
+          'INVALID_ENCODING',
+          '',
+          'the command is not valid UTF-8 (JSON text must be UTF-8, RFC 8259 section 8.1)',
+        ),
+      };
     }
   }
   if (text === undefined) {
+    if (tooDeep(input, MAX_COMMAND_DEPTH)) return { issue: deep() };
     let size: number;
     try {
       size = byteLength(JSON.stringify(input) ?? '');
@@ -169,6 +204,15 @@ function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
   }
   const size = byteLength(text);
   if (size > MAX_COMMAND_BYTES) return { issue: tooLarge(size) };
+  const problem = inspectJsonText(text, MAX_COMMAND_DEPTH);
+  if (problem?.kind === 'too_deep') return { issue: deep(), ...identityOf(text) };
+  if (problem?.kind === 'inexact_number') {
+    const message = `${problem.literal} cannot be held exactly by a JSON number (a double); send it as a string`;
+    const found = identityOf(text);
+    // A rounded number is another value: never echo it as if it had been sent.
+    if (found.identity && problem.path === 'chat') delete found.identity.chat;
+    return { issue: issue('INEXACT_NUMBER', problem.path, message), ...found };
+  }
   try {
     return { value: JSON.parse(text) };
   } catch (error) {
@@ -177,13 +221,36 @@ function decode(input: unknown): { value: unknown } | { issue: CommandIssue } {
   }
 }
 
-/** Seed 000's form: `days_back` without `mode`, strategies `auto` and `sequential`. */
+/**
+ * The top-level fields of a command rejected before its checks (too deep, an inexact
+ * number), so its `failed` event still carries the producer's `command_id`. `JSON.parse`
+ * is iterative and the size is bounded; nothing recursive touches the nested value.
+ */
+function identityOf(text: string): { identity?: Record<string, unknown> } {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return { identity: { ...(value as Record<string, unknown>) } };
+    }
+  } catch {
+    // Not JSON either: nothing to tell.
+  }
+  return {};
+}
+
+const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;
+
+/**
+ * Seed 000's form: no `mode`, `days_back` (default 1) instead, strategies `auto` and
+ * `sequential`. A command without `mode` that names a mode's own field (`date`, `days`,
+ * `from`, `to`) is not that form: it lacks its `mode`.
+ */
 function normaliseLegacy(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const record = value as Record<string, unknown>;
-  if (record.mode !== undefined || !('days_back' in record)) return value;
+  if (MODE_FIELDS.some((field) => record[field] !== undefined)) return value;
   const { days_back, ...rest } = record;
-  return { ...rest, mode: 'days', days: days_back };
+  return { ...rest, mode: 'days', days: days_back === undefined ? 1 : days_back };
 }
 
 function normalise(
@@ -199,7 +266,9 @@ function normalise(
     options: {
       force: input.options?.force ?? false,
       include_today: input.options?.include_today ?? false,
-      ...(input.options?.tz === undefined ? {} : { tz: input.options.tz }),
+      ...(input.options?.tz === undefined
+        ? {}
+        : { tz: canonicalZone(input.options.tz) ?? input.options.tz }),
     },
   };
   if (input.limit !== undefined) base.limit = input.limit;
@@ -275,19 +344,58 @@ function reject(issues: CommandIssue[], value: unknown, newId: () => string): Pa
       ? (value as Record<string, unknown>)
       : {};
   const id = record.command_id;
-  const validId = typeof id === 'string' && /^[\x21-\x7e]{1,128}$/.test(id);
-  const chat =
-    typeof record.chat === 'string' || typeof record.chat === 'number' ? String(record.chat) : null;
   const mode = record.mode;
   return {
     ok: false,
     error: new CommandError(issues),
     rejected: {
-      command_id: validId ? id : newId(),
-      chat: chat === null ? null : chat.slice(0, 256),
+      command_id: typeof id === 'string' && id.length > 0 ? echo(id) : newId(),
+      chat: rejectedChat(record.chat),
       mode: mode === 'date' || mode === 'days' || mode === 'range' ? mode : null,
+      params: rejectedParams(record),
     },
   };
+}
+
+function rejectedChat(chat: unknown): string | null {
+  if (typeof chat !== 'string' && typeof chat !== 'number') return null;
+  const parsed = typeof chat === 'string' && chat.length > 256 ? undefined : parseChat(chat);
+  return parsed?.ok ? parsed.chat : echo(String(chat));
+}
+
+/** The params of the command's mode that are valid on their own. */
+function rejectedParams(record: Record<string, unknown>): RejectedCommand['params'] {
+  const params: RejectedCommand['params'] = {};
+  const date = (v: unknown) => typeof v === 'string' && v.length === 10 && isIsoDate(v);
+  if (record.mode === 'date' && date(record.date)) params.date = record.date as string;
+  if (record.mode === 'range' && date(record.from)) params.from = record.from as string;
+  if (record.mode === 'range' && date(record.to)) params.to = record.to as string;
+  const days = record.days;
+  if (
+    record.mode === 'days' &&
+    typeof days === 'number' &&
+    Number.isInteger(days) &&
+    days >= 1 &&
+    days <= MAX_DAYS
+  ) {
+    params.days = days;
+  }
+  return params;
+}
+
+/** True when `value` nests deeper than `max` (walked without recursion, so never throws). */
+function tooDeep(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  let visited = 0;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return true;
+    // Anything this large is over the size limit anyway; JSON.stringify says so next.
+    if (++visited > MAX_COMMAND_BYTES) return false;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function issue(code: CommandErrorCode, path: string, message: string): CommandIssue {
@@ -296,6 +404,14 @@ function issue(code: CommandErrorCode, path: string, message: string): CommandIs
 
 function formatIssue(i: CommandIssue): string {
   return i.path ? `${i.path}: ${i.message}` : i.message;
+}
+
+function deep(): CommandIssue {
+  return issue(
+    'PAYLOAD_TOO_DEEP',
+    '',
+    `the command nests objects or arrays more than ${MAX_COMMAND_DEPTH} levels deep`,
+  );
 }
 
 function tooLarge(size: number): CommandIssue {
@@ -308,16 +424,6 @@ function tooLarge(size: number): CommandIssue {
 
 function byteLength(text: string): number {
   return new TextEncoder().encode(text).byteLength;
-}
-
-function preview(value: unknown): string {
-  let s: string;
-  try {
-    s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    s = String(value);
-  }
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 function describe(value: unknown): string {

@@ -4,7 +4,7 @@ import { commandParams, type FetchCommand } from './command.js';
 import type { DayWindow } from './day.js';
 import { AbortError, errorInfo, type TgfetchError } from './errors.js';
 import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
-import { messageTime, type TgMessage } from './message.js';
+import { compareMessages, messageTime, type TgMessage, type TgPeer } from './message.js';
 import { commandTimeZone, planDays } from './plan.js';
 import type {
   ChatLock,
@@ -71,7 +71,9 @@ export async function runFetch(
 }
 
 class FetchRun {
-  readonly #command: FetchCommand;
+  #command: FetchCommand;
+  /** The chat as the producer named it (`#command.chat` becomes the canonical one). */
+  readonly #requested: ChatRef;
   readonly #ports: FetchPorts;
   readonly #options: RunOptions;
   readonly #clock: Clock;
@@ -86,6 +88,7 @@ class FetchRun {
 
   constructor(command: FetchCommand, ports: FetchPorts, options: RunOptions) {
     this.#command = command;
+    this.#requested = command.chat;
     this.#ports = ports;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
@@ -97,6 +100,19 @@ class FetchRun {
 
   async execute(): Promise<FetchOutcome> {
     this.#checkAbort();
+    this.#startedAt = this.#clock.now();
+    try {
+      this.#command = { ...this.#command, chat: await this.#canonicalChat() };
+    } catch (error) {
+      if (this.#signal.aborted) throw new AbortError();
+      return this.#finish({
+        ...this.#base(),
+        event: 'failed',
+        status: 'failed',
+        error: errorInfo(error),
+        days: [],
+      });
+    }
     const release = await this.#ports.lock?.acquire(this.#command.chat, this.#signal);
     try {
       this.#startedAt = this.#clock.now();
@@ -128,6 +144,40 @@ class FetchRun {
     } finally {
       await release?.();
     }
+  }
+
+  /**
+   * One chat, one identity: the source names the chat canonically (a username and the
+   * chat's numeric id give the same answer) before anything is locked, stored or announced.
+   */
+  async #canonicalChat(): Promise<ChatRef> {
+    const { source } = this.#ports;
+    if (!source.resolveChat) return this.#command.chat;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await source.resolveChat(this.#command.chat, this.#signal);
+      } catch (error) {
+        if (this.#signal.aborted) throw new AbortError();
+        this.#errors++;
+        await this.#backOff(error, attempt);
+      }
+    }
+  }
+
+  /** Waits as the retry policy says, or throws the error when it says not to retry. */
+  async #backOff(error: unknown, attempt: number): Promise<void> {
+    const decision = decideRetry(error, attempt, this.#policy, this.#options.random);
+    if (!decision.retry) throw decision.error;
+    const until = this.#clock.now() + decision.delayMs;
+    this.#options.onRetry?.({
+      command_id: this.#command.command_id,
+      chat: this.#command.chat,
+      error: decision.error,
+      attempt,
+      delayMs: decision.delayMs,
+      until,
+    });
+    await this.#clock.sleep(decision.delayMs, this.#signal);
   }
 
   async #fetchDays(days: DayWindow[]): Promise<void> {
@@ -169,7 +219,7 @@ class FetchRun {
     const last = run[run.length - 1]!;
     let index = run.length - 1;
     let bucket: TgMessage[] = [];
-    let beforeId: number | undefined;
+    let cursor: Cursor | undefined;
     let attempt = 0;
     let cut = false;
 
@@ -187,17 +237,18 @@ class FetchRun {
           chat: this.#command.chat,
           from: first.start,
           to: last.end,
-          ...(beforeId === undefined ? {} : { beforeId }),
+          ...(cursor === undefined ? {} : { beforeId: cursor.id }),
+          ...(cursor?.peer === undefined ? {} : { beforePeer: cursor.peer }),
           ...(Number.isFinite(this.#budget) ? { limit: this.#budget } : {}),
         };
         for await (const message of this.#ports.source.messages(request, this.#signal)) {
           this.#checkAbort();
           const time = messageTime(message);
           if (!(time >= first.start && time < last.end)) continue;
-          if (beforeId !== undefined && message.id >= beforeId) continue;
+          if (cursor && !isBefore(message, cursor)) continue;
           await flushNewerThan(time);
           attempt = 0;
-          beforeId = message.id;
+          cursor = message.peer ? { id: message.id, peer: message.peer } : { id: message.id };
           this.#processed++;
           this.#budget--;
           if (time < run[index]!.end) bucket.push(message);
@@ -212,18 +263,7 @@ class FetchRun {
         if (this.#signal.aborted) throw new AbortError();
         this.#errors++;
         attempt++;
-        const decision = decideRetry(error, attempt, this.#policy, this.#options.random);
-        if (!decision.retry) throw decision.error;
-        const until = this.#clock.now() + decision.delayMs;
-        this.#options.onRetry?.({
-          command_id: this.#command.command_id,
-          chat: this.#command.chat,
-          error: decision.error,
-          attempt,
-          delayMs: decision.delayMs,
-          until,
-        });
-        await this.#clock.sleep(decision.delayMs, this.#signal);
+        await this.#backOff(error, attempt);
       }
     }
     // A source that simply stops when aborted must not make the days left look empty.
@@ -260,7 +300,7 @@ class FetchRun {
       fetched_at: fetchedAt,
       complete,
       count: fresh.length,
-      messages: [...fresh].sort((a, b) => a.id - b.id),
+      messages: [...fresh].sort(compareMessages),
     });
     if (merge) {
       const summary = this.#days.find((d) => d.date === day.date);
@@ -291,6 +331,7 @@ class FetchRun {
     return {
       command_id: c.command_id,
       chat: c.chat,
+      requested_chat: this.#requested,
       mode: c.mode,
       params: commandParams(c),
       processed: this.#processed,
@@ -317,6 +358,24 @@ class FetchRun {
   #checkAbort(): void {
     if (this.#signal.aborted) throw new AbortError();
   }
+}
+
+/** Where a walk got to: the last message taken, and its peer when not the chat's own. */
+interface Cursor {
+  id: number;
+  peer?: TgPeer;
+}
+
+/**
+ * Whether a message comes after the cursor in walk order (newest first): the chat's own
+ * messages by id, then those of an earlier peer (a migrated group), which are all older.
+ */
+function isBefore(message: TgMessage, cursor: Cursor): boolean {
+  if (!cursor.peer) return message.peer !== undefined || message.id < cursor.id;
+  if (!message.peer) return false;
+  const samePeer =
+    message.peer.kind === cursor.peer.kind && String(message.peer.id) === String(cursor.peer.id);
+  return samePeer && message.id < cursor.id;
 }
 
 /** Splits ascending days into runs of consecutive dates. */

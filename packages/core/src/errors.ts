@@ -52,6 +52,20 @@ export class FatalError extends TgfetchError {
   }
 }
 
+/**
+ * A service could not be reached within its own deadline, its own reconnection attempts
+ * spent (e.g. Telegram unreachable). Retryable later, so a queued command may come back, but
+ * not retried within the command: another round of the same attempts would only multiply
+ * the wait before the user learns that the network is down.
+ */
+export class UnreachableError extends TgfetchError {
+  override name = 'UnreachableError';
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { retryable: true, ...options });
+  }
+}
+
 /** The run was aborted through its AbortSignal; nothing half-done was stored. */
 export class AbortError extends TgfetchError {
   override name = 'AbortError';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ERROR_CODES } from './error-codes.js';
 
 /**
  * The events of the wire contract (DESIGN.md, "Events"), as valibot schemas so that
@@ -6,78 +7,192 @@ import * as v from 'valibot';
  * same source.
  */
 
-const ParamsSchema = v.union([
-  v.object({ date: v.string() }),
-  v.object({ days: v.number() }),
-  v.object({ from: v.string(), to: v.string() }),
-  v.object({}),
-]);
+const count = (description: string) =>
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description));
+const date = (description: string) =>
+  v.pipe(v.string(), v.metadata({ format: 'date' }), v.description(description));
+
+const DateParams = v.strictObject({ date: date('The day of mode date.') });
+const DaysParams = v.strictObject({
+  days: v.pipe(count('The N of mode days.'), v.minValue(1)),
+});
+const RangeParams = v.strictObject({
+  from: date('First day of mode range.'),
+  to: date('Last day of mode range.'),
+});
+
+/** `params` of a command that was accepted: its mode's own fields. */
+const ParamsSchema = v.pipe(
+  v.union([DateParams, DaysParams, RangeParams]),
+  v.description('The parameters of the mode: {date}, {days} or {from, to}.'),
+);
+
+/** `params` of a `failed` event: what of them parsed (a rejected command may have none). */
+const FailedParamsSchema = v.pipe(
+  v.strictObject({
+    date: v.optional(DateParams.entries.date),
+    days: v.optional(DaysParams.entries.days),
+    from: v.optional(RangeParams.entries.from),
+    to: v.optional(RangeParams.entries.to),
+  }),
+  v.description(
+    'The parameters of the mode as far as they parsed: a rejected command may have only some of them, or none ({}).',
+  ),
+);
 
 export const DaySummarySchema = v.object({
-  date: v.string(),
-  count: v.number(),
-  file_path: v.string(),
-  skipped: v.boolean(),
-  complete: v.boolean(),
+  date: date('The day.'),
+  count: count('Messages stored for the day (after merging with what was stored).'),
+  file_path: v.pipe(
+    v.string(),
+    v.description('Where the day is stored: a file path for file stores.'),
+  ),
+  skipped: v.pipe(v.boolean(), v.description('Already stored as complete: not fetched again.')),
+  complete: v.pipe(
+    v.boolean(),
+    v.description('The whole day was fetched after it ended (not cut by limit, not today).'),
+  ),
 });
+
+const Mode = v.picklist(['date', 'days', 'range']);
 
 const common = {
-  command_id: v.string(),
-  chat: v.nullable(v.string()),
-  mode: v.nullable(v.picklist(['date', 'days', 'range'])),
+  command_id: v.pipe(
+    v.string(),
+    v.maxLength(128),
+    v.description(
+      "The command's id: the producer's own (in a failed event even when invalid, cut to 128 characters), else a UUID the worker made.",
+    ),
+  ),
+  chat: v.pipe(
+    v.string(),
+    v.maxLength(256),
+    v.description('The chat, canonical (@lowercase_username or a numeric id string).'),
+  ),
+  mode: v.pipe(Mode, v.description('The mode of the command.')),
+  requested_chat: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(256),
+      v.description(
+        'The chat as the producer named it (a username, link or id), when it differs from or precedes the canonical `chat`.',
+      ),
+    ),
+  ),
   params: ParamsSchema,
-  /** Messages fetched and stored so far by this command. */
-  processed: v.number(),
-  /** Errors met so far (retried ones included). */
-  errors: v.number(),
-  duration_sec: v.number(),
-  ts: v.string(),
-  worker_id: v.string(),
+  processed: count('Messages fetched and stored so far by this command.'),
+  errors: count('Errors met so far (retried ones included).'),
+  duration_sec: v.pipe(
+    v.number(),
+    v.minValue(0),
+    v.description('Seconds since the command started.'),
+  ),
+  ts: v.pipe(
+    v.string(),
+    v.metadata({ format: 'date-time' }),
+    v.description('When the event was made, ISO-8601 UTC.'),
+  ),
+  worker_id: v.pipe(v.string(), v.description('The worker that ran the command.')),
 };
 
-export const StartedEventSchema = v.looseObject({
-  ...common,
-  event: v.literal('started'),
-  status: v.literal('running'),
-  /** The days the command covers, oldest first. */
-  dates: v.array(v.string()),
-});
+export const StartedEventSchema = v.pipe(
+  v.looseObject({
+    ...common,
+    event: v.literal('started'),
+    status: v.literal('running'),
+    dates: v.pipe(
+      v.array(date('A day.')),
+      v.description('The days the command covers, oldest first.'),
+    ),
+  }),
+  v.description('A worker took the command and planned its days.'),
+);
 
-export const ProgressEventSchema = v.looseObject({
-  ...common,
-  event: v.literal('progress'),
-  status: v.literal('running'),
-  ...DaySummarySchema.entries,
-});
+export const ProgressEventSchema = v.pipe(
+  v.looseObject({
+    ...common,
+    event: v.literal('progress'),
+    status: v.literal('running'),
+    ...DaySummarySchema.entries,
+  }),
+  v.description('One day was stored (or skipped as already complete).'),
+);
 
-export const CompletedEventSchema = v.looseObject({
-  ...common,
-  event: v.literal('completed'),
-  status: v.literal('completed'),
-  days: v.array(DaySummarySchema),
-});
+export const CompletedEventSchema = v.pipe(
+  v.looseObject({
+    ...common,
+    event: v.literal('completed'),
+    status: v.literal('completed'),
+    days: v.pipe(v.array(DaySummarySchema), v.description('Every day of the command.')),
+  }),
+  v.description('Every day of the command is stored.'),
+);
+
+const ErrorCodeSchema = v.pipe(
+  v.string(),
+  v.metadata({
+    examples: ERROR_CODES.map((c) => c.code),
+    anyOf: [
+      ...ERROR_CODES.map((c) => ({
+        const: c.code,
+        description: `${c.meaning} (${c.source}; retryable: ${c.retryable})`,
+      })),
+      { description: 'A code added in a later version: treat it as its retryable flag says.' },
+    ],
+  }),
+  v.description('A stable code from the table of error codes (README, "Error codes").'),
+);
 
 export const ErrorInfoSchema = v.object({
-  code: v.string(),
-  message: v.string(),
-  retryable: v.boolean(),
+  code: ErrorCodeSchema,
+  message: v.pipe(
+    v.string(),
+    v.description('For people; producer values in it are cut short. Not stable: match on code.'),
+  ),
+  retryable: v.pipe(
+    v.boolean(),
+    v.description('Whether running the same command again later may succeed.'),
+  ),
 });
 
-export const FailedEventSchema = v.looseObject({
-  ...common,
-  event: v.literal('failed'),
-  status: v.literal('failed'),
-  error: ErrorInfoSchema,
-  /** Days stored before the failure (they stay stored). */
-  days: v.optional(v.array(DaySummarySchema)),
-});
+export const FailedEventSchema = v.pipe(
+  v.looseObject({
+    ...common,
+    event: v.literal('failed'),
+    status: v.literal('failed'),
+    chat: v.pipe(
+      v.nullable(v.pipe(v.string(), v.maxLength(256))),
+      v.description(
+        'The chat: canonical when it parsed, else as sent (cut to 128 characters); null when the command had none (or not a string or number).',
+      ),
+    ),
+    mode: v.pipe(
+      v.nullable(Mode),
+      v.description('The mode when it was one of the three, else null.'),
+    ),
+    params: FailedParamsSchema,
+    error: ErrorInfoSchema,
+    days: v.optional(
+      v.pipe(
+        v.array(DaySummarySchema),
+        v.description('Days stored before the failure (they stay stored).'),
+      ),
+    ),
+  }),
+  v.description('The command ended without storing all its days, or was rejected.'),
+);
 
-export const FetchEventSchema = v.variant('event', [
-  StartedEventSchema,
-  ProgressEventSchema,
-  CompletedEventSchema,
-  FailedEventSchema,
-]);
+export const FetchEventSchema = v.pipe(
+  v.variant('event', [
+    StartedEventSchema,
+    ProgressEventSchema,
+    CompletedEventSchema,
+    FailedEventSchema,
+  ]),
+  v.description(
+    'An event of a fetch command, published as JSON on the events channel and, as field `payload` (field `event` its name), on the events stream. Consumers must ignore fields they do not know.',
+  ),
+);
 
 export type DaySummary = v.InferOutput<typeof DaySummarySchema>;
 export type StartedEvent = v.InferOutput<typeof StartedEventSchema>;

@@ -26,15 +26,19 @@ export {
 export {
   ChatSchema,
   CommandOptionsSchema,
+  CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
+  LegacyCommandSchema,
   MAX_COMMAND_BYTES,
+  MAX_COMMAND_DEPTH,
   MAX_DAYS,
   MAX_LIMIT,
   RangeCommandSchema,
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
   type FetchOutcome,
   type FetchPorts,
@@ -42,6 +46,7 @@ export {
   type RunOptions,
   runFetch,
 } from './engine.js';
+export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
 export {
   AbortError,
   type ErrorInfo,
@@ -51,6 +56,7 @@ export {
   TgfetchError,
   TransientError,
   toTgfetchError,
+  UnreachableError,
 } from './errors.js';
 export {
   type CompletedEvent,
@@ -69,6 +75,18 @@ export {
   type StartedEvent,
   StartedEventSchema,
 } from './events.js';
+export {
+  BigIdSchema,
+  DayFileSchema,
+  DayJsonlHeaderSchema,
+  MessageSchema,
+  ProgressFileSchema,
+} from './file-schemas.js';
+export {
+  LegacyEventSchema,
+  LegacyFetchCompleteSchema,
+  LegacyFetchFailedSchema,
+} from './legacy-event-schema.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
@@ -79,15 +97,21 @@ export {
 export { createMemoryProgress, createMemoryStore, type MemoryStore } from './memory/store.js';
 export {
   type BigId,
+  compareMessages,
   isoSeconds,
   mergeMessages,
+  messageKey,
   messageTime,
   type TgEntity,
   type TgForward,
   type TgMedia,
   type TgMessage,
+  type TgPeer,
+  type TgPeerKind,
   type TgReaction,
+  type TgReplyToPeer,
 } from './message.js';
+export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
   ChatLock,
@@ -100,8 +124,10 @@ export type {
 } from './ports.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';
+export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,
+  canonicalZone,
   dateInZone,
   daysBetween,
   type IsoDate,

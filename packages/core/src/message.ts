@@ -17,14 +17,41 @@ export interface TgEntity {
   user_id?: BigId;
   language?: string;
   custom_emoji_id?: string;
+  /** A blockquote shown collapsed. */
+  collapsed?: boolean;
 }
 
+/** Which kind of peer an id belongs to: user 777 and channel 777 are different peers. */
+export type TgPeerKind = 'user' | 'chat' | 'channel';
+
+/** A peer (sender, forward origin, source chat) with its kind and raw (unmarked) id. */
+export interface TgPeer {
+  kind: TgPeerKind;
+  id: BigId;
+}
+
+/**
+ * Where a forwarded message came from: a user or chat (`from`), a channel post
+ * (`from` + `channel_post`), a sender who hides their account (`from_name` only), a message
+ * saved to Saved Messages (`saved_from`), or history imported from another app (`imported`).
+ */
 export interface TgForward {
+  /** Raw id of `from` (kept for readers of the first contract). */
   from_id?: BigId | null;
+  from?: TgPeer | null;
   from_name?: string | null;
   date?: string | null;
   channel_post?: number | null;
   post_author?: string | null;
+  /** Where a message saved to Saved Messages came from (exports may give only its name). */
+  saved_from?: { peer?: TgPeer; name?: string; message_id: number | null } | null;
+  imported?: boolean;
+}
+
+/** A reply to a message of another chat: `reply_to` stays null, this says where it points. */
+export interface TgReplyToPeer {
+  peer: TgPeer;
+  message_id: number | null;
 }
 
 export interface TgMedia {
@@ -56,9 +83,19 @@ export interface TgMessage {
   chat: string;
   /** `message` for posts and chat messages, `service` for joins, pins, title changes… */
   type?: 'message' | 'service';
+  /** Raw id of `from` (kept for readers of the first contract). */
   from_id?: BigId | null;
+  /** The sender wherever Telegram identifies one: a user, or a chat/channel posting as itself. */
+  from?: TgPeer | null;
+  /**
+   * The peer the message belongs to when it is not the chat itself (a basic group's history
+   * before it became this supergroup). Its `id` is unique only within that peer.
+   */
+  peer?: TgPeer;
   text: string;
+  /** Id of the replied message in this chat (a reply into another chat has `reply_to_peer`). */
   reply_to?: number | null;
+  reply_to_peer?: TgReplyToPeer | null;
   views?: number | null;
   forwards?: number | null;
   replies_count?: number | null;
@@ -84,23 +121,48 @@ export function isoSeconds(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
+/** What makes a message unique in a chat's files: its peer (absent = the chat) and its id. */
+export function messageKey(message: Pick<TgMessage, 'id' | 'peer'>): string {
+  return message.peer ? `${message.peer.kind}:${message.peer.id}:${message.id}` : `${message.id}`;
+}
+
 /**
- * Merges a fresh fetch of a day into what a store already holds: one copy per id, sorted
- * by id; a message seen again replaces the stored copy unless the stored copy carries a
- * later edit (a re-run never undoes an edit it already saw).
+ * File order: messages of an earlier peer (a migrated group's history, all older than the
+ * chat's own) first, each peer's messages by id.
+ */
+export function compareMessages(
+  a: Pick<TgMessage, 'id' | 'peer'>,
+  b: Pick<TgMessage, 'id' | 'peer'>,
+): number {
+  const pa = a.peer ? `${a.peer.kind}:${a.peer.id}` : '';
+  const pb = b.peer ? `${b.peer.kind}:${b.peer.id}` : '';
+  if (pa !== pb) {
+    if (pa === '') return 1;
+    if (pb === '') return -1;
+    return pa < pb ? -1 : 1;
+  }
+  return a.id - b.id;
+}
+
+/**
+ * Merges a fresh fetch of a day into what a store already holds: one copy per peer and id
+ * (`messageKey`), in file order (`compareMessages`); a message seen again replaces the
+ * stored copy unless the stored copy carries a later edit (a re-run never undoes an edit
+ * it already saw).
  */
 export function mergeMessages(
   stored: readonly TgMessage[],
   fresh: readonly TgMessage[],
 ): TgMessage[] {
-  const byId = new Map<number, TgMessage>();
-  for (const m of stored) byId.set(m.id, m);
+  const byKey = new Map<string, TgMessage>();
+  for (const m of stored) byKey.set(messageKey(m), m);
   for (const m of fresh) {
-    const old = byId.get(m.id);
+    const key = messageKey(m);
+    const old = byKey.get(key);
     if (old && editTime(old) > editTime(m)) continue;
-    byId.set(m.id, m);
+    byKey.set(key, m);
   }
-  return [...byId.values()].sort((a, b) => a.id - b.id);
+  return [...byKey.values()].sort(compareMessages);
 }
 
 function editTime(m: TgMessage): number {

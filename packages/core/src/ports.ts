@@ -1,7 +1,7 @@
 import type { ChatRef } from './chat.js';
 import type { DayDocument, DayProgress, DayWriteResult } from './day.js';
 import type { FetchEvent } from './events.js';
-import type { TgMessage } from './message.js';
+import type { TgMessage, TgPeer } from './message.js';
 import type { IsoDate } from './time-zone.js';
 
 /**
@@ -19,6 +19,11 @@ export interface HistoryRequest {
   to: number;
   /** Only messages with a smaller id: how a walk resumes after an error. */
   beforeId?: number;
+  /**
+   * The peer `beforeId` belongs to when it is not the chat (a migrated group's history):
+   * the walk then resumes there, the chat's own messages being all newer.
+   */
+  beforePeer?: TgPeer;
   /** Stop after this many messages. */
   limit?: number;
 }
@@ -30,6 +35,13 @@ export interface MessageSource {
    * `FatalError`. Stops promptly when `signal` aborts.
    */
   messages(request: HistoryRequest, signal: AbortSignal): AsyncIterable<TgMessage>;
+  /**
+   * The canonical identity of a chat however it was named (`@name`, a link, a numeric id),
+   * so that one chat has one folder, progress record, lock and event stream. The engine
+   * asks before it locks or stores anything; a source without it takes the parsed ref as
+   * canonical. Errors as for `messages` (an unknown chat is a `FatalError`).
+   */
+  resolveChat?(chat: ChatRef, signal: AbortSignal): Promise<ChatRef>;
   close?(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import {
   TgfetchError,
   TransientError,
   toTgfetchError,
+  UnreachableError,
 } from './errors.js';
 import { decideRetry, defaultRetryPolicy } from './retry.js';
 
@@ -61,6 +62,11 @@ describe('decideRetry', () => {
     expect(decideRetry(new FatalError('AUTH_FAILED', 'revoked'), 1).retry).toBe(false);
     const unknown = decideRetry(new Error('boom'), 1);
     expect(unknown).toMatchObject({ retry: false, error: { code: 'UNEXPECTED', message: 'boom' } });
+  });
+
+  it('fails an unreachable service at once, as retryable later (its own attempts are spent)', () => {
+    const d = decideRetry(new UnreachableError('TELEGRAM_UNREACHABLE', 'no route'), 1);
+    expect(d).toMatchObject({ retry: false, error: { retryable: true } });
   });
 });
 

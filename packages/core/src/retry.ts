@@ -1,11 +1,11 @@
-import { FloodWaitError, type TgfetchError, toTgfetchError } from './errors.js';
+import { FloodWaitError, type TgfetchError, toTgfetchError, UnreachableError } from './errors.js';
 
 /**
  * When to try again. Flood waits are Telegram telling us exactly how long to pause: we
  * honour them (plus jitter, so that workers sharing an account do not return in lockstep)
  * up to `maxFloodWaitSec`, beyond which the command fails as retryable rather than holding
- * a worker for an hour. Transient errors back off exponentially with full jitter. Anything
- * else fails at once.
+ * a worker for an hour. Transient errors back off exponentially with full jitter. An
+ * unreachable service (its own attempts already spent) and anything else fail at once.
  */
 export interface RetryPolicy {
   /** Longest flood wait honoured; longer ones fail the command (retryable). @default 300 */
@@ -54,7 +54,12 @@ export function decideRetry(
     // Waits of 0 s happen (FLOOD_WAIT_0); a short pause still avoids hammering.
     return { retry: true, delayMs: Math.max(e.seconds * 1000, 100) + Math.round(jitter), error: e };
   }
-  if (!e.retryable || e.code === 'ABORTED' || attempt >= policy.maxAttempts) {
+  if (
+    !e.retryable ||
+    e.code === 'ABORTED' ||
+    e instanceof UnreachableError ||
+    attempt >= policy.maxAttempts
+  ) {
     return { retry: false, error: e };
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));

@@ -24,7 +24,7 @@ export async function runCommand(
     command_id: rejected.command_id,
     chat: rejected.chat,
     mode: rejected.mode,
-    params: {},
+    params: rejected.params,
     processed: 0,
     errors: 1,
     duration_sec: 0,

@@ -1,8 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { describe, expect, it } from 'vitest';
-import { FetchCommandInputSchema } from './command-schema.js';
+import { CommandWireSchema } from './command-schema.js';
+import { ERROR_CODES } from './error-codes.js';
 import { FetchEventSchema } from './events.js';
+import {
+  DayFileSchema,
+  DayJsonlHeaderSchema,
+  MessageSchema,
+  ProgressFileSchema,
+} from './file-schemas.js';
+import { LegacyEventSchema } from './legacy-event-schema.js';
 
 /**
  * The JSON Schemas in `packages/core/schema/` are generated from the valibot schemas, for
@@ -18,16 +26,70 @@ function generate(name: string, title: string, schema: Parameters<typeof toJsonS
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-const schemas = [
-  ['command', 'tgfetch fetch command', FetchCommandInputSchema],
+const SCHEMAS = [
+  ['command', 'tgfetch fetch command', CommandWireSchema],
   ['event', 'tgfetch event', FetchEventSchema],
+  ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema],
+  ['day', 'tgfetch day file (json format)', DayFileSchema],
+  ['day-jsonl-header', 'tgfetch day file, jsonl format: first line', DayJsonlHeaderSchema],
+  ['message', 'tgfetch message', MessageSchema],
+  ['progress', 'tgfetch progress.json', ProgressFileSchema],
 ] as const;
 
+const read = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../schema/${name}.json`, import.meta.url), 'utf8'));
+
 describe('JSON Schema of the wire contracts', () => {
-  it.each(schemas)('schema/%s.json is up to date', (name, title, schema) => {
+  it.each(SCHEMAS)('schema/%s.json is up to date', (name, title, schema) => {
     const file = new URL(`../schema/${name}.json`, import.meta.url);
     const expected = generate(name, title, schema);
     if (process.env.UPDATE_SCHEMA) writeFileSync(file, expected);
     expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+
+  it('types counts as integers and dates as formats, and describes the fields', () => {
+    const text = JSON.stringify(read('event'));
+    expect(text).not.toMatch(/"(processed|errors|count|days)":\{"type":"number"/);
+    const started = read('event').oneOf[0];
+    expect(started.properties.processed).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(started.properties.ts).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(started.properties.dates.items).toMatchObject({ format: 'date' });
+    expect(started.properties.command_id.description).toMatch(/producer's own/);
+    const day = read('day');
+    expect(day.properties.count.type).toBe('integer');
+    expect(day.properties.messages.items.properties.id.type).toBe('integer');
+    expect(read('progress').properties.days.additionalProperties.properties.count.type).toBe(
+      'integer',
+    );
+  });
+
+  it('has the days_back form of seed 000 and names what JSON Schema cannot state', () => {
+    const command = read('command');
+    const legacy = command.anyOf.find((s: { properties: object }) => 'days_back' in s.properties);
+    expect(legacy.properties.days_back).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(legacy.required).not.toContain('mode');
+    for (const rule of [
+      'FUTURE_DATE',
+      'calendar',
+      'PAYLOAD_TOO_LARGE',
+      'PAYLOAD_TOO_DEEP',
+      'time zone list',
+      'INEXACT_NUMBER',
+      'INVALID_ENCODING',
+    ]) {
+      expect(command.description).toContain(rule);
+    }
+  });
+
+  it('lists every error code with its meaning in the event schema', () => {
+    const failed = read('event').oneOf.find(
+      (s: { properties: { event: { const: string } } }) => s.properties.event.const === 'failed',
+    );
+    const codes = failed.properties.error.properties.code;
+    for (const { code, meaning } of ERROR_CODES) {
+      expect(codes.anyOf).toContainEqual(
+        expect.objectContaining({ const: code, description: expect.stringContaining(meaning) }),
+      );
+    }
   });
 });

@@ -4,11 +4,27 @@
  * midnight), so across a DST switch it lasts 23 or 25 hours.
  */
 
+import { BoundedCache } from './bounded-cache.js';
+
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * `Intl` takes a zone in any letter case and under its old aliases, so producers can spell
+ * one zone in unboundedly many ways. Formatters are cached per canonical name (a few
+ * hundred exist), spellings per canonical name in a small LRU; nothing is cached for a
+ * spelling `Intl` rejects.
+ */
+export const ZONE_CACHE_CAPACITY = 1024;
+const formatters = new BoundedCache<string, Intl.DateTimeFormat>(ZONE_CACHE_CAPACITY);
+const canonicalNames = new BoundedCache<string, string>(ZONE_CACHE_CAPACITY);
+
+/** Entries held by the zone caches (for tests of their bound). */
+export function zoneCacheSize(): { formatters: number; spellings: number } {
+  return { formatters: formatters.size, spellings: canonicalNames.size };
+}
 
 /** True for a real calendar date in `YYYY-MM-DD` form (`2025-02-30` is not). */
 export function isIsoDate(value: string): boolean {
@@ -21,12 +37,23 @@ export function isIsoDate(value: string): boolean {
 
 /** True when `Intl` knows the zone (any IANA name, or `UTC`). */
 export function isTimeZone(timeZone: string): boolean {
+  return canonicalZone(timeZone) !== undefined;
+}
+
+/** The zone's canonical IANA name (`europe/kyiv` → `Europe/Kyiv`); `undefined` when unknown. */
+export function canonicalZone(timeZone: string): string | undefined {
+  const known = canonicalNames.get(timeZone);
+  if (known !== undefined) return known;
+  // No zone name is this long; nothing longer is even handed to Intl.
+  if (timeZone.length > 64) return undefined;
+  let canonical: string;
   try {
-    formatter(timeZone);
-    return true;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+  canonicalNames.set(timeZone, canonical);
+  return canonical;
 }
 
 /** The calendar date at instant `ms` in `timeZone`. */
@@ -90,10 +117,17 @@ export function zoneOffset(ms: number, timeZone: string): number {
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one: one of each per zone.
-function cachedFormatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+function cachedFormatter(
+  kind: string,
+  timeZone: string,
+  make: (timeZone: string) => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  const canonical = canonicalZone(timeZone);
+  if (canonical === undefined) throw new RangeError(`Invalid time zone: ${timeZone.slice(0, 64)}`);
+  const key = `${kind}:${canonical}`;
   let f = formatters.get(key);
   if (!f) {
-    f = make();
+    f = make(canonical);
     formatters.set(key, f);
   }
   return f;
@@ -101,8 +135,9 @@ function cachedFormatter(key: string, make: () => Intl.DateTimeFormat): Intl.Dat
 
 function wallFormatter(timeZone: string): Intl.DateTimeFormat {
   return cachedFormatter(
-    `wall:${timeZone}`,
-    () =>
+    'wall',
+    timeZone,
+    (timeZone) =>
       new Intl.DateTimeFormat('en-US', {
         timeZone,
         hourCycle: 'h23',
@@ -118,8 +153,9 @@ function wallFormatter(timeZone: string): Intl.DateTimeFormat {
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   return cachedFormatter(
+    'date',
     timeZone,
-    () =>
+    (timeZone) =>
       new Intl.DateTimeFormat('en-CA', {
         timeZone,
         year: 'numeric',

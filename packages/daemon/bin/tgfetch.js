@@ -3,12 +3,14 @@
 // A thin shim: the real command line lives in the built package.
 import { main } from '../dist/index.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+const finish = (code) => {
+  process.exitCode = code;
+  // Once a command returned, nothing may keep the process alive (a socket to a frozen Redis
+  // that would not close): the timer does not hold it, and only fires if something else does.
+  setTimeout(() => process.exit(code), 100).unref();
+};
+
+main(process.argv.slice(2)).then(finish, (error) => {
+  console.error(error);
+  finish(1);
+});

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
 import { eventually } from './testing/events.js';
@@ -40,7 +41,9 @@ describe('tgfetch fetch', () => {
     expect(run.stderr.match(/^\d{4}-\d{2}-\d{2}: \d+ messages -> /gm)).toHaveLength(2);
     const days = await readDayFiles(path.join(dir, 'out'));
     expect(days.size).toBe(2);
-    expect(await listFiles(path.join(dir, 'out'))).toContain(path.join('x', 'progress.json'));
+    expect(await listFiles(path.join(dir, 'out'))).toContain(
+      path.join(simulatedFolder('x'), 'progress.json'),
+    );
     expectNoSecrets(run);
   });
 
@@ -50,10 +53,15 @@ describe('tgfetch fetch', () => {
     const first = await runCli([...args, '--json'], {}, dir);
     expect(first.code).toBe(0);
     const event = JSON.parse(first.stdout) as CompletedEvent;
-    expect(event).toMatchObject({ event: 'completed', chat: '@some_chat', mode: 'date' });
+    expect(event).toMatchObject({
+      event: 'completed',
+      chat: simulatedFolder('some_chat'),
+      requested_chat: '@some_chat',
+      mode: 'date',
+    });
     expect(event.days).toEqual([expect.objectContaining({ date, skipped: false, complete: true })]);
     expect(path.relative(dir, event.days[0]?.file_path ?? '')).toBe(
-      path.join('data', 'some_chat', date.slice(0, 4), `discussions_${date}.json`),
+      path.join('data', simulatedFolder('some_chat'), date.slice(0, 4), `discussions_${date}.json`),
     );
     const again = await runCli([...args, '--json'], {}, dir);
     expect(JSON.parse(again.stdout).days[0]).toMatchObject({ skipped: true });
@@ -92,7 +100,9 @@ describe('tgfetch fetch', () => {
     );
     expect(run.stderr).not.toContain('TGFETCH_TZ');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).days[0].file_path).toContain(path.join('from-env-file', 'y'));
+    expect(JSON.parse(run.stdout).days[0].file_path).toContain(
+      path.join('from-env-file', simulatedFolder('y')),
+    );
     const [day] = (await readDayFiles(path.join(dir, 'from-env-file'))).values();
     expect(day).toMatchObject({ time_zone: 'Asia/Tokyo' });
   });

@@ -1,7 +1,7 @@
 import { errorInfo, TgfetchError } from '@tgfetch/core';
 import { CommanderError } from 'commander';
 import { UsageError } from './args.js';
-import { EXIT } from './cli/exit-codes.js';
+import { EXIT, exitCodeFor } from './cli/exit-codes.js';
 import { buildProgram, PROGRAM, type RunResult } from './cli/program.js';
 import { helpOf } from './cli/reference.js';
 import { type CliContext, ConfigError, processContext } from './context.js';
@@ -62,7 +62,5 @@ function report(error: unknown, ctx: CliContext): number {
   }
   const info = errorInfo(error);
   ctx.stderr.write(`${PROGRAM}: ${info.code}: ${info.message}\n`);
-  return error instanceof TgfetchError && error.code === 'REDIS_UNAVAILABLE'
-    ? EXIT.redisUnavailable
-    : EXIT.failed;
+  return error instanceof TgfetchError ? exitCodeFor(error) : EXIT.failed;
 }

@@ -162,7 +162,31 @@ describe('tgfetch send', () => {
       env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_MAX_OUTAGE_MS: '1000' },
     });
     expect(await main(['send', '--chat', 'x', '--days', '1'], ctx)).toBe(3);
-    expect(ctx.err()).toMatch(/^tgfetch: REDIS_UNAVAILABLE: /);
+    // The address and cause are told as soon as the first attempt fails, then the verdict.
+    const lines = ctx.err().trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^tgfetch: REDIS_DISCONNECTED: .*127\\.0\\.0\\.1:${port}`));
+    expect(lines.at(-1)).toMatch(/^tgfetch: REDIS_UNAVAILABLE: /);
+  });
+});
+
+describe('tgfetch send bounds and secrets', () => {
+  it('refuses a password in --redis-url (ps would show it), pointing at env and files', async () => {
+    const ctx = context();
+    const url = redis.url.replace('redis://', 'redis://:in-argv-pw@');
+    expect(await main(['send', '--chat', 'x', '--days', '1', '--redis-url', url], ctx)).toBe(2);
+    expect(ctx.err()).toMatch(/REDIS_PASSWORD_FILE/);
+    expect(ctx.err()).not.toContain('in-argv-pw');
+    expect(await redis.client.lLen(names.queue)).toBe(0);
+  });
+
+  it('refuses a command over MAX_COMMAND_DAYS and a push past MAX_QUEUE_LENGTH', async () => {
+    const ctx = context({ MAX_COMMAND_DAYS: '7', MAX_QUEUE_LENGTH: '1' });
+    expect(await main(['send', '--chat', 'x', '--days', '8'], ctx)).toBe(1);
+    expect(ctx.err()).toMatch(/COMMAND_TOO_LARGE: .*MAX_COMMAND_DAYS/);
+    expect(await main(['send', '--chat', 'x', '--days', '7'], ctx)).toBe(0);
+    expect(await main(['send', '--chat', 'x', '--days', '1'], ctx)).toBe(1);
+    expect(ctx.err()).toMatch(/QUEUE_FULL: .*MAX_QUEUE_LENGTH/);
+    expect(await redis.client.lLen(names.queue)).toBe(1);
   });
 });
 

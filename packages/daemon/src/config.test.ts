@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { type Config, loadConfig, type Needs, redactUrl } from './config.js';
+import { type Config, loadConfig, type Needs, proxySecrets, redactUrl } from './config.js';
 
 const ok = (env: Record<string, string | undefined>, needs?: Needs): Config => {
   const result = loadConfig(env, needs);
@@ -32,13 +32,18 @@ describe('loadConfig defaults', () => {
       EVENTS_STREAM_MAXLEN: 10_000,
       LEGACY_EVENTS: false,
       TELEGRAM_TAKEOUT: false,
+      TELEGRAM_PEER_TTL_SEC: 86_400,
       MAX_FLOOD_WAIT_SEC: 300,
       RETRY_MAX_ATTEMPTS: 5,
       SHUTDOWN_GRACE_MS: 30_000,
       REDIS_MAX_OUTAGE_MS: 60_000,
       METRICS_PORT: 0,
-      METRICS_HOST: '0.0.0.0',
+      METRICS_HOST: '127.0.0.1',
+      MAX_COMMAND_DAYS: 366,
+      MAX_QUEUE_LENGTH: 10_000,
       CHAT_LOCK_TTL_MS: 30_000,
+      TELEGRAM_CONNECT_TIMEOUT_MS: 15_000,
+      TELEGRAM_REQUEST_TIMEOUT_MS: 30_000,
       redisUrl: 'redis://127.0.0.1:6379',
       workerId: hostname(),
     });
@@ -98,6 +103,27 @@ describe('loadConfig validation', () => {
     ['SHUTDOWN_GRACE_MS', 'soon', 'SHUTDOWN_GRACE_MS must be a whole number', '0', 0],
     ['METRICS_PORT', '70000', 'METRICS_PORT must be at most 65535', '9464', 9464],
     ['CHAT_LOCK_TTL_MS', '10', 'CHAT_LOCK_TTL_MS must be at least 1000', '2000', 2000],
+    [
+      'TELEGRAM_CONNECT_TIMEOUT_MS',
+      '500',
+      'TELEGRAM_CONNECT_TIMEOUT_MS must be at least 1000',
+      '5000',
+      5000,
+    ],
+    [
+      'TELEGRAM_REQUEST_TIMEOUT_MS',
+      'never',
+      'TELEGRAM_REQUEST_TIMEOUT_MS must be a whole number',
+      '60000',
+      60000,
+    ],
+    [
+      'TELEGRAM_PROXY',
+      'socks5://u:pw@host',
+      'TELEGRAM_PROXY needs a port',
+      'socks5://u:pw@127.0.0.1:1080',
+      'socks5://u:pw@127.0.0.1:1080',
+    ],
   ];
 
   it.each(cases)('%s: rejects %j, accepts the good value', (key, bad, message, good, parsed) => {
@@ -122,6 +148,13 @@ describe('loadConfig validation', () => {
       'TELEGRAM_SESSION is required to fetch from Telegram (make one with `tgfetch login`)',
     ]);
     expect(errors.join('\n')).not.toContain('secret-ish');
+  });
+
+  it('names what is wrong with TELEGRAM_PROXY without its password or secret', () => {
+    const errors = problems({ TELEGRAM_PROXY: 'http://alice:hunter2@proxy:3128' });
+    expect(errors).toEqual([expect.stringMatching(/^TELEGRAM_PROXY has an unknown scheme "http"/)]);
+    expect(errors[0]).not.toContain('hunter2');
+    expect(proxySecrets('socks5://alice:hunter2@proxy:1080')).toEqual(['hunter2']);
   });
 
   it('asks for the Telegram credentials only when the source is Telegram', () => {
@@ -192,5 +225,65 @@ describe('only what a command uses is checked', () => {
         { telegram: true },
       ),
     ).toEqual(['TGFETCH_TZ must be an IANA time zone such as Europe/Moscow']);
+  });
+
+  it('the database settings count for migrate and persist, and for a store set to postgres', () => {
+    const env = { DATABASE_URL: 'mysql://x', TGFETCH_SOURCE: 'simulated' };
+    expect(loadConfig(env, { redis: true }).ok).toBe(true);
+    expect(loadConfig(env, { telegram: true, store: true }).ok).toBe(true);
+    const message = 'DATABASE_URL must start with postgres:// or postgresql://';
+    expect(problems(env, { database: true })).toEqual([message]);
+    expect(problems({ ...env, STORE: 'postgres' }, { telegram: true, store: true })).toEqual([
+      message,
+    ]);
+  });
+
+  it('a store appending to MESSAGES_STREAM checks the Redis settings', () => {
+    const env = { ...bad, TGFETCH_SOURCE: 'simulated', MESSAGES_STREAM: 'tg_messages' };
+    expect(problems(env, { telegram: true, store: true })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+    ]);
+  });
+});
+
+describe('secrets from files (*_FILE)', () => {
+  it('reads every secret from the file its *_FILE names, without the trailing newline', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-secrets-'));
+    try {
+      const file = async (name: string, content: string) => {
+        const p = path.join(dir, name);
+        await writeFile(p, content);
+        return p;
+      };
+      const config = ok(
+        {
+          TELEGRAM_API_ID: '1',
+          TELEGRAM_API_HASH_FILE: await file('hash', `${'a'.repeat(32)}\n`),
+          TELEGRAM_SESSION_FILE: await file('session', 'session-from-file\n'),
+          REDIS_PASSWORD_FILE: await file('pw', 'p@ss w/rd'),
+          METRICS_TOKEN_FILE: await file('token', 'tok\n'),
+        },
+        { telegram: true, redis: true, service: true },
+      );
+      expect(config.TELEGRAM_API_HASH).toBe('a'.repeat(32));
+      expect(config.TELEGRAM_SESSION).toBe('session-from-file');
+      expect(config.METRICS_TOKEN).toBe('tok');
+      expect(config.redisUrl).toBe(`redis://:${encodeURIComponent('p@ss w/rd')}@127.0.0.1:6379`);
+      const urlFile = await file('url', 'redis://:pw@10.0.0.1:6380/2\n');
+      expect(ok({ REDIS_URL_FILE: urlFile }).redisUrl).toBe('redis://:pw@10.0.0.1:6380/2');
+      const errors = problems({
+        REDIS_PASSWORD: 'x',
+        REDIS_PASSWORD_FILE: urlFile,
+        TELEGRAM_SESSION_FILE: path.join(dir, 'missing'),
+      });
+      expect(errors).toContain('set REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both');
+      expect(errors.join('\n')).toMatch(/TELEGRAM_SESSION_FILE: cannot read .*missing \(ENOENT\)/);
+      expect(errors.join('\n')).not.toContain('10.0.0.1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent, FetchEvent, ProgressEvent } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisTestContext,
@@ -105,7 +106,11 @@ describe('tgfetch daemon', () => {
     for (const day of (final as CompletedEvent).days) {
       const file = path.relative(dataDir, day.file_path);
       expect(file).toBe(
-        path.join(names.chat, day.date.slice(0, 4), `discussions_${day.date}.json`),
+        path.join(
+          simulatedFolder(names.chat),
+          day.date.slice(0, 4),
+          `discussions_${day.date}.json`,
+        ),
       );
       const doc = files.get(file);
       expect(doc?.date).toBe(day.date);
@@ -166,7 +171,8 @@ describe('tgfetch daemon', () => {
     expect(event).toMatchObject({
       event: 'completed',
       command_id: 'sent',
-      chat: `@${names.chat}_3`,
+      chat: simulatedFolder(`${names.chat}_3`),
+      requested_chat: `@${names.chat}_3`,
     });
 
     const readable = await runCli(
@@ -230,7 +236,12 @@ describe('tgfetch daemon', () => {
     expect((await daemon.exited).code).toBe(0);
     const lines = daemon.jsonLines();
     const done = lines.find((l) => l.msg === 'command completed' && l.command_id === 'first');
-    expect(done).toMatchObject({ chat: `@${names.chat}`, mode: 'days', level: 'info' });
+    expect(done).toMatchObject({
+      chat: simulatedFolder(names.chat),
+      requested_chat: `@${names.chat}`,
+      mode: 'days',
+      level: 'info',
+    });
     expect(typeof done?.duration_ms).toBe('number');
     const failed = lines.find((l) => l.msg === 'command failed' && l.command_id === 'future');
     expect(failed).toMatchObject({ error_type: 'FUTURE_DATE' });

@@ -17,7 +17,7 @@ export function fetchSummary(
   const partial = days.filter((d) => !d.skipped && !d.complete);
   const stored = days.length - skipped.length;
   const lines = [
-    `completed ${result.chat}: ${result.processed} messages, ${stored} day(s) written, ${skipped.length} already complete, ${result.duration_sec}s`,
+    `completed ${result.requested_chat ?? result.chat}: ${result.processed} messages, ${stored} day(s) written, ${skipped.length} already complete, ${result.duration_sec}s`,
   ];
   const folders = [...new Set(days.map((d) => path.dirname(path.dirname(d.file_path))))];
   if (folders.length > 0) lines.push(`  files in     ${folders.join(', ')}`);

@@ -4,3 +4,4 @@ export { type Config, type ConfigResult, EnvSchema, loadConfig, redactUrl } from
 export type { CliContext } from './context.js';
 export { createLogger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics, serveMetrics } from './metrics.js';
+export { type TerminalPrompts, terminalPrompts } from './terminal-prompts.js';

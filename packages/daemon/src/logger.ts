@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { exitCodeFor } from './cli/exit-codes.js';
 
 export type { Logger };
 
@@ -79,4 +80,14 @@ export function prettyLine(line: string): string {
         `${key}=${typeof value === 'string' && !/\s|"/.test(value) ? value : JSON.stringify(value)}`,
     );
   return `${[time, level, String(entry.msg ?? ''), ...fields].join(' ')}\n`;
+}
+
+/**
+ * Logs why a long-running command ends on an error and picks its exit code: 3 when Redis
+ * was gone past its outage limit (a supervisor restarts it), else 1.
+ */
+export function logFatal(logger: Logger, error: unknown, what: string): number {
+  const code = (error as { code?: string } | null)?.code;
+  logger.fatal({ error_type: code, err: (error as Error | null)?.message }, what);
+  return exitCodeFor(error);
 }

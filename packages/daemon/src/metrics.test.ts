@@ -95,3 +95,27 @@ describe('serveMetrics', () => {
     }
   });
 });
+
+describe('serveMetrics exposure', () => {
+  it('wants the bearer token for /metrics when one is set, and leaves /healthz open', async () => {
+    const server = await serveMetrics(createMetrics(), {
+      port: 0,
+      host: '127.0.0.1',
+      token: 'metrics-secret',
+      healthy: () => ({ ok: true }),
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      const wrong = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(`${base}/metrics`, {
+        headers: { authorization: 'Bearer metrics-secret' },
+      });
+      expect(right.status).toBe(200);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

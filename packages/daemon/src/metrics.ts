@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 /**
@@ -45,10 +46,49 @@ const DEFINITIONS: Array<Omit<Series, 'values'>> = [
   { name: 'tgfetch_commands_in_progress', help: 'Commands being run now', type: 'gauge' },
   { name: 'tgfetch_redis_connected', help: '1 when Redis is reachable', type: 'gauge' },
   {
+    name: 'tgfetch_redis_data_lost_total',
+    help: "Times Redis came back without the daemon's marker key (restarted empty: queued commands lost)",
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_commands_settled_late_total',
+    help: 'Commands acknowledged or released only after Redis came back',
+    type: 'counter',
+  },
+  {
     name: 'tgfetch_telegram_connected',
     help: '1 when the Telegram source is usable',
     type: 'gauge',
   },
+  // tgfetch persist (seed 004's PostPersistenceWorker metrics, renamed tgfetch_*).
+  {
+    name: 'tgfetch_persist_total',
+    help: 'Messages taken from the stream, by status: ok (stored), conflict (changed nothing), error (failed attempt)',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_persist_latency_seconds',
+    help: 'Time of persist operations: upsert (the transaction), ack, batch (read to ack)',
+    type: 'histogram',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  },
+  {
+    name: 'tgfetch_persist_batch_size',
+    help: 'Entries per persisted batch',
+    type: 'histogram',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
+  },
+  {
+    name: 'tgfetch_persist_dead_letters_total',
+    help: 'Entries moved to the dead-letter stream',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_stream_pending',
+    help: 'Entries read by a consumer group and not yet acknowledged',
+    type: 'gauge',
+  },
+  { name: 'tgfetch_database_connected', help: '1 when PostgreSQL answers', type: 'gauge' },
 ];
 
 export function createMetrics(): Metrics {
@@ -118,13 +158,30 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `/metrics` for Prometheus and `/healthz` (200 when `healthy()` says so, else 503). */
+/**
+ * `/metrics` for Prometheus (behind `Authorization: Bearer <token>` when a token is given)
+ * and `/healthz` (200 when `healthy()` says so, else 503; open, for liveness probes, and
+ * telling nothing secret).
+ */
 export async function serveMetrics(
   metrics: Metrics,
-  options: { port: number; host: string; healthy: () => { ok: boolean; [k: string]: unknown } },
+  options: {
+    port: number;
+    host: string;
+    token?: string | undefined;
+    healthy: () => { ok: boolean; [k: string]: unknown };
+  },
 ): Promise<MetricsServer> {
+  const expected = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
+  const authorised = (header: string | undefined) => {
+    if (!expected) return true;
+    const given = Buffer.from(header ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   const server: Server = createServer((req, res) => {
-    if (req.url === '/metrics') {
+    if (req.url === '/metrics' && !authorised(req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+    } else if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(metrics.render());
     } else if (req.url === '/healthz') {

@@ -89,7 +89,7 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
           };
         }
         if (out.isTTY) timer = setInterval(render, options.intervalMs ?? 250);
-        else out.write(`started ${event.chat}: ${total} day(s)\n`);
+        else out.write(`started ${event.requested_chat ?? event.chat}: ${total} day(s)\n`);
       } else if (event.event === 'progress') {
         done++;
         // Messages counted here but not yet by the engine (the first of the next day) stay.

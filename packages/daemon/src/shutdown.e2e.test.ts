@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent, ProgressEvent } from '@tgfetch/core';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RedisTestContext,
@@ -77,7 +78,7 @@ async function expectCleanFiles(): Promise<string[]> {
   expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
   const days = await readDayFiles(dataDir);
   const progress = JSON.parse(
-    await readFile(path.join(dataDir, names.chat, 'progress.json'), 'utf8'),
+    await readFile(path.join(dataDir, simulatedFolder(names.chat), 'progress.json'), 'utf8'),
   );
   expect(Object.keys(progress.days).length).toBeGreaterThan(0);
   return [...days.values()].map((d) => d.date).sort();

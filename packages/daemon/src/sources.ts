@@ -1,12 +1,13 @@
+import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
-import type { TelegramClient } from 'telegram';
+import type { TelegramSource } from '@tgfetch/telegram';
 import type { Config } from './config.js';
 
 export interface OpenedSource {
   source: MessageSource;
   kind: 'telegram' | 'simulated' | 'export';
   /** The gramjs client of a Telegram (or simulated) source, for `chats` and `resolve`. */
-  client?: TelegramClient;
+  client?: TelegramSource['client'];
   close(): Promise<void>;
 }
 
@@ -44,6 +45,20 @@ export async function openSource(
     apiHash: config.TELEGRAM_API_HASH ?? '',
     session: config.TELEGRAM_SESSION ?? '',
     takeout: config.TELEGRAM_TAKEOUT,
+    proxy: config.TELEGRAM_PROXY,
+    connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+    ...peerCacheOptions(config),
   });
   return { source, kind: 'telegram', client: source.client, close: () => source.close() };
+}
+
+/**
+ * Access hashes and resolved usernames are kept on disk, one file per account, so that a
+ * numeric chat id works in every process of that account (`daemon` and `fetch` alike).
+ */
+export function peerCacheOptions(config: Config): { peerCacheDir?: string; peerTtlMs: number } {
+  const dir = config.TELEGRAM_PEER_CACHE_DIR ?? path.join(config.DATA_DIR, '.peers');
+  const peerTtlMs = config.TELEGRAM_PEER_TTL_SEC * 1000;
+  return dir === 'off' ? { peerTtlMs } : { peerCacheDir: dir, peerTtlMs };
 }

@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import { abortPromise, type CommandQueue, type Delivery, serial } from './delivery.js';
+import { configurationError } from './errors.js';
 
 /**
  * What one look at the caller's buffer found: something to hand out, `'again'` (something
@@ -53,6 +54,10 @@ export function createBlockingRead<T extends object>(
       await options.read();
     } catch (error) {
       if (closed) return;
+      // A key of another type (made after we started), refused credentials: no retry
+      // helps, so everything stops for good with that error.
+      const refused = configurationError(error, connection.where);
+      if (refused) connection.abandon(refused);
       // A reply error (not a lost connection) would repeat at once: pause before retrying.
       if (!connection.translate(error).retryable) await Promise.race([closing, sleep(1_000)]);
     }
@@ -72,9 +77,18 @@ export function createBlockingRead<T extends object>(
           if (closed || signal?.aborted) return undefined;
           const failure = connection.failure();
           if (failure) throw failure;
-          let found: Look<T>;
+          let found: Look<T> | 'stopped';
           try {
-            found = await look();
+            // A silent server must not hold a stopping worker here: what the look took
+            // stays in Redis's bookkeeping and comes back through the visibility timeout.
+            const looking = look();
+            found = await Promise.race([looking, aborted.promise, closing]).then((o) =>
+              o === 'aborted' || o === 'closed' ? 'stopped' : o,
+            );
+            if (found === 'stopped') {
+              looking.catch(() => {});
+              return undefined;
+            }
           } catch (error) {
             const translated = connection.translate(error);
             if (!translated.retryable) throw translated;

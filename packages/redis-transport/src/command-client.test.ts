@@ -158,7 +158,7 @@ describe('command client', () => {
           { command: 'fetch', chat: '@ru_python', mode: 'date', date: '2025-11-07' },
           { timeout: 200 },
         ),
-      ).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+      ).rejects.toMatchObject({ code: 'WAIT_TIMEOUT', retryable: true });
       const controller = new AbortController();
       const waiting = client.run(
         { command: 'fetch', chat: '@ru_python', mode: 'date', date: '2025-11-07' },

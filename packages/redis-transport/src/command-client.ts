@@ -1,7 +1,9 @@
 import {
   AbortError,
   type CompletedEvent,
+  daysBetween,
   type FailedEvent,
+  type FetchCommand,
   type FetchEvent,
   type ProgressEvent,
   parseCommand,
@@ -15,6 +17,8 @@ import {
   type RedisClient,
 } from './connection.js';
 import { closedError, RedisErrorCode } from './errors.js';
+import { checkKeyType } from './key-type.js';
+import { defineScript } from './script.js';
 import { PAYLOAD_FIELD } from './stream-queue.js';
 
 export interface CommandClientOptions extends ConnectionOptions {
@@ -22,10 +26,16 @@ export interface CommandClientOptions extends ConnectionOptions {
   transport?: 'list' | 'stream';
   /** @default 'tg_commands' */
   queue?: string;
-  /** @default 'tg_commands:stream' */
+  /** @default 'tg_commands' (the daemon reads `QUEUE_NAME` as a list or as a stream) */
   stream?: string;
-  /** Approximate bound of the command stream. @default 10_000 */
-  maxLen?: number;
+  /**
+   * Commands the queue (list or stream) may hold: `send` refuses to push past it with
+   * `QUEUE_FULL` (checked and pushed in one step). The stream is never trimmed instead:
+   * trimming would drop commands nobody ran. @default 10_000
+   */
+  maxQueueLength?: number;
+  /** Days one command may cover (`days`, or `from`..`to`): more is refused with `COMMAND_TOO_LARGE`. @default 366 */
+  maxCommandDays?: number;
   /** Where the workers publish events. @default 'tg_events' */
   channel?: string;
   /** Zone of the future-date check of `send` (the worker checks again in its own). @default 'UTC' */
@@ -33,7 +43,7 @@ export interface CommandClientOptions extends ConnectionOptions {
 }
 
 export interface RunCommandOptions {
-  /** Milliseconds to wait for the final event; rejects with code `TIMEOUT`. @default no limit */
+  /** Milliseconds to wait for the final event; rejects with code `WAIT_TIMEOUT`. @default no limit */
   timeout?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Every event of the command (`started`, `progress`…), as it comes. */
@@ -62,15 +72,47 @@ export interface CommandClient {
   close(): Promise<void>;
 }
 
+// KEYS: queue. ARGV: command JSON, max length. -1 when full, else the new length.
+const pushListScript = defineScript(`
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+return redis.call('RPUSH', KEYS[1], ARGV[1])`);
+// KEYS: stream. ARGV: command JSON, max length, payload field. -1 when full.
+const pushStreamScript = defineScript(`
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+redis.call('XADD', KEYS[1], '*', ARGV[3], ARGV[1])
+return 1`);
+
+/** Days a command covers. */
+export function commandDays(command: FetchCommand): number {
+  switch (command.mode) {
+    case 'date':
+      return 1;
+    case 'days':
+      return command.days;
+    case 'range':
+      return daysBetween(command.from, command.to) + 1;
+  }
+}
+
 /** The producer side: any service that wants a fetch done. */
 export async function createCommandClient(
   options: CommandClientOptions = {},
 ): Promise<CommandClient> {
   const queue = options.queue ?? 'tg_commands';
-  const stream = options.stream ?? 'tg_commands:stream';
+  const stream = options.stream ?? 'tg_commands';
   const channel = options.channel ?? 'tg_events';
+  const maxQueueLength = options.maxQueueLength ?? 10_000;
+  const maxCommandDays = options.maxCommandDays ?? 366;
   const connection = await openConnection(options);
   const client = connection.client;
+  try {
+    // A key of another type would refuse every push: say so now, naming the key.
+    if (options.transport === 'stream') await checkKeyType(client, stream, 'stream');
+    else await checkKeyType(client, queue, 'list');
+  } catch (error) {
+    await connection.close();
+    throw connection.translate(error);
+  }
   const waiters = new Map<string, Set<(event: FetchEvent) => void>>();
   let subscriber: Promise<RedisClient> | undefined;
   let closed = false;
@@ -96,26 +138,33 @@ export async function createCommandClient(
     if (closed) throw closedError('command client');
     const parsed = parseCommand(command, { timeZone: options.timeZone ?? 'UTC' });
     if (!parsed.ok) throw parsed.error;
+    const days = commandDays(parsed.command);
+    if (days > maxCommandDays) {
+      throw new TgfetchError(
+        RedisErrorCode.TooLarge,
+        `the command covers ${days} days; at most ${maxCommandDays} are allowed (MAX_COMMAND_DAYS): split it`,
+      );
+    }
     const json = JSON.stringify(parsed.command);
+    let pushed: unknown;
     try {
-      if (options.transport === 'stream') {
-        await client.xAdd(
-          stream,
-          '*',
-          { [PAYLOAD_FIELD]: json },
-          {
-            TRIM: {
-              strategy: 'MAXLEN',
-              strategyModifier: '~',
-              threshold: options.maxLen ?? 10_000,
-            },
-          },
-        );
-      } else {
-        await client.rPush(queue, json);
-      }
+      pushed =
+        options.transport === 'stream'
+          ? await pushStreamScript.run(
+              client,
+              [stream],
+              [json, String(maxQueueLength), PAYLOAD_FIELD],
+            )
+          : await pushListScript.run(client, [queue], [json, String(maxQueueLength)]);
     } catch (error) {
       throw connection.translate(error);
+    }
+    if (pushed === -1) {
+      throw new TgfetchError(
+        RedisErrorCode.QueueFull,
+        `the queue holds ${maxQueueLength} commands already (MAX_QUEUE_LENGTH): try again later`,
+        { retryable: true },
+      );
     }
     return parsed.command.command_id;
   };

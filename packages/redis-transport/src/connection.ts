@@ -1,11 +1,18 @@
-import type { TgfetchError } from '@tgfetch/core';
+import { type TgfetchError, TransientError } from '@tgfetch/core';
 import { createClient, type RedisClientType } from 'redis';
-import { toRedisError, unavailableError } from './errors.js';
+import { configurationError, RedisErrorCode, toRedisError, unavailableError } from './errors.js';
 
 /** The node-redis client this package works with (`createClient()` from `redis`). */
 export type RedisClient = RedisClientType;
 
-export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'closed' | 'failed';
+/** `unresponsive`: connected, but the health probe got no reply in time (a frozen server). */
+export type ConnectionState =
+  | 'connecting'
+  | 'ready'
+  | 'reconnecting'
+  | 'unresponsive'
+  | 'closed'
+  | 'failed';
 
 export interface ConnectionOptions {
   /**
@@ -30,6 +37,13 @@ export interface ConnectionOptions {
   onError?: (error: TgfetchError) => void;
   /** [0, 1) source for the jitter. @default Math.random */
   random?: () => number;
+  /**
+   * Deadline of a health probe (PING) and of the calls that settle work (ack, release,
+   * close): a server that takes longer counts as down (its outage clock runs). @default 2_000
+   */
+  replyTimeoutMs?: number;
+  /** How often the main client is probed with PING; 0 turns the probe off. @default 1_000 */
+  probeIntervalMs?: number;
 }
 
 /**
@@ -47,6 +61,12 @@ export interface Connection {
   readonly failed: Promise<never>;
   /** The error to report for something node-redis threw: the fatal one wins. */
   translate(error: unknown): TgfetchError;
+  /** `host:port` of the server (no credentials), for messages. */
+  readonly where: string;
+  /** `promise`, or a retryable `REDIS_NO_REPLY` error once `replyTimeoutMs` passed. */
+  deadline<T>(promise: Promise<T>, what: string): Promise<T>;
+  /** Ends the connection for good, here and now (fatal `error` for whoever waits). */
+  abandon(error: TgfetchError): void;
   /** Waits for pending commands on the main client, destroys dedicated ones at once. */
   close(): Promise<void>;
 }
@@ -56,7 +76,16 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
   const baseMs = options.reconnect?.baseMs ?? 100;
   const maxMs = options.reconnect?.maxMs ?? 5_000;
   const random = options.random ?? Math.random;
-  const reconnectStrategy = (retries: number) => {
+  const replyTimeoutMs = options.replyTimeoutMs ?? 2_000;
+  const probeIntervalMs = options.probeIntervalMs ?? 1_000;
+  const where = options.client ? addressOf(options.client) : addressOfUrl(options.url);
+  const reconnectStrategy = (retries: number, cause?: unknown) => {
+    // Refused credentials or a bad database number: no retry can fix that, fail at once.
+    const refused = configurationError(cause, where);
+    if (refused) {
+      queueMicrotask(() => fail(refused));
+      return refused;
+    }
     const delay = Math.min(maxMs, baseMs * 2 ** Math.min(retries, 20));
     return Math.round(delay / 2 + (random() * delay) / 2);
   };
@@ -70,9 +99,11 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
   });
   failed.catch(() => {});
 
-  const fail = (cause: unknown) => {
+  const fail = (cause: unknown) =>
+    die(configurationError(cause, where) ?? unavailableError(maxOutageMs, cause, where));
+  const die = (error: TgfetchError) => {
     if (fatal || closed) return;
-    fatal = unavailableError(maxOutageMs, cause);
+    fatal = error;
     options.onError?.(fatal);
     rejectFailed(fatal);
     for (const client of owned) client.destroy();
@@ -88,8 +119,9 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
     };
     const onError = (error: unknown) => {
       lastError = error;
-      if (!closed && !fatal) options.onError?.(toRedisError(error));
-      if (!client.isReady) begin();
+      if (!closed && !fatal) options.onError?.(toRedisError(error, where));
+      if (configurationError(error)) fail(error);
+      else if (!client.isReady) begin();
     };
     const onReady = () => {
       clearTimeout(timer);
@@ -112,9 +144,56 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
     try {
       await Promise.race([client.isOpen ? Promise.resolve() : client.connect(), failed]);
     } catch (error) {
-      throw fatal ?? toRedisError(error);
+      throw fatal ?? toRedisError(error, where);
     }
     return client;
+  };
+
+  const deadline = <T>(promise: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TransientError(
+              RedisErrorCode.NoReply,
+              `Redis (${where}) did not answer ${what} within ${replyTimeoutMs}ms`,
+            ),
+          ),
+        replyTimeoutMs,
+      );
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  };
+
+  // A frozen server (SIGSTOP, a stuck host) keeps its sockets open and never answers: only
+  // a probe with a deadline notices. Silence runs the same outage clock as a lost socket.
+  let silent = false;
+  let silentSince: NodeJS.Timeout | undefined;
+  let probing = false;
+  const probe = async () => {
+    if (probing || fatal || closed || !main.isReady) return;
+    probing = true;
+    try {
+      await deadline(main.ping(), 'a health probe (PING)');
+      silent = false;
+      clearTimeout(silentSince);
+      silentSince = undefined;
+    } catch (error) {
+      if (fatal || closed) return;
+      const translated = toRedisError(error, where);
+      if (!silent) options.onError?.(translated);
+      silent = true;
+      silentSince ??= setTimeout(() => fail(translated), maxOutageMs);
+    } finally {
+      probing = false;
+    }
+  };
+  const prober = probeIntervalMs > 0 ? setInterval(() => void probe(), probeIntervalMs) : undefined;
+  prober?.unref();
+  const stopProbe = () => {
+    clearInterval(prober);
+    clearTimeout(silentSince);
   };
 
   const borrowed = options.client;
@@ -128,18 +207,24 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
   try {
     await connect(main);
   } catch (error) {
+    stopProbe();
     for (const stop of watchers) stop();
     for (const client of owned) client.destroy();
     throw error;
   }
+  failed.catch(stopProbe);
 
   return {
     client: main,
     failed,
     failure: () => fatal,
+    where,
+    deadline,
+    abandon: die,
     state() {
       if (fatal) return 'failed';
       if (closed) return 'closed';
+      if (silent) return 'unresponsive';
       // Only returned once the main client was ready: anything not ready now is reconnecting.
       return [main, ...owned].every((c) => c.isReady) ? 'ready' : 'reconnecting';
     },
@@ -152,18 +237,20 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
       owned.add(client);
       return connect(client);
     },
-    translate: (error) => fatal ?? toRedisError(error),
+    translate: (error) => fatal ?? toRedisError(error, where),
     async close() {
       if (closed) return;
       closed = true;
+      stopProbe();
       for (const stop of watchers) stop();
       // Errors after close (a destroyed socket) must not reach an 'error'-less emitter.
       for (const client of owned) client.on('error', () => {});
       const dedicated = [...owned].filter((c) => c !== main);
       for (const client of dedicated) if (client.isOpen) client.destroy();
       if (!borrowed && main.isOpen) {
-        if (main.isReady) await main.close();
-        else main.destroy();
+        // close() waits for every pending reply: a silent server would hold it forever.
+        if (main.isReady && !silent) await deadline(main.close(), 'QUIT').catch(() => {});
+        if (main.isOpen) main.destroy();
       }
     },
   };
@@ -181,4 +268,22 @@ export async function openBlockingConnection(
     await connection.close();
     throw error;
   }
+}
+
+function addressOfUrl(url: string | undefined): string {
+  try {
+    const u = new URL(url ?? 'redis://127.0.0.1:6379');
+    return `${u.hostname || '127.0.0.1'}:${u.port || '6379'}`;
+  } catch {
+    return 'an invalid REDIS_URL';
+  }
+}
+
+function addressOf(client: RedisClient): string {
+  const socket = client.options?.socket as
+    | { host?: string; port?: number; path?: string }
+    | undefined;
+  if (socket?.path) return socket.path;
+  if (socket?.host || socket?.port) return `${socket.host ?? '127.0.0.1'}:${socket.port ?? 6379}`;
+  return addressOfUrl(client.options?.url);
 }

@@ -5,8 +5,17 @@ import { RedisErrorCode } from './errors.js';
 
 /** One command handed to a worker. Settle it exactly once: `ack` or `release`. */
 export interface Delivery {
-  /** The command exactly as the producer pushed it (raw JSON, maybe invalid). */
+  /**
+   * The command as the producer pushed it (raw JSON, maybe invalid); for a stream entry of
+   * flat fields, their JSON form.
+   */
   readonly payload: string;
+  /**
+   * The raw bytes when the payload is not valid UTF-8 (`payload` is then their lossy
+   * decoding): the worker hands these to `parseCommand`, which rejects them with
+   * `INVALID_ENCODING` (RFC 8259 requires UTF-8) instead of running a changed command.
+   */
+  readonly bytes?: Uint8Array;
   /**
    * What deliveries are counted under: `id:<command_id>` when the payload carries one,
    * else `sha1:<hex of the payload>` (list mode); the entry id (streams mode).
@@ -16,8 +25,17 @@ export interface Delivery {
   readonly attempt: number;
   /** Done with it (completed or failed alike): it will not be delivered again. */
   ack(): Promise<void>;
-  /** Not done: put it back at the head of the queue for any worker (graceful shutdown). */
-  release(): Promise<void>;
+  /**
+   * Not done: put it back at the head of the queue for any worker. A graceful shutdown
+   * does not count as a delivery; `{ counted: true }` (the handling crashed) keeps the count,
+   * so a command that always crashes ends in the dead-letter list after `maxDeliveries`.
+   */
+  release(options?: ReleaseOptions): Promise<void>;
+}
+
+export interface ReleaseOptions {
+  /** Keep this delivery in the count toward `maxDeliveries`. @default false */
+  counted?: boolean;
 }
 
 /** The consumer side of a command queue, list or streams mode alike. */
@@ -47,17 +65,21 @@ export function deliveryKey(payload: string): string {
   return `sha1:${createHash('sha1').update(payload).digest('hex')}`;
 }
 
+/**
+ * The `command_id` of a command that carries none, the same at every delivery of it (so a
+ * re-run after a crash finishes under the id its `started` announced): a UUID-shaped
+ * digest of the delivery key.
+ */
+export function stableCommandId(deliveryId: string): string {
+  const hex = createHash('sha256').update(`tgfetch:${deliveryId}`).digest('hex');
+  // Version 8 (custom) and the RFC 4122 variant, so that it parses as a UUID.
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** The `failed` event of a command that kept coming back and was dead-lettered. */
 export function poisonEvent(payload: string, attempts: number, workerId: string): FailedEvent {
-  const parsed = parseCommand(payload);
-  const about = parsed.ok
-    ? {
-        command_id: parsed.command.command_id,
-        chat: parsed.command.chat,
-        mode: parsed.command.mode,
-        params: commandParams(parsed.command),
-      }
-    : { ...parsed.rejected, params: {} };
+  const about = describePoison(payload);
   return {
     ...about,
     event: 'failed',
@@ -73,6 +95,36 @@ export function poisonEvent(payload: string, attempts: number, workerId: string)
       retryable: false,
     },
   };
+}
+
+/**
+ * What the `failed` event of a dead-lettered payload says about it. The payload may be what
+ * crashed its handling (the parser included), so that is tried once here, inside a guard:
+ * failing that, the id is read from the top level, or made as every delivery made it.
+ */
+function describePoison(
+  payload: string,
+): Pick<FailedEvent, 'command_id' | 'chat' | 'mode' | 'params'> {
+  const newId = () => stableCommandId(deliveryKey(payload));
+  try {
+    const parsed = parseCommand(payload, { newId });
+    return parsed.ok
+      ? {
+          command_id: parsed.command.command_id,
+          chat: parsed.command.chat,
+          mode: parsed.command.mode,
+          params: commandParams(parsed.command),
+        }
+      : parsed.rejected;
+  } catch {
+    const key = deliveryKey(payload);
+    return {
+      command_id: key.startsWith('id:') ? key.slice(3) : newId(),
+      chat: null,
+      mode: null,
+      params: {},
+    };
+  }
 }
 
 /** Publishes a poison event without letting a publishing failure stop the queue. */
@@ -91,11 +143,11 @@ export async function reportPoison(
 
 /**
  * The settling of one delivery: the first `ack` or `release` wins and later ones do
- * nothing, unless it failed (Redis away), when it may be tried again. `done` runs once the
- * winner went through.
+ * nothing, unless it failed (Redis away or silent past its deadline), when it may be tried
+ * again. `done` runs once the winner went through.
  */
 export function settleOnce(
-  connection: Pick<Connection, 'translate'>,
+  connection: Pick<Connection, 'translate' | 'deadline'>,
   done: () => void,
 ): (fn: () => Promise<unknown>) => Promise<void> {
   let settled = false;
@@ -103,7 +155,9 @@ export function settleOnce(
     if (settled) return;
     settled = true;
     try {
-      await fn();
+      // A frozen server must not hold a worker (or its shutdown): the call may still land,
+      // and a later try finds it done (ack and release are idempotent).
+      await connection.deadline(fn(), 'settling a command');
     } catch (error) {
       settled = false;
       throw connection.translate(error);

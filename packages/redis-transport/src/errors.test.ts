@@ -12,10 +12,20 @@ describe('toRedisError', () => {
   });
 
   it('keeps reply errors as non-retryable REDIS_ERROR', () => {
-    const error = toRedisError(
-      new Error('WRONGTYPE Operation against a key holding the wrong kind of value'),
-    );
+    const error = toRedisError(new Error('OOM command not allowed when used memory > maxmemory'));
     expect(error.code).toBe(RedisErrorCode.Reply);
     expect(error.retryable).toBe(false);
+  });
+
+  it.each([
+    ['NOAUTH Authentication required.', RedisErrorCode.Auth],
+    ['WRONGPASS invalid username-password pair or user is disabled.', RedisErrorCode.Auth],
+    ['ERR DB index is out of range', RedisErrorCode.Config],
+    ['WRONGTYPE Operation against a key holding the wrong kind of value', RedisErrorCode.Config],
+  ])('tells a configuration problem (%s) from an outage', (message, code) => {
+    const error = toRedisError(new Error(message), '10.0.0.1:6379');
+    expect(error.code).toBe(code);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('10.0.0.1:6379');
   });
 });

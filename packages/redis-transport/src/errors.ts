@@ -22,9 +22,71 @@ export const RedisErrorCode = {
   Closed: 'REDIS_CLOSED',
   /** A command was delivered more than `maxDeliveries` times. */
   Poison: 'POISON_COMMAND',
-  /** `run()` gave up waiting for the final event. */
-  Timeout: 'TIMEOUT',
+  /** `run()` gave up waiting for the final event (the command may still run). Not Telegram's `TIMEOUT`. */
+  Timeout: 'WAIT_TIMEOUT',
+  /** Redis refused our credentials (NOAUTH, WRONGPASS, NOPERM): retrying cannot help. */
+  Auth: 'REDIS_AUTH',
+  /** Redis refused our setup (no such database, a queue key of another type): fix the configuration. */
+  Config: 'REDIS_CONFIG',
+  /** Redis did not answer within its deadline (a frozen or overloaded server). */
+  NoReply: 'REDIS_NO_REPLY',
+  /** The queue holds `maxQueueLength` commands already: the producer must wait. */
+  QueueFull: 'QUEUE_FULL',
+  /** The chat's lock is held by another worker (a lock made with `waitMs`). */
+  ChatBusy: 'CHAT_BUSY',
+  /** The command covers more days than `maxCommandDays`. */
+  TooLarge: 'COMMAND_TOO_LARGE',
 } as const;
+
+/** Replies that mean our credentials are refused, by their first word or prefix. */
+const authReplies = [
+  'NOAUTH',
+  'WRONGPASS',
+  'NOPERM',
+  'ERR AUTH',
+  'ERR invalid password',
+  'ERR Client sent AUTH',
+];
+/** Replies that mean our setup is wrong (database number, a key of another type). */
+const configReplies = [
+  'ERR DB index is out of range',
+  'ERR invalid DB index',
+  'WRONGTYPE',
+  'ERR SELECT',
+];
+
+/**
+ * A reply that no retry can fix (refused credentials, a bad database number, a queue key of
+ * another type), as a non-retryable `REDIS_AUTH` / `REDIS_CONFIG` error; else undefined.
+ */
+export function configurationError(error: unknown, where?: string): TgfetchError | undefined {
+  if (error instanceof TgfetchError) {
+    return error.code === RedisErrorCode.Auth || error.code === RedisErrorCode.Config
+      ? error
+      : undefined;
+  }
+  if (!(error instanceof Error)) return undefined;
+  const at = where ? ` (${where})` : '';
+  if (authReplies.some((p) => error.message.startsWith(p))) {
+    return new TgfetchError(
+      RedisErrorCode.Auth,
+      `Redis refused the credentials${at}: ${firstLine(error.message)}; check REDIS_URL / REDIS_PASSWORD`,
+      { retryable: false, cause: error },
+    );
+  }
+  if (configReplies.some((p) => error.message.startsWith(p))) {
+    return new TgfetchError(
+      RedisErrorCode.Config,
+      `Redis refused the configuration${at}: ${firstLine(error.message)}`,
+      { retryable: false, cause: error },
+    );
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 200);
+}
 
 const connectionErrors = [
   // What node-redis rejects a command with when it could not be sent within its command
@@ -50,9 +112,11 @@ const connectionCodes = new Set([
  * vocabulary. Secrets do not leak: node-redis messages carry no credentials, and URLs are
  * never put in messages here.
  */
-export function toRedisError(error: unknown): TgfetchError {
+export function toRedisError(error: unknown, where?: string): TgfetchError {
   if (error instanceof TgfetchError) return error;
   if (!(error instanceof Error)) return new TgfetchError(RedisErrorCode.Reply, String(error));
+  const refused = configurationError(error, where);
+  if (refused) return refused;
   const code = (error as { code?: unknown }).code;
   if (error instanceof ClientClosedError) {
     return new TgfetchError(RedisErrorCode.Closed, 'the Redis client is closed', { cause: error });
@@ -61,12 +125,12 @@ export function toRedisError(error: unknown): TgfetchError {
     connectionErrors.some((type) => error instanceof type) ||
     (typeof code === 'string' && connectionCodes.has(code))
   ) {
+    // Node's own messages name the address already ("connect ECONNREFUSED 127.0.0.1:6379").
+    const at = where && !error.message.includes(where) ? ` (${where})` : '';
     return new TransientError(
       RedisErrorCode.Disconnected,
-      `Redis connection lost: ${error.message}`,
-      {
-        cause: error,
-      },
+      `Redis connection lost${at}: ${error.message || error.name}`,
+      { cause: error },
     );
   }
   return new TgfetchError(RedisErrorCode.Reply, `Redis replied with an error: ${error.message}`, {
@@ -74,10 +138,13 @@ export function toRedisError(error: unknown): TgfetchError {
   });
 }
 
-export function unavailableError(outageMs: number, cause?: unknown): TgfetchError {
+export function unavailableError(outageMs: number, cause?: unknown, where?: string): TgfetchError {
+  const at = where ? ` at ${where}` : '';
+  const why =
+    cause instanceof Error && cause.message ? ` (last error: ${firstLine(cause.message)})` : '';
   return new TgfetchError(
     RedisErrorCode.Unavailable,
-    `Redis has been unreachable for more than ${Math.round(outageMs / 1000)}s`,
+    `Redis${at} has been unreachable or silent for more than ${Math.round(outageMs / 1000)}s${why}`,
     { retryable: false, cause },
   );
 }

@@ -12,7 +12,14 @@ export {
   openConnection,
   type RedisClient,
 } from './connection.js';
-export { type CommandQueue, type Delivery, deliveryKey, poisonEvent } from './delivery.js';
+export {
+  type CommandQueue,
+  type Delivery,
+  deliveryKey,
+  poisonEvent,
+  type ReleaseOptions,
+  stableCommandId,
+} from './delivery.js';
 export { RedisErrorCode, toRedisError } from './errors.js';
 export {
   createEventStreamReader,
@@ -33,6 +40,14 @@ export {
 } from './legacy.js';
 export { type CommandQueueOptions, createCommandQueue, listQueueKeys } from './list-queue.js';
 export { createRedisChatLock, type RedisChatLockOptions } from './lock.js';
+export {
+  createMessagesStream,
+  MESSAGE_ENTRY_FIELDS,
+  type MessageEntry,
+  type MessagesStream,
+  type MessagesStreamOptions,
+} from './messages-stream.js';
+export { type GroupEntry, type GroupReaderOptions, groupReader } from './stream-group.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,

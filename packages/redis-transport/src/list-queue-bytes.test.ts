@@ -1,3 +1,4 @@
+import { parseCommand } from '@tgfetch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandQueue, listQueueKeys } from './list-queue.js';
 import { type RedisTestContext, redisTestContext } from './testing/context.js';
@@ -48,5 +49,24 @@ describe('list command queue with payloads that are not UTF-8', () => {
       await queue.close();
     }
     expect(await ctx.client.lLen(keys.queue)).toBe(0);
+  });
+});
+
+describe('list command queue decoding', () => {
+  it('hands the worker the raw bytes of a payload that is not UTF-8, so it is rejected, not run', async () => {
+    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
+    await ctx.client.rPush(keys.queue, invalid);
+    const queue = await createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1' });
+    try {
+      const delivery = await queue.next();
+      expect(Buffer.from(delivery?.bytes ?? [])).toEqual(invalid);
+      const parsed = parseCommand(delivery?.bytes);
+      expect(parsed.ok || parsed.error.code).toBe('INVALID_ENCODING');
+      await delivery?.ack();
+      await ctx.client.rPush(keys.queue, '{"command":"fetch"}');
+      expect((await queue.next())?.bytes).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
   });
 });

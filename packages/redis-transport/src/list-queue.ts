@@ -11,6 +11,7 @@ import {
   reportPoison,
   settleOnce,
 } from './delivery.js';
+import { checkKeyType } from './key-type.js';
 import { defineScript } from './script.js';
 
 export interface CommandQueueOptions extends ConnectionOptions {
@@ -52,11 +53,14 @@ while redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'LEFT') do n = n + 1 end
 redis.call('SREM', KEYS[4], ARGV[1])
 return n`);
 
-// KEYS: processing, queue, deliveries. ARGV: payload, delivery key.
+// KEYS: processing, queue, deliveries. ARGV: payload, delivery key, 'counted' to keep the
+// delivery in the count (the handling crashed) instead of giving it back (a shutdown).
 const releaseScript = defineScript(`
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
   redis.call('LPUSH', KEYS[2], ARGV[1])
-  if redis.call('HINCRBY', KEYS[3], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
+  if ARGV[3] ~= 'counted' and redis.call('HINCRBY', KEYS[3], ARGV[2], -1) <= 0 then
+    redis.call('HDEL', KEYS[3], ARGV[2])
+  end
 end
 return 1`);
 
@@ -86,6 +90,13 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   const blockSeconds = options.blockSeconds ?? 5;
   const { connection, blocking } = await openBlockingConnection(options, `tgfetch:${workerId}:pop`);
   const main = connection.client;
+  try {
+    await checkKeyType(main, keys.queue, 'list');
+    await checkKeyType(main, keys.processing, 'list');
+  } catch (error) {
+    await connection.close();
+    throw connection.translate(error);
+  }
   const token = randomUUID();
   /** Popped but not handed out yet. */
   const buffer: string[] = [];
@@ -133,9 +144,15 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   // other bytes, so its raw form is swapped for the decoded one first; else its ack would
   // miss it and it would come back after every restart, its delivery count reset each time.
   const asBytes = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
+  /** Decoded text → raw bytes of payloads that are not UTF-8 (popped, not yet handed out). */
+  const notUtf8 = new Map<string, Buffer>();
   const decoded = async (raw: Buffer): Promise<string> => {
     const text = raw.toString('utf8');
-    if (!isUtf8(raw)) await normaliseScript.run(main, [keys.processing], [raw, text]);
+    if (!isUtf8(raw)) {
+      await normaliseScript.run(main, [keys.processing], [raw, text]);
+      // The worker is handed the bytes, so the command is rejected (INVALID_ENCODING), not run.
+      notUtf8.set(text, raw);
+    }
     return text;
   };
 
@@ -179,17 +196,24 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     }
     count(inFlight, payload, 1);
     const settle = settleOnce(connection, () => count(inFlight, payload, -1));
+    const bytes = notUtf8.get(payload);
+    notUtf8.delete(payload);
     return {
       payload,
+      ...(bytes ? { bytes } : {}),
       id,
       attempt,
       ack: () =>
         settle(() =>
           main.multi().lRem(keys.processing, 1, payload).hDel(keys.deliveries, id).exec(),
         ),
-      release: () =>
+      release: (how) =>
         settle(() =>
-          releaseScript.run(main, [keys.processing, keys.queue, keys.deliveries], [payload, id]),
+          releaseScript.run(
+            main,
+            [keys.processing, keys.queue, keys.deliveries],
+            [payload, id, how?.counted ? 'counted' : ''],
+          ),
         ),
     };
   };
@@ -222,27 +246,31 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     blocking.destroy();
     if (!connection.failure()) {
       try {
-        for (const payload of buffer.splice(0)) {
-          await releaseScript.run(
-            main,
-            [keys.processing, keys.queue, keys.deliveries],
-            [payload, deliveryKey(payload)],
-          );
-        }
-        // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
-        // and others need not wait for our heartbeat to expire.
-        if (inFlight.size === 0) {
-          await reapScript.run(
-            main,
-            [keys.heartbeat, keys.processing, keys.queue, keys.workers],
-            [workerId, 'force'],
-          );
-          await main.del(keys.heartbeat);
-        }
+        await connection.deadline(handBack(), 'handing commands back');
       } catch {
-        // Redis is gone: what we held comes back once our heartbeat expires.
+        // Redis is gone or silent: what we held comes back once our heartbeat expires.
       }
     }
     await connection.close();
   });
+
+  async function handBack() {
+    for (const payload of buffer.splice(0)) {
+      await releaseScript.run(
+        main,
+        [keys.processing, keys.queue, keys.deliveries],
+        [payload, deliveryKey(payload), ''],
+      );
+    }
+    // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,
+    // and others need not wait for our heartbeat to expire.
+    if (inFlight.size === 0) {
+      await reapScript.run(
+        main,
+        [keys.heartbeat, keys.processing, keys.queue, keys.workers],
+        [workerId, 'force'],
+      );
+      await main.del(keys.heartbeat);
+    }
+  }
 }

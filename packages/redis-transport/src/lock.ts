@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AbortError, type ChatLock, chatKey } from '@tgfetch/core';
+import { AbortError, type ChatLock, chatKey, TransientError } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
-import { toRedisError } from './errors.js';
+import { RedisErrorCode, toRedisError } from './errors.js';
 import { defineScript } from './script.js';
 
 export interface RedisChatLockOptions {
@@ -17,6 +17,11 @@ export interface RedisChatLockOptions {
   minWaitMs?: number;
   /** @default 2_000 */
   maxWaitMs?: number;
+  /**
+   * How long `acquire` waits for a lock another holder has before it fails with a retryable
+   * `CHAT_BUSY` error (a worker then takes other work instead of idling). @default no limit
+   */
+  waitMs?: number;
   /** Told when a renewal finds the lock lost (expired and taken). @default none */
   onLost?: (chat: string) => void;
   /** [0, 1) source for the jitter. @default Math.random */
@@ -48,6 +53,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
     async acquire(chat, signal) {
       const key = `${prefix}${chatKey(chat)}`;
       const token = randomUUID();
+      const giveUpAt = Date.now() + (options.waitMs ?? Number.POSITIVE_INFINITY);
       for (let attempt = 0; ; attempt++) {
         if (signal.aborted) throw new AbortError('gave up waiting for the chat lock');
         let got: unknown;
@@ -60,8 +66,15 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
           throw toRedisError(error);
         }
         if (got !== null) break;
+        if (Date.now() >= giveUpAt) {
+          throw new TransientError(
+            RedisErrorCode.ChatBusy,
+            `another worker is fetching ${String(chat).slice(0, 200)}; the command goes back to the queue`,
+          );
+        }
         const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
-        await wait(cap / 2 + (random() * cap) / 2, signal);
+        const pause = cap / 2 + (random() * cap) / 2;
+        await wait(Math.max(0, Math.min(pause, giveUpAt - Date.now())), signal);
       }
       const renewal = setInterval(() => {
         renewScript.run(client, [key], [token, String(ttlMs)]).then(

@@ -6,6 +6,7 @@ import {
   createMemoryStore,
   type FetchEvent,
 } from '@tgfetch/core';
+import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandClient } from './command-client.js';
 import { openConnection } from './connection.js';
@@ -149,11 +150,61 @@ describe('a private redis-server that goes away', () => {
     await sink.publish((await import('@tgfetch/core/testing')).sampleEvents()[0]!);
     await sink.close();
     const wrong = server.url.replace('s3cret-pw', 'wrong-pw');
-    const error = await openConnection({ url: wrong, maxOutageMs: 200, ...fast }).catch(
+    // At once, not after the outage limit: a retry cannot fix a wrong password.
+    const error = await openConnection({ url: wrong, maxOutageMs: 60_000, ...fast }).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ code: 'REDIS_UNAVAILABLE' });
+    expect(error).toMatchObject({ code: 'REDIS_AUTH', retryable: false });
+    expect(String((error as Error).message)).toMatch(/WRONGPASS/);
     expect(String((error as Error).message)).not.toContain('wrong-pw');
+    const none = server.url.replace(':s3cret-pw@', '');
+    await expect(openConnection({ url: none, maxOutageMs: 60_000, ...fast })).rejects.toMatchObject(
+      { code: 'REDIS_AUTH', message: expect.stringMatching(/NOAUTH/) },
+    );
+  });
+
+  it('refuses a database number the server does not have, at once', async () => {
+    server = await startRedisServer();
+    await expect(
+      openConnection({ url: `${server.url}/999`, maxOutageMs: 60_000, ...fast }),
+    ).rejects.toMatchObject({ code: 'REDIS_CONFIG', message: expect.stringMatching(/DB index/) });
+  });
+
+  it('refuses a queue key of another type, naming it', async () => {
+    server = await startRedisServer();
+    const client = createClient({ url: server.url });
+    await client.connect();
+    await client.set('taken', 'x');
+    await client.close();
+    await expect(
+      createCommandQueue({ url: server.url, queue: 'taken', workerId: 'w', ...fast }),
+    ).rejects.toMatchObject({ code: 'REDIS_CONFIG', message: expect.stringMatching(/"taken"/) });
+    await expect(
+      createCommandClient({ url: server.url, queue: 'taken', ...fast }),
+    ).rejects.toMatchObject({ code: 'REDIS_CONFIG' });
+  });
+
+  it('reports an unreachable host with its address and cause at once, then keeps trying', async () => {
+    server = await startRedisServer();
+    const { url } = server;
+    await server.stop();
+    const errors: Array<{ code: string; message: string }> = [];
+    const opening = openConnection({
+      url,
+      maxOutageMs: 60_000,
+      ...fast,
+      onError: (e) => errors.push(e),
+    });
+    opening.catch(() => {});
+    const port = new URL(url).port;
+    await expect.poll(() => errors.length, { timeout: 2_000 }).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ code: 'REDIS_DISCONNECTED' });
+    expect(errors[0]?.message).toContain(`:${port}`);
+    expect(errors[0]?.message).toMatch(/ECONNREFUSED/);
+    await server.start();
+    const connection = await opening;
+    expect(connection.state()).toBe('ready');
+    await connection.close();
   });
 
   it('processes a command pushed by redis-cli, its events seen by redis-cli SUBSCRIBE', async () => {

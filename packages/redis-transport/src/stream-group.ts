@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { RESP_TYPES } from 'redis';
 import type { RedisClient } from './connection.js';
 
 /** One stream entry read through a consumer group. */
@@ -6,7 +8,13 @@ export interface GroupEntry {
   fields: Record<string, string>;
   /** How many times the group handed it out (1 for a fresh one). */
   deliveries: number;
+  /** The raw bytes of the first field value that is not UTF-8 (`fields` has it decoded lossily). */
+  notUtf8?: Buffer;
 }
+
+// Field values are read as bytes, so a value that is not UTF-8 can be told from one that
+// merely contains U+FFFD.
+const asBytes = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
 
 export interface GroupReaderOptions {
   /** For plain commands (XAUTOCLAIM, XPENDING, XACK). */
@@ -21,6 +29,8 @@ export interface GroupReaderOptions {
   blockMs: number;
   /** Where a group created now starts: `0` (the whole stream) or `$` (new entries only). */
   startId: string;
+  /** Entries one read returns at most (claimed or fresh). @default 1 fresh, 10 claimed */
+  count?: number;
 }
 
 /**
@@ -31,6 +41,7 @@ export interface GroupReaderOptions {
  */
 export function groupReader(options: GroupReaderOptions) {
   const { client, blocking, stream, group, consumer } = options;
+  const claimCount = options.count ?? 10;
   let ensured = false;
 
   const ensureGroup = async () => {
@@ -47,9 +58,9 @@ export function groupReader(options: GroupReaderOptions) {
     const claimed: GroupEntry[] = [];
     let cursor = '0-0';
     do {
-      const reply = await client.xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, {
-        COUNT: 10,
-      });
+      const reply = await client
+        .withTypeMapping(asBytes)
+        .xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, { COUNT: claimCount });
       cursor = String(reply.nextId);
       // Trimmed while pending: nothing to run, XAUTOCLAIM already dropped them from the PEL.
       for (const message of reply.messages) {
@@ -58,11 +69,11 @@ export function groupReader(options: GroupReaderOptions) {
         const [pending] = await client.xPendingRange(stream, group, id, id, 1);
         claimed.push({
           id,
-          fields: fieldsOf(message.message),
+          ...fieldsOf(message.message),
           deliveries: Number(pending?.deliveriesCounter ?? 1),
         });
       }
-    } while (cursor !== '0-0' && claimed.length < 10);
+    } while (cursor !== '0-0' && claimed.length < claimCount);
     return claimed;
   };
 
@@ -70,12 +81,12 @@ export function groupReader(options: GroupReaderOptions) {
     await ensureGroup();
     const claimed = await claim();
     if (claimed.length > 0) return claimed;
-    const reply = await blocking.xReadGroup(
+    const reply = await blocking.withTypeMapping(asBytes).xReadGroup(
       group,
       consumer,
       { key: stream, id: '>' },
       {
-        COUNT: 1,
+        COUNT: options.count ?? 1,
         BLOCK: options.blockMs,
       },
     );
@@ -84,7 +95,7 @@ export function groupReader(options: GroupReaderOptions) {
       for (const message of messages) {
         entries.push({
           id: String(message.id),
-          fields: fieldsOf(message.message),
+          ...fieldsOf(message.message),
           deliveries: 1,
         });
       }
@@ -106,15 +117,20 @@ export function groupReader(options: GroupReaderOptions) {
         return [];
       }
     },
+    /** Done with it: acknowledged and deleted, so the stream holds only unfinished work. */
     async ack(id: string): Promise<void> {
-      await client.xAck(stream, group, id);
+      await client.multi().xAck(stream, group, id).xDel(stream, id).exec();
     },
   };
 }
 
-function fieldsOf(message: unknown): Record<string, string> {
+function fieldsOf(message: unknown): Pick<GroupEntry, 'fields' | 'notUtf8'> {
   const fields: Record<string, string> = {};
+  let notUtf8: Buffer | undefined;
   const pairs = message instanceof Map ? [...message.entries()] : Object.entries(message as object);
-  for (const [key, value] of pairs) fields[String(key)] = String(value);
-  return fields;
+  for (const [key, value] of pairs) {
+    if (Buffer.isBuffer(value) && !notUtf8 && !isUtf8(value)) notUtf8 = value;
+    fields[String(key)] = String(value);
+  }
+  return notUtf8 ? { fields, notUtf8 } : { fields };
 }

@@ -1,4 +1,4 @@
-import { createMemoryEventSink } from '@tgfetch/core';
+import { createMemoryEventSink, parseCommand } from '@tgfetch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandClient } from './command-client.js';
 import { createStreamCommandQueue } from './stream-queue.js';
@@ -13,6 +13,10 @@ afterEach(async () => {
 });
 
 const command = { command: 'fetch', chat: '@x', mode: 'date', date: '2025-11-07' } as const;
+
+/** A queue on `stream` that never blocks long, for tests of what one read hands out. */
+const openQuick = (stream: string) =>
+  createStreamCommandQueue({ url: ctx.url, stream, workerId: 'w', blockMs: 100 });
 
 describe('streams command queue', () => {
   it('delivers through a consumer group, and XAUTOCLAIMs what a dead consumer held', async () => {
@@ -110,6 +114,62 @@ describe('streams command queue', () => {
       await a.close();
       await b.close();
       await producer.close();
+    }
+  });
+
+  it('reads entries of flat fields and of JSON in field payload', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    await ctx.client.xAdd(stream, '*', {
+      command: 'fetch',
+      chat: '@x',
+      mode: 'days',
+      days: '3',
+      command_id: 'flat',
+    });
+    await ctx.client.xAdd(stream, '*', {
+      payload: JSON.stringify({ ...command, command_id: 'json' }),
+    });
+    const queue = await openQuick(stream);
+    try {
+      const flat = await queue.next();
+      expect(JSON.parse(flat!.payload)).toEqual({
+        command: 'fetch',
+        chat: '@x',
+        mode: 'days',
+        days: 3,
+        command_id: 'flat',
+      });
+      const json = await queue.next();
+      expect(JSON.parse(json!.payload).command_id).toBe('json');
+      await flat!.ack();
+      await json!.ack();
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('hands the worker the raw bytes of an entry that is not UTF-8, so it is rejected, not run', async () => {
+    const stream = `${ctx.prefix}cmds`;
+    const bytes = Buffer.concat([
+      Buffer.from('{"command":"fetch","chat":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","mode":"days","days":1}'),
+    ]);
+    await ctx.client.xAdd(stream, '*', { payload: bytes });
+    // U+FFFD sent as real UTF-8 is just a character.
+    await ctx.client.xAdd(stream, '*', { payload: '{"command":"fetch","note":"\uFFFD"}' });
+    const queue = await openQuick(stream);
+    try {
+      const bad = await queue.next();
+      expect(Buffer.from(bad?.bytes ?? [])).toEqual(bytes);
+      const parsed = parseCommand(bad?.bytes);
+      expect(parsed.ok || parsed.error.code).toBe('INVALID_ENCODING');
+      const fine = await queue.next();
+      expect(fine?.bytes).toBeUndefined();
+      await bad?.ack();
+      await fine?.ack();
+    } finally {
+      await queue.close();
     }
   });
 });

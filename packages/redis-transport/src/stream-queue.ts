@@ -1,13 +1,18 @@
-import type { EventSink } from '@tgfetch/core';
+import { commandFromStreamFields, type EventSink, STREAM_PAYLOAD_FIELD } from '@tgfetch/core';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import { type CommandQueue, type Delivery, reportPoison, settleOnce } from './delivery.js';
+import { checkKeyType } from './key-type.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
 export interface StreamCommandQueueOptions extends ConnectionOptions {
   /** The consumer name within the group (unique among live workers). */
   workerId: string;
-  /** The stream producers XADD to, one command per entry in field `payload`. @default 'tg_commands:stream' */
+  /**
+   * The stream producers XADD to, one command per entry: JSON in field `payload`, or flat
+   * fields (`command fetch chat @x mode days days 3`, see core's `commandFromStreamFields`).
+   * @default 'tg_commands' (the daemon's `QUEUE_NAME`)
+   */
   stream?: string;
   /** @default 'tgfetch' */
   group?: string;
@@ -24,7 +29,7 @@ export interface StreamCommandQueueOptions extends ConnectionOptions {
 }
 
 /** The field of a stream entry that holds the command JSON. */
-export const PAYLOAD_FIELD = 'payload';
+export const PAYLOAD_FIELD = STREAM_PAYLOAD_FIELD;
 
 /**
  * The Streams flavour of the command queue: a consumer group, XACK when done, XAUTOCLAIM of
@@ -34,7 +39,7 @@ export async function createStreamCommandQueue(
   options: StreamCommandQueueOptions,
 ): Promise<CommandQueue> {
   const { workerId } = options;
-  const stream = options.stream ?? 'tg_commands:stream';
+  const stream = options.stream ?? 'tg_commands';
   const group = options.group ?? 'tgfetch';
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
@@ -43,6 +48,12 @@ export async function createStreamCommandQueue(
     `tgfetch:${workerId}:xread`,
   );
   const main = connection.client;
+  try {
+    await checkKeyType(main, stream, 'stream');
+  } catch (error) {
+    await connection.close();
+    throw connection.translate(error);
+  }
   const reader = groupReader({
     client: main,
     blocking,
@@ -65,8 +76,9 @@ export async function createStreamCommandQueue(
     options.heartbeatMs ?? visibilityMs / 3,
   );
 
-  // Marked idle for the whole visibility window (and not counted): the next XAUTOCLAIM takes it.
-  const idleAgain = (entry: GroupEntry) =>
+  // Marked idle for the whole visibility window: the next XAUTOCLAIM takes it. Not counted
+  // (a shutdown) unless `counted` (the handling crashed: it must end dead-lettered).
+  const idleAgain = (entry: GroupEntry, counted = false) =>
     main.sendCommand([
       'XCLAIM',
       stream,
@@ -77,17 +89,19 @@ export async function createStreamCommandQueue(
       'IDLE',
       String(visibilityMs),
       'RETRYCOUNT',
-      String(Math.max(0, entry.deliveries - 1)),
+      String(Math.max(0, counted ? entry.deliveries : entry.deliveries - 1)),
       'JUSTID',
     ]);
 
   const deliver = async (entry: GroupEntry): Promise<Delivery | undefined> => {
-    const payload = entry.fields[PAYLOAD_FIELD] ?? Object.values(entry.fields)[0] ?? '';
+    // Dead letters and events carry the JSON form of either entry form.
+    const payload = commandFromStreamFields(entry.fields);
     if (entry.deliveries > maxDeliveries) {
       await main
         .multi()
         .xAdd(`${stream}:dead`, '*', { [PAYLOAD_FIELD]: payload, source_id: entry.id })
         .xAck(stream, group, entry.id)
+        .xDel(stream, entry.id)
         .exec();
       await reportPoison(options.events, payload, entry.deliveries - 1, workerId);
       return undefined;
@@ -96,10 +110,11 @@ export async function createStreamCommandQueue(
     const settle = settleOnce(connection, () => inHand.delete(entry.id));
     return {
       payload,
+      ...(entry.notUtf8 ? { bytes: entry.notUtf8 } : {}),
       id: entry.id,
       attempt: entry.deliveries,
       ack: () => settle(() => reader.ack(entry.id)),
-      release: () => settle(() => idleAgain(entry)),
+      release: (how) => settle(() => idleAgain(entry, how?.counted)),
     };
   };
 
@@ -125,7 +140,10 @@ export async function createStreamCommandQueue(
     blocking.destroy();
     try {
       // Read but never handed out: offered to the next XAUTOCLAIM of any worker.
-      for (const entry of buffer.splice(0)) await idleAgain(entry);
+      const handBack = async () => {
+        for (const entry of buffer.splice(0)) await idleAgain(entry);
+      };
+      if (!connection.failure()) await connection.deadline(handBack(), 'handing commands back');
     } catch {
       // Redis is gone: they are claimed once idle for visibilityMs anyway.
     }

@@ -28,7 +28,8 @@ export function eventMatcher(filter: EventFilter = {}): (event: FetchEvent) => b
   const names = filter.event === undefined ? undefined : new Set([filter.event].flat());
   return (event) =>
     (filter.command_id === undefined || event.command_id === filter.command_id) &&
-    (chat === undefined || event.chat === chat) &&
+    // A chat named as the producer named it (`@name`) or canonically (its id) matches.
+    (chat === undefined || event.chat === chat || event.requested_chat === chat) &&
     (names === undefined || names.has(event.event));
 }
 
@@ -44,7 +45,10 @@ export async function subscribeEvents(
 ): Promise<EventSubscription> {
   const channel = options.channel ?? 'tg_events';
   const matches = eventMatcher(options.filter);
-  const connection = await openConnection(options);
+  // A client in subscriber mode takes no PING: probe only when the subscription has its own.
+  const connection = await openConnection(
+    options.client ? options : { probeIntervalMs: 0, ...options },
+  );
   try {
     // A borrowed client must keep serving plain commands: subscribe on a duplicate.
     const subscriber = options.client

@@ -6,7 +6,8 @@ import {
   type TgfetchError,
   toTgfetchError,
 } from '@tgfetch/core';
-import type { CommandQueue, Delivery } from './delivery.js';
+import { type CommandQueue, type Delivery, stableCommandId } from './delivery.js';
+import { RedisErrorCode } from './errors.js';
 
 export interface WorkerOptions {
   queue: CommandQueue;
@@ -15,10 +16,18 @@ export interface WorkerOptions {
   runOptions?: Omit<RunOptions, 'signal'>;
   /** Commands run at once (use a `lock` in `ports` when above 1). @default 1 */
   concurrency?: number;
+  /**
+   * How long a command whose chat another worker holds (the lock failed with `CHAT_BUSY`)
+   * waits in hand before it goes back to the queue; meanwhile the slot takes other work.
+   * @default 1_000
+   */
+  busyRetryMs?: number;
   /** Told of each finished command. @default none */
   onOutcome?: (outcome: FetchOutcome, delivery: Delivery) => void;
   /** Told of a command that could not be run or settled (it goes back to the queue). @default none */
   onError?: (error: TgfetchError, delivery: Delivery) => void;
+  /** Told of a command that could be settled only after retrying (Redis came back). @default none */
+  onSettledLate?: (delivery: Delivery, attempts: number) => void;
 }
 
 export interface Worker {
@@ -33,27 +42,71 @@ export interface Worker {
 
 /**
  * Takes deliveries and runs them with core's `runCommand` (which publishes `failed` for an
- * invalid command itself): ack once it completed or failed, release when aborted.
+ * invalid command itself): ack once it completed or failed; release when aborted (not
+ * counted) or when handling it threw (counted, so a command that always crashes ends in the
+ * dead-letter list). An ack or release that fails (Redis away or silent) is kept and tried
+ * again until it goes through: a live worker never forgets a command it holds.
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { queue, ports } = options;
+  const busyRetryMs = options.busyRetryMs ?? 1_000;
   const taking = new AbortController();
   const running = new AbortController();
+  /** Commands whose chat was busy, waiting in hand to go back to the queue. */
+  const deferred = new Map<Delivery, NodeJS.Timeout>();
+
+  /** Runs `fn` (an ack or release) until it goes through, the queue fails or a hard stop. */
+  const settle = async (delivery: Delivery, fn: () => Promise<void>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        if (attempt > 1) options.onSettledLate?.(delivery, attempt);
+        return;
+      } catch (error) {
+        const e = toTgfetchError(error);
+        if (attempt === 1) options.onError?.(e, delivery);
+        // Gone for good (exit and be restarted) or a hard stop: what we hold comes back
+        // through the queue's visibility timeout.
+        if (!e.retryable || running.signal.aborted) return;
+        await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)), running.signal);
+      }
+    }
+  };
+
+  /** The chat is busy: keep it in hand a while, then put it back (not counted). */
+  const defer = (delivery: Delivery) => {
+    const timer = setTimeout(() => {
+      deferred.delete(delivery);
+      void settle(delivery, () => delivery.release());
+    }, busyRetryMs);
+    deferred.set(delivery, timer);
+  };
+  const releaseDeferred = async () => {
+    const waiting = [...deferred.entries()];
+    deferred.clear();
+    for (const [, timer] of waiting) clearTimeout(timer);
+    await Promise.all(waiting.map(([delivery]) => settle(delivery, () => delivery.release())));
+  };
 
   const runOne = async (delivery: Delivery) => {
+    let outcome: FetchOutcome;
     try {
-      const outcome = await runCommand(delivery.payload, ports, {
+      outcome = await runCommand(delivery.bytes ?? delivery.payload, ports, {
         ...options.runOptions,
         signal: running.signal,
+        // A command without command_id keeps one id through every delivery of it.
+        newId: () => stableCommandId(delivery.id),
       });
-      await delivery.ack();
-      options.onOutcome?.(outcome, delivery);
     } catch (error) {
       const e = toTgfetchError(error);
-      // Aborted (shutdown) or not settled (Redis trouble while publishing): someone runs it again.
+      if (e.code === RedisErrorCode.ChatBusy) return defer(delivery);
+      // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
+      // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
       if (e.code !== 'ABORTED') options.onError?.(e, delivery);
-      await delivery.release().catch(() => {});
+      return settle(delivery, () => delivery.release({ counted: e.code !== 'ABORTED' }));
     }
+    await settle(delivery, () => delivery.ack());
+    options.onOutcome?.(outcome, delivery);
   };
 
   const slot = async () => {
@@ -66,11 +119,13 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const slots = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, slot);
   const done = Promise.all(slots).then(
-    () => {},
+    () => releaseDeferred(),
     (error: unknown) => {
       // One slot failed (Redis gone for good): the others must not keep running.
       taking.abort();
       running.abort();
+      for (const timer of deferred.values()) clearTimeout(timer);
+      deferred.clear();
       throw error;
     },
   );
@@ -90,4 +145,16 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
   };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,9 +1,16 @@
 import { type ChatRef, FatalError, isNumericChat, parseChat } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
+import { type Invoke, rememberEntities } from './entities.js';
 import { TelegramErrorCode, translateTelegramError } from './errors.js';
-import { markedId } from './ids.js';
-import type { Invoke } from './resolve.js';
+import { markedId, toPeer } from './ids.js';
+import type { PeerCache } from './peer-cache.js';
+
+/**
+ * The account's dialogs, two uses over one walk of `messages.GetDialogs`: the source finds
+ * a chat known only by number there (`scanDialogs`, remembering access hashes), and
+ * `tgfetch chats` / `tgfetch resolve` list and describe chats (`listDialogs`, `describeChat`).
+ */
 
 export type ChatKind = 'user' | 'bot' | 'group' | 'supergroup' | 'channel';
 
@@ -39,6 +46,82 @@ function info(id: string, username: string | undefined, title: string, kind: Cha
     : { chat: id, id, title, kind };
 }
 
+/** Telegram's largest page of `messages.GetDialogs`. */
+const DIALOGS_PAGE = 100;
+/** A bound on the walk (50 000 dialogs), so a server repeating itself cannot hold us. */
+const MAX_PAGES = 500;
+
+type DialogsPage = Api.messages.Dialogs | Api.messages.DialogsSlice;
+
+/**
+ * Pages of the account's dialogs (all folders, newest first), paging by the last dialog's
+ * top message as Telegram asks, until the list ends, a page brings nothing new, or the
+ * count a slice announces was seen. `pageSize` caps each request.
+ */
+async function* dialogPages(
+  invoke: Invoke,
+  pageSize: () => number = () => DIALOGS_PAGE,
+): AsyncGenerator<DialogsPage> {
+  let offsetDate = 0;
+  let offsetId = 0;
+  let offsetPeer: Api.TypeInputPeer = new Api.InputPeerEmpty();
+  const seen = new Set<string>();
+  for (let pageNo = 0; pageNo < MAX_PAGES; pageNo++) {
+    const page: Api.messages.TypeDialogs = await invoke(
+      new Api.messages.GetDialogs({
+        offsetDate,
+        offsetId,
+        offsetPeer,
+        limit: Math.min(DIALOGS_PAGE, pageSize()),
+        hash: returnBigInt(0),
+      }),
+    );
+    if (page instanceof Api.messages.DialogsNotModified) return;
+    yield page;
+    let fresh = 0;
+    for (const dialog of page.dialogs) {
+      const peer = toPeer(dialog.peer);
+      if (!peer) continue;
+      const id = markedId(peer.kind, peer.id);
+      if (!seen.has(id)) fresh++;
+      seen.add(id);
+    }
+    const last: Api.TypeDialog | undefined = page.dialogs[page.dialogs.length - 1];
+    // `messages.Dialogs` is the whole list; a slice says how many there are in all.
+    if (page instanceof Api.messages.Dialogs || !last || fresh === 0 || seen.size >= page.count) {
+      return;
+    }
+    const top = page.messages.find(
+      (m: Api.TypeMessage) =>
+        !(m instanceof Api.MessageEmpty) &&
+        m.id === last.topMessage &&
+        String(m.peerId && toPeer(m.peerId)?.id) === String(toPeer(last.peer)?.id),
+    );
+    offsetId = last.topMessage;
+    offsetDate = top && 'date' in top ? top.date : 0;
+    offsetPeer = inputPeerOf(last.peer, page) ?? new Api.InputPeerEmpty();
+  }
+}
+
+/**
+ * Walks the account's dialogs and remembers every access hash met, stopping once `wanted`
+ * (a marked id) was seen. This is how a chat the account is in becomes reachable by number
+ * without ever having been fetched by username. Resolves with whether `wanted` was found.
+ */
+export async function scanDialogs(
+  wanted: string,
+  deps: { invoke: Invoke; cache: PeerCache },
+): Promise<boolean> {
+  for await (const page of dialogPages(deps.invoke)) {
+    await rememberEntities(deps.cache, page);
+    for (const dialog of page.dialogs) {
+      const peer = toPeer(dialog.peer);
+      if (peer && markedId(peer.kind, peer.id) === wanted) return true;
+    }
+  }
+  return false;
+}
+
 /** Requests on a client this caller owns: connected on first use, errors translated. */
 export function clientInvoke(client: TelegramClient): Invoke {
   let connecting: Promise<unknown> | undefined;
@@ -53,52 +136,23 @@ export function clientInvoke(client: TelegramClient): Invoke {
   };
 }
 
-/** Dialogs asked per request: Telegram's maximum for `messages.GetDialogs`. */
-const DIALOG_PAGE = 100;
-
-/**
- * The account's dialogs (chats, channels, groups, users), most recent first, paging
- * `messages.GetDialogs` by the last dialog's top message as Telegram asks. Stops at `limit`.
- */
+/** The account's dialogs (chats, channels, groups, users), most recent first, at most `limit`. */
 export async function listDialogs(
   invoke: Invoke,
   options: { limit?: number } = {},
 ): Promise<ChatInfo[]> {
   const limit = options.limit ?? 1000;
   const out = new Map<string, ChatInfo>();
-  let offset = { date: 0, id: 0, peer: new Api.InputPeerEmpty() as Api.TypeInputPeer };
-  while (out.size < limit) {
-    const page = await invoke(
-      new Api.messages.GetDialogs({
-        offsetDate: offset.date,
-        offsetId: offset.id,
-        offsetPeer: offset.peer,
-        limit: Math.min(DIALOG_PAGE, limit - out.size),
-        hash: returnBigInt(0),
-      }),
-    );
-    if (page instanceof Api.messages.DialogsNotModified) break;
+  for await (const page of dialogPages(invoke, () => limit - out.size)) {
     const entities = new Map<string, Api.TypeUser | Api.TypeChat>();
     for (const user of page.users) entities.set(peerKey(user), user);
     for (const chat of page.chats) entities.set(peerKey(chat), chat);
-    const dialogs = page.dialogs.filter((d): d is Api.Dialog => d instanceof Api.Dialog);
-    for (const dialog of dialogs) {
+    for (const dialog of page.dialogs) {
       const entity = entities.get(keyOfPeer(dialog.peer));
       const chat = entity && chatInfo(entity);
       if (chat && out.size < limit) out.set(chat.id, chat);
     }
-    const last = dialogs.at(-1);
-    if (!(page instanceof Api.messages.DialogsSlice) || !last) break;
-    const top = page.messages.find(
-      (m) => 'id' in m && m.id === last.topMessage && keyOfPeer(m.peerId) === keyOfPeer(last.peer),
-    );
-    const next = {
-      date: top && 'date' in top ? (top.date ?? 0) : 0,
-      id: last.topMessage,
-      peer: inputPeer(entities.get(keyOfPeer(last.peer))),
-    };
-    if (next.id === offset.id && next.date === offset.date) break; // no progress: stop
-    offset = next;
+    if (out.size >= limit) break;
   }
   return [...out.values()];
 }
@@ -143,11 +197,22 @@ function keyOfPeer(peer: Api.TypePeer | undefined): string {
   return 'none';
 }
 
-function inputPeer(entity: Api.TypeUser | Api.TypeChat | undefined): Api.TypeInputPeer {
-  if (entity instanceof Api.User && entity.accessHash)
-    return new Api.InputPeerUser({ userId: entity.id, accessHash: entity.accessHash });
-  if (entity instanceof Api.Channel && entity.accessHash)
-    return new Api.InputPeerChannel({ channelId: entity.id, accessHash: entity.accessHash });
-  if (entity instanceof Api.Chat) return new Api.InputPeerChat({ chatId: entity.id });
-  return new Api.InputPeerEmpty();
+function inputPeerOf(
+  peer: Api.TypePeer,
+  page: { users: Api.TypeUser[]; chats: Api.TypeChat[] },
+): Api.TypeInputPeer | undefined {
+  if (peer instanceof Api.PeerChat) return new Api.InputPeerChat({ chatId: peer.chatId });
+  if (peer instanceof Api.PeerUser) {
+    const user = page.users.find((u) => u instanceof Api.User && u.id.equals(peer.userId));
+    if (user instanceof Api.User && user.accessHash) {
+      return new Api.InputPeerUser({ userId: user.id, accessHash: user.accessHash });
+    }
+  }
+  if (peer instanceof Api.PeerChannel) {
+    const chat = page.chats.find((c) => c instanceof Api.Channel && c.id.equals(peer.channelId));
+    if (chat instanceof Api.Channel && chat.accessHash) {
+      return new Api.InputPeerChannel({ channelId: chat.id, accessHash: chat.accessHash });
+    }
+  }
+  return undefined;
 }

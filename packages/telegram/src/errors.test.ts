@@ -48,7 +48,7 @@ describe('translateTelegramError', () => {
       /two processes/,
     );
     expect(translateTelegramError(rpc(420, 'TAKEOUT_INIT_DELAY_3600')).message).toMatch(
-      /3600s.*confirm the export.*another device/,
+      /another device.*allow it.*1 hour/,
     );
     expect(
       translateTelegramError(rpc(400, 'CHANNEL_PRIVATE'), { chat: '@ru_python' }).message,

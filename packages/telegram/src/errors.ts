@@ -19,6 +19,8 @@ export const TelegramErrorCode = {
   TIMEOUT: 'TIMEOUT',
   DISCONNECTED: 'DISCONNECTED',
   TELEGRAM_INTERNAL: 'TELEGRAM_INTERNAL',
+  /** No connection within the connect deadline (retryable later, not within the command). */
+  TELEGRAM_UNREACHABLE: 'TELEGRAM_UNREACHABLE',
 } as const;
 export type TelegramErrorCode = (typeof TelegramErrorCode)[keyof typeof TelegramErrorCode];
 
@@ -47,7 +49,7 @@ const INTERNAL = new Set([
 const NO_USERNAME = /^No user has "(.*)" as username$/;
 const TIMEOUT = /\bTIMEOUT\b|timed? ?out|ETIMEDOUT/i;
 const DISCONNECT =
-  /not connected|connection closed|disconnected|socket|ECONNRESET|ECONNREFUSED|EPIPE|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/i;
+  /not connected|connection closed|disconnected|reconnection retries|socket|ECONNRESET|ECONNREFUSED|EPIPE|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/i;
 
 export interface TranslateContext {
   /** The chat being fetched, named in messages about it. */
@@ -138,7 +140,7 @@ function translateRpc(error: errors.RPCError, chat: string): TgfetchError {
   if (takeout) {
     return new FatalError(
       TelegramErrorCode.TAKEOUT_DELAY,
-      `Telegram holds the data export (takeout) request for ${takeout[1]}s: confirm the export in Telegram on another device logged in to this account (Settings, or the service notification), then run again`,
+      `Telegram waits for you to allow the data export (takeout): open Telegram on another device logged in to this account and allow it in the message from Telegram, then run again. Unconfirmed, Telegram allows it only after ${humanDuration(Number(takeout[1]))}; or set TELEGRAM_TAKEOUT=false to fetch without a takeout`,
       options,
     );
   }
@@ -164,4 +166,12 @@ function translateRpc(error: errors.RPCError, chat: string): TgfetchError {
     `Telegram rejected the request: ${code} ${name}`,
     options,
   );
+}
+
+/** 86400 → "24 hours", 90 → "2 minutes": how long a person is asked to wait. */
+function humanDuration(seconds: number): string {
+  const unit = (n: number, name: string) => `${n} ${name}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return unit(seconds, 'second');
+  if (seconds < 3600) return unit(Math.ceil(seconds / 60), 'minute');
+  return unit(Math.ceil(seconds / 3600), 'hour');
 }

@@ -1,6 +1,6 @@
 import { AbortError, type HistoryRequest, type TgMessage } from '@tgfetch/core';
 import { Api } from 'telegram';
-import { mapMessage } from './map-message.js';
+import { type MapContext, mapMessage } from './map-message.js';
 
 /** Telegram's largest page for `messages.GetHistory`. */
 export const PAGE_SIZE = 100;
@@ -10,6 +10,8 @@ export type HistoryPage = Api.messages.TypeMessages;
 export interface WalkDeps {
   /** Fetches one page (already resolved peer, pacing and error translation applied). */
   page(query: { offsetId: number; offsetDate: number }): Promise<HistoryPage>;
+  /** How to read the messages of a page (forum or not, which peer they belong to). */
+  context?(page: HistoryPage): MapContext;
   signal: AbortSignal;
 }
 
@@ -19,22 +21,27 @@ export interface WalkDeps {
  * page continues below the smallest id seen, and the walk ends on an empty page or on a page
  * that reaches back past `from`. A short page is not the end: channels return them.
  * Cost: about ceil(messages in range / 100) + 1 requests, nothing outside the range.
+ * Returns true when the walk reached back past `from` or the limit (nothing older is
+ * wanted), false when the history itself ended.
  */
 export async function* walkHistory(
   request: HistoryRequest,
   deps: WalkDeps,
-): AsyncGenerator<TgMessage> {
+): AsyncGenerator<TgMessage, boolean> {
   const { signal } = deps;
   const limit = request.limit ?? Number.POSITIVE_INFINITY;
-  if (limit <= 0) return;
+  if (limit <= 0) return true;
   let offsetId = request.beforeId ?? 0;
   let offsetDate = request.beforeId === undefined ? Math.ceil(request.to / 1000) : 0;
   let yielded = 0;
   for (;;) {
     if (signal.aborted) throw new AbortError();
     const page = await deps.page({ offsetId, offsetDate });
-    const messages = 'messages' in page ? [...page.messages] : [];
-    if (messages.length === 0) return;
+    // `messages.MessagesNotModified` carries no messages: nothing more to read.
+    if (page instanceof Api.messages.MessagesNotModified) return false;
+    const messages = [...page.messages];
+    if (messages.length === 0) return false;
+    const context = deps.context?.(page) ?? {};
     messages.sort((a, b) => b.id - a.id);
     let passed = false;
     for (const message of messages) {
@@ -46,15 +53,16 @@ export async function* walkHistory(
         continue;
       }
       if (time >= request.to) continue;
-      const mapped = mapMessage(message, request.chat);
+      const mapped = mapMessage(message, request.chat, context);
       if (!mapped) continue;
       yield mapped;
       if (signal.aborted) throw new AbortError();
-      if (++yielded >= limit) return;
+      if (++yielded >= limit) return true;
     }
     const smallest = messages[messages.length - 1]!.id;
     // A server that answers the same page again must not hold us in a loop.
-    if (passed || (offsetId > 0 && smallest >= offsetId) || smallest <= 1) return;
+    if (passed) return true;
+    if ((offsetId > 0 && smallest >= offsetId) || smallest <= 1) return false;
     offsetId = smallest;
     offsetDate = 0;
   }

@@ -1,4 +1,4 @@
-import type { BigId } from '@tgfetch/core';
+import type { BigId, TgPeer } from '@tgfetch/core';
 import type { Api } from 'telegram';
 
 /**
@@ -34,17 +34,21 @@ export function unmarkId(marked: string): { kind: PeerKind; id: string } {
   return { kind: 'user', id: String(value) };
 }
 
-/** The raw id of a peer (user, chat or channel), as the message JSON's `from_id` carries it. */
-export function peerRawId(peer: Api.TypePeer | undefined): BigId | null {
+/** A gramjs peer as the message JSON's `{kind, id}`. */
+export function toPeer(peer: Api.TypePeer | undefined): TgPeer | null {
   if (!peer) return null;
   switch (peer.className) {
     case 'PeerUser':
-      return toBigId(peer.userId);
+      return { kind: 'user', id: toBigId(peer.userId) };
     case 'PeerChat':
-      return toBigId(peer.chatId);
+      return { kind: 'chat', id: toBigId(peer.chatId) };
     case 'PeerChannel':
-      return toBigId(peer.channelId);
+      return { kind: 'channel', id: toBigId(peer.channelId) };
     default:
       return null;
   }
+}
+
+export function samePeer(a: TgPeer | null | undefined, b: TgPeer | null | undefined): boolean {
+  return !!a && !!b && a.kind === b.kind && String(a.id) === String(b.id);
 }

@@ -1,9 +1,23 @@
 /**
  * `@tgfetch/telegram`: a `MessageSource` over gramjs. The simulated Telegram lives in
  * `@tgfetch/telegram/testing`, the Telegram Desktop export reader in
- * `@tgfetch/telegram/export` (which never loads gramjs).
+ * `@tgfetch/telegram/export` (which never loads gramjs), the proxy URL parser also in
+ * `@tgfetch/telegram/proxy` (which never loads gramjs either, for configuration checks).
  */
+export {
+  createOwnedClient,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type OwnedClient,
+  type TelegramClientOptions,
+} from './client.js';
 export { createTelegramClientSource, type TelegramClientSourceOptions } from './client-source.js';
+export {
+  clientConnection,
+  createTelegramConnection,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type TelegramConnection,
+  type TelegramConnectionOptions,
+} from './connection.js';
 export {
   type ChatInfo,
   type ChatKind,
@@ -12,9 +26,17 @@ export {
   describeChat,
   listDialogs,
 } from './dialogs.js';
+export type { Invoke } from './entities.js';
 export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';
+export {
+  LoginError,
+  LoginErrorCode,
+  type LoginOptions,
+  type LoginPrompts,
+  login,
+} from './login.js';
 export { mapAction, mapEntity, mapMedia, mapMessage, type TelegramMedia } from './map-message.js';
 export type { PacingOptions } from './pacer.js';
 export {
@@ -24,6 +46,7 @@ export {
   type FilePeerCacheOptions,
   type PeerCache,
 } from './peer-cache.js';
+export { describeProxy, parseProxy, type TelegramProxy } from './proxy.js';
 export {
   createTelegramSource,
   type FloodWaitNotice,

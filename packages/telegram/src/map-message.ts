@@ -5,30 +5,57 @@ import {
   type TgForward,
   type TgMedia,
   type TgMessage,
+  type TgPeer,
   type TgReaction,
 } from '@tgfetch/core';
 import { Api } from 'telegram';
-import { peerRawId, toBigId } from './ids.js';
+import { samePeer, toBigId, toPeer } from './ids.js';
+
+/** What a message alone does not say: where it was read and what kind of chat that is. */
+export interface MapContext {
+  /** The chat was a forum when read: messages outside any topic are in General (id 1). */
+  forum?: boolean;
+  /** The message belongs to this peer, not to the chat (a migrated group's history). */
+  peer?: TgPeer;
+  /** The account itself: the sender of its own (`out`) messages in a private chat. */
+  self?: TgPeer;
+}
+
+/** gramjs' own rule (`Message.senderId`): `fromId`, else the chat for posts and incoming private messages. */
+function senderOf(message: Api.Message | Api.MessageService): Api.TypePeer | undefined {
+  if (message.fromId) return message.fromId;
+  return message.senderId !== undefined ? message.peerId : undefined;
+}
 
 /**
  * Maps gramjs' `Api.Message` / `Api.MessageService` to the message JSON of the contract.
  * `Api.MessageEmpty` (a deleted id) maps to `undefined`. Optional fields appear only when
  * Telegram sent them, so a day file holds no columns of nulls for a plain chat.
  */
-export function mapMessage(message: Api.TypeMessage, chat: string): TgMessage | undefined {
+export function mapMessage(
+  message: Api.TypeMessage,
+  chat: string,
+  context: MapContext = {},
+): TgMessage | undefined {
   if (message instanceof Api.MessageEmpty) return undefined;
   const service = message instanceof Api.MessageService;
+  const from = toPeer(senderOf(message)) ?? (message.out ? (context.self ?? null) : null);
+  const reply = message.replyTo instanceof Api.MessageReplyHeader ? message.replyTo : undefined;
+  const replyPeer = toPeer(reply?.replyToPeerId);
+  const elsewhere = replyPeer && !samePeer(replyPeer, toPeer(message.peerId));
   const out: TgMessage = {
     id: message.id,
     date: isoSeconds(message.date * 1000),
     chat,
     type: service ? 'service' : 'message',
-    from_id: peerRawId(message.fromId),
+    from_id: from?.id ?? null,
+    from,
+    ...(context.peer ? { peer: context.peer } : {}),
     text: service ? '' : (message.message ?? ''),
-    reply_to:
-      message.replyTo instanceof Api.MessageReplyHeader
-        ? (message.replyTo.replyToMsgId ?? null)
-        : null,
+    reply_to: elsewhere ? null : (reply?.replyToMsgId ?? null),
+    ...(elsewhere
+      ? { reply_to_peer: { peer: replyPeer, message_id: reply?.replyToMsgId ?? null } }
+      : {}),
     views: message.views ?? null,
     forwards: message.forwards ?? null,
     replies_count: message.replies?.replies ?? null,
@@ -40,7 +67,7 @@ export function mapMessage(message: Api.TypeMessage, chat: string): TgMessage | 
   if (media) out.media = media;
   if (message.groupedId) out.grouped_id = toBigId(message.groupedId);
   if (message.postAuthor) out.post_author = message.postAuthor;
-  const topic = topicId(message.replyTo);
+  const topic = topicId(message, context.forum ?? false);
   if (topic !== undefined) out.topic_id = topic;
   if (service && message.action) out.action = mapAction(message.action);
   const reactions = message.reactions?.results.map(mapReaction);
@@ -48,9 +75,21 @@ export function mapMessage(message: Api.TypeMessage, chat: string): TgMessage | 
   return out;
 }
 
-function topicId(reply: Api.TypeMessageReplyHeader | undefined): number | undefined {
-  if (!(reply instanceof Api.MessageReplyHeader) || !reply.forumTopic) return undefined;
-  return reply.replyToTopId ?? reply.replyToMsgId;
+/** General is topic 1 and has no creation message; a topic's creation message opens it. */
+const GENERAL_TOPIC = 1;
+
+function topicId(message: Api.Message | Api.MessageService, forum: boolean): number | undefined {
+  const reply = message.replyTo;
+  if (reply instanceof Api.MessageReplyHeader && reply.forumTopic) {
+    return reply.replyToTopId ?? reply.replyToMsgId;
+  }
+  if (
+    message instanceof Api.MessageService &&
+    message.action instanceof Api.MessageActionTopicCreate
+  ) {
+    return message.id;
+  }
+  return forum ? GENERAL_TOPIC : undefined;
 }
 
 /** `MessageEntityTextUrl` → `text_url`, `MessageActionChatAddUser` → `chat_add_user`. */
@@ -73,16 +112,24 @@ export function mapEntity(entity: Api.TypeMessageEntity): TgEntity {
   if (entity instanceof Api.MessageEntityPre && entity.language) out.language = entity.language;
   if (entity instanceof Api.MessageEntityCustomEmoji)
     out.custom_emoji_id = String(entity.documentId);
+  if (entity instanceof Api.MessageEntityBlockquote && entity.collapsed) out.collapsed = true;
   return out;
 }
 
 function mapForward(header: Api.TypeMessageFwdHeader): TgForward {
   const out: TgForward = {};
-  if (header.fromId) out.from_id = peerRawId(header.fromId);
+  const from = toPeer(header.fromId);
+  if (from) {
+    out.from_id = from.id;
+    out.from = from;
+  }
   if (header.fromName) out.from_name = header.fromName;
   if (header.date) out.date = isoSeconds(header.date * 1000);
   if (header.channelPost) out.channel_post = header.channelPost;
   if (header.postAuthor) out.post_author = header.postAuthor;
+  const saved = toPeer(header.savedFromPeer);
+  if (saved) out.saved_from = { peer: saved, message_id: header.savedFromMsgId ?? null };
+  if (header.imported) out.imported = true;
   return out;
 }
 
@@ -154,19 +201,7 @@ export function mapMedia(media: Api.TypeMessageMedia): TelegramMedia | undefined
   if (media instanceof Api.MessageMediaEmpty) return undefined;
   if (media instanceof Api.MessageMediaPhoto) return mapPhoto(media.photo);
   if (media instanceof Api.MessageMediaDocument) return mapDocument(media);
-  if (media instanceof Api.MessageMediaPoll) {
-    const { poll, results } = media;
-    const out: TelegramMedia = {
-      kind: 'poll',
-      id: toBigId(poll.id),
-      title: poll.question.text,
-      answers: poll.answers.map((a) => a.text.text),
-      closed: poll.closed ?? false,
-      quiz: poll.quiz ?? false,
-    };
-    if (results.totalVoters !== undefined) out.total_voters = results.totalVoters;
-    return out;
-  }
+  if (media instanceof Api.MessageMediaPoll) return mapPoll(media);
   if (media instanceof Api.MessageMediaVenue) {
     return { kind: 'venue', title: media.title, address: media.address, ...point(media.geo) };
   }
@@ -197,6 +232,27 @@ export function mapMedia(media: Api.TypeMessageMedia): TelegramMedia | undefined
     return { kind: 'dice', emoticon: media.emoticon, value: media.value };
   }
   return { kind: snakeName(media.className, 'MessageMedia') };
+}
+
+function mapPoll({ poll, results }: Api.MessageMediaPoll): TelegramMedia {
+  const answers = poll.answers.map((answer) => {
+    const result = results.results?.find((r) => r.option.equals(answer.option));
+    const out: { text: string; voters?: number; correct?: boolean } = { text: answer.text.text };
+    if (result) out.voters = result.voters;
+    if (result?.correct) out.correct = true;
+    return out;
+  });
+  const out: TelegramMedia = {
+    kind: 'poll',
+    id: toBigId(poll.id),
+    question: poll.question.text,
+    title: poll.question.text,
+    answers,
+    closed: poll.closed ?? false,
+    quiz: poll.quiz ?? false,
+  };
+  if (results.totalVoters !== undefined) out.total_voters = results.totalVoters;
+  return out;
 }
 
 function point(geo: Api.TypeGeoPoint): { latitude?: number; longitude?: number } {
@@ -238,8 +294,10 @@ function mapDocument(media: Api.MessageMediaDocument): TelegramMedia {
   };
   for (const attr of doc.attributes) {
     if (attr instanceof Api.DocumentAttributeFilename) out.file_name = attr.fileName;
-    else if (attr instanceof Api.DocumentAttributeSticker) kind = 'sticker';
-    else if (attr instanceof Api.DocumentAttributeAnimated)
+    else if (attr instanceof Api.DocumentAttributeSticker) {
+      kind = 'sticker';
+      if (attr.alt) out.emoji = attr.alt;
+    } else if (attr instanceof Api.DocumentAttributeAnimated)
       kind = kind === 'sticker' ? kind : 'animation';
     else if (attr instanceof Api.DocumentAttributeVideo) {
       if (kind === 'document') kind = attr.roundMessage ? 'video_note' : 'video';
@@ -250,6 +308,7 @@ function mapDocument(media: Api.MessageMediaDocument): TelegramMedia {
       kind = attr.voice ? 'voice' : 'audio';
       out.duration = attr.duration;
       if (attr.title) out.title = attr.title;
+      if (attr.performer) out.performer = attr.performer;
     } else if (attr instanceof Api.DocumentAttributeImageSize) {
       out.width ??= attr.w;
       out.height ??= attr.h;

@@ -90,11 +90,10 @@ describe('numeric chat ids', () => {
       const first = createTelegramSource({ client: telegram.client, peerCacheFile: file });
       await collect(first.messages({ chat: chat.chat, from: 0, to: NOW }, signal()));
       await first.close();
-      const saved = JSON.parse(await readFile(file, 'utf8')) as Record<
-        string,
-        { accessHash: string }
-      >;
-      expect(saved[chat.markedId]?.accessHash).toBe(chat.accessHash);
+      const saved = JSON.parse(await readFile(file, 'utf8')) as {
+        peers?: Record<string, { accessHash: string }>;
+      };
+      expect(saved.peers?.[chat.markedId]?.accessHash).toBe(chat.accessHash);
 
       const second = createTelegramSource({ client: telegram.client, peerCacheFile: file });
       telegram.resetStats();
@@ -113,7 +112,9 @@ describe('numeric chat ids', () => {
       expect(await cache.get('-1001')).toBeUndefined();
       await cache.set('-1001', { accessHash: '42' });
       await cache.close?.();
-      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ '-1001': { accessHash: '42' } });
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+        peers: { '-1001': { accessHash: '42' } },
+      });
     });
   });
 });

@@ -1,65 +1,96 @@
-import { type ChatRef, FatalError, isNumericChat } from '@tgfetch/core';
+import { type ChatRef, type Clock, FatalError, isNumericChat } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
+import { scanDialogs } from './dialogs.js';
+import { type Invoke, rememberEntities } from './entities.js';
 import { TelegramErrorCode } from './errors.js';
 import { markedId, unmarkId } from './ids.js';
 import type { PeerCache } from './peer-cache.js';
 
-export type Invoke = <R extends Api.AnyRequest>(request: R) => Promise<R['__response']>;
+export type { Invoke } from './entities.js';
 
-/** Remembers the access hashes of every full (non-`min`) user and channel in a result. */
-export async function rememberEntities(
-  cache: PeerCache,
-  result: { users?: Api.TypeUser[]; chats?: Api.TypeChat[] },
-): Promise<void> {
-  const writes: Promise<void>[] = [];
-  for (const user of result.users ?? []) {
-    if (!(user instanceof Api.User) || user.min || !user.accessHash) continue;
-    writes.push(cache.set(markedId('user', user.id), peerEntry(user.accessHash, user.username)));
-  }
-  for (const chat of result.chats ?? []) {
-    if (!(chat instanceof Api.Channel) || chat.min || !chat.accessHash) continue;
-    writes.push(cache.set(markedId('channel', chat.id), peerEntry(chat.accessHash, chat.username)));
-  }
-  await Promise.all(writes);
+/** How long a resolved username (and a walk of the dialogs) is trusted. @default 24 h */
+export const DEFAULT_PEER_TTL_MS = 24 * 3600_000;
+
+/** A chat as the source addresses it: its canonical ref, input peer and what is known of it. */
+export interface ResolvedChat {
+  /** The canonical chat: the marked id (`-100…` channels, `-…` basic groups, users). */
+  ref: ChatRef;
+  input: Api.TypeInputPeer;
+  megagroup: boolean;
+  forum: boolean;
 }
 
-function peerEntry(hash: { toString(): string }, username: string | undefined) {
-  return username
-    ? { accessHash: String(hash), username: username.toLowerCase() }
-    : { accessHash: String(hash) };
+export interface ResolveDeps {
+  invoke: Invoke;
+  cache: PeerCache;
+  client: TelegramClient;
+  clock: Clock;
+  /** @default DEFAULT_PEER_TTL_MS */
+  ttlMs?: number;
 }
 
 /**
- * Turns a canonical chat ref into the input peer requests need. Usernames go to
- * `contacts.ResolveUsername`; numeric ids need an access hash this process has seen
- * (the peer cache, or the client's own session cache), except basic groups which need none.
+ * Turns a chat ref into the chat's canonical identity and input peer. A username is
+ * resolved with `contacts.ResolveUsername` at most once per TTL per account (the answer is
+ * kept in the peer cache). A numeric id needs an access hash: from the peer cache, the
+ * client's session, or else a walk of the account's dialogs; basic groups need none.
  */
-export async function resolveChat(
-  chat: ChatRef,
-  deps: { invoke: Invoke; cache: PeerCache; client: TelegramClient },
-): Promise<Api.TypeInputPeer> {
-  if (!isNumericChat(chat)) {
-    const username = chat.replace(/^@/, '');
-    const resolved = await deps.invoke(new Api.contacts.ResolveUsername({ username }));
-    await rememberEntities(deps.cache, resolved);
-    return inputPeerOf(resolved, chat);
+export async function resolveChat(chat: ChatRef, deps: ResolveDeps): Promise<ResolvedChat> {
+  if (!isNumericChat(chat)) return resolveUsername(chat.replace(/^@/, '').toLowerCase(), deps);
+  const ref = markedId(unmarkId(chat).kind, unmarkId(chat).id);
+  const known = await fromCache(ref, deps.cache);
+  if (known) return known;
+  const fromSession = sessionPeer(deps.client, ref);
+  if (fromSession) return { ref, input: fromSession, megagroup: false, forum: false };
+  const ttl = deps.ttlMs ?? DEFAULT_PEER_TTL_MS;
+  const scannedAt = await deps.cache.getDialogsScannedAt?.();
+  if (scannedAt === undefined || deps.clock.now() - scannedAt >= ttl) {
+    const found = await scanDialogs(ref, deps);
+    await deps.cache.setDialogsScannedAt?.(deps.clock.now());
+    if (found) {
+      const cached = await fromCache(ref, deps.cache);
+      if (cached) return cached;
+    }
   }
-  const { kind, id } = unmarkId(chat);
-  if (kind === 'chat') return new Api.InputPeerChat({ chatId: returnBigInt(id) });
-  const cached = await deps.cache.get(chat);
-  if (cached) {
-    const accessHash = returnBigInt(cached.accessHash);
-    return kind === 'channel'
-      ? new Api.InputPeerChannel({ channelId: returnBigInt(id), accessHash })
-      : new Api.InputPeerUser({ userId: returnBigInt(id), accessHash });
-  }
-  const fromSession = sessionPeer(deps.client, chat);
-  if (fromSession) return fromSession;
   throw new FatalError(
     TelegramErrorCode.CHAT_NOT_FOUND,
-    `Chat ${chat} is not known to this session: a numeric id needs the chat's access hash, which tgfetch learns when it fetches the chat by @username once (or when the chat is among this account's dialogs). Fetch it by @username first.`,
+    `Chat ${ref} is not known to this account: it is neither in the peer cache nor among the account's dialogs. Join the chat (or write to the user) with this account, or fetch it once by @username or t.me link, then the id works too.`,
   );
+}
+
+async function resolveUsername(username: string, deps: ResolveDeps): Promise<ResolvedChat> {
+  const ttl = deps.ttlMs ?? DEFAULT_PEER_TTL_MS;
+  const remembered = await deps.cache.getUsername?.(username);
+  if (remembered && deps.clock.now() - remembered.resolvedAt < ttl) {
+    const known = await fromCache(remembered.id, deps.cache);
+    if (known) return known;
+  }
+  const resolved = await deps.invoke(new Api.contacts.ResolveUsername({ username }));
+  await rememberEntities(deps.cache, resolved);
+  const out = resolvedPeer(resolved, `@${username}`);
+  await deps.cache.setUsername?.(username, { id: out.ref, resolvedAt: deps.clock.now() });
+  return out;
+}
+
+async function fromCache(ref: string, cache: PeerCache): Promise<ResolvedChat | undefined> {
+  const { kind, id } = unmarkId(ref);
+  if (kind === 'chat') {
+    return {
+      ref,
+      input: new Api.InputPeerChat({ chatId: returnBigInt(id) }),
+      megagroup: false,
+      forum: false,
+    };
+  }
+  const cached = await cache.get(ref);
+  if (!cached) return undefined;
+  const accessHash = returnBigInt(cached.accessHash);
+  const input =
+    kind === 'channel'
+      ? new Api.InputPeerChannel({ channelId: returnBigInt(id), accessHash })
+      : new Api.InputPeerUser({ userId: returnBigInt(id), accessHash });
+  return { ref, input, megagroup: cached.megagroup ?? false, forum: cached.forum ?? false };
 }
 
 function sessionPeer(client: TelegramClient, chat: string): Api.TypeInputPeer | undefined {
@@ -73,24 +104,39 @@ function sessionPeer(client: TelegramClient, chat: string): Api.TypeInputPeer | 
   }
 }
 
-function inputPeerOf(resolved: Api.contacts.ResolvedPeer, chat: string): Api.TypeInputPeer {
+function resolvedPeer(resolved: Api.contacts.ResolvedPeer, chat: string): ResolvedChat {
   const { peer } = resolved;
   if (peer instanceof Api.PeerChannel) {
     const channel = resolved.chats.find(
       (c): c is Api.Channel => c instanceof Api.Channel && c.id.equals(peer.channelId),
     );
     if (channel?.accessHash) {
-      return new Api.InputPeerChannel({ channelId: channel.id, accessHash: channel.accessHash });
+      return {
+        ref: markedId('channel', channel.id),
+        input: new Api.InputPeerChannel({ channelId: channel.id, accessHash: channel.accessHash }),
+        megagroup: channel.megagroup ?? false,
+        forum: channel.forum ?? false,
+      };
     }
   } else if (peer instanceof Api.PeerUser) {
     const user = resolved.users.find(
       (u): u is Api.User => u instanceof Api.User && u.id.equals(peer.userId),
     );
     if (user?.accessHash) {
-      return new Api.InputPeerUser({ userId: user.id, accessHash: user.accessHash });
+      return {
+        ref: markedId('user', user.id),
+        input: new Api.InputPeerUser({ userId: user.id, accessHash: user.accessHash }),
+        megagroup: false,
+        forum: false,
+      };
     }
   } else if (peer instanceof Api.PeerChat) {
-    return new Api.InputPeerChat({ chatId: peer.chatId });
+    return {
+      ref: markedId('chat', peer.chatId),
+      input: new Api.InputPeerChat({ chatId: peer.chatId }),
+      megagroup: false,
+      forum: false,
+    };
   }
   throw new FatalError(
     TelegramErrorCode.CHAT_NOT_FOUND,

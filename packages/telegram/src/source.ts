@@ -8,13 +8,23 @@ import {
   systemClock,
   TgfetchError,
   type TgMessage,
+  type TgPeer,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { clientConnection, type TelegramConnection } from './connection.js';
+import { type Invoke, rememberEntities } from './entities.js';
 import { translateTelegramError } from './errors.js';
-import { PAGE_SIZE, walkHistory } from './history.js';
+import { type HistoryPage, PAGE_SIZE, walkHistory } from './history.js';
+import { toBigId } from './ids.js';
+import { type Migration, migrationOf } from './migration.js';
 import { createPacer, type PacingOptions } from './pacer.js';
-import { createFilePeerCache, createMemoryPeerCache, type PeerCache } from './peer-cache.js';
-import { type Invoke, rememberEntities, resolveChat } from './resolve.js';
+import {
+  createAccountPeerCache,
+  createFilePeerCache,
+  createMemoryPeerCache,
+  type PeerCache,
+} from './peer-cache.js';
+import { type ResolvedChat, resolveChat } from './resolve.js';
 import { createTakeoutSession, type TakeoutOptions } from './takeout.js';
 
 /** Told whenever Telegram answers with a flood wait, before the error reaches the engine. */
@@ -28,12 +38,27 @@ export interface FloodWaitNotice {
 }
 
 export interface TelegramSourceOptions {
-  /** A gramjs client, connected or not; the source sets its `floodSleepThreshold` to 0. */
-  client: TelegramClient;
+  /**
+   * A gramjs client the caller owns and connects; the source sets its `floodSleepThreshold`
+   * to 0. Give this or `connection`.
+   */
+  client?: TelegramClient;
+  /** How requests reach Telegram instead (e.g. `createTelegramConnection`, which the source then closes). */
+  connection?: TelegramConnection;
+  /** How long one request to the caller's `client` may take before it fails as a retryable `TIMEOUT`. @default 30000 */
+  requestTimeoutMs?: number;
   /** Where access hashes of resolved chats are remembered (not closed by the source). @default an in-memory cache */
   peerCache?: PeerCache;
   /** Keep the peer cache in this JSON file instead (owned and flushed by the source). @default undefined */
   peerCacheFile?: string;
+  /**
+   * Keep the peer cache in this folder, one JSON file per account (`<user id>.json`; the
+   * account is asked once with `users.GetUsers`). Owned and flushed by the source.
+   * @default undefined
+   */
+  peerCacheDir?: string;
+  /** How long a resolved username, and a walk of the dialogs, is trusted. @default 24 h */
+  peerTtlMs?: number;
   /** Fetch through a takeout session (`true` or which kinds of chat to export). @default false */
   takeout?: boolean | TakeoutOptions | undefined;
   onFloodWait?: (notice: FloodWaitNotice) => void;
@@ -41,15 +66,15 @@ export interface TelegramSourceOptions {
   clock?: Clock;
   /** Adaptive spacing after flood waits; `false` sends requests back to back. @default {} */
   pacing?: PacingOptions | false;
-  /** Runs once before the first request (e.g. connecting a client the source owns). @default none */
-  connect?: () => Promise<void>;
-  /** Runs at the end of `close()` (e.g. destroying a client the source owns). @default none */
-  dispose?: () => Promise<void>;
 }
 
 export interface TelegramSource extends MessageSource {
+  /** The gramjs client requests go through now. */
   readonly client: TelegramClient;
-  /** Finishes a takeout session, flushes an owned peer cache, releases an owned client. */
+  /**
+   * Finishes a takeout session (`success` false if a fetch failed), flushes an owned peer
+   * cache, closes an owned connection.
+   */
   close(): Promise<void>;
 }
 
@@ -59,35 +84,39 @@ export interface TelegramSource extends MessageSource {
  * gramjs' own flood sleeping is switched off so every flood wait reaches the retry policy.
  */
 export function createTelegramSource(options: TelegramSourceOptions): TelegramSource {
-  const { client } = options;
-  client.floodSleepThreshold = 0;
+  const connection =
+    options.connection ??
+    (options.client
+      ? clientConnection(options.client, { requestTimeoutMs: options.requestTimeoutMs })
+      : undefined);
+  if (!connection) throw new TypeError('createTelegramSource needs a client or a connection');
+  connection.client.floodSleepThreshold = 0;
   const clock = options.clock ?? systemClock;
-  const cache =
-    options.peerCache ??
-    (options.peerCacheFile
-      ? createFilePeerCache({ file: options.peerCacheFile })
-      : createMemoryPeerCache());
   const pacer = options.pacing === false ? undefined : createPacer(clock, options.pacing);
-  const peers = new Map<ChatRef, Promise<Api.TypeInputPeer>>();
-  let connecting: Promise<void> | undefined;
+  const peers = new Map<ChatRef, Promise<ResolvedChat>>();
+  const migrations = new Map<ChatRef, Promise<Migration | undefined>>();
   let closed = false;
+  // A takeout that saw a fetch fail is finished with success=false.
+  let failed = false;
 
-  const ensureConnected = () => {
-    if (!options.connect) return Promise.resolve();
-    connecting ??= options.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    });
-    return connecting;
-  };
-  const raw: Invoke = async (request) => {
-    await ensureConnected();
-    return client.invoke(request);
-  };
+  const raw: Invoke = (request) => connection.invoke(request);
   const takeout = options.takeout
     ? createTakeoutSession(raw, options.takeout === true ? {} : options.takeout)
     : undefined;
   const send: Invoke = takeout ? takeout.invoke : raw;
+  /** The account's user id, asked once (`users.GetUsers` of self). */
+  let self: Promise<string> | undefined;
+  const selfId = () => {
+    self ??= raw(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })).then(([me]) => {
+      if (!(me instanceof Api.User)) throw new TgfetchError('ACCOUNT_UNKNOWN', 'No account');
+      return String(me.id);
+    });
+    self.catch(() => {
+      self = undefined;
+    });
+    return self;
+  };
+  const cache = openCache(options, selfId);
 
   /** One request: paced, abortable, its errors translated and flood waits reported. */
   const call = async <R extends Api.AnyRequest>(
@@ -121,50 +150,166 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     let peer = peers.get(chat);
     if (!peer) {
       const invoke: Invoke = (request) => call(request, chat, signal);
-      peer = resolveChat(chat, { invoke, cache, client });
+      peer = resolveChat(chat, {
+        invoke,
+        cache,
+        client: connection.client,
+        clock,
+        ...(options.peerTtlMs === undefined ? {} : { ttlMs: options.peerTtlMs }),
+      });
       peers.set(chat, peer);
       peer.catch(() => peers.delete(chat));
     }
-    return peer;
+    return abortable(peer, signal);
   };
 
+  /** The basic group a supergroup was upgraded from, asked once per chat. */
+  const migrationFor = (resolved: ResolvedChat, signal: AbortSignal) => {
+    if (!resolved.megagroup || !(resolved.input instanceof Api.InputPeerChannel)) {
+      return Promise.resolve(undefined);
+    }
+    let migration = migrations.get(resolved.ref);
+    if (!migration) {
+      const invoke: Invoke = (request) => call(request, resolved.ref, signal);
+      migration = migrationOf(resolved.input, invoke);
+      migrations.set(resolved.ref, migration);
+      migration.catch(() => migrations.delete(resolved.ref));
+    }
+    return abortable(migration, signal);
+  };
+
+  /** One peer's history in the request's range: the chat's own, or its old group's. */
+  const walkPeer = (
+    request: HistoryRequest,
+    input: Api.TypeInputPeer,
+    context: { peer?: TgPeer; forum: boolean; maxId?: number; self?: TgPeer },
+    signal: AbortSignal,
+  ) =>
+    walkHistory(request, {
+      signal,
+      context: (page: HistoryPage) => ({
+        ...(context.peer ? { peer: context.peer } : {}),
+        ...(context.self ? { self: context.self } : {}),
+        forum: context.forum || isForum(page, input),
+      }),
+      page: async ({ offsetId, offsetDate }) => {
+        const page = await call(
+          new Api.messages.GetHistory({
+            peer: input,
+            offsetId,
+            offsetDate,
+            addOffset: 0,
+            limit: PAGE_SIZE,
+            // The old group's history ends at the migration (ids below max_id).
+            maxId: context.maxId === undefined ? 0 : context.maxId + 1,
+            minId: 0,
+          }),
+          request.chat,
+          signal,
+        );
+        if ('users' in page) await rememberEntities(cache, page);
+        return page;
+      },
+    });
+
   return {
-    client,
+    get client() {
+      return connection.client;
+    },
+    async resolveChat(chat: ChatRef, signal: AbortSignal): Promise<ChatRef> {
+      if (signal.aborted) throw new AbortError();
+      const resolved = await peerOf(chat, signal);
+      peers.set(resolved.ref, Promise.resolve(resolved));
+      return resolved.ref;
+    },
     async *messages(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
       if (signal.aborted) throw new AbortError();
-      const peer = await abortable(peerOf(request.chat, signal), signal);
-      yield* walkHistory(request, {
-        signal,
-        page: async ({ offsetId, offsetDate }) => {
-          const page = await call(
-            new Api.messages.GetHistory({
-              peer,
-              offsetId,
-              offsetDate,
-              addOffset: 0,
-              limit: PAGE_SIZE,
-              maxId: 0,
-              minId: 0,
-            }),
-            request.chat,
-            signal,
-          );
-          if ('users' in page) await rememberEntities(cache, page);
-          return page;
-        },
-      });
+      try {
+        yield* walk(request, signal);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     },
     async close() {
       if (closed) return;
       try {
-        await takeout?.finish(true).catch(() => undefined);
+        await takeout?.finish(!failed).catch(() => undefined);
         if (!options.peerCache) await cache.close?.();
       } finally {
         closed = true;
-        await options.dispose?.();
+        if (options.connection) await options.connection.close();
       }
     },
   };
+
+  /** The chat's own history in the range, then (for an upgraded group) its old group's. */
+  async function* walk(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {
+    const resolved = await peerOf(request.chat, signal);
+    const migration = await migrationFor(resolved, signal);
+    const oldPeer: TgPeer | undefined = migration && {
+      kind: 'chat',
+      id: toBigId(migration.chatId),
+    };
+    const resumingOld =
+      oldPeer !== undefined &&
+      request.beforePeer?.kind === 'chat' &&
+      String(request.beforePeer.id) === String(oldPeer.id);
+    let yielded = 0;
+    let passed = false;
+    if (!resumingOld) {
+      // In a private chat Telegram names no sender of the account's own messages.
+      const self: TgPeer | undefined =
+        resolved.input instanceof Api.InputPeerUser
+          ? { kind: 'user', id: toBigId(await abortable(selfId(), signal)) }
+          : undefined;
+      const own = walkPeer(
+        request,
+        resolved.input,
+        { forum: resolved.forum, ...(self ? { self } : {}) },
+        signal,
+      );
+      for (;;) {
+        const next = await own.next();
+        if (next.done) {
+          passed = next.value;
+          break;
+        }
+        yielded++;
+        yield next.value;
+      }
+    }
+    const limit = request.limit ?? Number.POSITIVE_INFINITY;
+    if (!migration || !oldPeer || passed || yielded >= limit) return;
+    // The chat's own history ended inside the range: the rest is in the old group.
+    const { beforeId: _b, beforePeer: _p, ...rest } = request;
+    const older: HistoryRequest = {
+      ...rest,
+      ...(resumingOld && request.beforeId !== undefined ? { beforeId: request.beforeId } : {}),
+      ...(Number.isFinite(limit) ? { limit: limit - yielded } : {}),
+    };
+    yield* walkPeer(
+      older,
+      new Api.InputPeerChat({ chatId: migration.chatId }),
+      { peer: oldPeer, forum: false, maxId: migration.maxId },
+      signal,
+    );
+  }
+}
+
+function openCache(options: TelegramSourceOptions, account: () => Promise<string>): PeerCache {
+  if (options.peerCache) return options.peerCache;
+  if (options.peerCacheFile) return createFilePeerCache({ file: options.peerCacheFile });
+  if (options.peerCacheDir) return createAccountPeerCache({ dir: options.peerCacheDir, account });
+  return createMemoryPeerCache();
+}
+
+/** Whether the walked chat is a forum, as the page's copy of it says. */
+function isForum(page: HistoryPage, input: Api.TypeInputPeer): boolean {
+  if (!('chats' in page) || !(input instanceof Api.InputPeerChannel)) return false;
+  return page.chats.some(
+    (c) => c instanceof Api.Channel && c.id.equals(input.channelId) && c.forum === true,
+  );
 }
 
 /** Settles with `promise`, or rejects with `AbortError` as soon as `signal` aborts. */

@@ -21,7 +21,8 @@ export interface TakeoutSession {
 /**
  * A takeout ("export data") session: Telegram serves history requests sent through it with
  * far gentler flood limits. It starts on first use and every request then goes wrapped in
- * `InvokeWithTakeout`; a pending user confirmation surfaces as `TAKEOUT_INIT_DELAY_X`.
+ * `InvokeWithTakeout`; a pending user confirmation surfaces as `TAKEOUT_INIT_DELAY_X`. A
+ * takeout Telegram no longer knows (`TAKEOUT_INVALID`) is replaced by a new one.
  */
 export function createTakeoutSession(invoke: Invoke, options: TakeoutOptions = {}): TakeoutSession {
   let started: Promise<Api.account.Takeout> | undefined;
@@ -39,10 +40,26 @@ export function createTakeoutSession(invoke: Invoke, options: TakeoutOptions = {
     });
     return started;
   };
+  const wrapped = async (request: Api.AnyRequest) => {
+    const takeout = await start();
+    try {
+      return await invoke(new Api.InvokeWithTakeout({ takeoutId: takeout.id, query: request }));
+    } catch (error) {
+      // Telegram ended this takeout (expired, or finished from another device): forget its id
+      // so that the next request starts a new one instead of reusing a dead id until restart.
+      if (isTakeoutInvalid(error) && started && (await started.catch(() => undefined)) === takeout)
+        started = undefined;
+      throw error;
+    }
+  };
   return {
     async invoke(request) {
-      const takeout = await start();
-      return invoke(new Api.InvokeWithTakeout({ takeoutId: takeout.id, query: request }));
+      try {
+        return await wrapped(request);
+      } catch (error) {
+        if (!isTakeoutInvalid(error)) throw error;
+        return wrapped(request); // once, through a new takeout
+      }
     },
     async finish(success) {
       if (!started) return;
@@ -57,4 +74,9 @@ export function createTakeoutSession(invoke: Invoke, options: TakeoutOptions = {
       );
     },
   };
+}
+
+function isTakeoutInvalid(error: unknown): boolean {
+  const e = error as { errorMessage?: unknown; code?: unknown } | null;
+  return e?.errorMessage === 'TAKEOUT_INVALID' || e?.code === 'TAKEOUT_INVALID';
 }

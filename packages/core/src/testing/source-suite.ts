@@ -33,7 +33,7 @@ function expected(all: readonly TgMessage[], r: Omit<HistoryRequest, 'chat'>): n
 
 /**
  * The `MessageSource` contract, for any adapter: range bounds, newest-first order,
- * resuming with `beforeId`, `limit`, empty ranges, unknown chats and abort.
+ * resuming with `beforeId`, `limit`, empty ranges, canonical names, unknown chats and abort.
  */
 export function describeMessageSource(
   name: string,
@@ -147,6 +147,18 @@ export function describeMessageSource(
       }),
     );
 
+    it(
+      'names a chat canonically, and serves it under that name too (when it can name chats)',
+      withFixture(async ({ source, chat, messages }) => {
+        if (!source.resolveChat) return;
+        const signal = new AbortController().signal;
+        const canonical = await source.resolveChat(chat, signal);
+        expect(await source.resolveChat(canonical, signal)).toBe(canonical);
+        const got = await collect(source, { chat: canonical, from: 0, to: Date.now() });
+        expect(got.map((m) => m.id)).toEqual(expected(messages, { from: 0, to: Date.now() }));
+      }),
+    );
+
     const { unknownChat } = options;
     // Some sources (a simulated Telegram) know every chat; they pass no `unknownChat`.
     if (unknownChat !== undefined) {
@@ -157,6 +169,13 @@ export function describeMessageSource(
           const error = await collect(source, request).catch((e: unknown) => e);
           expect(error).toBeInstanceOf(TgfetchError);
           expect((error as TgfetchError).retryable).toBe(false);
+          if (source.resolveChat) {
+            const naming = await source
+              .resolveChat(unknownChat, new AbortController().signal)
+              .catch((e: unknown) => e);
+            expect(naming).toBeInstanceOf(TgfetchError);
+            expect((naming as TgfetchError).retryable).toBe(false);
+          }
         }),
       );
     }

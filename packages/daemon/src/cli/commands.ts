@@ -3,6 +3,8 @@ import { daemonCommand } from '../commands/daemon.js';
 import { fetchCommand } from '../commands/fetch.js';
 import { listenCommand } from '../commands/listen.js';
 import { loginCommand } from '../commands/login.js';
+import { migrateCommand } from '../commands/migrate.js';
+import { persistCommand } from '../commands/persist.js';
 import { resolveCommand } from '../commands/resolve.js';
 import { sendCommand } from '../commands/send.js';
 import type { CliContext } from '../context.js';
@@ -62,8 +64,12 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
   login: {
     summary: 'sign in to Telegram and print the TELEGRAM_SESSION string',
     description:
-      'Asks for the phone number, the code Telegram sends and the two-step password, then prints the session string on stdout (prompts go to stderr).',
-    examples: ['tgfetch login', 'tgfetch login --phone +15551234567 > session.txt'],
+      'Asks for the phone number, the code Telegram sends (3 tries) and the two-step password (not echoed), or with --qr shows a QR code to scan in a logged-in Telegram app, then prints the session string on stdout (prompts go to stderr). Prints nothing on stdout and exits non-zero when no session was made.',
+    examples: [
+      'tgfetch login',
+      'tgfetch login --phone +15551234567 > session.txt',
+      'tgfetch login --qr',
+    ],
     run: loginCommand,
   },
   chats: {
@@ -84,6 +90,20 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     argument: ['<chat>', '@name, name, https://t.me/name or a numeric id'],
     examples: ['tgfetch resolve https://t.me/ru_python', 'tgfetch resolve -1001878264527 --json'],
     run: resolveCommand,
+  },
+  migrate: {
+    summary: 'bring the PostgreSQL schema up to date (STORE=postgres, tgfetch persist)',
+    description:
+      'Brings the PostgreSQL schema (DATABASE_SCHEMA) of DATABASE_URL (or the PG* variables) to the latest version. Daemons and persist workers also do it when they start; this is for deployments that migrate before rolling out.',
+    examples: ['tgfetch migrate', 'DATABASE_URL=postgres://tgfetch@db/tgfetch tgfetch migrate'],
+    run: migrateCommand,
+  },
+  persist: {
+    summary: 'move messages from MESSAGES_STREAM into PostgreSQL (consumer group)',
+    description:
+      'Moves messages from the Redis stream MESSAGES_STREAM (appended by daemons after each stored day) into PostgreSQL with the consumer group PERSIST_GROUP: batches of PERSIST_BATCH_SIZE, idempotent upserts, XACK after commit, dead letters in <MESSAGES_STREAM>:dead. The first Ctrl-C or SIGTERM finishes the batch in hand within SHUTDOWN_GRACE_MS.',
+    examples: ['MESSAGES_STREAM=tg_messages tgfetch persist'],
+    run: persistCommand,
   },
   version: {
     summary: 'print the version',

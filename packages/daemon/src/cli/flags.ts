@@ -27,6 +27,8 @@ export const COMMAND_NAMES = [
   'login',
   'chats',
   'resolve',
+  'migrate',
+  'persist',
   'version',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -34,7 +36,17 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 /** The commands that build a fetch command from flags (the same wire shape as Redis). */
 const SHAPES = ['fetch', 'send'] as const;
 /** The commands that read configuration from the environment and `.env`. */
-const CONFIGURED = ['fetch', 'send', 'listen', 'daemon', 'login', 'chats', 'resolve'] as const;
+const CONFIGURED = [
+  'fetch',
+  'send',
+  'listen',
+  'daemon',
+  'login',
+  'chats',
+  'resolve',
+  'migrate',
+  'persist',
+] as const;
 
 export const FLAGS = {
   chat: {
@@ -117,9 +129,16 @@ export const FLAGS = {
     env: 'DATA_DIR',
     commands: ['fetch', 'daemon'],
   },
+  store: {
+    flags: '--store <store>',
+    help: 'where days go: fs (files in the data directory) or postgres (DATABASE_URL, PG*)',
+    env: 'STORE',
+    choices: ['fs', 'postgres'],
+    commands: ['fetch', 'daemon'],
+  },
   'redis-url': {
     flags: '--redis-url <url>',
-    help: 'Redis to use',
+    help: 'Redis to use (no password here: `ps` would show it; set REDIS_URL or REDIS_PASSWORD)',
     env: 'REDIS_URL',
     default: 'redis://127.0.0.1:6379',
     commands: ['send', 'listen'],
@@ -129,6 +148,11 @@ export const FLAGS = {
     help: 'phone number in international format',
     env: 'TELEGRAM_PHONE',
     default: 'asked',
+    commands: ['login'],
+  },
+  qr: {
+    flags: '--qr',
+    help: 'sign in by scanning a QR code with a logged-in Telegram app instead of a code',
     commands: ['login'],
   },
   json: {

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import {
   type CommandQueue,
   createCommandQueue,
@@ -10,15 +8,18 @@ import {
   createWorker,
   type Delivery,
   openConnection,
+  type Worker,
 } from '@tgfetch/redis-transport';
 import type { FlagsOf } from '../cli/flags.js';
 import type { Config } from '../config.js';
-import { redactUrl } from '../config.js';
+import { passwordOf, proxySecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, type Logger, logFatal } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
+import { watchRedisMarker } from '../redis-marker.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
+import { openStore } from '../stores.js';
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on
@@ -29,8 +30,8 @@ import { openSource } from '../sources.js';
 export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
-    { telegram: true, redis: true, service: true },
-    { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'] },
+    { telegram: true, redis: true, service: true, store: true },
+    { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'], STORE: flags.store },
     flags['env-file'],
   );
   const logger = createLogger({
@@ -39,7 +40,10 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       config.TELEGRAM_SESSION,
       config.TELEGRAM_API_HASH,
       config.REDIS_PASSWORD,
+      config.METRICS_TOKEN,
       passwordOf(config.redisUrl),
+      ...proxySecrets(config.TELEGRAM_PROXY),
+      passwordOf(config.DATABASE_URL),
     ],
     destination: ctx.stdout,
     format: logFormat(config.LOG_FORMAT, ctx.stdout),
@@ -49,6 +53,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   const redisOptions = {
     url: config.redisUrl,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
     onError: (error: TgfetchError) =>
       logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
   };
@@ -57,30 +62,84 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     for (const fn of cleanups.reverse())
       await fn().catch((e: unknown) => logger.warn({ err: String(e) }, 'cleanup failed'));
   };
+  const shutdown = shutdownPlan(config.SHUTDOWN_GRACE_MS);
+  let worker: Worker | undefined;
+  let stopping: Promise<void> | undefined;
+  // The first signal also arms a watchdog: the process ends within the grace period even
+  // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
+  const stopSignals = onShutdownSignals({
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: EXIT_STOPPED,
+    first: (signal) => {
+      logger.info(
+        { signal, grace_ms: config.SHUTDOWN_GRACE_MS, ready: worker !== undefined },
+        worker
+          ? 'stopping: no new commands, finishing the ones in hand'
+          : 'stopping before ready: nothing was taken',
+      );
+      shutdown.begin();
+      stopping = worker?.stop({ graceMs: shutdown.runningMs });
+    },
+    second: (signal) => {
+      logger.warn({ signal }, 'stopping now: running commands go back to the queue');
+      shutdown.now();
+      stopping = worker?.stop({ graceMs: 0 });
+    },
+  });
+  /** A start-up step that a signal cuts short; what it opens late is closed again. */
+  const step = async <T extends { close(): Promise<void> }>(opening: Promise<T>): Promise<T> => {
+    const outcome = await Promise.race([opening, shutdown.requested]);
+    if (outcome === 'stop') {
+      opening.then((late) => late.close()).catch(() => {});
+      throw stoppedBeforeReady;
+    }
+    cleanups.push(() => outcome.close());
+    return outcome;
+  };
   try {
-    const events = await createRedisEventSink({
-      ...redisOptions,
-      channel: config.EVENTS_CHANNEL,
-      stream: config.EVENTS_STREAM,
-      streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
-      maxLen: config.EVENTS_STREAM_MAXLEN,
-      legacy: config.LEGACY_EVENTS,
+    const events = await step(
+      createRedisEventSink({
+        ...redisOptions,
+        channel: config.EVENTS_CHANNEL,
+        stream: config.EVENTS_STREAM,
+        streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
+        maxLen: config.EVENTS_STREAM_MAXLEN,
+        legacy: config.LEGACY_EVENTS,
+      }),
+    );
+    const connection = await step(openConnection(redisOptions));
+    const queue = await step(openQueue(config, redisOptions, events));
+    const opened = await step(openSource(config.TGFETCH_SOURCE, config));
+    const stored = await step(
+      openStore(config, ctx.cwd, {
+        onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
+        onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
+      }),
+    );
+    const stopMarker = await watchRedisMarker({
+      client: connection.client,
+      key: `${config.QUEUE_NAME}:marker:${config.workerId}`,
+      onLost: () => {
+        metrics.inc('tgfetch_redis_data_lost_total');
+        logger.error(
+          { error_type: 'REDIS_DATA_LOST', redis: redactUrl(config.redisUrl) },
+          'Redis came back without its data (restarted empty?): queued commands and locks were lost; push them again',
+        );
+      },
     });
-    cleanups.push(() => events.close());
-    const connection = await openConnection(redisOptions);
-    cleanups.push(() => connection.close());
-    const queue = await openQueue(config, redisOptions, events);
-    cleanups.push(() => queue.close());
-    const opened = await openSource(config.TGFETCH_SOURCE, config);
-    cleanups.push(() => opened.close());
-    const store = createFsStore({
-      dataDir: resolve(ctx.cwd, config.DATA_DIR),
-      format: config.DATA_FORMAT,
-    });
-    cleanups.push(() => store.close());
-    const lock = createRedisChatLock({ client: connection.client, ttlMs: config.CHAT_LOCK_TTL_MS });
+    cleanups.push(async () => stopMarker());
+    // Never waits on a chat another worker holds: the command goes back and the slot takes other work.
+    // PostgreSQL's advisory locks are shared with `tgfetch fetch --store postgres` too.
+    const lock =
+      stored.kind === 'postgres'
+        ? stored.lock
+        : createRedisChatLock({
+            client: connection.client,
+            ttlMs: config.CHAT_LOCK_TTL_MS,
+            waitMs: 0,
+          });
     const health = () => ({
-      ok: queue.isReady,
+      ok: queue.isReady && connection.state() === 'ready',
       redis: queue.state(),
       source: opened.kind,
       worker_id: config.workerId,
@@ -90,16 +149,24 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       const server = await serveMetrics(metrics, {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
+        token: config.METRICS_TOKEN,
         healthy: health,
       });
       cleanups.push(() => server.close());
     }
     const sampler = sampleQueue(config, connection.client, metrics, queue);
     cleanups.push(async () => clearInterval(sampler));
+    if (shutdown.begun) throw stoppedBeforeReady;
 
-    const worker = createWorker({
+    worker = createWorker({
       queue,
-      ports: { source: opened.source, store, progress: store, events, lock },
+      ports: {
+        source: opened.source,
+        store: stored.store,
+        progress: stored.progress,
+        events,
+        lock,
+      },
       concurrency: config.FETCH_CONCURRENCY,
       runOptions: {
         timeZone: config.TGFETCH_TZ,
@@ -118,6 +185,10 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
           'command not settled; it goes back to the queue',
         );
       },
+      onSettledLate: (delivery, attempts) => {
+        metrics.inc('tgfetch_commands_settled_late_total');
+        logger.warn({ delivery: delivery.id, attempts }, 'command settled once Redis answered');
+      },
     });
     logger.info(
       {
@@ -126,51 +197,97 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         queue: config.QUEUE_NAME,
         mode: config.QUEUE_MODE,
         source: opened.kind,
-        data_dir: config.DATA_DIR,
+        store: stored.where,
         concurrency: config.FETCH_CONCURRENCY,
         startup_ms: Date.now() - started,
       },
       'ready',
     );
 
-    let stopping: Promise<void> | undefined;
-    const stopSignals = onShutdownSignals({
-      first: (signal) => {
-        logger.info(
-          { signal, grace_ms: config.SHUTDOWN_GRACE_MS },
-          'stopping: no new commands, finishing the ones in hand',
-        );
-        stopping = worker.stop({ graceMs: config.SHUTDOWN_GRACE_MS });
-      },
-      second: (signal) => {
-        logger.warn({ signal }, 'stopping now: running commands go back to the queue');
-        stopping = worker.stop({ graceMs: 0 });
-      },
-    });
-    cleanups.push(async () => stopSignals());
     try {
-      await worker.done;
-      await stopping;
+      await Promise.race([worker.done, shutdown.deadline]);
+      // Whatever Redis does, the process ends within the grace period: what was in hand
+      // and not handed back comes back to others through the visibility timeout.
+      if ((await Promise.race([stopping, shutdown.deadline])) === 'deadline') {
+        logger.warn('grace period over: leaving what is still in hand to the visibility timeout');
+      }
       logger.info('stopped');
       return 0;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      logger.fatal({ error_type: code, err: (error as Error).message }, 'giving up');
-      return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+      return logFatal(logger, error, 'giving up');
     }
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    logger.fatal({ error_type: code, err: (error as Error).message }, 'could not start');
-    return code === 'REDIS_UNAVAILABLE' ? 3 : 1;
+    if (error === stoppedBeforeReady) {
+      logger.info('stopped before ready');
+      return EXIT_STOPPED;
+    }
+    return logFatal(logger, error, 'could not start');
   } finally {
-    await cleanup();
+    // Removed only after cleanup: a signal while closing must not meet Node's default (143).
+    await Promise.race([cleanup(), shutdown.cleanupDeadline()]);
+    stopSignals();
     logger.flush();
   }
 }
 
+/** A signal before the daemon was ready: it stops like a ready one, having taken nothing. */
+const stoppedBeforeReady = new Error('stopped before ready');
+/** Exit code of a daemon stopped by SIGTERM/SIGINT, ready or not. */
+export const EXIT_STOPPED = 0;
+
+/**
+ * How the grace period is spent: running commands get most of it, then they are aborted
+ * and handed back; at the end of it the daemon stops waiting (a frozen Redis may never
+ * answer) and closes what it holds in what is left.
+ */
+function shutdownPlan(graceMs: number) {
+  const reserve = Math.min(1_000, graceMs / 2);
+  let begun = false;
+  let request = (_: 'stop') => {};
+  const requested = new Promise<'stop'>((resolve) => {
+    request = resolve;
+  });
+  let expire = (_: 'deadline') => {};
+  const deadline = new Promise<'deadline'>((resolve) => {
+    expire = resolve;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    requested,
+    deadline,
+    get begun() {
+      return begun;
+    },
+    /** Running commands may run this long after the signal. */
+    runningMs: Math.max(0, graceMs - reserve),
+    begin() {
+      begun = true;
+      request('stop');
+      timer = setTimeout(() => expire('deadline'), Math.max(0, graceMs - reserve / 2));
+    },
+    now() {
+      begun = true;
+      request('stop');
+      clearTimeout(timer);
+      timer = setTimeout(() => expire('deadline'), Math.min(reserve / 2, 500));
+    },
+    /** Closing waits at most this (10 s when no signal came: a fatal error or the end). */
+    cleanupDeadline(): Promise<void> {
+      // A quarter of the reserve, leaving the last for the process to end (see bin/tgfetch.js).
+      const ms = begun ? Math.max(50, reserve / 4) : 10_000;
+      return new Promise((resolve) => setTimeout(resolve, ms).unref());
+    },
+  };
+}
+
 async function openQueue(
   config: Config,
-  redis: { url: string; maxOutageMs: number; onError: (e: TgfetchError) => void },
+  redis: {
+    url: string;
+    maxOutageMs: number;
+    replyTimeoutMs: number;
+    onError: (e: TgfetchError) => void;
+  },
   events: Parameters<typeof createCommandQueue>[0]['events'],
 ): Promise<CommandQueue> {
   const common = {
@@ -196,6 +313,7 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
   const fields = {
     command_id: outcome.command_id,
     chat: outcome.chat,
+    ...(outcome.requested_chat === undefined ? {} : { requested_chat: outcome.requested_chat }),
     mode: outcome.mode,
     duration_ms: Math.round(outcome.duration_sec * 1000),
     processed: outcome.processed,
@@ -259,12 +377,4 @@ function sampleQueue(
 function logFormat(setting: Config['LOG_FORMAT'], out: { isTTY?: boolean }): 'json' | 'pretty' {
   if (setting === 'auto') return out.isTTY ? 'pretty' : 'json';
   return setting;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   errorInfo,
   type MessageSource,
@@ -6,7 +5,6 @@ import {
   runFetch,
   type TgMessage,
 } from '@tgfetch/core';
-import { createFsStore } from '@tgfetch/fs-store';
 import { commandFromFlags } from '../args.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
@@ -14,14 +12,15 @@ import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
+import { openStore } from '../stores.js';
 
 /** One fetch now into the data directory, with a live line on a terminal and a summary. */
 export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
     // Asked of the telegram source only (loadConfig checks which source was chosen).
-    { telegram: true },
-    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source },
+    { telegram: true, store: true },
+    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
     flags['env-file'],
   );
   const { command } = commandFromFlags(flags, {
@@ -33,14 +32,15 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   const display = createDisplay(ctx.stderr, { timeZone });
   const opened = await openSource(config.TGFETCH_SOURCE, config, { chat: command.chat });
   let planned: string[] = [];
-  const store = createFsStore({
-    dataDir: resolve(ctx.cwd, config.DATA_DIR),
-    format: config.DATA_FORMAT,
+  const stored = await openStore(config, ctx.cwd).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
   });
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    second: () => process.exit(130),
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: 130,
   });
   try {
     const result = await runFetch(
@@ -49,15 +49,15 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
         source: countingSource(opened.source, (message) =>
           display.message(messageTime(message), message.id),
         ),
-        store,
-        progress: store,
+        store: stored.store,
+        progress: stored.progress,
         events: {
           publish: (event) => {
             if (event.event === 'started') planned = event.dates;
             return display.publish(event);
           },
         },
-        lock: store.lock,
+        lock: stored.lock,
       },
       {
         signal: controller.signal,
@@ -91,9 +91,9 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
     return 1;
   } finally {
-    stopSignals();
     await opened.close();
-    await store.close();
+    await stored.close();
+    stopSignals();
   }
 }
 

@@ -2,10 +2,12 @@ import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
+import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
 /** Prints events until interrupted (seed 000's `listen_events.py`). */
 export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
+  refusePasswordInArgs(flags['redis-url']);
   const config = configFor(
     ctx,
     { redis: true },
@@ -18,6 +20,7 @@ export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): 
       url: config.redisUrl,
       channel: config.EVENTS_CHANNEL,
       maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+      onError: reportRedisProblems(ctx),
       filter: {
         ...(flags['filter-chat'] ? { chat: flags['filter-chat'] } : {}),
         ...(flags['filter-command-id'] ? { command_id: flags['filter-command-id'] } : {}),
@@ -25,22 +28,22 @@ export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): 
     },
   );
   if (!flags.json) ctx.stderr.write(`listening on ${config.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
+  let stop = () => {};
   await new Promise<void>((resolve) => {
-    const stop = onShutdownSignals({
-      first: () => {
-        stop();
-        resolve();
-      },
-      second: () => resolve(),
+    stop = onShutdownSignals({
+      first: () => resolve(),
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: 0,
     });
   });
   await subscription.close();
+  stop();
   return 0;
 }
 
 /** One readable line per event. */
 export function formatEvent(event: FetchEvent): string {
-  const head = `${event.ts} ${event.event.padEnd(9)} ${event.chat ?? '-'} ${event.command_id}`;
+  const head = `${event.ts} ${event.event.padEnd(9)} ${event.requested_chat ?? event.chat ?? '-'} ${event.command_id}`;
   switch (event.event) {
     case 'started':
       return `${head} ${event.dates.length} day(s)`;

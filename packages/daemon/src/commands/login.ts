@@ -1,13 +1,13 @@
-import { createInterface } from 'node:readline/promises';
+import { errorInfo } from '@tgfetch/core';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { onShutdownSignals } from '../signals.js';
+import { terminalPrompts } from '../terminal-prompts.js';
 
 /**
- * Interactive sign-in: phone, the code Telegram sends, and the 2FA password when the
- * account has one. Prompts go to stderr and the session string alone to stdout, so
- * `tgfetch login > session.txt` works. The session is a secret: it is never logged.
+ * Interactive sign-in through `login` of `@tgfetch/telegram` (the daemon builds no gramjs
+ * client of its own). The session is a secret: it is never logged.
  */
 export async function loginCommand(flags: FlagsOf<'login'>, ctx: CliContext): Promise<number> {
   const config = configFor(ctx, {}, {}, flags['env-file']);
@@ -16,77 +16,43 @@ export async function loginCommand(flags: FlagsOf<'login'>, ctx: CliContext): Pr
       'TELEGRAM_API_ID and TELEGRAM_API_HASH are required (from https://my.telegram.org)',
     ]);
   }
-  const { TelegramClient } = await import('telegram');
-  const { StringSession } = await import('telegram/sessions/index.js');
-  const { Logger, LogLevel } = await import('telegram/extensions/Logger.js');
-  const rl = createInterface({
-    input: process.stdin,
-    output: process.stderr,
-    terminal: Boolean(process.stdin.isTTY),
-  });
-  // Ctrl-C at a prompt (the terminal's, or a SIGINT/SIGTERM from outside) ends the login
-  // with 130 and no session; the end of input ends it with 1. Never a silent 0.
-  const interrupted = new AbortController();
-  let inputEnded = false;
-  rl.on('SIGINT', () => interrupted.abort());
-  rl.on('close', () => {
-    inputEnded = true;
-    interrupted.abort();
-  });
+  const { login } = await import('@tgfetch/telegram');
+  const controller = new AbortController();
   const stopSignals = onShutdownSignals({
-    first: () => interrupted.abort(),
-    second: () => process.exit(EXIT.interrupted),
+    first: () => controller.abort(),
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    exitCode: EXIT.interrupted,
   });
-  const ask = async (question: string) =>
-    (await rl.question(question, { signal: interrupted.signal })).trim();
-  let client: InstanceType<typeof import('telegram').TelegramClient> | undefined;
+  const prompts = terminalPrompts(process.stdin, ctx.stderr, () => controller.abort());
   try {
-    // Asked before connecting, so a wrong start costs no request to Telegram.
-    const phone =
-      flags.phone ?? config.TELEGRAM_PHONE ?? (await ask('Phone number (international format): '));
-    client = new TelegramClient(
-      new StringSession(''),
-      config.TELEGRAM_API_ID,
-      config.TELEGRAM_API_HASH,
+    const session = await login(
       {
-        connectionRetries: 3,
-        baseLogger: new Logger(LogLevel.NONE),
+        apiId: config.TELEGRAM_API_ID,
+        apiHash: config.TELEGRAM_API_HASH,
+        phone: flags.phone ?? config.TELEGRAM_PHONE,
+        qr: flags.qr ?? false,
+        proxy: config.TELEGRAM_PROXY,
+        connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
+        requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+        signal: controller.signal,
       },
+      prompts,
     );
-    const started = client.start({
-      phoneNumber: async () => phone,
-      phoneCode: async () => ask('Code from Telegram: '),
-      password: async (hint) =>
-        ask(`Two-step verification password${hint ? ` (hint: ${hint})` : ''}: `),
-      onError: async (error) => {
-        if (!interrupted.signal.aborted) ctx.stderr.write(`login: ${error.message}\n`);
-        return true; // stop: a wrong code or password is better retried from the start
-      },
-    });
-    await Promise.race([started, aborted(interrupted.signal)]);
-    ctx.stdout.write(`${String(client.session.save())}\n`);
+    ctx.stdout.write(`${session}\n`);
     ctx.stderr.write(
       'Put this in TELEGRAM_SESSION (in .env or the environment). Keep it secret.\n',
     );
     return EXIT.ok;
   } catch (error) {
-    if (!interrupted.signal.aborted) throw error;
-    ctx.stderr.write(
-      inputEnded
-        ? '\nlogin: input ended before the sign-in finished; no session was made\n'
-        : '\nlogin: interrupted; no session was made\n',
-    );
-    return inputEnded ? EXIT.failed : EXIT.interrupted;
+    if (controller.signal.aborted) {
+      ctx.stderr.write('login: interrupted; no session was made\n');
+      return EXIT.interrupted;
+    }
+    const info = errorInfo(error);
+    ctx.stderr.write(`login: ${info.code}: ${info.message}\nNo session was made.\n`);
+    return EXIT.failed;
   } finally {
+    prompts.close();
     stopSignals();
-    rl.close();
-    await client?.destroy();
   }
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

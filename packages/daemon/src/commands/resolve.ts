@@ -1,3 +1,4 @@
+import type { Invoke } from '@tgfetch/telegram';
 import { UsageError } from '../args.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
@@ -37,7 +38,7 @@ export async function resolveCommand(
  * Requests on the source's Telegram client; an export has none to ask. Imported when used:
  * the other commands never load gramjs for it.
  */
-export async function telegramInvoke(opened: OpenedSource) {
+export async function telegramInvoke(opened: OpenedSource): Promise<Invoke> {
   if (!opened.client)
     throw new UsageError(
       'this needs the telegram source (an export is listed with `tgfetch chats`)',

@@ -1,9 +1,10 @@
 import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
 import { commandFromFlags, UsageError } from '../args.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT, exitCodeFor } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
+import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
 
@@ -13,6 +14,7 @@ import { formatEvent } from './listen.js';
  * Ctrl-C it says the command is still queued (exit 4 or 130).
  */
 export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
+  refusePasswordInArgs(flags['redis-url']);
   const config = configFor(
     ctx,
     { redis: true },
@@ -35,6 +37,10 @@ export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Prom
     stream: config.QUEUE_NAME,
     channel: config.EVENTS_CHANNEL,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
+    maxQueueLength: config.MAX_QUEUE_LENGTH,
+    maxCommandDays: config.MAX_COMMAND_DAYS,
+    onError: reportRedisProblems(ctx),
   });
   try {
     if (!flags.wait) {
@@ -46,6 +52,8 @@ export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Prom
     const stopSignals = onShutdownSignals({
       first: () => controller.abort(),
       second: () => controller.abort(),
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: EXIT.interrupted,
     });
     try {
       const done = await client.run(wire, {
@@ -70,7 +78,7 @@ export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Prom
         return code;
       };
       if (controller.signal.aborted) return stillQueued('stopped waiting', EXIT.interrupted);
-      if ((error as { code?: string }).code === 'TIMEOUT')
+      if ((error as { code?: string }).code === 'WAIT_TIMEOUT')
         return stillQueued(`no result within ${timeoutSec}s`, EXIT.stillQueued);
       const failed = (error as { event?: unknown }).event;
       if (failed && flags.json) ctx.stdout.write(`${JSON.stringify(failed)}\n`);
@@ -78,8 +86,7 @@ export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Prom
         const info = errorInfo(error);
         ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
       }
-      if ((error as { code?: string }).code === 'REDIS_UNAVAILABLE') return EXIT.redisUnavailable;
-      return EXIT.failed;
+      return exitCodeFor(error);
     } finally {
       stopSignals();
     }

@@ -26,6 +26,8 @@ export interface RedisServerOptions {
   password?: string;
   /** How long to wait for the server to answer PING. @default 10_000 */
   startTimeoutMs?: number;
+  /** Keeps data across `stop()`/`start()` (AOF, fsync always). @default false */
+  persistent?: boolean;
 }
 
 export interface RedisServer {
@@ -33,8 +35,12 @@ export interface RedisServer {
   readonly url: string;
   /** Pid of the running server process, or undefined while stopped. */
   pid(): number | undefined;
-  /** Stops the server (SIGTERM) and waits for it to exit. Data is lost: nothing is saved. */
+  /** Stops the server (SIGTERM) and waits for it to exit. Data is lost unless `persistent`. */
   stop(): Promise<void>;
+  /** SIGSTOP: sockets stay open and nothing answers (a frozen host). */
+  freeze(): void;
+  /** SIGCONT after `freeze()`. */
+  thaw(): void;
   /** Starts it again on the same port and waits for PING. */
   start(): Promise<void>;
   restart(): Promise<void>;
@@ -58,7 +64,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       '--save',
       '',
       '--appendonly',
-      'no',
+      options.persistent ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
     ];
     args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning');
     if (options.password) args.push('--requirepass', options.password);
@@ -90,12 +98,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url: `redis://${auth}127.0.0.1:${port}`,
     pid: () => child?.pid,
     start,
-    stop,
+    stop: async () => {
+      child?.kill('SIGCONT');
+      await stop();
+    },
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async restart() {
       await stop();
       await start();
     },
     async close() {
+      child?.kill('SIGCONT');
       await stop();
       await rm(dir, { recursive: true, force: true });
     },

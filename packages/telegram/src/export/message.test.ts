@@ -83,6 +83,7 @@ describe('export message mapping', () => {
       chat: '-1001234567890',
       type: 'message',
       from_id: 2447843635,
+      from: { kind: 'channel', id: 2447843635 },
       from_name: 'Channel',
       text: 'hello',
       edit_date: '2024-10-13T01:52:02Z',
@@ -90,7 +91,7 @@ describe('export message mapping', () => {
       views: 120,
       forwards: 3,
       post_author: 'Anna',
-      forward: { from_id: 99, from_name: 'Other' },
+      forward: { from_id: 99, from: { kind: 'user', id: 99 }, from_name: 'Other' },
       reactions: [
         { reaction: '👍', count: 2 },
         { reaction: 'custom:123', count: 1 },
@@ -118,6 +119,7 @@ describe('export message mapping', () => {
       chat: '-1001234567890',
       type: 'service',
       from_id: 3204528972,
+      from: { kind: 'channel', id: 3204528972 },
       from_name: 'Channel',
       text: '',
       action: { type: 'pin_message', message_id: 4 },
@@ -171,7 +173,10 @@ describe('export message mapping', () => {
       { media_type: 'audio_file', file: 'x', title: 'Song' },
       { kind: 'audio', title: 'Song' },
     ],
-    [{ media_type: 'sticker', file: 'x', sticker_emoji: '😀' }, { kind: 'sticker' }],
+    [
+      { media_type: 'sticker', file: 'x', sticker_emoji: '😀' },
+      { kind: 'sticker', emoji: '😀' },
+    ],
     [
       { photo: 'photos/p.jpg', photo_file_size: 176179, width: 640, height: 480 },
       { kind: 'photo', size: 176179, width: 640, height: 480 },
@@ -180,7 +185,10 @@ describe('export message mapping', () => {
       { file: 'files/a.pdf', file_name: 'a.pdf', mime_type: 'application/pdf' },
       { kind: 'document', file_name: 'a.pdf', mime_type: 'application/pdf' },
     ],
-    [{ poll: { question: 'Why?', closed: false, answers: [] } }, { kind: 'poll', title: 'Why?' }],
+    [
+      { poll: { question: 'Why?', closed: false, answers: [] } },
+      { kind: 'poll', title: 'Why?', question: 'Why?', closed: false, answers: [] },
+    ],
     [{ location_information: { latitude: 1, longitude: 2 } }, { kind: 'geo' }],
     [{ contact_information: { first_name: 'A' } }, { kind: 'contact' }],
   ])('maps media %j', (fields, media) => {

@@ -6,7 +6,7 @@ import {
   type TgReaction,
 } from '@tgfetch/core';
 import type { JsonValue } from './json-walker.js';
-import { peerId } from './peer.js';
+import { peerId, peerOf, peerOfChat } from './peer.js';
 import { messageText } from './text.js';
 
 export type ExportMessage = { [key: string]: JsonValue };
@@ -99,12 +99,27 @@ export function toTgMessage(
     from_id: peerId(service ? raw.actor_id : raw.from_id) ?? null,
     text,
   };
+  const from = peerOf(service ? raw.actor_id : raw.from_id);
+  if (from) message.from = from;
   const name = service ? raw.actor : raw.from;
   if (typeof name === 'string') message.from_name = name;
   if (entities.length > 0) message.entities = entities;
   const edited = exportTime(raw, 'edited', wallClock);
   if (edited !== undefined) message.edit_date = isoSeconds(edited);
-  if (typeof raw.reply_to_message_id === 'number') message.reply_to = raw.reply_to_message_id;
+  if (typeof raw.reply_to_message_id === 'number') {
+    // A reply into another chat names it; its message id is not one of this chat's.
+    const replyPeer = peerOf(raw.reply_to_peer_id);
+    const own = peerOfChat(chat);
+    if (
+      replyPeer &&
+      !(own && own.kind === replyPeer.kind && String(own.id) === String(replyPeer.id))
+    ) {
+      message.reply_to = null;
+      message.reply_to_peer = { peer: replyPeer, message_id: raw.reply_to_message_id };
+    } else {
+      message.reply_to = raw.reply_to_message_id;
+    }
+  }
   if (typeof raw.views === 'number') message.views = raw.views;
   if (typeof raw.forwards === 'number') message.forwards = raw.forwards;
   if (typeof raw.author === 'string') message.post_author = raw.author;
@@ -132,11 +147,25 @@ function actionOf(raw: ExportMessage): { type: string; [key: string]: unknown } 
 }
 
 function forwardOf(raw: ExportMessage): TgForward | undefined {
-  if (raw.forwarded_from === undefined && raw.forwarded_from_id === undefined) return undefined;
+  const forwarded = raw.forwarded_from !== undefined || raw.forwarded_from_id !== undefined;
+  const saved = raw.saved_from !== undefined || raw.saved_from_id !== undefined;
+  if (!forwarded && !saved) return undefined;
   const forward: TgForward = {};
-  const from = peerId(raw.forwarded_from_id);
-  if (from !== undefined) forward.from_id = from;
+  const fromId = peerId(raw.forwarded_from_id);
+  if (fromId !== undefined) forward.from_id = fromId;
+  const from = peerOf(raw.forwarded_from_id);
+  if (from) forward.from = from;
   if (typeof raw.forwarded_from === 'string') forward.from_name = raw.forwarded_from;
+  if (saved) {
+    // Exports name the chat a saved message came from, and give its id only in newer versions.
+    const peer = peerOf(raw.saved_from_id);
+    forward.saved_from = {
+      ...(peer ? { peer } : {}),
+      ...(typeof raw.saved_from === 'string' ? { name: raw.saved_from } : {}),
+      message_id: null,
+    };
+  }
+  if (raw.imported === true || raw.forwarded_imported === true) forward.imported = true;
   return forward;
 }
 
@@ -159,7 +188,31 @@ function mediaOf(raw: ExportMessage): TgMedia | undefined {
   if (typeof raw.height === 'number') media.height = raw.height;
   const title = isObject(raw.poll) ? raw.poll.question : raw.title;
   if (typeof title === 'string') media.title = title;
+  if (typeof raw.performer === 'string' && raw.performer !== '') media.performer = raw.performer;
+  if (typeof raw.sticker_emoji === 'string' && raw.sticker_emoji !== '') {
+    media.emoji = raw.sticker_emoji;
+  }
+  if (isObject(raw.poll)) Object.assign(media, pollOf(raw.poll));
   return media;
+}
+
+/** `{question, closed, total_voters, answers: [{text, voters, chosen}]}` as exported. */
+function pollOf(poll: { [key: string]: JsonValue }): Partial<TgMedia> {
+  const out: Partial<TgMedia> = {};
+  if (typeof poll.question === 'string') out.question = poll.question;
+  if (typeof poll.closed === 'boolean') out.closed = poll.closed;
+  if (typeof poll.total_voters === 'number') out.total_voters = poll.total_voters;
+  if (Array.isArray(poll.answers)) {
+    out.answers = poll.answers.filter(isObject).map((a) => {
+      const answer: { text: string; voters?: number; chosen?: boolean } = {
+        text: typeof a.text === 'string' ? a.text : '',
+      };
+      if (typeof a.voters === 'number') answer.voters = a.voters;
+      if (a.chosen === true) answer.chosen = true;
+      return answer;
+    });
+  }
+  return out;
 }
 
 function reactionsOf(value: JsonValue | undefined): TgReaction[] {

@@ -59,6 +59,7 @@ function entity(
   if (user !== undefined) e.user_id = user;
   if (typeof piece.language === 'string' && piece.language !== '') e.language = piece.language;
   // Exports put a sticker's file path here unless the id is known; only a number is an id.
+  if (type === 'blockquote' && piece.collapsed === true) e.collapsed = true;
   const doc = piece.document_id;
   if ((typeof doc === 'string' && /^[0-9]+$/.test(doc)) || typeof doc === 'number') {
     e.custom_emoji_id = String(doc);

@@ -14,8 +14,30 @@ import {
 } from './simulated-telegram.js';
 
 export type { SimulatedChatKind } from './chat-plan.js';
+export {
+  closedPort,
+  type Microsocks,
+  type SilentServer,
+  sessionAt,
+  silentServer,
+  startMicrosocks,
+} from './endpoints.js';
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
 export type { RateLimitOptions } from './rate-limit.js';
+export {
+  createScriptedAccount,
+  type ScriptedAccount,
+  type ScriptedAccountOptions,
+  type ScriptedChannel,
+  type ScriptedGroup,
+} from './scripted-account.js';
+export {
+  createScriptedTelegram,
+  rpcError,
+  type Script,
+  type ScriptedAnswer,
+  type ScriptedTelegram,
+} from './scripted-telegram.js';
 export {
   createSimulatedTelegram,
   type SimulatedChat,
@@ -26,10 +48,18 @@ export {
 
 export interface SimulatedSourceOptions
   extends SimulatedTelegramOptions,
-    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connect' | 'dispose'> {}
+    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connection' | 'requestTimeoutMs'> {}
 
 export interface SimulatedSource extends TelegramSource {
   telegram: SimulatedTelegram;
+}
+
+/**
+ * The folder (canonical chat, see the README's identity rule) of simulated chat `name` in
+ * a simulated Telegram of `seed`: its marked `-100…` id.
+ */
+export function simulatedFolder(name: string, seed?: number): string {
+  return createSimulatedTelegram(seed === undefined ? {} : { seed }).chat(name).markedId;
 }
 
 /** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */

@@ -17,6 +17,7 @@ import {
 import { createDateIndex, type DateIndex } from './dates.js';
 import { getDialogs } from './dialogs.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
+import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -220,6 +221,19 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
         chats: [simulatedChannel(plan)],
         users: [],
       });
+    }
+    if (request instanceof Api.messages.GetDialogs) {
+      // The simulated account is in no chat: its chats are reached by username only.
+      return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
+    }
+    if (request instanceof Api.channels.GetFullChannel) {
+      const input = request.channel;
+      const chat =
+        input instanceof Api.InputChannel ? byChannelId.get(String(input.channelId)) : undefined;
+      if (!chat || !(input instanceof Api.InputChannel)) {
+        throw telegramError('CHANNEL_INVALID', request);
+      }
+      return fullChannel(simulatedChannel(chat.plan));
     }
     if (request instanceof Api.account.InitTakeoutSession) {
       if (options.takeoutDelaySec !== undefined) {

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fromFile, Parser } from '@asyncapi/parser';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * `schema/asyncapi.yaml` (published with the package) is a valid AsyncAPI 3.0 document of
+ * every channel, and its messages point at the generated JSON Schemas next to it.
+ */
+
+const file = fileURLToPath(new URL('../schema/asyncapi.yaml', import.meta.url));
+const schemaTitle = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../schema/${name}.json`, import.meta.url), 'utf8')).title;
+
+describe('AsyncAPI document', () => {
+  it('parses and validates with the AsyncAPI parser, every $ref resolved', async () => {
+    const { document, diagnostics } = await fromFile(new Parser(), file).parse();
+    // Severity 0 is an error, 1 a warning; 2 and 3 are hints (such as "3.1.0 exists").
+    const problems = diagnostics.filter((d) => d.severity <= 1);
+    expect(problems.map((d) => `${d.code} ${d.message} at ${d.path.join('.')}`)).toEqual([]);
+    expect(document?.version()).toBe('3.0.0');
+
+    const channels = new Map(
+      document
+        ?.channels()
+        .all()
+        .map((c) => [c.id(), c.address()]),
+    );
+    expect(Object.fromEntries(channels)).toEqual({
+      commandList: 'tg_commands',
+      commandStream: 'tg_commands',
+      deadLetters: 'tg_commands:dead',
+      events: 'tg_events',
+      eventsStream: 'tg_events:stream',
+      legacyEvents: 'tg_events',
+    });
+
+    const payloadTitle = (channel: string, message: string) =>
+      document?.channels().get(channel)?.messages().get(message)?.payload()?.title();
+    expect(payloadTitle('commandList', 'command')).toBe(schemaTitle('command'));
+    expect(payloadTitle('events', 'event')).toBe(schemaTitle('event'));
+    expect(payloadTitle('legacyEvents', 'legacyEvent')).toBe(schemaTitle('legacy-event'));
+    expect(payloadTitle('deadLetters', 'deadCommand')).toBe(schemaTitle('command'));
+    expect(
+      document?.channels().get('commandStream')?.messages().get('commandEntry')?.payload()?.oneOf()
+        ?.length,
+    ).toBe(2);
+    expect(document?.operations().all().length).toBe(6);
+  });
+
+  it('is published with @tgfetch/core next to the JSON Schemas', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.files).toContain('schema');
+    expect(pkg.exports['./schema/*']).toBe('./schema/*');
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * A corpus of commands as producers send them (raw JSON text), for the agreement test of
+ * `parseCommand` and the published JSON Schema: every form of the original documents
+ * (seed 000's `days_back`, DESIGN.md's three modes), every rejection class, edge cases.
+ * `now` of every case is 2025-11-08T12:00:00Z.
+ */
+
+export interface CorpusCase {
+  name: string;
+  text: string;
+}
+
+export const CORPUS_NOW = Date.parse('2025-11-08T12:00:00Z');
+
+const json = (value: unknown) => JSON.stringify(value);
+const base = { command: 'fetch', chat: '@ru_python' };
+
+const chats: unknown[] = [
+  '@ru_python',
+  'ru_python',
+  '@Ru_Python',
+  'pythonstepikchat',
+  'https://t.me/ru_python',
+  't.me/ru_python',
+  'http://telegram.me/ru_python/',
+  'https://t.me/s/durov',
+  'T.ME/Durov?single',
+  ' @padded ',
+  '-1001234567890',
+  '1234567',
+  -1001234567890,
+  777000,
+  '0',
+];
+
+const modes: Array<Record<string, unknown>> = [
+  { mode: 'date', date: '2025-11-07' },
+  { mode: 'date', date: '2024-02-29' },
+  { mode: 'days', days: 1 },
+  { mode: 'days', days: 7 },
+  { mode: 'days', days: 3660 },
+  { mode: 'range', from: '2025-11-01', to: '2025-11-07' },
+  { mode: 'range', from: '2025-11-07', to: '2025-11-07' },
+];
+
+const extras: Array<Record<string, unknown>> = [
+  {},
+  { strategy: 'batch' },
+  { strategy: 'per_day', limit: 500 },
+  { command_id: 'job-42', requested_by: 'analyzer' },
+  { options: { force: true, tz: 'Europe/Moscow' } },
+  { options: { include_today: true, tz: 'utc' } },
+  { timestamp: '2025-11-08T05:55:48.276372', unknown_field: { any: [1, 2] } },
+];
+
+const badChats: unknown[] = [
+  '../../etc',
+  'ru python',
+  '',
+  '@1abc',
+  `@${'a'.repeat(65)}`,
+  'ab\u0007c',
+  '0123',
+  '-0',
+  1.5,
+  true,
+  null,
+  'https://example.com/ru_python',
+  'https://t.me/',
+];
+
+const badExtras: Array<Record<string, unknown>> = [
+  { strategy: 'fast' },
+  { limit: 0 },
+  { command_id: 'has space' },
+  { options: { force: 'yes' } },
+  { options: { tz: 'Z'.repeat(65) } },
+  { options: [] },
+];
+
+/** Every invalid chat and every invalid optional field, in every mode. */
+function rejectedInEveryMode(): CorpusCase[] {
+  const cases: CorpusCase[] = [];
+  for (const chat of badChats) {
+    for (const mode of modes) {
+      cases.push({
+        name: `bad chat ${json(chat)} ${json(mode)}`,
+        text: json({ command: 'fetch', chat, ...mode }),
+      });
+    }
+  }
+  for (const extra of badExtras) {
+    for (const mode of modes)
+      cases.push({
+        name: `bad ${json(extra)} ${json(mode)}`,
+        text: json({ ...base, ...mode, ...extra }),
+      });
+  }
+  return cases;
+}
+
+function accepted(): CorpusCase[] {
+  const cases: CorpusCase[] = [];
+  // Every chat with every mode, then every extra with every mode: 15 × 7 + 7 × 7.
+  for (const chat of chats) {
+    for (const mode of modes)
+      cases.push({
+        name: `chat ${json(chat)} ${json(mode)}`,
+        text: json({ command: 'fetch', chat, ...mode }),
+      });
+  }
+  for (const extra of extras) {
+    for (const mode of modes)
+      cases.push({
+        name: `${json(extra)} ${json(mode)}`,
+        text: json({ ...base, ...mode, ...extra }),
+      });
+  }
+  return cases;
+}
+
+// Seed 000: its documented command, and each of its variants.
+const legacy: CorpusCase[] = [
+  {
+    name: 'seed 000 command',
+    text: json({
+      command: 'fetch',
+      chat: 'pythonstepikchat',
+      days_back: 1,
+      limit: 100,
+      strategy: 'auto',
+      timestamp: '2025-11-08T05:55:48.276372',
+      requested_by: 'user_123',
+    }),
+  },
+  {
+    name: 'seed 000 without days_back',
+    text: json({ command: 'fetch', chat: 'pythonstepikchat' }),
+  },
+  {
+    name: 'seed 000 days_back 7 sequential',
+    text: json({ command: 'fetch', chat: 'x_y', days_back: 7, strategy: 'sequential' }),
+  },
+  {
+    name: 'seed 000 with a numeric chat',
+    text: json({ command: 'fetch', chat: -1001234567890, days_back: 2 }),
+  },
+  { name: 'seed 000 days_back 0', text: json({ command: 'fetch', chat: 'x_y', days_back: 0 }) },
+  {
+    name: 'seed 000 days_back string',
+    text: json({ command: 'fetch', chat: 'x_y', days_back: '2' }),
+  },
+  {
+    name: 'seed 000 days_back 3661',
+    text: json({ command: 'fetch', chat: 'x_y', days_back: 3661 }),
+  },
+  { name: 'no mode but a date', text: json({ command: 'fetch', chat: 'x_y', date: '2025-11-07' }) },
+  { name: 'no mode but days', text: json({ command: 'fetch', chat: 'x_y', days: 2 }) },
+  {
+    name: 'no mode but from/to',
+    text: json({ command: 'fetch', chat: 'x_y', from: '2025-11-01', to: '2025-11-02' }),
+  },
+];
+
+const d = { ...base, mode: 'date', date: '2025-11-07' };
+const rejected: CorpusCase[] = [
+  // Not a command at all.
+  { name: 'not JSON', text: 'this is not json' },
+  { name: 'truncated JSON', text: '{"command":"fetch","chat":"@x"' },
+  { name: 'an array', text: '[1,2]' },
+  { name: 'a string', text: '"fetch"' },
+  { name: 'a number', text: '42' },
+  { name: 'null', text: 'null' },
+  { name: 'empty object', text: '{}' },
+  { name: 'unknown command', text: json({ ...d, command: 'delete' }) },
+  { name: 'command missing', text: json({ chat: '@x_y', mode: 'days', days: 1 }) },
+  { name: 'command not a string', text: json({ ...d, command: 1 }) },
+  // Modes and fields.
+  { name: 'unknown mode', text: json({ ...base, mode: 'week' }) },
+  { name: 'mode null', text: json({ ...base, mode: null, date: '2025-11-07' }) },
+  { name: 'mode object', text: json({ ...base, mode: { x: 1 } }) },
+  { name: 'date missing', text: json({ ...base, mode: 'date' }) },
+  { name: 'days missing', text: json({ ...base, mode: 'days' }) },
+  { name: 'to missing', text: json({ ...base, mode: 'range', from: '2025-11-01' }) },
+  { name: 'chat missing', text: json({ command: 'fetch', mode: 'days', days: 1 }) },
+  // Chats.
+  { name: 'chat path', text: json({ ...d, chat: '../../etc' }) },
+  { name: 'chat with a space', text: json({ ...d, chat: 'ru python' }) },
+  { name: 'chat empty', text: json({ ...d, chat: '' }) },
+  { name: 'chat digit first', text: json({ ...d, chat: '@1abc' }) },
+  { name: 'chat too long', text: json({ ...d, chat: `@${'a'.repeat(65)}` }) },
+  { name: 'chat control character', text: json({ ...d, chat: 'ab\u0007c' }) },
+  { name: 'chat leading zero', text: json({ ...d, chat: '0123' }) },
+  { name: 'chat minus zero', text: json({ ...d, chat: '-0' }) },
+  { name: 'chat fraction', text: json({ ...d, chat: 1.5 }) },
+  { name: 'chat boolean', text: json({ ...d, chat: true }) },
+  { name: 'chat null', text: json({ ...d, chat: null }) },
+  { name: 'chat other site', text: json({ ...d, chat: 'https://example.com/ru_python' }) },
+  { name: 'chat link without name', text: json({ ...d, chat: 'https://t.me/' }) },
+  {
+    name: 'chat big number',
+    text: '{"command":"fetch","chat":-1009007199254740993,"mode":"days","days":1}',
+  },
+  // Dates.
+  { name: 'date Feb 30', text: json({ ...d, date: '2025-02-30' }) },
+  { name: 'date month 13', text: json({ ...d, date: '2025-13-01' }) },
+  { name: 'date before 1970', text: json({ ...d, date: '1969-12-31' }) },
+  { name: 'date short form', text: json({ ...d, date: '2025-1-7' }) },
+  { name: 'date with time', text: json({ ...d, date: '2025-11-07T00:00:00Z' }) },
+  { name: 'date a number', text: json({ ...d, date: 20251107 }) },
+  {
+    name: 'range from invalid',
+    text: json({ ...base, mode: 'range', from: '2025-04-31', to: '2025-05-01' }),
+  },
+  { name: 'range to a number', text: json({ ...base, mode: 'range', from: '2025-04-01', to: 5 }) },
+  // Days.
+  { name: 'days 0', text: json({ ...base, mode: 'days', days: 0 }) },
+  { name: 'days negative', text: json({ ...base, mode: 'days', days: -3 }) },
+  { name: 'days 3661', text: json({ ...base, mode: 'days', days: 3661 }) },
+  { name: 'days fraction', text: json({ ...base, mode: 'days', days: 1.5 }) },
+  { name: 'days string', text: json({ ...base, mode: 'days', days: '3' }) },
+  {
+    name: 'days huge literal',
+    text: '{"command":"fetch","chat":"@x_y","mode":"days","days":1e20}',
+  },
+  // Options and the rest.
+  { name: 'tz too long', text: json({ ...d, options: { tz: 'Z'.repeat(65) } }) },
+  { name: 'tz a number', text: json({ ...d, options: { tz: 3 } }) },
+  { name: 'force a string', text: json({ ...d, options: { force: 'yes' } }) },
+  { name: 'include_today a number', text: json({ ...d, options: { include_today: 1 } }) },
+  { name: 'options an array', text: json({ ...d, options: [] }) },
+  { name: 'options a string', text: json({ ...d, options: 'force' }) },
+  { name: 'strategy unknown', text: json({ ...d, strategy: 'fast' }) },
+  { name: 'limit 0', text: json({ ...d, limit: 0 }) },
+  { name: 'limit fraction', text: json({ ...d, limit: 2.5 }) },
+  { name: 'limit too big', text: json({ ...d, limit: 100_000_001 }) },
+  { name: 'command_id empty', text: json({ ...d, command_id: '' }) },
+  { name: 'command_id with a space', text: json({ ...d, command_id: 'has space' }) },
+  { name: 'command_id too long', text: json({ ...d, command_id: 'x'.repeat(129) }) },
+  { name: 'command_id a number', text: json({ ...d, command_id: 42 }) },
+  { name: 'requested_by too long', text: json({ ...d, requested_by: 'x'.repeat(257) }) },
+  { name: 'timestamp a number', text: json({ ...d, timestamp: 1731047748 }) },
+];
+
+// Rules the JSON Schema cannot state: the agreement test expects these to disagree, each
+// with the rule named in the schema's description.
+export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
+  { name: 'future date', rule: 'FUTURE_DATE', text: json({ ...d, date: '2025-11-09' }) },
+  {
+    name: 'range backwards',
+    rule: 'INVALID_RANGE',
+    text: json({ ...base, mode: 'range', from: '2025-11-07', to: '2025-11-01' }),
+  },
+  {
+    name: 'range over 3660 days',
+    rule: 'INVALID_RANGE',
+    text: json({ ...base, mode: 'range', from: '1990-01-01', to: '2025-11-01' }),
+  },
+  {
+    name: 'unknown time zone',
+    rule: 'INVALID_TIME_ZONE',
+    text: json({ ...d, options: { tz: 'Nowhere/City' } }),
+  },
+  { name: 'over 64 KiB', rule: 'PAYLOAD_TOO_LARGE', text: json({ ...d, pad: 'x'.repeat(70_000) }) },
+  {
+    name: 'nested 4100 deep',
+    rule: 'PAYLOAD_TOO_DEEP',
+    text: `{"command":"fetch","chat":"@x_y","mode":"days","days":1,"extra":${'['.repeat(4100)}${']'.repeat(4100)}}`,
+  },
+  {
+    name: 'a fraction that rounds to an integer',
+    rule: 'INEXACT_NUMBER',
+    text: '{"command":"fetch","chat":"@x_y","mode":"days","days":3.0000000000000001}',
+  },
+];
+
+export const COMMAND_CORPUS: readonly CorpusCase[] = [
+  ...accepted(),
+  ...legacy,
+  ...rejected,
+  ...rejectedInEveryMode(),
+  ...UNSTATABLE,
+];

@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+import { TgMessageSchema } from './message-schema.js';
+
+/**
+ * The files of the wire contract (DESIGN.md, "Messages and files"), as valibot schemas from
+ * which `schema/day.json`, `schema/day-jsonl-header.json`, `schema/message.json` and
+ * `schema/progress.json` are generated, for readers in any language. Loose objects: readers
+ * must ignore fields they do not know.
+ */
+
+const int = (description: string) =>
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description));
+const dateTime = (description: string) =>
+  v.pipe(v.string(), v.metadata({ format: 'date-time' }), v.description(description));
+const day = (description: string) =>
+  v.pipe(v.string(), v.metadata({ format: 'date' }), v.description(description));
+
+/** A 64-bit Telegram id: a number while it is a safe integer, else its exact decimal string. */
+export const BigIdSchema = v.pipe(
+  v.union([
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(Number.MIN_SAFE_INTEGER),
+      v.maxValue(Number.MAX_SAFE_INTEGER),
+    ),
+    v.pipe(v.string(), v.regex(/^-?[0-9]+$/)),
+  ]),
+  v.description(
+    'A 64-bit Telegram id: a JSON number while within ±(2^53−1), else its exact decimal string (read both as 64-bit integers).',
+  ),
+);
+
+/** One message of a day file: the message contract (`message-schema.ts`, senders and peers included). */
+export const MessageSchema = TgMessageSchema;
+
+const dayHeader = {
+  chat: v.pipe(v.string(), v.description('The canonical chat.')),
+  date: day('The calendar day in `time_zone`.'),
+  time_zone: v.pipe(v.string(), v.description('IANA zone of the day (canonical name).')),
+  fetched_at: dateTime('When the fetch that wrote it ran, ISO-8601 UTC.'),
+  complete: v.pipe(
+    v.boolean(),
+    v.description('The whole day was fetched after it ended (not cut by limit, not today).'),
+  ),
+  count: int('How many messages the day holds (= messages.length).'),
+};
+
+export const DayFileSchema = v.pipe(
+  v.looseObject({
+    ...dayHeader,
+    messages: v.pipe(v.array(MessageSchema), v.description('Sorted by id, one per id.')),
+  }),
+  v.description(
+    'A day file in the json format: <DATA_DIR>/<chat>/<YYYY>/discussions_<date>.json, one pretty-printed document, UTF-8. Not statable here: count equals the number of messages.',
+  ),
+);
+
+export const DayJsonlHeaderSchema = v.pipe(
+  v.looseObject(dayHeader),
+  v.description(
+    'The first line of a day file in the jsonl format (discussions_<date>.jsonl): the day metadata; every further line is one message (message.json), sorted by id, `count` lines in all.',
+  ),
+);
+
+export const ProgressFileSchema = v.pipe(
+  v.looseObject({
+    chat: v.pipe(v.string(), v.description('The canonical chat.')),
+    version: v.literal(1),
+    days: v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+        v.looseObject({
+          count: int('Messages in the day.'),
+          location: v.pipe(v.string(), v.description('The day file path.')),
+          fetched_at: dateTime('When it was fetched.'),
+        }),
+      ),
+      v.description('The complete days, keyed by date, in date order.'),
+    ),
+  }),
+  v.description(
+    '<DATA_DIR>/<chat>/progress.json: the complete days of one chat. A cache: the day files are the truth.',
+  ),
+);

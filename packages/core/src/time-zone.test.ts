@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedCache } from './bounded-cache.js';
+import { parseCommand } from './command.js';
+import {
+  canonicalZone,
+  dateInZone,
+  isTimeZone,
+  startOfDay,
+  ZONE_CACHE_CAPACITY,
+  zoneCacheSize,
+} from './time-zone.js';
+
+/** Every mix of upper and lower case of `name`, the n-th one. */
+function spelling(name: string, n: number): string {
+  let bits = n;
+  return [...name]
+    .map((c) => {
+      const upper = bits & 1;
+      bits >>= 1;
+      return upper ? c.toUpperCase() : c.toLowerCase();
+    })
+    .join('');
+}
+
+describe('BoundedCache', () => {
+  it('holds at most its capacity, dropping the least recently used', () => {
+    const cache = new BoundedCache<number, number>(3);
+    for (let i = 0; i < 1000; i += 1) {
+      cache.set(i, i);
+      if (i % 2 === 0) cache.get(0);
+      expect(cache.size).toBeLessThanOrEqual(3);
+    }
+    expect(cache.get(0)).toBe(0);
+    expect(cache.get(1)).toBeUndefined();
+    expect(cache.get(999)).toBe(999);
+  });
+});
+
+describe('time zone caches', () => {
+  it('names zones canonically, whatever their spelling', () => {
+    expect(canonicalZone('europe/moscow')).toBe('Europe/Moscow');
+    expect(canonicalZone('EUROPE/MOSCOW')).toBe('Europe/Moscow');
+    expect(canonicalZone('Nowhere/City')).toBeUndefined();
+    expect(canonicalZone('Z'.repeat(65_536))).toBeUndefined();
+    expect(dateInZone(Date.parse('2025-11-08T22:00:00Z'), 'eUrOpE/mOsCoW')).toBe('2025-11-09');
+  });
+
+  it('stay bounded under a flood of distinct spellings, valid or not, and cache nothing for rejected ones', () => {
+    const before = zoneCacheSize();
+    for (let n = 0; n < 8000; n += 1) {
+      expect(isTimeZone(spelling('nowhere/city', n))).toBe(false);
+    }
+    // Rejected spellings leave no trace.
+    expect(zoneCacheSize()).toEqual(before);
+    const at = Date.parse('2025-03-30T12:00:00Z');
+    for (let n = 0; n < 4096; n += 1) {
+      const tz = spelling('europe/berlin', n);
+      expect(dateInZone(at, tz)).toBe('2025-03-30');
+      startOfDay('2025-03-30', tz);
+      const r = parseCommand({
+        command: 'fetch',
+        chat: '@x_y',
+        mode: 'days',
+        days: 1,
+        options: { tz },
+      });
+      expect(r.ok && r.command.options.tz).toBe('Europe/Berlin');
+    }
+    const after = zoneCacheSize();
+    expect(after.spellings).toBeLessThanOrEqual(ZONE_CACHE_CAPACITY);
+    // One zone: a date and a wall-clock formatter, however it was spelled.
+    expect(after.formatters - before.formatters).toBeLessThanOrEqual(2);
+  });
+});

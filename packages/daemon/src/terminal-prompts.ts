@@ -1,0 +1,107 @@
+import { LoginError, type LoginPrompts } from '@tgfetch/telegram';
+import qrcode from 'qrcode-terminal';
+
+export interface TerminalPrompts extends LoginPrompts {
+  close(): void;
+}
+
+interface Input extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  setRawMode?(raw: boolean): unknown;
+}
+
+/**
+ * Login prompts on a terminal or a pipe. Questions and notices go to `output` (stderr), so
+ * stdout carries the session alone. Lines are read from `input` as they come; a secret is
+ * read with the terminal's echo off (raw mode: Ctrl-C interrupts, Ctrl-D ends the input).
+ * Input that ends before an answer is named as the reason (`INPUT_CLOSED`).
+ */
+export function terminalPrompts(
+  input: Input,
+  output: { write(text: string): unknown },
+  onInterrupt: () => void,
+): TerminalPrompts {
+  let buffered = '';
+  let ended = false;
+  let waiting:
+    | { resolve: (line: string) => void; reject: (e: Error) => void; secret: boolean }
+    | undefined;
+
+  const settle = () => {
+    if (!waiting) return;
+    const secret = waiting.secret && input.isTTY === true;
+    if (secret) {
+      for (const [i, ch] of [...buffered].entries()) {
+        if (ch === '\u0003') return interrupt();
+        if (ch === '\u0004' && i === 0) return end();
+      }
+      // Backspace (DEL) erases the character before it.
+      while (buffered.includes('\u007f')) buffered = buffered.replace(/[^\r\n]?\u007f/, '');
+    }
+    const newline = buffered.search(/\r?\n|\r/);
+    if (newline >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline).replace(/^\r?\n|^\r/, '');
+      const w = waiting;
+      waiting = undefined;
+      if (secret) {
+        input.setRawMode?.(false);
+        output.write('\n');
+      }
+      input.pause();
+      w.resolve(line);
+    } else if (ended) end();
+  };
+  const end = () => {
+    const w = waiting;
+    waiting = undefined;
+    if (w?.secret && input.isTTY) input.setRawMode?.(false);
+    w?.reject(
+      new LoginError(
+        'INPUT_CLOSED',
+        'Standard input closed before an answer was given: run `tgfetch login` in a terminal, or pipe every answer on its own line',
+      ),
+    );
+  };
+  const interrupt = () => {
+    if (waiting?.secret && input.isTTY) input.setRawMode?.(false);
+    output.write('\n');
+    onInterrupt();
+  };
+  const onData = (chunk: Buffer | string) => {
+    buffered += chunk.toString();
+    settle();
+  };
+  const onEnd = () => {
+    ended = true;
+    settle();
+  };
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.pause();
+
+  return {
+    ask(question, options) {
+      output.write(question);
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject, secret: options?.secret === true };
+        if (waiting.secret && input.isTTY) input.setRawMode?.(true);
+        input.resume();
+        settle();
+      });
+    },
+    notice: (text) => output.write(`${text}\n`),
+    showQr(url, expires) {
+      qrcode.generate(url, { small: true }, (drawn) => output.write(`${drawn}\n`));
+      output.write(
+        `Scan this in Telegram on a logged-in device (Settings > Devices > Link Desktop Device), before ${expires.toLocaleTimeString()}.\n`,
+      );
+    },
+    close() {
+      if (input.isTTY) input.setRawMode?.(false);
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.pause();
+    },
+  };
+}

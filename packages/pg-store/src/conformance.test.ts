@@ -1,0 +1,21 @@
+import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
+import { openPgStore } from './store.js';
+import { pgTestContext } from './testing/context.js';
+
+const setup = async () => {
+  const ctx = await pgTestContext();
+  const store = await openPgStore({
+    connection: { connectionString: ctx.url },
+    schema: ctx.schema,
+  });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await ctx.cleanup();
+    },
+  };
+};
+
+describeMessageStore('pg-store', setup);
+describeProgressStore('pg-store', setup);

@@ -1,0 +1,161 @@
+import {
+  type ChatRef,
+  type DayDocument,
+  type DayWriteResult,
+  type IsoDate,
+  isIsoDate,
+  parseChat,
+  type TgMessage,
+} from '@tgfetch/core';
+import type { Pool } from 'pg';
+import { PgStoreErrorCode, pgError } from './errors.js';
+import { messageRow, uniqueRows } from './rows.js';
+import { table } from './sql.js';
+import { inTransaction } from './transaction.js';
+import { upsertMessages } from './upsert.js';
+
+/**
+ * Where a day lives, for progress records and events: the schema, then the row key of
+ * `days` (chat, time zone, date). Not a file path: nothing to join with DATA_DIR.
+ */
+export function dayLocation(schema: string, chat: ChatRef, timeZone: string, date: IsoDate) {
+  return `pg:${schema}.days/${chat}/${timeZone}/${date}`;
+}
+
+export function checkChat(chat: unknown): ChatRef {
+  const parsed = typeof chat === 'string' ? parseChat(chat) : undefined;
+  if (!parsed?.ok) {
+    throw pgError(
+      PgStoreErrorCode.invalidChat,
+      `Not a chat: ${parsed ? parsed.reason : 'a chat must be a string'}`,
+    );
+  }
+  return parsed.chat;
+}
+
+export function checkDate(date: unknown): IsoDate {
+  if (typeof date !== 'string' || !isIsoDate(date)) {
+    throw pgError(PgStoreErrorCode.invalidDate, 'A date must be YYYY-MM-DD');
+  }
+  return date;
+}
+
+/** What a day must hold to be stored: refused here rather than half-understood later. */
+function checkDay(day: DayDocument): void {
+  const bad = (why: string) => pgError(PgStoreErrorCode.invalidDay, `Bad day: ${why}`);
+  if (typeof day !== 'object' || day === null) throw bad('a day must be an object');
+  if (!Array.isArray(day.messages)) throw bad('no messages array');
+  if (typeof day.time_zone !== 'string' || day.time_zone.length === 0) throw bad('no time_zone');
+  if (typeof day.fetched_at !== 'string' || Number.isNaN(Date.parse(day.fetched_at))) {
+    throw bad('fetched_at must be an ISO-8601 time');
+  }
+  if (typeof day.complete !== 'boolean') throw bad('complete must be true or false');
+  for (const m of day.messages as unknown[]) {
+    const message = m as Partial<TgMessage> | null;
+    if (typeof message !== 'object' || message === null || !Number.isSafeInteger(message.id)) {
+      throw bad('every message needs an integer id');
+    }
+    if (typeof message.date !== 'string' || Number.isNaN(Date.parse(message.date))) {
+      throw bad(`message ${message.id} has no valid date`);
+    }
+  }
+}
+
+export function createDays(pool: Pool, schema: string) {
+  const days = table(schema, 'days');
+  const links = table(schema, 'day_messages');
+  const messages = table(schema, 'messages');
+  const progress = table(schema, 'progress');
+
+  /**
+   * One transaction: the day row (locked, so writers of one day queue), its messages
+   * upserted, its links added, its count recounted, and a progress record that no longer
+   * matches brought in line. Readers see the day before or after, never half of it.
+   */
+  const writeDay = async (day: DayDocument): Promise<DayWriteResult> => {
+    checkDay(day);
+    const chat = checkChat(day.chat);
+    const date = checkDate(day.date);
+    const zone = day.time_zone;
+    const rows = uniqueRows(day.messages.map((m) => messageRow(m, chat)));
+    const location = dayLocation(schema, chat, zone, date);
+    return inTransaction(pool, async (client) => {
+      await client.query(
+        `INSERT INTO ${days} (chat, time_zone, date, fetched_at, complete, count)
+         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING`,
+        [chat, zone, date, day.fetched_at, day.complete],
+      );
+      await client.query(
+        `SELECT 1 FROM ${days} WHERE chat = $1 AND time_zone = $2 AND date = $3 FOR UPDATE`,
+        [chat, zone, date],
+      );
+      await upsertMessages(client, schema, chat, rows);
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO ${links} (chat, time_zone, date, peer, id)
+           SELECT $1, $2, $3, r.peer, r.id FROM unnest($4::text[], $5::bigint[]) AS r(peer, id)
+           ON CONFLICT DO NOTHING`,
+          [chat, zone, date, rows.map((r) => r.peer), rows.map((r) => r.id)],
+        );
+      }
+      const updated = await client.query<{ count: number }>(
+        `UPDATE ${days} SET fetched_at = $4, complete = complete OR $5, updated_at = now(),
+           count = (SELECT count(*) FROM ${links} WHERE chat = $1 AND time_zone = $2 AND date = $3)
+         WHERE chat = $1 AND time_zone = $2 AND date = $3 RETURNING count`,
+        [chat, zone, date, day.fetched_at, day.complete],
+      );
+      const count = updated.rows[0]?.count ?? 0;
+      await client.query(
+        `UPDATE ${progress} SET count = $4, location = $5
+         WHERE chat = $1 AND time_zone = $2 AND date = $3 AND (count <> $4 OR location <> $5)`,
+        [chat, zone, date, count, location],
+      );
+      return { count, location };
+    });
+  };
+
+  /**
+   * The day of `chat` at `date`. Core's port does not name the zone yet: the day written
+   * last for that date is the one returned (each zone's day stays its own row).
+   */
+  const readDay = async (chatRef: ChatRef, dateRef: IsoDate): Promise<DayDocument | undefined> => {
+    const chat = checkChat(chatRef);
+    const date = checkDate(dateRef);
+    // One snapshot for the day row and its messages.
+    return inTransaction(
+      pool,
+      async (client) => {
+        const found = await client.query<{
+          time_zone: string;
+          fetched_at: Date;
+          complete: boolean;
+          count: number;
+        }>(
+          `SELECT time_zone, fetched_at, complete, count FROM ${days}
+           WHERE chat = $1 AND date = $2 ORDER BY updated_at DESC LIMIT 1`,
+          [chat, date],
+        );
+        const row = found.rows[0];
+        if (!row) return undefined;
+        const stored = await client.query<{ message: TgMessage }>(
+          `SELECT m.message FROM ${links} l
+           JOIN ${messages} m ON m.chat = l.chat AND m.peer = l.peer AND m.id = l.id
+           WHERE l.chat = $1 AND l.time_zone = $2 AND l.date = $3 ORDER BY l.id, l.peer`,
+          [chat, row.time_zone, date],
+        );
+        return {
+          chat,
+          date,
+          time_zone: row.time_zone,
+          fetched_at: row.fetched_at.toISOString(),
+          complete: row.complete,
+          count: row.count,
+          messages: stored.rows.map((r) => r.message),
+        };
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+  };
+
+  return { writeDay, readDay };
+}

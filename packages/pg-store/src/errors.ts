@@ -1,0 +1,83 @@
+import { TgfetchError } from '@tgfetch/core';
+
+/**
+ * Stable codes of the errors this store raises. node-postgres errors never leave the store
+ * raw: a lost connection or a restarting server becomes a retryable `PG_UNAVAILABLE`, so
+ * the engine retries the day; a constraint or data error is not retried.
+ */
+export const PgStoreErrorCode = {
+  invalidChat: 'INVALID_CHAT',
+  invalidDate: 'INVALID_DATE',
+  invalidDay: 'INVALID_DAY',
+  invalidSchema: 'PG_INVALID_SCHEMA',
+  schemaTooNew: 'PG_SCHEMA_TOO_NEW',
+  unavailable: 'PG_UNAVAILABLE',
+  conflict: 'PG_CONFLICT',
+  query: 'PG_ERROR',
+  closed: 'STORE_CLOSED',
+} as const;
+
+export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
+
+export function pgError(
+  code: PgStoreErrorCode,
+  message: string,
+  options: { retryable?: boolean; cause?: unknown } = {},
+): TgfetchError {
+  return new TgfetchError(code, message, options);
+}
+
+/** Node's network errno codes that mean "the server is not there (now)". */
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATE classes that pass: connection exceptions (08), insufficient resources (53),
+ * operator intervention such as a server shutting down (57), system errors (58).
+ */
+const TRANSIENT_CLASSES = ['08', '53', '57', '58'];
+
+/** Maps a node-postgres failure to a TgfetchError; TgfetchErrors pass through. */
+export function toPgError(error: unknown, action: string): TgfetchError {
+  if (error instanceof TgfetchError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  const detail = `${action}: ${text}`;
+  if (typeof code === 'string' && code.length === 5) {
+    if (code === '40001' || code === '40P01') {
+      return pgError(PgStoreErrorCode.conflict, `Concurrent write, retry: ${detail}`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+    if (TRANSIENT_CLASSES.includes(code.slice(0, 2))) {
+      return pgError(PgStoreErrorCode.unavailable, `PostgreSQL unavailable: ${detail}`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+    return pgError(PgStoreErrorCode.query, `PostgreSQL error ${code}: ${detail}`, {
+      cause: error,
+    });
+  }
+  if (
+    (typeof code === 'string' && NETWORK.has(code)) ||
+    /Connection terminated|timeout|Client has encountered a connection error|not queryable/i.test(
+      text,
+    )
+  ) {
+    return pgError(PgStoreErrorCode.unavailable, `PostgreSQL unavailable: ${detail}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  return pgError(PgStoreErrorCode.query, `PostgreSQL error: ${detail}`, { cause: error });
+}

@@ -1,0 +1,145 @@
+import net from 'node:net';
+import { makeMessages } from '@tgfetch/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPgStore, type PgStore } from './store.js';
+import { type PgTestContext, pgTestContext } from './testing/context.js';
+
+let ctx: PgTestContext;
+let store: PgStore;
+beforeEach(async () => {
+  ctx = await pgTestContext();
+  store = await openPgStore({ connection: { connectionString: ctx.url }, schema: ctx.schema });
+});
+afterEach(async () => {
+  await store.close();
+  await ctx.cleanup();
+});
+
+const CHAT = '@pg_chat';
+const DATE = '2025-11-07';
+const START = Date.parse(`${DATE}T00:00:00Z`);
+const day = (messages = makeMessages({ chat: CHAT, start: START, count: 5 }), over = {}) => ({
+  chat: CHAT,
+  date: DATE,
+  time_zone: 'UTC',
+  fetched_at: '2025-11-08T00:00:05.000Z',
+  complete: true,
+  count: messages.length,
+  messages,
+  ...over,
+});
+
+describe('pg-store', () => {
+  it('keeps messages in typed columns a person can query, with the whole message as jsonb', async () => {
+    const [first, ...rest] = makeMessages({ chat: CHAT, start: START, count: 3 });
+    const edited = { ...first!, from_id: '9007199254740993', edit_date: '2025-11-07T05:00:00Z' };
+    const result = await store.writeDay(day([edited, ...rest]));
+    expect(result.location).toBe(`pg:${ctx.schema}.days/${CHAT}/UTC/${DATE}`);
+    const rows = await ctx.client.query(
+      `SELECT chat, peer, id, date, edit_date, sender, text, message->>'text' AS json_text
+         FROM "${ctx.schema}".messages WHERE chat = $1 AND date >= $2 ORDER BY date`,
+      [CHAT, `${DATE}T00:00:00Z`],
+    );
+    expect(rows.rows).toHaveLength(3);
+    expect(rows.rows[0]).toMatchObject({
+      chat: CHAT,
+      peer: CHAT,
+      id: String(first!.id),
+      sender: '9007199254740993',
+      text: first!.text,
+      json_text: first!.text,
+    });
+    expect(rows.rows[0].edit_date.toISOString()).toBe('2025-11-07T05:00:00.000Z');
+    const days = await ctx.client.query(
+      `SELECT chat, time_zone, date::text, count, complete FROM "${ctx.schema}".days`,
+    );
+    expect(days.rows).toEqual([
+      { chat: CHAT, time_zone: 'UTC', date: DATE, count: 3, complete: true },
+    ]);
+  });
+
+  it('writes a day whole or not at all', async () => {
+    await store.writeDay(day());
+    const bad = makeMessages({ chat: CHAT, start: START, count: 8 }).map((m, i) =>
+      // The last message fails inside the transaction, after the others went in.
+      i === 7 ? { ...m, edit_date: 'not a time' } : { ...m, text: 'changed' },
+    );
+    await expect(store.writeDay(day(bad))).rejects.toMatchObject({ code: 'PG_ERROR' });
+    const read = await store.readDay(CHAT, DATE);
+    expect(read?.count).toBe(5);
+    expect(read?.messages.every((m) => m.text !== 'changed')).toBe(true);
+    const fresh = await store.writeDay(day(bad, { date: '2025-11-06' })).catch((e) => e);
+    expect(fresh).toMatchObject({ code: 'PG_ERROR' });
+    expect(await store.readDay(CHAT, '2025-11-06')).toBeUndefined();
+  });
+
+  it('keeps a day per time zone: one zone never merges into another', async () => {
+    const messages = makeMessages({ chat: CHAT, start: START, count: 4 });
+    await store.writeDay(day(messages.slice(0, 2), { time_zone: 'UTC' }));
+    const moscow = await store.writeDay(day(messages.slice(2), { time_zone: 'Europe/Moscow' }));
+    expect(moscow.count).toBe(2);
+    const rows = await ctx.client.query(
+      `SELECT time_zone, count FROM "${ctx.schema}".days ORDER BY time_zone`,
+    );
+    expect(rows.rows).toEqual([
+      { time_zone: 'Europe/Moscow', count: 2 },
+      { time_zone: 'UTC', count: 2 },
+    ]);
+  });
+
+  it('keeps a progress record in line with its day when the day grows', async () => {
+    const first = await store.writeDay(day());
+    await store.markComplete(CHAT, {
+      date: DATE,
+      count: first.count,
+      location: first.location,
+      fetched_at: '2025-11-08T00:00:05.000Z',
+    });
+    await store.writeDay(day(makeMessages({ chat: CHAT, start: START, count: 9 })));
+    expect((await store.completed(CHAT, [DATE])).get(DATE)?.count).toBe(9);
+  });
+
+  it('stores a NUL character as U+FFFD rather than failing the day', async () => {
+    const [m] = makeMessages({ chat: CHAT, start: START, count: 1 });
+    await store.writeDay(day([{ ...m!, text: 'a\u0000b', extra: { s: '\\u0000' } }]));
+    const read = await store.readDay(CHAT, DATE);
+    expect(read?.messages[0]?.text).toBe('a\uFFFDb');
+    // A backslash followed by u0000 in the text itself is not a NUL: it stays as it was.
+    expect(read?.messages[0]?.extra).toEqual({ s: '\\u0000' });
+  });
+
+  it('refuses bad input with stable codes', async () => {
+    await expect(store.writeDay(day(undefined, { chat: '../etc' }))).rejects.toMatchObject({
+      code: 'INVALID_CHAT',
+    });
+    await expect(store.readDay(CHAT, '2025-13-40')).rejects.toMatchObject({
+      code: 'INVALID_DATE',
+    });
+    await expect(
+      store.writeDay(day([{ id: 1.5, date: 'x', chat: CHAT, text: '' }])),
+    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+  });
+
+  it('refuses work after close', async () => {
+    await store.close();
+    await expect(store.readDay(CHAT, DATE)).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+
+  it('reports a server that is not there as retryable PG_UNAVAILABLE', async () => {
+    const port = await closedPort();
+    const failure = await openPgStore({
+      connection: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },
+      connectTimeoutMs: 2_000,
+    }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'PG_UNAVAILABLE', retryable: true });
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,0 +1,131 @@
+import type { MessageStore, ProgressStore } from '@tgfetch/core';
+import pg from 'pg';
+import { createPgChatLock, type PgChatLock } from './chat-lock.js';
+import { createDays } from './days.js';
+import { PgStoreErrorCode, pgError, toPgError } from './errors.js';
+import { type MigrateResult, migrate } from './migrations.js';
+import { createProgress } from './progress.js';
+import { checkSchema, DEFAULT_SCHEMA } from './sql.js';
+
+export interface PgStoreOptions {
+  /**
+   * node-postgres connection settings: `{ connectionString: DATABASE_URL }`, or host, port,
+   * user, password, database; unset fields come from the PG* environment variables as
+   * with psql. @default {} (PG* variables only)
+   */
+  connection?: pg.ClientConfig;
+  /** Schema of the tables; created by the first migration. @default 'tgfetch' */
+  schema?: string;
+  /** Apply pending migrations when opening (under an advisory lock). @default true */
+  migrate?: boolean;
+  /** Connections in the pool (chat locks use their own). @default 10 */
+  poolSize?: number;
+  /** Deadline of one statement, ms (server `statement_timeout`, and a client-side one). @default 60000 */
+  statementTimeoutMs?: number;
+  /** Deadline of opening a connection, ms. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Told about errors of idle pooled connections (the store never logs). @default none */
+  onError?: (error: Error) => void;
+  /** Passed to the chat lock. @default none */
+  onLockLost?: (chat: string) => void;
+}
+
+export interface PgStore extends MessageStore, ProgressStore {
+  readonly schema: string;
+  /** Core's `ChatLock` on advisory locks in the same database. */
+  readonly lock: PgChatLock;
+  /** The pool, for queries of your own on the same tables. */
+  readonly pool: pg.Pool;
+  /** What opening applied (empty `applied` when the schema was up to date, or not migrated). */
+  readonly migration: MigrateResult | undefined;
+  /** Waits for operations under way, releases locks, closes the pool; later calls fail with `STORE_CLOSED`. */
+  close(): Promise<void>;
+}
+
+/** The pool settings both the store and `migratePg` use. */
+export function poolConfig(options: PgStoreOptions): pg.PoolConfig {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 60_000;
+  return {
+    ...options.connection,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    statement_timeout: statementTimeoutMs,
+    // Client side too: a server that stopped answering must not hang a write forever.
+    query_timeout: statementTimeoutMs + 5_000,
+    keepAlive: true,
+    application_name: options.connection?.application_name ?? 'tgfetch',
+  };
+}
+
+/** Applies pending migrations (what `tgfetch migrate` runs) and closes its connection. */
+export async function migratePg(options: PgStoreOptions = {}): Promise<MigrateResult> {
+  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
+  const client = new pg.Client(poolConfig(options));
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw toPgError(error, 'connecting to PostgreSQL');
+  }
+  try {
+    return await migrate(client, schema);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Days, progress and chat locks on PostgreSQL: see README.md for the tables and the
+ * guarantees. Opening migrates the schema unless told not to.
+ */
+export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore> {
+  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
+  const migration = options.migrate === false ? undefined : await migratePg(options);
+  const pool = new pg.Pool(poolConfig(options));
+  pool.on('error', (error) => options.onError?.(error));
+  const lock = createPgChatLock({
+    connection: options.connection ?? {},
+    schema,
+    ...(options.onLockLost ? { onLost: options.onLockLost } : {}),
+  });
+  const days = createDays(pool, schema);
+  const progress = createProgress(pool, schema);
+  const running = new Set<Promise<unknown>>();
+  let closed = false;
+
+  /** Runs a public operation: refuses after close, tracks it, translates pg errors. */
+  const op = <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(pgError(PgStoreErrorCode.closed, 'The store is closed'));
+    const run = (async () => fn())().catch((error: unknown) => {
+      throw toPgError(error, action);
+    });
+    running.add(run);
+    void run.then(
+      () => running.delete(run),
+      () => running.delete(run),
+    );
+    return run;
+  };
+
+  return {
+    schema,
+    lock,
+    pool,
+    migration,
+    writeDay: (day) =>
+      op(`writing ${String(day?.chat)} ${String(day?.date)}`, () => days.writeDay(day)),
+    readDay: (chat, date) => op(`reading ${chat} ${date}`, () => days.readDay(chat, date)),
+    completed: (chat, dates) =>
+      op(`reading progress of ${chat}`, () => progress.completed(chat, dates)),
+    markComplete: (chat, day) =>
+      op(`recording progress of ${chat}`, () => progress.markComplete(chat, day)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...running]);
+      await lock.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import {
+  type ChatLock,
+  createMemoryEventSink,
+  createMemoryLock,
+  createMemoryProgress,
+  createMemorySource,
+  createMemoryStore,
+  type EventSink,
+  type FetchEvent,
+} from '@tgfetch/core';
+import { makeMessages } from '@tgfetch/core/testing';
+import { createClient } from 'redis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandQueue } from './delivery.js';
+import { createRedisEventSink } from './event-sink.js';
+import { createCommandQueue, listQueueKeys } from './list-queue.js';
+import { createRedisChatLock } from './lock.js';
+import { createStreamCommandQueue } from './stream-queue.js';
+import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
+import { hangingSource, hourlyMessages } from './testing/file-effects.js';
+import { type RedisServer, startRedisServer } from './testing/redis-server.js';
+import { createWorker } from './worker.js';
+
+let ctx: RedisTestContext;
+let server: RedisServer | undefined;
+beforeEach(async () => {
+  ctx = await redisTestContext();
+});
+afterEach(async () => {
+  await ctx.cleanup();
+  await server?.close();
+  server = undefined;
+});
+
+const day = '2025-11-07';
+const messages = makeMessages({ chat: '@x', start: Date.parse(`${day}T00:00:00Z`), count: 5 });
+const command = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ command: 'fetch', chat: '@x', mode: 'date', date: day, ...extra });
+
+/** A lock whose acquire throws what a stack overflow in the handling would. */
+const crashingLock: ChatLock = {
+  acquire: async () => {
+    throw new RangeError('Maximum call stack size exceeded');
+  },
+};
+
+function ports(events: EventSink, lock: ChatLock = createMemoryLock()) {
+  return {
+    source: createMemorySource({ '@x': messages }),
+    store: createMemoryStore(),
+    progress: createMemoryProgress(),
+    events,
+    lock,
+  };
+}
+
+describe('a delivery whose handling throws', () => {
+  const modes: Array<[string, (maxDeliveries: number) => Promise<CommandQueue>]> = [
+    [
+      'list',
+      (maxDeliveries) =>
+        createCommandQueue({
+          url: ctx.url,
+          queue: `${ctx.prefix}q`,
+          workerId: 'w1',
+          maxDeliveries,
+          blockSeconds: 1,
+        }),
+    ],
+    [
+      'stream',
+      (maxDeliveries) =>
+        createStreamCommandQueue({
+          url: ctx.url,
+          stream: `${ctx.prefix}q`,
+          workerId: 'w1',
+          maxDeliveries,
+          visibilityMs: 300,
+          blockMs: 100,
+        }),
+    ],
+  ];
+
+  it.each(modes)(
+    'counts as a delivery, so a crash loop ends dead-lettered (%s)',
+    async (mode, open) => {
+      if (mode === 'list')
+        await ctx.client.rPush(`${ctx.prefix}q`, command({ command_id: 'crash' }));
+      else
+        await ctx.client.xAdd(`${ctx.prefix}q`, '*', { payload: command({ command_id: 'crash' }) });
+      const queue = await open(3);
+      const worker = createWorker({ queue, ports: ports(createMemoryEventSink(), crashingLock) });
+      try {
+        const dead = async () =>
+          mode === 'list'
+            ? ctx.client.lLen(`${ctx.prefix}q:dead`)
+            : ctx.client.xLen(`${ctx.prefix}q:dead`);
+        await eventually(async () => (await dead()) === 1, { what: 'the dead letter' });
+        if (mode === 'list') expect(await ctx.client.lLen(`${ctx.prefix}q`)).toBe(0);
+        else expect(await ctx.client.xLen(`${ctx.prefix}q`)).toBe(0);
+      } finally {
+        await worker.stop();
+        await queue.close();
+      }
+    },
+  );
+
+  it('runs a command without command_id under one id through all its deliveries', async () => {
+    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
+    await ctx.client.rPush(keys.queue, command());
+    const seen = createMemoryEventSink();
+    let completions = 0;
+    // The first `completed` cannot be published (Redis trouble): the command runs again.
+    const events: EventSink = {
+      async publish(event) {
+        if (event.event === 'completed' && completions++ === 0) throw new Error('publish lost');
+        await seen.publish(event);
+      },
+    };
+    const queue = await createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1' });
+    const worker = createWorker({ queue, ports: ports(events) });
+    try {
+      await eventually(() => seen.events.some((e) => e.event === 'completed'));
+      const started = seen.events.filter((e) => e.event === 'started');
+      expect(started.length).toBe(2);
+      expect(new Set(seen.events.map((e) => e.command_id)).size).toBe(1);
+    } finally {
+      await worker.stop();
+      await queue.close();
+    }
+  });
+});
+
+describe('a delivery that cannot be settled while Redis is down', () => {
+  it('is settled once Redis answers again, and the command then completes', async () => {
+    server = await startRedisServer({ persistent: true });
+    const fast = { reconnect: { baseMs: 20, maxMs: 200 }, maxOutageMs: 60_000 };
+    const seen: FetchEvent[] = [];
+    const events = await createRedisEventSink({ url: server.url, ...fast });
+    let down = false;
+    const recording: EventSink = {
+      async publish(event) {
+        if (down) throw new Error('Redis is away');
+        await events.publish(event);
+        seen.push(event);
+      },
+    };
+    const queue = await createCommandQueue({
+      url: server.url,
+      workerId: 'w1',
+      blockSeconds: 1,
+      ...fast,
+    });
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const worker = createWorker({
+      queue,
+      ports: {
+        ...ports(recording),
+        // The first run waits on the gate; the re-run does not.
+        source: hangingSource(hourlyMessages('@x', day, 6), Date.parse(`${day}T03:00:00Z`), gate),
+      },
+    });
+    try {
+      const client = createClient({ url: server.url });
+      await client.connect();
+      await client.rPush('tg_commands', command({ command_id: 'stranded' }));
+      await client.close();
+      await eventually(() => seen.some((e) => e.event === 'started'));
+      await server.stop();
+      down = true;
+      // Its events cannot be published, nor can it be released: Redis is away for longer
+      // than node-redis waits to send a command (5 s), so the release is rejected.
+      open();
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      down = false;
+      await server.start();
+      await eventually(() => seen.some((e) => e.event === 'completed'), {
+        timeoutMs: 15_000,
+        what: 'the stranded command to complete after Redis came back',
+      });
+    } finally {
+      await worker.stop();
+      await queue.close();
+      await events.close();
+    }
+  });
+});
+
+describe('a chat another worker holds', () => {
+  it('goes back to the queue while the worker takes other commands', async () => {
+    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
+    const events = createMemoryEventSink();
+    const lock = createRedisChatLock({
+      client: ctx.client,
+      prefix: `${ctx.prefix}lock:`,
+      waitMs: 0,
+    });
+    // Another worker holds @x for the whole test.
+    const holder = createRedisChatLock({ client: ctx.client, prefix: `${ctx.prefix}lock:` });
+    const releaseHeld = await holder.acquire('@x', new AbortController().signal);
+    await ctx.client.rPush(keys.queue, [
+      command({ command_id: 'busy' }),
+      JSON.stringify({
+        command: 'fetch',
+        chat: '@y',
+        mode: 'date',
+        date: day,
+        command_id: 'other',
+      }),
+    ]);
+    const queue = await createCommandQueue({
+      url: ctx.url,
+      queue: keys.queue,
+      workerId: 'w1',
+      blockSeconds: 1,
+    });
+    const worker = createWorker({
+      queue,
+      ports: {
+        ...ports(events, lock),
+        source: createMemorySource({ '@x': messages, '@y': [] }),
+      },
+      busyRetryMs: 100,
+    });
+    try {
+      await eventually(() =>
+        events.events.some((e) => e.command_id === 'other' && e.event === 'completed'),
+      );
+      expect(events.events.some((e) => e.command_id === 'busy')).toBe(false);
+      await releaseHeld();
+      await eventually(() =>
+        events.events.some((e) => e.command_id === 'busy' && e.event === 'completed'),
+      );
+      // Going back for a busy chat is not a delivery: nothing was dead-lettered.
+      expect(await ctx.client.lLen(keys.dead)).toBe(0);
+    } finally {
+      await worker.stop();
+      await queue.close();
+    }
+  });
+});

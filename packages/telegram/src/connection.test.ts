@@ -1,0 +1,148 @@
+import { type TgMessage, TransientError, UnreachableError } from '@tgfetch/core';
+import { Api } from 'telegram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';
+import { createTelegramClientSource } from './client-source.js';
+import { createTelegramConnection } from './connection.js';
+import { translateTelegramError } from './errors.js';
+import { closedPort, type SilentServer, sessionAt, silentServer } from './testing/endpoints.js';
+import { installScriptedSender, type Script } from './testing/scripted-sender.js';
+
+const API = { apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef' };
+const DAY = {
+  chat: '@durov',
+  from: Date.parse('2025-11-07T00:00:00Z'),
+  to: Date.parse('2025-11-08T00:00:00Z'),
+};
+const servers: SilentServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function drain(iterable: AsyncIterable<TgMessage>): Promise<unknown> {
+  try {
+    for await (const _ of iterable);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+describe('connect deadline', () => {
+  it('fails a refused connection with a retryable TELEGRAM_UNREACHABLE naming the address', async () => {
+    const port = await closedPort();
+    const source = createTelegramClientSource({
+      ...API,
+      session: await sessionAt('127.0.0.1'),
+      serverPort: port,
+      connectTimeoutMs: 4000,
+      connectionRetries: 2,
+    });
+    const started = Date.now();
+    const error = await drain(source.messages(DAY, new AbortController().signal));
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect(error).toMatchObject({ code: 'TELEGRAM_UNREACHABLE', retryable: true });
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(4000 + 2000);
+    await source.close();
+  });
+
+  it('gives up on a server that accepts and stays silent, and closes the socket it opened', async () => {
+    const server = await silentServer();
+    servers.push(server);
+    const source = createTelegramClientSource({
+      ...API,
+      session: await sessionAt('127.0.0.1'),
+      serverPort: server.port,
+      connectTimeoutMs: 1500,
+    });
+    const error = await drain(source.messages(DAY, new AbortController().signal));
+    expect(error).toMatchObject({ code: 'TELEGRAM_UNREACHABLE', retryable: true });
+    expect((error as Error).message).toContain(`127.0.0.1:${server.port}`);
+    expect(server.connections.length).toBeGreaterThan(0);
+    await source.close();
+    await expect
+      .poll(() => server.connections.every((c) => c.closed), { timeout: 3000 })
+      .toBe(true);
+  });
+
+  it('tries again with a fresh client on the next request after being unreachable', async () => {
+    const port = await closedPort();
+    const built: OwnedClient[] = [];
+    const connection = createTelegramConnection(
+      {
+        ...API,
+        session: await sessionAt(),
+        serverPort: port,
+        connectTimeoutMs: 1000,
+        connectionRetries: 1,
+      },
+      (options) => {
+        const owned = createOwnedClient(options);
+        built.push(owned);
+        return owned;
+      },
+    );
+    const request = () => connection.invoke(new Api.help.GetNearestDc());
+    await expect(request()).rejects.toMatchObject({ code: 'TELEGRAM_UNREACHABLE' });
+    await expect(request()).rejects.toMatchObject({ code: 'TELEGRAM_UNREACHABLE' });
+    expect(built.length).toBeGreaterThanOrEqual(2);
+    await connection.close();
+  });
+});
+
+describe('request deadline and a sender that gave up', () => {
+  /** A connection whose clients are real gramjs clients over scripted senders. */
+  async function scripted(script: (client: number) => Script, requestTimeoutMs = 500) {
+    const built: Array<ReturnType<typeof installScriptedSender>> = [];
+    const connection = createTelegramConnection(
+      { ...API, session: await sessionAt(), requestTimeoutMs },
+      (options: TelegramClientOptions) => {
+        const owned = createOwnedClient(options);
+        built.push(installScriptedSender(owned.client, script(built.length)));
+        return owned;
+      },
+    );
+    return { connection, built };
+  }
+  const nearest = () => new Api.NearestDc({ country: 'NL', thisDc: 2, nearestDc: 2 });
+
+  it('fails a request past its deadline as a retryable TIMEOUT, then uses a fresh client', async () => {
+    const { connection, built } = await scripted(
+      (client) => () => (client === 0 ? 'silent' : nearest()),
+    );
+    const error = await connection.invoke(new Api.help.GetNearestDc()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect((error as Error).message).toContain('help.GetNearestDc');
+    const answer = await connection.invoke(new Api.help.GetNearestDc());
+    expect(answer).toBeInstanceOf(Api.NearestDc);
+    expect(built.map((b) => b.calls)).toEqual([['help.GetNearestDc'], ['help.GetNearestDc']]);
+    await connection.close();
+  });
+
+  it('replaces a client whose sender spent its reconnection attempts', async () => {
+    const { connection, built } = await scripted(() => () => nearest(), 5000);
+    await connection.invoke(new Api.help.GetNearestDc());
+    const first = connection.client;
+    built[0]?.giveUp();
+    // gramjs itself now refuses every request on that client ("while disconnected").
+    await expect(first.invoke(new Api.help.GetNearestDc())).rejects.toThrow(/disconnected/);
+    const answer = await connection.invoke(new Api.help.GetNearestDc());
+    expect(answer).toBeInstanceOf(Api.NearestDc);
+    expect(connection.client).not.toBe(first);
+    expect(built).toHaveLength(2);
+    await connection.close();
+  });
+
+  it('translates what a sender that gives up mid-request rejects with into a retryable DISCONNECTED', async () => {
+    const { connection, built } = await scripted(() => () => 'silent', 5000);
+    const pending = connection.invoke(new Api.help.GetNearestDc()).catch((e: unknown) => e);
+    await expect.poll(() => built[0]?.calls.length).toBe(1);
+    built[0]?.giveUp();
+    const error = translateTelegramError(await pending);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', retryable: true });
+    await connection.close();
+  });
+});

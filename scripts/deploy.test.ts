@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { createMetrics } from '@tgfetch/daemon';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * deploy/: the Prometheus rules are checked and unit-tested by the real promtool (Debian's
+ * `prometheus` package, installed here when missing, as `.ci/run` does for redis-server),
+ * and the rules and the Grafana dashboard only use metrics the daemon really exports.
+ */
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const rules = `${root}deploy/prometheus/alerts.yml`;
+const ruleTests = `${root}deploy/prometheus/alerts.test.yml`;
+const dashboard = `${root}deploy/grafana/tgfetch.json`;
+
+async function hasPromtool(): Promise<boolean> {
+  try {
+    await run('promtool', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs promtool with apt-get (Debian) when missing; never skips. */
+async function ensurePromtool(): Promise<void> {
+  if (await hasPromtool()) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await run('apt-get', ['update', '-qq'], { env, timeout: 300_000 });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], {
+      env,
+      timeout: 600_000,
+    });
+  } catch (error) {
+    throw new Error(
+      `promtool is missing and could not be installed with apt-get (install Debian's prometheus package): ${(error as Error).message}`,
+    );
+  }
+  if (!(await hasPromtool())) throw new Error('promtool is still missing after apt-get install');
+}
+
+beforeAll(ensurePromtool, 900_000);
+
+/** Metric names the daemon and `tgfetch persist` export, from their own /metrics text. */
+function exportedMetrics(): Set<string> {
+  const names = new Set(['up']);
+  for (const line of createMetrics().render().split('\n')) {
+    const match = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (!match) continue;
+    const [, name, type] = match;
+    names.add(name!);
+    if (type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(name + s);
+  }
+  return names;
+}
+
+/** The metric names a PromQL expression reads (identifiers followed by `{`, `[` or space). */
+function metricsIn(expr: string): string[] {
+  return [...expr.matchAll(/\b((?:tgfetch_|up\b)[a-z0-9_]*)/g)].map((m) => m[1]!);
+}
+
+describe('deploy: Prometheus rules', () => {
+  it('pass promtool check rules', async () => {
+    const { stdout } = await run('promtool', ['check', 'rules', rules]);
+    expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('load in the compose file’s Prometheus configuration (promtool check config)', async () => {
+    const { stdout } = await run('promtool', [
+      'check',
+      'config',
+      `${root}deploy/prometheus/prometheus.yml`,
+    ]);
+    expect(stdout).toMatch(/SUCCESS: 1 rule files found/);
+  });
+
+  it('pass their promtool unit tests', async () => {
+    const { stdout } = await run('promtool', ['test', 'rules', ruleTests]);
+    expect(stdout).toMatch(/SUCCESS/);
+  });
+
+  it('cover the persist backlog, failure rate, latency, dead letters and the fetchers', async () => {
+    const text = await readFile(rules, 'utf8');
+    const alerts = [...text.matchAll(/- alert: (\S+)/g)].map((m) => m[1]);
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'TgfetchPersistBacklog',
+        'TgfetchPersistFailureRate',
+        'TgfetchPersistLatencyHigh',
+        'TgfetchPersistDeadLetters',
+        'TgfetchCommandsFailing',
+        'TgfetchLongFloodWaits',
+        'TgfetchRedisDown',
+      ]),
+    );
+  });
+
+  it('only read metrics the code exports', async () => {
+    const known = exportedMetrics();
+    const used = metricsIn(await readFile(rules, 'utf8'));
+    expect(used.length).toBeGreaterThan(5);
+    expect(used.filter((m) => !known.has(m))).toEqual([]);
+  });
+});
+
+describe('deploy: Grafana dashboard', () => {
+  it('is valid JSON whose panels only read metrics the code exports', async () => {
+    const json = JSON.parse(await readFile(dashboard, 'utf8')) as {
+      uid: string;
+      panels: Array<{ id: number; type: string; targets?: Array<{ expr: string }> }>;
+    };
+    expect(json.uid).toBe('tgfetch-pipeline');
+    const ids = json.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const exprs = json.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    const known = exportedMetrics();
+    const used = exprs.flatMap(metricsIn);
+    expect(used.filter((m) => !known.has(m))).toEqual([]);
+    for (const name of [
+      'tgfetch_persist_total',
+      'tgfetch_stream_pending',
+      'tgfetch_commands_total',
+    ])
+      expect(used).toContain(name);
+  });
+});
