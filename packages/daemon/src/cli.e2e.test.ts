@@ -237,6 +237,8 @@ describe('tgfetch login', () => {
 
     const ended = await runCli(['login'], creds, dir); // stdin is /dev/null
     expect(ended.code).toBe(1);
-    expect(ended.stderr).toContain('input ended before the sign-in finished');
+    expect(ended.stderr).toContain('login: INPUT_CLOSED: Standard input closed');
+    expect(ended.stderr).toContain('No session was made');
+    expect(ended.stdout).toBe('');
   });
 });

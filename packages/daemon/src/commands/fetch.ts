@@ -97,9 +97,15 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   }
 }
 
-/** The source, telling `onMessage` of each message as it arrives (for the live count). */
+/**
+ * The source, telling `onMessage` of each message as it arrives (for the live count); its
+ * chat resolution passes through, so days are stored under the chat's canonical id.
+ */
 function countingSource(source: MessageSource, onMessage: (m: TgMessage) => void): MessageSource {
   return {
+    ...(source.resolveChat
+      ? { resolveChat: (chat, signal) => source.resolveChat!(chat, signal) }
+      : {}),
     async *messages(request, signal) {
       for await (const message of source.messages(request, signal)) {
         onMessage(message);
