@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { assertBuilt, ROOT } from './lib/env.mjs';
 import { createRandom } from './lib/util.mjs';
 import * as clientKill from './scenarios/client-kill.mjs';
+import * as days from './scenarios/days.mjs';
 import * as disk from './scenarios/disk.mjs';
 import * as fuzz from './scenarios/fuzz.mjs';
 import * as hostile from './scenarios/hostile.mjs';
@@ -26,6 +27,7 @@ const scenarios = [
   telegramFaults,
   poison,
   disk,
+  days,
   fuzz,
   hostile,
   persistPipeline,

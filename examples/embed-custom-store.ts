@@ -20,12 +20,26 @@ import {
   mergeMessages,
   runCommand,
   type TgMessage,
+  ZoneConflictError,
 } from '@tgfetch/core';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 
-/** Days as `<dir>/<chat>/<date>.jsonl`: a header line, then one message a line. */
+/**
+ * Days as `<dir>/<chat>/<date>.jsonl`: a header line, then one message a line. A chat keeps
+ * the zone of its first day in `<dir>/<chat>/zone` (the zone rule every store keeps).
+ */
 export function createJsonlStore(dir: string): MessageStore {
-  const fileOf = (chat: string, date: string) => path.join(dir, chatKey(chat), `${date}.jsonl`);
+  const locationOf = (chat: string, date: string) => `${chatKey(chat)}/${date}.jsonl`;
+  const fileOf = (chat: string, date: string) => path.join(dir, locationOf(chat, date));
+  const claimZone = async (chat: string, timeZone: string) => {
+    const file = path.join(dir, chatKey(chat), 'zone');
+    const stored = await readFile(file, 'utf8').catch(() => undefined);
+    if (stored !== undefined && stored !== timeZone) {
+      throw new ZoneConflictError(chat, stored, timeZone);
+    }
+    await mkdir(path.dirname(file), { recursive: true });
+    if (stored === undefined) await writeFile(file, timeZone);
+  };
   const read = async (chat: string, date: string): Promise<DayDocument | undefined> => {
     const text = await readFile(fileOf(chat, date), 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
@@ -35,7 +49,10 @@ export function createJsonlStore(dir: string): MessageStore {
   };
   return {
     readDay: read,
+    // Locations are relative to the store's root; events show them joined with it.
+    filePath: (location) => path.join(dir, location),
     async writeDay(day) {
+      await claimZone(day.chat, day.time_zone);
       // The contract: merge with what is stored (by id), and write whole or not at all.
       const old = await read(day.chat, day.date);
       const messages = mergeMessages(old?.messages ?? [], day.messages);
@@ -49,7 +66,7 @@ export function createJsonlStore(dir: string): MessageStore {
       ];
       await writeFile(`${file}.tmp`, `${lines.join('\n')}\n`);
       await rename(`${file}.tmp`, file);
-      return { count: messages.length, location: file };
+      return { count: messages.length, location: locationOf(day.chat, day.date) };
     },
   };
 }

@@ -137,8 +137,8 @@ describe('import a Telegram Desktop export', () => {
     const outcome = await importExport({ dir });
     expect(outcome).toMatchObject({ event: 'completed', processed: 3 });
     expect(outcome.days?.map((d) => [d.date, d.count])).toEqual([
-      ['2025-11-06', 2],
       ['2025-11-07', 1],
+      ['2025-11-06', 2],
     ]);
     const folder = path.join(dir, 'data', 'example_channel', '2025');
     expect((await readdir(folder)).sort()).toEqual([

@@ -2,8 +2,7 @@
 // the simulated Telegram's truth, and Redis against "nothing left behind".
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSimulatedTelegram } from './env.mjs';
-import { DAY_MS } from './util.mjs';
+import { loadCore, loadSimulatedTelegram } from './env.mjs';
 
 const DAY_FILE = /^discussions_(\d{4}-\d{2}-\d{2})\.json$/;
 const TEMP_FILE = /^\..+\.tmp$/;
@@ -60,10 +59,13 @@ export function checkCommands(recorder, pushed, { allowRedelivery, expect } = {}
 
 /**
  * Every day file parses, holds each message id once, sorted, and exactly the messages the
- * simulated chat has for that day (all days fetched are over, so each must be whole).
+ * source has for that day's window in the zone the file names (all days fetched are over,
+ * so each must be whole); all day files of a chat are of one zone. The source of a chat
+ * folder is the simulated chat of that name, or `sources[folder](from, to)` (an import).
  */
-export async function checkDataDir(dataDir, simOptions, chatNames = []) {
+export async function checkDataDir(dataDir, simOptions, chatNames = [], { sources = {} } = {}) {
   const createSimulatedTelegram = await loadSimulatedTelegram();
+  const { addDays, startOfDay } = await loadCore();
   const truth = createSimulatedTelegram({ ...simOptions, faults: undefined, rateLimit: undefined });
   // A chat's folder is its canonical identity, the marked id; the commands named it by username.
   const byFolder = new Map();
@@ -93,10 +95,16 @@ export async function checkDataDir(dataDir, simOptions, chatNames = []) {
     if (!chatEntry.isDirectory() || chatEntry.name.startsWith('.')) continue;
     const chatDir = path.join(dataDir, chatEntry.name);
     const chat = byFolder.get(chatEntry.name);
-    if (!chat) {
+    const source = sources[chatEntry.name];
+    if (!chat && !source) {
       note(`a folder of no chat asked for: ${chatEntry.name}`);
       continue;
     }
+    const messagesOf =
+      source ??
+      (async (from, to) =>
+        chat.messages({ from, to }).map((m) => ({ ...m, chat: chatEntry.name })));
+    const zones = new Set();
     for (const entry of await readdir(chatDir, { withFileTypes: true })) {
       const file = path.join(chatDir, entry.name);
       if (entry.isFile() && entry.name === 'progress.json') {
@@ -129,21 +137,46 @@ export async function checkDataDir(dataDir, simOptions, chatNames = []) {
           note(`${dayFile}: ${ids.length - unique.size} message ids appear twice`);
         }
         if (ids.some((id, i) => i > 0 && id <= ids[i - 1])) note(`${dayFile}: ids not sorted`);
-        const from = Date.parse(`${match[1]}T00:00:00Z`);
-        const expected = chat
-          .messages({ from, to: from + DAY_MS })
-          .map((m) => ({ ...m, chat: chatEntry.name }));
+        zones.add(doc.time_zone);
+        const from = startOfDay(match[1], doc.time_zone);
+        const to = startOfDay(addDays(match[1], 1), doc.time_zone);
+        const expected = await messagesOf(from, to);
         out.messages += doc.messages.length;
         if (!sameMessages(doc.messages, expected)) {
           out.mismatched++;
           note(
-            `${dayFile}: ${doc.messages.length} messages stored, the chat holds ${expected.length} that day`,
+            `${dayFile}: ${doc.messages.length} messages stored, the source holds ${expected.length} in its ${doc.time_zone} window`,
           );
         }
       }
     }
+    if (zones.size > 1) {
+      out.mismatched++;
+      note(`${chatDir}: day files of several zones (${[...zones].join(', ')})`);
+    }
   }
   return out;
+}
+
+/**
+ * Nothing reported complete is missing: every day a final event listed as complete
+ * (stored or skipped) is, at the end, a file at its `file_path` that parses and says
+ * `complete`. Returns the complaints.
+ */
+export async function checkReportedDays(recorder, pushed) {
+  const problems = [];
+  for (const { id } of pushed) {
+    for (const final of recorder.finals(id)) {
+      for (const day of final.days ?? []) {
+        if (!day.complete) continue;
+        const doc = await parses(day.file_path);
+        if (!doc?.complete) {
+          problems.push(`${id}: ${day.date} was reported complete, ${day.file_path} is not`);
+        }
+      }
+    }
+  }
+  return problems;
 }
 
 /** What Redis still holds of the queue once everything was drained and stopped. */

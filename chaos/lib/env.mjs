@@ -42,6 +42,15 @@ export async function loadSimulatedTelegram() {
   return mod.createSimulatedTelegram;
 }
 
+export async function loadCore() {
+  return import(pathToFileURL(path.join(ROOT, 'packages/core/dist/index.js')).href);
+}
+
+export async function loadExportSource() {
+  const mod = await import(pathToFileURL(path.join(ROOT, 'packages/telegram/dist/export.js')).href);
+  return mod.createExportSource;
+}
+
 export async function loadTransport() {
   return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
 }

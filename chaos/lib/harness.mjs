@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkCommands, checkDataDir, checkQueue } from './check.mjs';
+import { checkCommands, checkDataDir, checkQueue, checkReportedDays } from './check.mjs';
 import { baseEnv, spawnDaemon } from './daemon.mjs';
 import { loadParseChat, loadRedis } from './env.mjs';
 import { createRecorder } from './recorder.mjs';
@@ -134,7 +134,7 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
       await Promise.all(daemons.map((d) => d.stop()));
     },
     /** Stops the daemons, then checks the history, the data and what Redis still holds. */
-    async verify({ allowRedelivery = false, expect, drained = true } = {}) {
+    async verify({ allowRedelivery = false, expect, drained = true, sources } = {}) {
       await world.stopAll();
       await recorder.sync();
       const commands = checkCommands(recorder, pushed, { allowRedelivery, expect });
@@ -154,9 +154,14 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
             .map((parsed) => parsed.chat.slice(1)),
         ),
       ];
-      const data = await checkDataDir(dataDir, simOptions, chatNames);
+      const data = await checkDataDir(dataDir, simOptions, chatNames, { sources });
       const queue = await checkQueue(admin);
-      const violations = [...commands.violations, ...data.problems.map((p) => `data: ${p}`)];
+      const reported = await checkReportedDays(recorder, pushed);
+      const violations = [
+        ...commands.violations,
+        ...data.problems.map((p) => `data: ${p}`),
+        ...reported.slice(0, 20).map((p) => `reported complete but missing: ${p}`),
+      ];
       if (drained && (queue.queued > 0 || queue.processing > 0))
         violations.push(
           `queue not drained: ${queue.queued} queued, ${queue.processing} in processing lists`,

@@ -33,8 +33,14 @@ export interface DayDocument {
 export interface DayWriteResult {
   /** Messages in the day after merging with what was already stored. */
   count: number;
-  /** Where the day lives: a file path for file stores, a URI-like key for others. */
+  /**
+   * Where the day lives, relative to the store's root: a path under the data directory for
+   * file stores (`ru_python/2025/discussions_2025-11-07.json`), a URI-like key for others.
+   * Never an absolute path of one machine: data moves, consumers run elsewhere.
+   */
   location: string;
+  /** What the store repaired on the way (a corrupt copy moved aside), for the day's event. */
+  repairs?: string[];
 }
 
 /** A complete day in the progress record. */
@@ -43,4 +49,6 @@ export interface DayProgress {
   count: number;
   location: string;
   fetched_at: string;
+  /** The zone the day was cut in (see the zone rule in ports.ts). */
+  time_zone?: string;
 }

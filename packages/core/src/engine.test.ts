@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from './clock.js';
-import { type FetchCommand, parseCommand } from './command.js';
-import { type FetchPorts, type RetryNotice, runFetch } from './engine.js';
+import { type RetryNotice, runFetch } from './engine.js';
+import { commandFor, memoryPorts } from './engine-fixture.js';
 import { AbortError, FatalError, FloodWaitError, TransientError } from './errors.js';
 import type { FetchEvent } from './events.js';
-import { createMemoryEventSink } from './memory/events.js';
 import { createMemoryLock } from './memory/lock.js';
-import { createMemorySource, type MemorySourceOptions } from './memory/source.js';
-import { createMemoryProgress, createMemoryStore } from './memory/store.js';
+import type { MemorySourceOptions } from './memory/source.js';
 import type { TgMessage } from './message.js';
 import type { MessageSource } from './ports.js';
 import { runCommand } from './run-command.js';
@@ -23,32 +20,9 @@ const HISTORY = makeMessages({
   step: 37 * 60_000,
 });
 
-function command(input: Record<string, unknown>): FetchCommand {
-  const result = parseCommand(
-    { command: 'fetch', chat: CHAT, command_id: 'c1', ...input },
-    { now: NOW },
-  );
-  if (!result.ok) throw result.error;
-  return result.command;
-}
-
-function setup(sourceOptions: MemorySourceOptions = {}, messages: TgMessage[] = HISTORY) {
-  const source = createMemorySource({ [CHAT]: messages }, sourceOptions);
-  const store = createMemoryStore();
-  const progress = createMemoryProgress();
-  const events = createMemoryEventSink();
-  const clock = createVirtualClock(NOW);
-  const ports: FetchPorts = { source, store, progress, events };
-  return {
-    source,
-    store,
-    progress,
-    events,
-    clock,
-    ports,
-    options: { clock, workerId: 'w-test', random: () => 0.5 },
-  };
-}
+const command = (input: Record<string, unknown>) => commandFor(CHAT, NOW, input);
+const setup = (sourceOptions: MemorySourceOptions = {}, messages: TgMessage[] = HISTORY) =>
+  memoryPorts(CHAT, messages, NOW, sourceOptions);
 
 const inDay = (date: string) => HISTORY.filter((m) => m.date.startsWith(date)).map((m) => m.id);
 const kinds = (events: FetchEvent[]) =>
@@ -85,16 +59,18 @@ describe('runFetch', () => {
       worker_id: 'w-test',
     });
     if (result.event !== 'completed') throw new Error('unreachable');
-    expect(result.days.map((d) => [d.date, d.skipped, d.complete])).toEqual([
-      ['2025-11-05', false, true],
-      ['2025-11-06', false, true],
-      ['2025-11-07', false, true],
+    expect(result.days.map((d) => [d.date, d.skipped, d.complete, d.outcome])).toEqual([
+      ['2025-11-07', false, true, 'stored'],
+      ['2025-11-06', false, true, 'stored'],
+      ['2025-11-05', false, true, 'stored'],
     ]);
+    // One order for started.dates, progress and completed.days: newest first.
     expect(t.events.events[0]).toMatchObject({
       event: 'started',
       status: 'running',
-      dates: ['2025-11-05', '2025-11-06', '2025-11-07'],
+      dates: ['2025-11-07', '2025-11-06', '2025-11-05'],
     });
+    expect(result.processed).toBe(result.days.reduce((n, d) => n + d.count, 0));
   });
 
   it('makes one walk for batch and one per day for per_day, storing identical days', async () => {
@@ -138,9 +114,12 @@ describe('runFetch', () => {
     ]);
     if (result.event !== 'completed') throw new Error(JSON.stringify(result));
     expect(result.days.filter((d) => d.skipped).map((d) => d.date)).toEqual([
-      '2025-10-05',
       '2025-10-10',
+      '2025-10-05',
     ]);
+    expect(kinds(t.events.events).slice(-13, -1)).toEqual(
+      result.days.map((d) => `progress:${d.date}`),
+    );
     expect(result.days).toHaveLength(12);
   });
 
@@ -154,8 +133,8 @@ describe('runFetch', () => {
     if (again.event !== 'completed') throw new Error('expected completed');
     expect(again.days.every((d) => d.skipped)).toBe(true);
     expect(again.days.map((d) => d.count)).toEqual([
-      inDay('2025-11-06').length,
       inDay('2025-11-07').length,
+      inDay('2025-11-06').length,
     ]);
     expect(again.processed).toBe(0);
     const progress = t.events.events.filter((e) => e.event === 'progress').slice(-2);
@@ -179,9 +158,9 @@ describe('runFetch', () => {
       t.options,
     );
     if (result.event !== 'completed') throw new Error('expected completed');
-    expect(result.days.map((d) => [d.date, d.complete])).toEqual([
-      ['2025-11-07', true],
-      ['2025-11-08', false],
+    expect(result.days.map((d) => [d.date, d.complete, d.outcome])).toEqual([
+      ['2025-11-08', false, 'partial'],
+      ['2025-11-07', true, 'stored'],
     ]);
     expect((await t.progress.completed(CHAT, ['2025-11-08'])).size).toBe(0);
     expect((await t.store.readDay(CHAT, '2025-11-08'))?.complete).toBe(false);
@@ -211,9 +190,18 @@ describe('runFetch', () => {
     );
     if (result.event !== 'completed') throw new Error('expected completed');
     expect(result.processed).toBe(perDay + 5);
-    expect(result.days.map((d) => [d.date, d.count, d.complete])).toEqual([
-      ['2025-11-06', 5, false],
-      ['2025-11-07', perDay, true],
+    // The day the limit never reached is listed too, so the command says what it left.
+    expect(result.days.map((d) => [d.date, d.count, d.complete, d.outcome])).toEqual([
+      ['2025-11-07', perDay, true, 'stored'],
+      ['2025-11-06', 5, false, 'partial'],
+      ['2025-11-05', 0, false, 'not_reached'],
+    ]);
+    expect(kinds(t.events.events)).toEqual([
+      'started',
+      'progress:2025-11-07',
+      'progress:2025-11-06',
+      'progress:2025-11-05',
+      'completed',
     ]);
     expect((await t.store.readDay(CHAT, '2025-11-06'))?.messages.map((m) => m.id)).toEqual(
       inDay('2025-11-06').slice(-5),
@@ -295,8 +283,8 @@ describe('runFetch', () => {
     expect((await t.store.readDay(CHAT, '2025-10-01'))?.messages.map((m) => m.id)).toEqual([6, 8]);
     if (result.event !== 'completed') throw new Error('expected completed');
     expect(result.days.map((d) => [d.date, d.count])).toEqual([
-      ['2025-10-01', 2],
       ['2025-10-02', 3],
+      ['2025-10-01', 2],
     ]);
     expect(result.processed).toBe(5);
   });
@@ -482,11 +470,11 @@ describe('runFetch: abort and resume', () => {
     const resumed = await runFetch(cmd, t.ports, t.options);
     if (resumed.event !== 'completed') throw new Error('expected completed');
     expect(resumed.days.map((d) => [d.date, d.skipped])).toEqual([
-      ['2025-10-01', false],
-      ['2025-10-02', false],
-      ['2025-10-03', false],
-      ['2025-10-04', true],
       ['2025-10-05', true],
+      ['2025-10-04', true],
+      ['2025-10-03', false],
+      ['2025-10-02', false],
+      ['2025-10-01', false],
     ]);
     const clean = setup();
     await runFetch(cmd, clean.ports, clean.options);

@@ -1,8 +1,14 @@
 import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
 import { commandParams, type FetchCommand } from './command.js';
-import type { DayWindow } from './day.js';
-import { AbortError, errorInfo, type TgfetchError } from './errors.js';
+import type { DayDocument, DayProgress, DayWindow } from './day.js';
+import {
+  AbortError,
+  errorInfo,
+  type TgfetchError,
+  toTgfetchError,
+  ZoneConflictError,
+} from './errors.js';
 import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
 import { compareMessages, messageTime, type TgMessage, type TgPeer } from './message.js';
 import { commandTimeZone, planDays } from './plan.js';
@@ -13,6 +19,7 @@ import type {
   MessageSource,
   MessageStore,
   ProgressStore,
+  SourceCoverage,
 } from './ports.js';
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
@@ -53,9 +60,11 @@ export interface RunOptions {
 export type FetchOutcome = CompletedEvent | FailedEvent;
 
 /**
- * Runs one command: plans its days, skips those already complete (unless `force`), walks
+ * Runs one command: plans its days, skips those already complete (unless `force`) whose
+ * stored copy still matches its record, leaves out days the source does not cover, walks
  * the source newest first, hands each finished day to the store whole, records complete
- * days, and publishes `started`, one `progress` per day, then `completed` or `failed`.
+ * days, and publishes `started`, one `progress` per planned day (newest first; days the
+ * `limit` kept it from are `not_reached`), then `completed` or `failed`.
  *
  * Resolves with the final event (also published). Rejects only with `AbortError` when
  * `signal` aborts, having published no final event: the command was not done, and whoever
@@ -116,7 +125,12 @@ class FetchRun {
     const release = await this.#ports.lock?.acquire(this.#command.chat, this.#signal);
     try {
       this.#startedAt = this.#clock.now();
-      const days = planDays(this.#command, { now: this.#startedAt, timeZone: this.#timeZone });
+      // Newest first everywhere (started.dates, progress, completed.days): the order of a
+      // history walk, so that progress comes as days finish and `limit` keeps the newest.
+      const days = planDays(this.#command, {
+        now: this.#startedAt,
+        timeZone: this.#timeZone,
+      }).reverse();
       await this.#publish({
         ...this.#base(),
         event: 'started',
@@ -132,14 +146,14 @@ class FetchRun {
           event: 'failed',
           status: 'failed',
           error: errorInfo(error),
-          days: this.#sortedDays(),
+          days: [...this.#days],
         });
       }
       return await this.#finish({
         ...this.#base(),
         event: 'completed',
         status: 'completed',
-        days: this.#sortedDays(),
+        days: [...this.#days],
       });
     } finally {
       await release?.();
@@ -180,41 +194,119 @@ class FetchRun {
     await this.#clock.sleep(decision.delayMs, this.#signal);
   }
 
+  /** `days` newest first: decides each day's fate, then walks the days to fetch in order. */
   async #fetchDays(days: DayWindow[]): Promise<void> {
-    const { chat, options } = this.#command;
-    const done = options.force
-      ? new Map()
-      : await this.#ports.progress.completed(
-          chat,
-          days.map((d) => d.date),
-        );
-    const pending: DayWindow[] = [];
-    for (const day of days) {
-      const record = done.get(day.date);
-      if (!record) {
-        pending.push(day);
+    const planned = await this.#triage(days);
+    let i = 0;
+    while (i < planned.length) {
+      const item = planned[i]!;
+      if (item.kind !== 'fetch') {
+        await this.#report(item.summary);
+        i++;
         continue;
       }
-      const summary = {
-        date: day.date,
-        count: record.count,
-        file_path: record.location,
-        skipped: true,
-        complete: true,
-      };
-      this.#days.push(summary);
-      await this.#publish({ ...this.#base(), event: 'progress', status: 'running', ...summary });
-    }
-    // Newest first, like Telegram's history: with `limit` the most recent messages win.
-    const runs = this.#command.strategy === 'batch' ? contiguous(pending) : pending.map((d) => [d]);
-    for (const run of runs.reverse()) {
-      if (this.#budget <= 0) break;
-      await this.#walk(run);
+      // A run: consecutive days to fetch (one day each with `per_day`), newest first.
+      const run = [item];
+      while (
+        this.#command.strategy === 'batch' &&
+        planned[i + run.length]?.kind === 'fetch' &&
+        planned[i + run.length]!.day.end === run[run.length - 1]!.day.start
+      ) {
+        run.push(planned[i + run.length] as FetchItem);
+      }
+      i += run.length;
+      const unreached = this.#budget > 0 ? await this.#walk(run.reverse()) : run.reverse();
+      for (const left of unreached.reverse()) {
+        await this.#report(this.#unstored(left.day, 'not_reached'));
+      }
     }
   }
 
-  /** One history walk over consecutive days (ascending), newest message first. */
-  async #walk(run: DayWindow[]): Promise<void> {
+  /**
+   * What to do with each day: skip it (recorded complete, and the stored copy agrees),
+   * report it not covered by the source, or fetch it (with the repair that made it so).
+   */
+  async #triage(days: DayWindow[]): Promise<PlannedDay[]> {
+    const { chat, options } = this.#command;
+    const dates = days.map((d) => d.date);
+    // Asked even with `force`: a chat stored in another zone is refused, never mixed.
+    const recorded = await this.#ports.progress.completed(chat, dates, this.#timeZone);
+    const coverage = this.#ports.source.coverage
+      ? await this.#ports.source.coverage(chat, this.#signal)
+      : undefined;
+    const planned: PlannedDay[] = [];
+    for (const day of days) {
+      const record = options.force ? undefined : recorded.get(day.date);
+      const problem = record && (await this.#verify(day, record));
+      if (record && problem === undefined) {
+        const summary = {
+          date: day.date,
+          count: record.count,
+          file_path: this.#filePath(record.location),
+          skipped: true,
+          complete: true,
+          outcome: 'skipped' as const,
+        };
+        planned.push({ kind: 'report', day, summary });
+      } else if (coverage !== undefined && !covers(coverage, day)) {
+        const summary = this.#unstored(day, 'not_covered');
+        if (problem !== undefined) summary.repair = problem;
+        planned.push({ kind: 'report', day, summary });
+      } else {
+        planned.push({ kind: 'fetch', day, ...(problem === undefined ? {} : { repair: problem }) });
+      }
+    }
+    return planned;
+  }
+
+  /**
+   * Why a day recorded complete cannot be skipped, or undefined when its stored copy is
+   * there, whole, of this zone and as big as recorded. Progress alone is never trusted:
+   * a file deleted or truncated behind the store's back is fetched again.
+   */
+  async #verify(day: DayWindow, record: DayProgress): Promise<string | undefined> {
+    const { chat } = this.#command;
+    if (record.time_zone !== undefined && record.time_zone !== this.#timeZone) {
+      throw new ZoneConflictError(chat, record.time_zone, this.#timeZone);
+    }
+    let stored: DayDocument | undefined;
+    try {
+      stored = await this.#ports.store.readDay(chat, day.date);
+    } catch (error) {
+      this.#checkAbort();
+      const e = toTgfetchError(error);
+      if (e.retryable) throw e;
+      return `the stored copy cannot be read (${e.code}): ${e.message}`;
+    }
+    if (!stored) return 'recorded complete, but no stored copy was found';
+    if (stored.time_zone !== this.#timeZone) {
+      throw new ZoneConflictError(chat, stored.time_zone, this.#timeZone);
+    }
+    if (!stored.complete || stored.messages.length !== record.count) {
+      return `the stored copy holds ${stored.messages.length} message(s)${stored.complete ? '' : ' and is not complete'}, progress recorded ${record.count}`;
+    }
+    return undefined;
+  }
+
+  #unstored(day: DayWindow, outcome: 'not_covered' | 'not_reached'): DaySummary {
+    return { date: day.date, count: 0, file_path: '', skipped: false, complete: false, outcome };
+  }
+
+  async #report(summary: DaySummary): Promise<void> {
+    this.#days.push(summary);
+    await this.#publish({ ...this.#base(), event: 'progress', status: 'running', ...summary });
+  }
+
+  #filePath(location: string): string {
+    return this.#ports.store.filePath?.(location) ?? location;
+  }
+
+  /**
+   * One history walk over consecutive days (ascending), newest message first. Returns the
+   * days the limit kept it from reaching (ascending).
+   */
+  async #walk(items: FetchItem[]): Promise<FetchItem[]> {
+    const run = items.map((item) => item.day);
     const first = run[0]!;
     const last = run[run.length - 1]!;
     let index = run.length - 1;
@@ -225,7 +317,7 @@ class FetchRun {
 
     const flushNewerThan = async (time: number) => {
       while (index >= 0 && time < run[index]!.start) {
-        await this.#storeDay(run[index]!, bucket, true);
+        await this.#storeDay(items[index]!, bucket, true);
         bucket = [];
         index--;
       }
@@ -249,7 +341,6 @@ class FetchRun {
           await flushNewerThan(time);
           attempt = 0;
           cursor = message.peer ? { id: message.id, peer: message.peer } : { id: message.id };
-          this.#processed++;
           this.#budget--;
           if (time < run[index]!.end) bucket.push(message);
           else await this.#storeStray(run, message);
@@ -270,26 +361,28 @@ class FetchRun {
     this.#checkAbort();
     if (cut) {
       // The day the limit cut into is stored, but not as complete; older days were not reached.
-      await this.#storeDay(run[index]!, bucket, false);
-      return;
+      await this.#storeDay(items[index]!, bucket, false);
+      return items.slice(0, index);
     }
     await flushNewerThan(Number.NEGATIVE_INFINITY);
+    return [];
   }
 
   /** A message newer than the day in hand (sources may order same-second posts loosely). */
   async #storeStray(run: DayWindow[], message: TgMessage): Promise<void> {
     const time = messageTime(message);
     const day = run.find((d) => time >= d.start && time < d.end);
-    if (day) await this.#storeDay(day, [message], false, true);
+    if (day) await this.#storeDay({ kind: 'fetch', day }, [message], false, true);
   }
 
   async #storeDay(
-    day: DayWindow,
+    item: FetchItem,
     fresh: TgMessage[],
     whole: boolean,
     merge = false,
   ): Promise<void> {
     this.#checkAbort();
+    const { day } = item;
     const { chat } = this.#command;
     const fetchedAt = new Date(this.#clock.now()).toISOString();
     const complete = whole && day.ended;
@@ -304,7 +397,10 @@ class FetchRun {
     });
     if (merge) {
       const summary = this.#days.find((d) => d.date === day.date);
-      if (summary) summary.count = result.count;
+      if (summary) {
+        this.#processed += result.count - summary.count;
+        summary.count = result.count;
+      }
       return;
     }
     if (complete) {
@@ -313,17 +409,24 @@ class FetchRun {
         count: result.count,
         location: result.location,
         fetched_at: fetchedAt,
+        time_zone: this.#timeZone,
       });
     }
-    const summary = {
+    this.#processed += result.count;
+    const repairs = [
+      ...(item.repair === undefined ? [] : [item.repair]),
+      ...(result.repairs ?? []),
+    ];
+    const summary: DaySummary = {
       date: day.date,
       count: result.count,
-      file_path: result.location,
+      file_path: this.#filePath(result.location),
       skipped: false,
       complete,
+      outcome: complete ? 'stored' : 'partial',
+      ...(repairs.length > 0 ? { repair: repairs.join('; ') } : {}),
     };
-    this.#days.push(summary);
-    await this.#publish({ ...this.#base(), event: 'progress', status: 'running', ...summary });
+    await this.#report(summary);
   }
 
   #base() {
@@ -342,10 +445,6 @@ class FetchRun {
     };
   }
 
-  #sortedDays(): DaySummary[] {
-    return [...this.#days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  }
-
   async #finish<E extends FetchOutcome>(event: E): Promise<E> {
     await this.#publish(event);
     return event;
@@ -358,6 +457,20 @@ class FetchRun {
   #checkAbort(): void {
     if (this.#signal.aborted) throw new AbortError();
   }
+}
+
+interface FetchItem {
+  kind: 'fetch';
+  day: DayWindow;
+  /** Why a day recorded complete is fetched again. */
+  repair?: string;
+}
+
+type PlannedDay = FetchItem | { kind: 'report'; day: DayWindow; summary: DaySummary };
+
+/** Whether a source that holds `coverage` knows the day (see `SourceCoverage`). */
+function covers(coverage: SourceCoverage, day: DayWindow): boolean {
+  return coverage !== null && day.end > coverage.first && day.start <= coverage.last;
 }
 
 /** Where a walk got to: the last message taken, and its peer when not the chat's own. */
@@ -376,15 +489,4 @@ function isBefore(message: TgMessage, cursor: Cursor): boolean {
   const samePeer =
     message.peer.kind === cursor.peer.kind && String(message.peer.id) === String(cursor.peer.id);
   return samePeer && message.id < cursor.id;
-}
-
-/** Splits ascending days into runs of consecutive dates. */
-function contiguous(days: DayWindow[]): DayWindow[][] {
-  const runs: DayWindow[][] = [];
-  for (const day of days) {
-    const current = runs[runs.length - 1];
-    if (current && current[current.length - 1]!.end === day.start) current.push(day);
-    else runs.push([day]);
-  }
-  return runs;
 }

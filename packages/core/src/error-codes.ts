@@ -197,6 +197,13 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
   },
   { code: 'STORE_IO', source: 'store', retryable: true, meaning: 'any other file system error' },
   {
+    code: 'ZONE_CONFLICT',
+    source: 'store',
+    retryable: false,
+    meaning:
+      'the chat is stored in another time zone (one zone per chat): use that zone, or another DATA_DIR',
+  },
+  {
     code: 'LOCK_TIMEOUT',
     source: 'store',
     retryable: true,

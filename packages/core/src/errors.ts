@@ -53,6 +53,26 @@ export class FatalError extends TgfetchError {
 }
 
 /**
+ * A chat is stored in one time zone (the zone rule): a day cut in another zone would be
+ * another window of messages under the same date, so a store refuses it rather than serve,
+ * skip or merge it.
+ */
+export class ZoneConflictError extends FatalError {
+  override name = 'ZoneConflictError';
+  readonly storedZone: string;
+  readonly requestedZone: string;
+
+  constructor(chat: string, storedZone: string, requestedZone: string) {
+    super(
+      'ZONE_CONFLICT',
+      `${chat} is stored in time zone ${storedZone}, not ${requestedZone}: use tz ${storedZone}, or another data directory for ${requestedZone}`,
+    );
+    this.storedZone = storedZone;
+    this.requestedZone = requestedZone;
+  }
+}
+
+/**
  * A service could not be reached within its own deadline, its own reconnection attempts
  * spent (e.g. Telegram unreachable). Retryable later, so a queued command may come back, but
  * not retried within the command: another round of the same attempts would only multiply

@@ -40,17 +40,49 @@ const FailedParamsSchema = v.pipe(
   ),
 );
 
+/**
+ * What became of one planned day:
+ * - `stored`: fetched and stored complete;
+ * - `partial`: fetched and stored, not complete (today, or cut by `limit`);
+ * - `skipped`: already complete, and its stored copy matched its progress record;
+ * - `not_covered`: the source does not know this day (an export outside the days it
+ *   holds); nothing stored, a later source can fill it;
+ * - `not_reached`: the command's `limit` ran out before it; nothing stored.
+ */
+export const DAY_OUTCOMES = ['stored', 'partial', 'skipped', 'not_covered', 'not_reached'] as const;
+export type DayOutcome = (typeof DAY_OUTCOMES)[number];
+
 export const DaySummarySchema = v.object({
   date: date('The day.'),
-  count: count('Messages stored for the day (after merging with what was stored).'),
+  count: count(
+    'Messages in the stored day (after merging with what was stored); 0 for a day not stored.',
+  ),
   file_path: v.pipe(
     v.string(),
-    v.description('Where the day is stored: a file path for file stores.'),
+    v.description(
+      'Where the day is stored: the configured data directory joined with its location (data/ru_python/2025/discussions_2025-11-07.json); "" for a day not stored.',
+    ),
   ),
   skipped: v.pipe(v.boolean(), v.description('Already stored as complete: not fetched again.')),
   complete: v.pipe(
     v.boolean(),
     v.description('The whole day was fetched after it ended (not cut by limit, not today).'),
+  ),
+  outcome: v.optional(
+    v.pipe(
+      v.picklist(DAY_OUTCOMES),
+      v.description(
+        'What became of the day: stored (complete), partial (today, or cut by limit), skipped (already complete, its stored copy checked), not_covered (the source does not know it: nothing stored), not_reached (the limit ran out first: nothing stored). Optional so that events of older workers still parse.',
+      ),
+    ),
+  ),
+  repair: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'Why a day recorded complete was fetched again (its stored copy missing, corrupt or unlike its record), or what was moved aside.',
+      ),
+    ),
   ),
 });
 
@@ -80,7 +112,9 @@ const common = {
     ),
   ),
   params: ParamsSchema,
-  processed: count('Messages fetched and stored so far by this command.'),
+  processed: count(
+    'Messages in the days this command stored so far: the sum of count over its days whose outcome is stored or partial.',
+  ),
   errors: count('Errors met so far (retried ones included).'),
   duration_sec: v.pipe(
     v.number(),
@@ -102,7 +136,9 @@ export const StartedEventSchema = v.pipe(
     status: v.literal('running'),
     dates: v.pipe(
       v.array(date('A day.')),
-      v.description('The days the command covers, oldest first.'),
+      v.description(
+        'The days the command covers, newest first: the order of the progress events (one per date) and of completed.days.',
+      ),
     ),
   }),
   v.description('A worker took the command and planned its days.'),
@@ -115,7 +151,7 @@ export const ProgressEventSchema = v.pipe(
     status: v.literal('running'),
     ...DaySummarySchema.entries,
   }),
-  v.description('One day was stored (or skipped as already complete).'),
+  v.description('One planned day was dealt with (see outcome): stored, skipped, or not stored.'),
 );
 
 export const CompletedEventSchema = v.pipe(
@@ -123,9 +159,12 @@ export const CompletedEventSchema = v.pipe(
     ...common,
     event: v.literal('completed'),
     status: v.literal('completed'),
-    days: v.pipe(v.array(DaySummarySchema), v.description('Every day of the command.')),
+    days: v.pipe(
+      v.array(DaySummarySchema),
+      v.description('Every day of the command, newest first, each with its outcome.'),
+    ),
   }),
-  v.description('Every day of the command is stored.'),
+  v.description('The command ended: every day stored, skipped, not covered or not reached.'),
 );
 
 const ErrorCodeSchema = v.pipe(
@@ -175,7 +214,9 @@ export const FailedEventSchema = v.pipe(
     days: v.optional(
       v.pipe(
         v.array(DaySummarySchema),
-        v.description('Days stored before the failure (they stay stored).'),
+        v.description(
+          'Days dealt with before the failure (stored ones stay stored), newest first.',
+        ),
       ),
     ),
   }),

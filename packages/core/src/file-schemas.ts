@@ -66,20 +66,36 @@ export const DayJsonlHeaderSchema = v.pipe(
 export const ProgressFileSchema = v.pipe(
   v.looseObject({
     chat: v.pipe(v.string(), v.description('The canonical chat.')),
-    version: v.literal(1),
+    version: v.pipe(
+      v.picklist([1, 2]),
+      v.description('2 since zones and relative locations; 1 (absolute locations) is still read.'),
+    ),
+    time_zone: v.optional(
+      v.pipe(
+        v.string(),
+        v.description('The zone of every day of this chat (one zone per chat: the zone rule).'),
+      ),
+    ),
     days: v.pipe(
       v.record(
         v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
         v.looseObject({
           count: int('Messages in the day.'),
-          location: v.pipe(v.string(), v.description('The day file path.')),
+          location: v.pipe(
+            v.string(),
+            v.description(
+              'The day file, relative to DATA_DIR (ru_python/2025/discussions_2025-11-07.json).',
+            ),
+          ),
           fetched_at: dateTime('When it was fetched.'),
         }),
       ),
-      v.description('The complete days, keyed by date, in date order.'),
+      v.description(
+        'The complete days at the last fold, keyed by date, in date order; <chat>/progress.log holds the changes since, one JSON line each.',
+      ),
     ),
   }),
   v.description(
-    '<DATA_DIR>/<chat>/progress.json: the complete days of one chat. A cache: the day files are the truth.',
+    '<DATA_DIR>/<chat>/progress.json: the snapshot of the complete days of one chat and its zone. A cache: the day files are the truth.',
   ),
 );

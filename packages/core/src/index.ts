@@ -57,10 +57,13 @@ export {
   TransientError,
   toTgfetchError,
   UnreachableError,
+  ZoneConflictError,
 } from './errors.js';
 export {
   type CompletedEvent,
   CompletedEventSchema,
+  DAY_OUTCOMES,
+  type DayOutcome,
   type DaySummary,
   DaySummarySchema,
   ErrorInfoSchema,
@@ -121,6 +124,7 @@ export type {
   MessageSource,
   MessageStore,
   ProgressStore,
+  SourceCoverage,
 } from './ports.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';

@@ -28,6 +28,13 @@ export interface HistoryRequest {
   limit?: number;
 }
 
+/**
+ * What a source holds of a chat: epoch ms of its oldest and newest message, or `null`
+ * when it holds none. A day the span does not reach is not covered: the source does not
+ * know it, which is not the same as knowing it is empty.
+ */
+export type SourceCoverage = { first: number; last: number } | null;
+
 export interface MessageSource {
   /**
    * Yields the messages of the slice in descending id order (newest first, as Telegram
@@ -35,6 +42,12 @@ export interface MessageSource {
    * `FatalError`. Stops promptly when `signal` aborts.
    */
   messages(request: HistoryRequest, signal: AbortSignal): AsyncIterable<TgMessage>;
+  /**
+   * The span of the chat this source knows (the coverage rule): days from the day of
+   * `first` to the day of `last`, in the command's zone, are covered; others are neither
+   * fetched nor stored as complete. Absent for a live source, which knows all history.
+   */
+  coverage?(chat: ChatRef, signal: AbortSignal): Promise<SourceCoverage>;
   /**
    * The canonical identity of a chat however it was named (`@name`, a link, a numeric id),
    * so that one chat has one folder, progress record, lock and event stream. The engine
@@ -45,20 +58,46 @@ export interface MessageSource {
   close?(): Promise<void>;
 }
 
+/**
+ * The zone rule, which every store keeps: a chat is stored in one time zone, the zone of
+ * its first stored day. A day is (chat, zone, date); a day of another zone for the same
+ * chat is refused with `ZoneConflictError` (`ZONE_CONFLICT`) by `writeDay`,
+ * `markComplete` and `completed`, so it is never served, skipped or merged. Another zone
+ * goes to another store (another data directory).
+ */
 export interface MessageStore {
   /**
    * Stores one day whole or not at all, merged by message id with what is already stored
-   * (see `mergeMessages`). `day.count` is the number of fresh messages.
+   * (see `mergeMessages`). `day.count` is the number of fresh messages. Rejects with
+   * `ZONE_CONFLICT` when the chat is stored in another zone than `day.time_zone`.
    */
   writeDay(day: DayDocument): Promise<DayWriteResult>;
+  /** The stored day, or undefined. A copy that cannot be read rejects (`STORE_CORRUPT`). */
   readDay(chat: ChatRef, date: IsoDate): Promise<DayDocument | undefined>;
+  /**
+   * How events show a `location` (a file store joins its configured directory, so that
+   * `ru_python/2025/…` reads `data/ru_python/2025/…`). Absent: the location as it is.
+   */
+  filePath?(location: string): string;
   close?(): Promise<void>;
 }
 
 export interface ProgressStore {
-  /** The complete days among `dates` (days never fetched, or not complete, are absent). */
-  completed(chat: ChatRef, dates: readonly IsoDate[]): Promise<ReadonlyMap<IsoDate, DayProgress>>;
-  /** Records a day as complete (a later record for the same date replaces it). */
+  /**
+   * The days among `dates` recorded complete (days never fetched, or not complete, are
+   * absent). With `timeZone`, rejects with `ZONE_CONFLICT` when the chat is stored in
+   * another zone. The engine checks each record against the stored day before trusting it.
+   */
+  completed(
+    chat: ChatRef,
+    dates: readonly IsoDate[],
+    timeZone?: string,
+  ): Promise<ReadonlyMap<IsoDate, DayProgress>>;
+  /**
+   * Records a day as complete (a later record for the same date replaces it). Rejects with
+   * `ZONE_CONFLICT` when `day.time_zone` is not the chat's zone. What one call writes must
+   * not grow with the days already recorded: a long command calls it once a day.
+   */
   markComplete(chat: ChatRef, day: DayProgress): Promise<void>;
   close?(): Promise<void>;
 }

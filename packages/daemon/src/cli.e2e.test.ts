@@ -34,7 +34,7 @@ describe('tgfetch fetch', () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^completed @x: \d+ messages, 2 day\(s\) written, 0 already complete/,
+      /^completed @x: \d+ messages in 2 day\(s\) written, 0 already complete/,
     );
     // Not a terminal: plain progress lines on stderr.
     expect(run.stderr).toMatch(/^started @x: 2 day\(s\)\n/);
@@ -60,8 +60,9 @@ describe('tgfetch fetch', () => {
       mode: 'date',
     });
     expect(event.days).toEqual([expect.objectContaining({ date, skipped: false, complete: true })]);
-    expect(path.relative(dir, event.days[0]?.file_path ?? '')).toBe(
-      path.join('data', simulatedFolder('some_chat'), date.slice(0, 4), `discussions_${date}.json`),
+    // The default DATA_DIR (./data) joined with the day's location, as the documents show.
+    expect(event.days[0]?.file_path).toBe(
+      `data/${simulatedFolder('some_chat')}/${date.slice(0, 4)}/discussions_${date}.json`,
     );
     const again = await runCli([...args, '--json'], {}, dir);
     expect(JSON.parse(again.stdout).days[0]).toMatchObject({ skipped: true });

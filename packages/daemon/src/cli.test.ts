@@ -95,7 +95,7 @@ describe('main', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(
-      /^completed @inproc: \d+ messages, 1 day\(s\) written, 0 already complete, [\d.]+s\n/,
+      /^completed @inproc: \d+ messages in 1 day\(s\) written, 0 already complete, [\d.]+s\n/,
     );
     expect(ok.out).toContain(`  files in     ${path.join(dir, 'd', 'inproc')}\n`);
     expect(ok.out).toMatch(/^ {2}written {6}\d{4}-\d{2}-\d{2} \(\d+\)$/m);

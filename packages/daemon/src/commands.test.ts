@@ -250,7 +250,7 @@ describe('tgfetch listen and daemon, in-process', () => {
     expect(ctx.err()).toBe(`listening on ${names.channel} (Ctrl-C to stop)\n`);
     expect(ctx.out().trim().split('\n')).toEqual([
       '2025-11-08T00:00:00.000Z started   @x c1 1 day(s)',
-      '2025-11-08T00:00:00.000Z progress  @x c1 2025-11-07 3 messages f.json',
+      '2025-11-08T00:00:00.000Z progress  @x c1 2025-11-07 3 messages -> f.json',
       '2025-11-08T00:00:00.000Z failed    @x c1 CHANNEL_PRIVATE: private',
       '2025-11-08T00:00:00.000Z completed @x c1 3 messages in 0 day(s), 1.5s',
     ]);

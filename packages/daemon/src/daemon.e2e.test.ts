@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent, FetchEvent, ProgressEvent } from '@tgfetch/core';
@@ -98,7 +98,7 @@ describe('tgfetch daemon', () => {
     expect(events.map((e) => e.event)).toEqual(['started', 'progress', 'progress', 'completed']);
     const started = events[0] as FetchEvent & { dates: string[] };
     const progress = events.filter((e): e is ProgressEvent => e.event === 'progress');
-    expect(progress.map((p) => p.date).sort()).toEqual(started.dates);
+    expect(progress.map((p) => p.date)).toEqual(started.dates);
     expect(progress.every((p) => !p.skipped && p.worker_id === 'e2e-main')).toBe(true);
 
     const { files } = await snapshot();
@@ -140,6 +140,29 @@ describe('tgfetch daemon', () => {
       const strip = (s: string) => s.replace(/"fetched_at": "[^"]+"/, '');
       expect(strip(text)).toBe(strip(before.bytes.get(file) ?? ''));
     }
+  });
+
+  it('fetches again a deleted and a truncated day, logging the repair and announcing it', async () => {
+    const before = await snapshot();
+    const [gone, cut] = [...before.files.keys()].sort();
+    await rm(path.join(dataDir, gone!));
+    const text = before.bytes.get(cut!) ?? '';
+    await writeFile(path.join(dataDir, cut!), text.slice(0, text.length / 2));
+    await push(fetchCommand('repair'));
+    const final = (await log.final('repair')) as CompletedEvent;
+    expect(final.days.map((d) => [d.outcome, d.repair !== undefined])).toEqual([
+      ['stored', true],
+      ['stored', true],
+    ]);
+    const after = await snapshot();
+    const strip = (s: string) => s.replace(/"fetched_at": "[^"]+"/, '');
+    for (const [file, bytes] of before.bytes)
+      expect(strip(after.bytes.get(file)!)).toBe(strip(bytes));
+    await eventually(() =>
+      daemon.jsonLines().some((l) => String(l.msg).startsWith('corrupt file moved aside')),
+    );
+    const repaired = daemon.jsonLines().filter((l) => String(l.msg).startsWith('day repaired'));
+    expect(repaired.map((l) => l.command_id)).toEqual(['repair', 'repair']);
   });
 
   it('answers invalid commands with failed and carries on', async () => {

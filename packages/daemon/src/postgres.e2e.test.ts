@@ -73,7 +73,9 @@ describe('tgfetch with PostgreSQL', () => {
     const event = JSON.parse(run.stdout) as CompletedEvent;
     expect(event.days).toHaveLength(2);
     for (const day of event.days) {
-      expect(day.file_path).toBe(`pg:${pg.schema}.days/@x/UTC/${day.date}`);
+      // Rows of the chat's canonical identity (its marked id), as the event's chat says.
+      expect(event.chat).toMatch(/^-100\d+$/);
+      expect(day.file_path).toBe(`pg:${pg.schema}.days/${event.chat}/UTC/${day.date}`);
     }
     expect(await count(pg.schema)).toBe(event.processed);
     expect(await listFiles(dir)).toEqual([]);
@@ -187,7 +189,7 @@ describe('tgfetch with PostgreSQL', () => {
       expect(sequence).toEqual(ids.flatMap(() => ['started', 'completed']));
       for (const final of finals as CompletedEvent[]) {
         for (const day of final.days) {
-          expect(day.file_path).toBe(`pg:${pg.schema}.days/@shared_chat/UTC/${day.date}`);
+          expect(day.file_path).toBe(`pg:${pg.schema}.days/${final.chat}/UTC/${day.date}`);
         }
       }
       const first = finals[0] as CompletedEvent;

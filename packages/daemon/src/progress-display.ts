@@ -1,5 +1,6 @@
 import {
   addDays,
+  type DaySummary,
   type EventSink,
   type FetchEvent,
   type RetryNotice,
@@ -102,8 +103,7 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
           skippedSpan += Math.max(0, end - start);
         }
         if (!out.isTTY) {
-          const what = event.skipped ? 'already complete' : `${event.count} messages`;
-          out.write(`${event.date}: ${what} -> ${event.file_path}\n`);
+          out.write(`${event.date}: ${dayText(event)}\n`);
         }
       }
       if (out.isTTY) render();
@@ -138,4 +138,21 @@ function duration(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** What became of one day, for people: `listen` and `fetch` print it. */
+export function dayText(day: DaySummary): string {
+  const repaired = day.repair === undefined ? '' : ` (repaired: ${day.repair})`;
+  switch (day.outcome) {
+    case 'not_covered':
+      return 'not covered by the source, nothing stored';
+    case 'not_reached':
+      return 'not reached: the limit stopped the command before it';
+    case 'partial':
+      return `${day.count} messages, not complete -> ${day.file_path}${repaired}`;
+    default:
+      return day.skipped
+        ? `already complete -> ${day.file_path}`
+        : `${day.count} messages -> ${day.file_path}${repaired}`;
+  }
 }

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent, ProgressEvent } from '@tgfetch/core';
+import { createFsStore } from '@tgfetch/fs-store';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -77,10 +78,12 @@ async function expectCleanFiles(): Promise<string[]> {
   const files = await listFiles(dataDir);
   expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
   const days = await readDayFiles(dataDir);
-  const progress = JSON.parse(
-    await readFile(path.join(dataDir, simulatedFolder(names.chat), 'progress.json'), 'utf8'),
-  );
-  expect(Object.keys(progress.days).length).toBeGreaterThan(0);
+  const store = createFsStore({ dataDir });
+  try {
+    expect((await store.listProgress(simulatedFolder(names.chat))).length).toBeGreaterThan(0);
+  } finally {
+    await store.close();
+  }
   return [...days.values()].map((d) => d.date).sort();
 }
 
@@ -104,7 +107,12 @@ describe('tgfetch daemon shutdown and recovery', () => {
     const next = await pool.start(env('w-next'), dir);
     const final = (await log.final('term')) as CompletedEvent;
     expect(final.event).toBe('completed');
-    expect(final.days.filter((d) => d.skipped).map((d) => d.date)).toEqual(written);
+    expect(
+      final.days
+        .filter((d) => d.skipped)
+        .map((d) => d.date)
+        .sort(),
+    ).toEqual(written);
     expect(await expectCleanFiles()).toHaveLength(4);
     await stopCleanly(next);
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ChatLock, MessageStore, ProgressStore } from '@tgfetch/core';
+import type { CorruptFileNotice } from '@tgfetch/fs-store';
 import type { Config } from './config.js';
 
 export interface OpenedStore {
@@ -17,6 +18,8 @@ export interface StoreHooks {
   /** Told when a PostgreSQL chat lock was lost with its connection. */
   onLockLost?: (chat: string) => void;
   onError?: (error: Error) => void;
+  /** Told of every corrupt day file the file store sets aside (the store itself never logs). */
+  onCorruptFile?: (notice: CorruptFileNotice) => void;
 }
 
 /** node-postgres settings from DATABASE_URL; without it, the PG* variables as with psql. */
@@ -76,9 +79,13 @@ async function openBase(config: Config, cwd: string, hooks: StoreHooks): Promise
     };
   }
   const { createFsStore } = await import('@tgfetch/fs-store');
+  // I/O against the working directory; events show the directory as configured
+  // (`DATA_DIR=./data` gives `data/<chat>/2025/discussions_2025-11-07.json`).
   const store = createFsStore({
     dataDir: resolve(cwd, config.DATA_DIR),
+    displayDir: config.DATA_DIR,
     format: config.DATA_FORMAT,
+    ...(hooks.onCorruptFile ? { onCorruptFile: hooks.onCorruptFile } : {}),
   });
   return {
     store,

@@ -1,4 +1,6 @@
-import { LoginError, type LoginPrompts } from '@tgfetch/telegram';
+import { TgfetchError } from '@tgfetch/core';
+// Types only: gramjs is loaded by `login` alone, never at the start of every command.
+import type { LoginPrompts } from '@tgfetch/telegram';
 import qrcode from 'qrcode-terminal';
 
 export interface TerminalPrompts extends LoginPrompts {
@@ -57,7 +59,7 @@ export function terminalPrompts(
     waiting = undefined;
     if (w?.secret && input.isTTY) input.setRawMode?.(false);
     w?.reject(
-      new LoginError(
+      new TgfetchError(
         'INPUT_CLOSED',
         'Standard input closed before an answer was given: run `tgfetch login` in a terminal, or pipe every answer on its own line',
       ),

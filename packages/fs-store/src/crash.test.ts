@@ -86,7 +86,7 @@ describe('crash safety', () => {
         const doc = await store.readDay(chat, record.date);
         expect(doc?.complete).toBe(true);
         expect(record.count).toBe(doc?.count);
-        const text = await readFile(record.location, 'utf8');
+        const text = await readFile(path.join(data, record.location), 'utf8');
         expect(text.length).toBeGreaterThan(0);
       }
     }

@@ -16,7 +16,10 @@ export interface DataDir {
   chatFolder(place: ChatPlace, create: boolean): Promise<string | undefined>;
   /** The real path of a year folder (`YYYY`) in a chat folder, made when `create`. */
   yearFolder(chatFolder: string, year: string, create: boolean): Promise<string | undefined>;
-  /** Where a day file is reported to live: under `base`, symlinks not resolved. */
+  /**
+   * Where a day file lives relative to the data directory, `/`-separated
+   * (`ru_python/2025/discussions_2025-11-07.json`): what progress records hold.
+   */
   location(place: ChatPlace, date: IsoDate, format: DayFormat): string;
 }
 
@@ -43,10 +46,10 @@ export function openDataDir(dataDir: string): DataDir {
       return safeFolder(real, real, place.key, create);
     },
     async yearFolder(chatFolder, year, create) {
-      return safeFolder(await getRoot(), chatFolder, year, create);
+      return safeFolder(await getRoot(), chatFolder, year, create, chatFolder);
     },
     location(place, date, format) {
-      return path.join(base, place.key, date.slice(0, 4), dayFileName(date, format));
+      return [place.key, date.slice(0, 4), dayFileName(date, format)].join('/');
     },
   };
 }

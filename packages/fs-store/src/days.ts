@@ -6,6 +6,7 @@ import {
   type DayWriteResult,
   type IsoDate,
   mergeMessages,
+  ZoneConflictError,
 } from '@tgfetch/core';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
 import { encodeDay } from './day-file.js';
@@ -40,10 +41,17 @@ export function createDayFiles(
     const date = checkDate(day.date);
     checkDay(day);
     return context.withChatWrite(place, async (chatFolder) => {
+      // The zone rule first: a day of another zone never touches this chat's files.
+      await progress.claimZoneLocked(place, chatFolder, day.time_zone);
       const root = await dir.root();
       const yearFolder = (await dir.yearFolder(chatFolder, date.slice(0, 4), true))!;
       await context.sweep(yearFolder);
-      const stored = await readOrSetAside(root, yearFolder, date);
+      const repairs: string[] = [];
+      const found = await readOrSetAside(root, yearFolder, date, repairs);
+      const stored = mergeStored(found);
+      if (stored && stored.time_zone !== day.time_zone) {
+        throw new ZoneConflictError(place.chat, stored.time_zone, day.time_zone);
+      }
       const messages = mergeMessages(stored?.messages ?? [], day.messages);
       const doc: DayDocument = {
         chat: place.chat,
@@ -55,36 +63,40 @@ export function createDayFiles(
         messages,
       };
       const location = dir.location(place, date, format);
-      // A progress record must never disagree with its file, even if we die half-way:
-      // drop it before the day changes, put it back after.
-      const record = await progress.recordLocked(place, chatFolder, date);
-      const outdated = record && (record.count !== doc.count || record.location !== location);
-      if (outdated) await progress.updateLocked(place, chatFolder, date, undefined);
+      // A progress record must never disagree with its file, even if we die half-way: a
+      // complete day whose file changes loses its record first and gets it back after.
+      const outdated =
+        stored?.complete === true &&
+        (stored.count !== doc.count || found.some((f) => f.format !== format));
+      if (outdated) await progress.appendLocked(place, chatFolder, [{ date, drop: true }]);
       await writeFileAtomic(
         path.join(yearFolder, dayFileName(date, format)),
         encodeDay(doc, format),
       );
       await removeOtherFormat(yearFolder, date);
       if (outdated) {
-        await progress.updateLocked(place, chatFolder, date, {
-          ...record,
-          count: doc.count,
-          location,
-        });
+        const record = { date, count: doc.count, location, fetched_at: doc.fetched_at };
+        await progress.appendLocked(place, chatFolder, [record]);
       }
-      return { count: doc.count, location };
+      return { count: doc.count, location, ...(repairs.length > 0 ? { repairs } : {}) };
     });
   };
 
-  const readOrSetAside = async (root: string, yearFolder: string, date: IsoDate) => {
+  const readOrSetAside = async (
+    root: string,
+    yearFolder: string,
+    date: IsoDate,
+    repairs: string[],
+  ) => {
     for (;;) {
       try {
-        return mergeStored(await readStoredDays(root, yearFolder, date, format));
+        return await readStoredDays(root, yearFolder, date, format);
       } catch (error) {
         if (!(error instanceof CorruptFileError)) throw error;
         // Never overwrite what we cannot read: keep it beside, start the day afresh.
         const movedTo = await moveAside(error.file);
         context.notify({ file: error.file, movedTo, reason: error.message });
+        repairs.push(`a corrupt copy was moved aside to ${path.basename(movedTo)}`);
       }
     }
   };

@@ -68,13 +68,16 @@ export function isInside(root: string, candidate: string): boolean {
 /**
  * The real path of folder `name` inside `parent` (itself a real path inside `root`), made
  * when `create` is set; undefined when it does not exist. A symlink is followed only when
- * it resolves inside `root`; anything else is refused.
+ * `linkWithin` is given and it resolves inside that folder: a chat folder may never be a
+ * link (one leading to another chat's folder would merge two chats into one file), a year
+ * folder only to a place inside its own chat folder. Anything else is refused.
  */
 export async function safeFolder(
   root: string,
   parent: string,
   name: string,
   create: boolean,
+  linkWithin?: string,
 ): Promise<string | undefined> {
   const folder = path.join(parent, name);
   if (!isInside(root, folder)) throw escapeError(folder);
@@ -97,6 +100,7 @@ export async function safeFolder(
     throw error;
   });
   if (!isInside(root, target)) throw escapeError(folder);
+  if (linkWithin === undefined || !isInside(linkWithin, target)) throw sharedFolderError(folder);
   if (!(await stat(target)).isDirectory()) throw notAFolder(folder);
   return target;
 }
@@ -137,6 +141,13 @@ function escapeError(file: string) {
   return storeError(
     FsStoreErrorCode.pathEscape,
     `Refusing ${file}: it is a symlink leading outside the data directory`,
+  );
+}
+
+function sharedFolderError(folder: string) {
+  return storeError(
+    FsStoreErrorCode.pathEscape,
+    `Refusing ${folder}: it is a symlink to another folder of the data directory, which would mix two chats' (or years') days`,
   );
 }
 

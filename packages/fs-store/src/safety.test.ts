@@ -119,10 +119,21 @@ describe('path safety', () => {
     await expect(store.completed('@evil', [DATE])).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
   });
 
-  it('follows a symlinked chat folder that stays inside the data directory', async () => {
-    await mkdir(path.join(data, 'real_chat'), { recursive: true });
+  it('refuses a chat folder that links to another chat folder, merging nothing', async () => {
+    await store.writeDay(day('@real_chat'));
     await symlink(path.join(data, 'real_chat'), path.join(data, 'alias'));
-    await store.writeDay(day('@alias'));
+    await expect(store.writeDay(day('@alias'))).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
+    await expect(store.readDay('@alias', DATE)).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
+    await expect(store.completed('@alias', [DATE])).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
+    expect(await store.listChats()).toEqual(['@real_chat']);
+    expect((await store.readDay('@real_chat', DATE))?.chat).toBe('@real_chat');
+  });
+
+  it('refuses a year folder that links into another chat folder', async () => {
+    await store.writeDay(day('@real_chat'));
+    await mkdir(path.join(data, 'other'), { recursive: true });
+    await symlink(path.join(data, 'real_chat', '2025'), path.join(data, 'other', '2025'));
+    await expect(store.writeDay(day('@other'))).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
     expect(await readdir(path.join(data, 'real_chat', '2025'))).toEqual([
       `discussions_${DATE}.json`,
     ]);

@@ -1,9 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayDocument, TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
 import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const CHAT = '@ru_python';
@@ -43,11 +44,16 @@ afterEach(async () => {
 
 const dayFile = (format = 'json') =>
   path.join(dir, 'ru_python', '2025', `discussions_${DATE}.${format}`);
+const dayLocation = (format = 'json') => `ru_python/2025/discussions_${DATE}.${format}`;
 
 describe('fs-store files', () => {
-  it('writes the documented layout and reports the absolute path as location', async () => {
+  it('writes the documented layout and reports the location relative to dataDir', async () => {
     const result = await store.writeDay(day());
-    expect(result).toEqual({ count: 10, location: dayFile() });
+    expect(result).toEqual({ count: 10, location: dayLocation() });
+    expect(store.filePath(result.location)).toBe(dayFile());
+    const shown = createFsStore({ dataDir: dir, displayDir: 'data' });
+    expect(shown.filePath(result.location)).toBe('data/ru_python/2025/discussions_2025-11-07.json');
+    await shown.close();
     const doc = JSON.parse(await readFile(dayFile(), 'utf8'));
     expect(Object.keys(doc)).toEqual([
       'chat',
@@ -64,7 +70,7 @@ describe('fs-store files', () => {
   it('writes jsonl as a metadata line and one message per line', async () => {
     const jsonl = createFsStore({ dataDir: dir, format: 'jsonl' });
     const result = await jsonl.writeDay(day());
-    expect(result.location).toBe(dayFile('jsonl'));
+    expect(result.location).toBe(dayLocation('jsonl'));
     const lines = (await readFile(dayFile('jsonl'), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(11);
     expect(JSON.parse(lines[0]!)).toEqual({
@@ -157,18 +163,34 @@ describe('fs-store files', () => {
 
 describe('fs-store progress', () => {
   const progressFile = () => path.join(dir, 'ru_python', 'progress.json');
+  const progressLog = () => path.join(dir, 'ru_python', 'progress.log');
 
-  it('keeps one record per chat in <chat>/progress.json', async () => {
+  it('keeps a snapshot in <chat>/progress.json and each change as one line of progress.log', async () => {
     const result = await store.writeDay(day({ complete: true }));
-    await store.markComplete(CHAT, { date: DATE, ...result, fetched_at: 'f1' });
-    const doc = JSON.parse(await readFile(progressFile(), 'utf8'));
-    expect(doc).toEqual({
-      chat: CHAT,
-      version: 1,
-      days: { [DATE]: { count: 10, location: dayFile(), fetched_at: 'f1' } },
+    await store.markComplete(CHAT, {
+      date: DATE,
+      ...result,
+      fetched_at: 'f1',
+      time_zone: 'Europe/Moscow',
     });
+    expect(JSON.parse(await readFile(progressFile(), 'utf8'))).toEqual({
+      chat: CHAT,
+      version: 2,
+      time_zone: 'Europe/Moscow',
+      days: {},
+    });
+    const lines = (await readFile(progressLog(), 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { date: DATE, count: 10, location: dayLocation(), fetched_at: 'f1' },
+    ]);
     expect(await store.listProgress(CHAT)).toEqual([
-      { date: DATE, count: 10, location: dayFile(), fetched_at: 'f1' },
+      {
+        date: DATE,
+        count: 10,
+        location: dayLocation(),
+        fetched_at: 'f1',
+        time_zone: 'Europe/Moscow',
+      },
     ]);
   });
 
@@ -176,10 +198,7 @@ describe('fs-store progress', () => {
     const first = await store.writeDay(day({ complete: true, messages: messages.slice(0, 4) }));
     await store.markComplete(CHAT, { date: DATE, ...first, fetched_at: 'f1' });
     await store.writeDay(day({ complete: true }));
-    expect((await store.completed(CHAT, [DATE])).get(DATE)).toMatchObject({
-      count: 10,
-      fetched_at: 'f1',
-    });
+    expect((await store.completed(CHAT, [DATE])).get(DATE)).toMatchObject({ count: 10 });
   });
 
   it('moves a corrupt progress.json aside and rebuilds it from the day files', async () => {
@@ -192,11 +211,57 @@ describe('fs-store progress', () => {
     expect(found.get(DATE)).toEqual({
       date: DATE,
       count: 10,
-      location: dayFile(),
+      location: dayLocation(),
       fetched_at: '2025-11-08T00:00:05.000Z',
+      time_zone: 'Europe/Moscow',
     });
     expect(notices.map((n) => n.file)).toEqual([progressFile()]);
     expect(JSON.parse(await readFile(progressFile(), 'utf8')).days).toHaveProperty(DATE);
+  });
+
+  it('leaves out a log line cut by a crash and never glues the next one onto it', async () => {
+    const done = await store.writeDay(day({ complete: true }));
+    await store.markComplete(CHAT, { date: DATE, ...done, fetched_at: 'f1' });
+    await writeFile(progressLog(), `${await readFile(progressLog(), 'utf8')}{"date":"2025-11-0`);
+    expect([...(await store.completed(CHAT, [DATE])).keys()]).toEqual([DATE]);
+    const next = await store.writeDay(day({ date: '2025-11-08', complete: true }));
+    await store.markComplete(CHAT, { date: '2025-11-08', ...next, fetched_at: 'f2' });
+    expect((await store.listProgress(CHAT)).map((d) => d.date)).toEqual([DATE, '2025-11-08']);
+    expect(notices).toEqual([]);
+  });
+
+  it('reads a version 1 progress.json with absolute locations as relative ones', async () => {
+    await store.writeDay(day({ complete: true }));
+    const legacy = {
+      chat: CHAT,
+      version: 1,
+      days: { [DATE]: { count: 10, location: dayFile(), fetched_at: 'f0' } },
+    };
+    await writeFile(progressFile(), JSON.stringify(legacy));
+    await rm(progressLog(), { force: true });
+    expect((await store.completed(CHAT, [DATE])).get(DATE)?.location).toBe(dayLocation());
+  });
+
+  it('folds the log into the snapshot: progress bytes grow linearly with the days', async () => {
+    const written: number[] = [];
+    let total = 0;
+    const before = await ioBytesWritten();
+    for (let i = 0; i < 400; i++) {
+      const date = new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+      const result = await store.writeDay(day({ date, complete: true, messages: [] }));
+      const start = await ioBytesWritten();
+      await store.markComplete(CHAT, { date, ...result, fetched_at: 'f' });
+      written.push((await ioBytesWritten()) - start);
+      total += written.at(-1)!;
+    }
+    expect(await ioBytesWritten()).toBeGreaterThan(before);
+    const snapshot = (await readFile(progressFile(), 'utf8')).length;
+    // Linear: all progress bytes of 400 days stay within a few snapshots' worth.
+    expect(total).toBeLessThan(4 * snapshot + 64_000);
+    expect(
+      Object.keys(JSON.parse(await readFile(progressFile(), 'utf8')).days).length,
+    ).toBeGreaterThan(300);
+    expect(await store.listProgress(CHAT)).toHaveLength(400);
   });
 
   it('rejects a malformed progress record', async () => {
@@ -206,5 +271,24 @@ describe('fs-store progress', () => {
     await expect(store.completed(CHAT, ['yesterday'])).rejects.toMatchObject({
       code: 'INVALID_DATE',
     });
+  });
+});
+
+describe('fs-store zones', () => {
+  it('takes the zone of day files stored before zones were recorded', async () => {
+    await store.writeDay(day());
+    await rm(path.join(dir, 'ru_python', 'progress.json'));
+    const fresh = createFsStore({ dataDir: dir });
+    try {
+      await expect(fresh.writeDay(day({ time_zone: 'UTC' }))).rejects.toMatchObject({
+        code: 'ZONE_CONFLICT',
+      });
+      await expect(fresh.completed(CHAT, [DATE], 'UTC')).rejects.toMatchObject({
+        code: 'ZONE_CONFLICT',
+      });
+      expect((await fresh.readDay(CHAT, DATE))?.time_zone).toBe('Europe/Moscow');
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -21,6 +21,13 @@ export interface CorruptFileNotice {
 export interface FsStoreOptions {
   /** Root of the chat folders; created when missing. */
   dataDir: string;
+  /**
+   * The data directory as events show it: `filePath` joins it with a day's location
+   * (`data` gives `data/ru_python/2025/discussions_2025-11-07.json`). Give the directory
+   * as configured, so that consumers elsewhere read the same path.
+   * @default dataDir
+   */
+  displayDir?: string;
   /** `json`: one pretty-printed document per day; `jsonl`: metadata line, then one message per line. @default 'json' */
   format?: DayFormat;
   /** A lock not refreshed for this long (its holder hung, or its host died) is taken over. @default 30000 */
@@ -33,13 +40,15 @@ export interface FsStoreOptions {
   lockPollMaxMs?: number;
   /** Temp files older than this are removed even when their writer cannot be checked (another host). @default 600000 */
   staleTempMs?: number;
-  /** Told when a corrupt day or progress file was moved aside (the store never logs). @default undefined */
+  /** Told when a corrupt day or progress file was moved aside (the store never logs; wire it to a log). @default undefined */
   onCorruptFile?: (notice: CorruptFileNotice) => void;
 }
 
 export interface FsStore extends MessageStore, ProgressStore {
-  /** The data directory, absolute: every `location` starts with it. */
+  /** The data directory, absolute: every `location` is relative to it. */
   readonly dataDir: string;
+  /** `displayDir` joined with a location: how events show where a day lives. */
+  filePath(location: string): string;
   readonly format: DayFormat;
   /** Core's `ChatLock` over the same directory: hold a chat for a whole command. */
   readonly lock: FsChatLock;
@@ -145,8 +154,10 @@ export function createFsStore(options: FsStoreOptions): FsStore {
 
   const days = createDayFiles(context, progress);
 
+  const displayDir = options.displayDir ?? options.dataDir;
   return {
     dataDir: dir.base,
+    filePath: (location) => path.join(displayDir, location),
     format,
     lock,
     writeDay: (day) =>
@@ -155,9 +166,9 @@ export function createFsStore(options: FsStoreOptions): FsStore {
     listChats: () => op('listing', dir.base, days.listChats),
     listDays: (chat) => op('listing', chat, () => days.listDays(chat)),
     listProgress: (chat) => op('reading progress of', chat, () => progress.list(chatPlace(chat))),
-    completed: (chat, dates) =>
+    completed: (chat, dates, timeZone) =>
       op('reading progress of', chat, () =>
-        progress.completed(chatPlace(chat), dates.map(checkDate)),
+        progress.completed(chatPlace(chat), dates.map(checkDate), timeZone),
       ),
     markComplete: (chat, day) =>
       op('recording progress of', chat, () => progress.markComplete(chatPlace(chat), day)),

@@ -87,6 +87,14 @@ describe('redis event sink', () => {
       const [started, progress] = sampleEvents('legacy-1');
       await sink.publish(started!);
       await sink.publish(progress!);
+      await sink.publish({
+        ...progress!,
+        date: '2025-11-04',
+        count: 0,
+        file_path: '',
+        complete: false,
+        outcome: 'not_covered',
+      } as FetchEvent);
       const failed: FetchEvent = {
         ...progress!,
         event: 'failed',
@@ -101,7 +109,7 @@ describe('redis event sink', () => {
         dates: ['2025-11-05', '2025-11-06'],
       });
       await sink.publish({ ...failed, command_id: 'legacy-2' });
-      await eventually(() => raw.length >= 7, { what: 'all messages' });
+      await eventually(() => raw.length >= 9, { what: 'all messages' });
       const legacy = raw.filter((m) => String(m.event).startsWith('fetch_'));
       expect(legacy).toEqual([
         expect.objectContaining({
@@ -113,6 +121,11 @@ describe('redis event sink', () => {
           duration_seconds: 0.5,
           service: 'telegram-fetcher',
           worker_id: 'w1',
+        }),
+        expect.objectContaining({
+          event: 'fetch_failed',
+          date: '2025-11-04',
+          error: 'not covered by the source: nothing stored',
         }),
         expect.objectContaining({
           event: 'fetch_failed',

@@ -32,8 +32,9 @@ export type LegacyEvent = LegacyFetchComplete | LegacyFetchFailed;
 const legacyChat = (chat: string | null) => (chat ?? '').replace(/^@/, '');
 
 /**
- * One `fetch_complete` per finished day (from `progress`), one `fetch_failed` per day the
- * failed command left unstored (from `failed`; one without a date when it planned none).
+ * One `fetch_complete` per finished day (from `progress`), one `fetch_failed` per day not
+ * stored (a `progress` of a day not covered or not reached) and per day the failed command
+ * left unstored (from `failed`; one without a date when it planned none).
  * `plannedDates` are the days of the `started` event, when known.
  */
 export function legacyEvents(
@@ -49,6 +50,15 @@ export function legacyEvents(
     command_id: event.command_id,
   };
   if (event.event === 'progress') {
+    // A day the command did not store is no fetch_complete: the older contract's consumers
+    // would read its empty file_path as a stored day.
+    if (event.outcome === 'not_covered' || event.outcome === 'not_reached') {
+      const why =
+        event.outcome === 'not_covered'
+          ? 'not covered by the source: nothing stored'
+          : 'not reached: the limit stopped the command first';
+      return [{ event: 'fetch_failed', ...common, date: event.date, error: why }];
+    }
     return [
       {
         event: 'fetch_complete',

@@ -84,8 +84,8 @@ describe('a private redis-server that goes away', () => {
       );
       expect(done).toMatchObject({
         days: [
-          { date: '2025-11-06', count: 24 },
           { date: '2025-11-07', count: 24 },
+          { date: '2025-11-06', count: 24 },
         ],
       });
       // And the queue takes the next command from the fresh server.

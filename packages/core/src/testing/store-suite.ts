@@ -28,7 +28,8 @@ function day(messages: TgMessage[], over: Partial<DayDocument> = {}): DayDocumen
 
 /**
  * The `MessageStore` contract: whole days in and out, merged by id, edits replace older
- * copies, messages sorted by id, empty days kept, chats and dates independent.
+ * copies, messages sorted by id, empty days kept, chats and dates independent, one zone
+ * per chat (ZONE_CONFLICT), locations relative to the store's root.
  */
 export function describeMessageStore(
   name: string,
@@ -139,6 +140,34 @@ export function describeMessageStore(
     );
 
     it(
+      'keeps a chat in one zone: a day of another zone is refused, nothing changed (ZONE_CONFLICT)',
+      withStore(async (store) => {
+        await store.writeDay(day(messages.slice(0, 5)));
+        const tokyo = day(messages, { time_zone: 'Asia/Tokyo' });
+        await expect(store.writeDay(tokyo)).rejects.toMatchObject({ code: 'ZONE_CONFLICT' });
+        await expect(store.writeDay({ ...tokyo, date: '2025-11-08' })).rejects.toMatchObject({
+          code: 'ZONE_CONFLICT',
+        });
+        const read = await store.readDay(CHAT, DATE);
+        expect(read?.time_zone).toBe('UTC');
+        expect(read?.count).toBe(5);
+        expect(await store.readDay(CHAT, '2025-11-08')).toBeUndefined();
+        // Another chat may live in another zone.
+        await store.writeDay({ ...tokyo, chat: '@other_chat' });
+        expect((await store.readDay('@other_chat', DATE))?.time_zone).toBe('Asia/Tokyo');
+      }),
+    );
+
+    it(
+      'reports locations relative to its root, never an absolute path',
+      withStore(async (store) => {
+        const { location } = await store.writeDay(day(messages));
+        expect(location).not.toMatch(/^([/\\]|[A-Za-z]:[/\\])/);
+        expect(location.length).toBeGreaterThan(0);
+      }),
+    );
+
+    it(
       'takes days written concurrently',
       withStore(async (store) => {
         const dates = ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04'];
@@ -149,7 +178,10 @@ export function describeMessageStore(
   });
 }
 
-/** The `ProgressStore` contract: complete days recorded per chat, replaced per date. */
+/**
+ * The `ProgressStore` contract: complete days recorded per chat, replaced per date, one
+ * zone per chat.
+ */
 export function describeProgressStore(
   name: string,
   setup: () => Promise<StoreFixture<ProgressStore>>,
@@ -204,6 +236,21 @@ export function describeProgressStore(
         await store.markComplete(CHAT, record(DATE));
         expect((await store.completed('@other_chat', [DATE])).size).toBe(0);
         expect((await store.completed('-1001234567890', [DATE])).size).toBe(0);
+      }),
+    );
+
+    it(
+      'keeps a chat in one zone: another zone is refused when asked or marked (ZONE_CONFLICT)',
+      withStore(async (store) => {
+        await store.markComplete(CHAT, { ...record(DATE), time_zone: 'UTC' });
+        await expect(store.completed(CHAT, [DATE], 'Asia/Tokyo')).rejects.toMatchObject({
+          code: 'ZONE_CONFLICT',
+        });
+        await expect(
+          store.markComplete(CHAT, { ...record('2025-11-08'), time_zone: 'Asia/Tokyo' }),
+        ).rejects.toMatchObject({ code: 'ZONE_CONFLICT' });
+        expect((await store.completed(CHAT, [DATE, '2025-11-08'], 'UTC')).size).toBe(1);
+        expect((await store.completed('@other_chat', [DATE], 'Asia/Tokyo')).size).toBe(0);
       }),
     );
 

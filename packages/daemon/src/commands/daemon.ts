@@ -114,6 +114,11 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       openStore(config, ctx.cwd, {
         onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
         onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
+        onCorruptFile: (notice) =>
+          logger.warn(
+            { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
+            'corrupt file moved aside; its day is fetched again',
+          ),
       }),
     );
     const stopMarker = await watchRedisMarker({
@@ -308,7 +313,8 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
     status: outcome.status,
   });
   metrics.inc('tgfetch_messages_fetched_total', {}, outcome.processed);
-  const stored = (outcome.days ?? []).filter((d) => !d.skipped).length;
+  const days = outcome.days ?? [];
+  const stored = days.filter((d) => d.outcome === 'stored' || d.outcome === 'partial').length;
   metrics.inc('tgfetch_days_stored_total', {}, stored);
   const fields = {
     command_id: outcome.command_id,
@@ -317,9 +323,18 @@ function onOutcome(outcome: FetchOutcome, delivery: Delivery, logger: Logger, me
     mode: outcome.mode,
     duration_ms: Math.round(outcome.duration_sec * 1000),
     processed: outcome.processed,
-    days: outcome.days?.length ?? 0,
+    days: days.length,
+    not_covered: days.filter((d) => d.outcome === 'not_covered').length,
+    not_reached: days.filter((d) => d.outcome === 'not_reached').length,
     attempt: delivery.attempt,
   };
+  for (const day of days) {
+    if (day.repair === undefined) continue;
+    logger.warn(
+      { command_id: outcome.command_id, chat: outcome.chat, date: day.date, repair: day.repair },
+      'day repaired: progress said complete, its stored copy did not agree',
+    );
+  }
   if (outcome.event === 'completed') logger.info(fields, 'command completed');
   else {
     metrics.inc('tgfetch_errors_total', { code: outcome.error.code });

@@ -31,8 +31,10 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   const timeZone = command.options.tz ?? config.TGFETCH_TZ;
   const display = createDisplay(ctx.stderr, { timeZone });
   const opened = await openSource(config.TGFETCH_SOURCE, config, { chat: command.chat });
-  let planned: string[] = [];
-  const stored = await openStore(config, ctx.cwd).catch(async (error: unknown) => {
+  const stored = await openStore(config, ctx.cwd, {
+    onCorruptFile: (notice) =>
+      ctx.stderr.write(`repaired: ${notice.reason}; moved to ${notice.movedTo}\n`),
+  }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });
@@ -51,12 +53,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
         ),
         store: stored.store,
         progress: stored.progress,
-        events: {
-          publish: (event) => {
-            if (event.event === 'started') planned = event.dates;
-            return display.publish(event);
-          },
-        },
+        events: display,
         lock: stored.lock,
       },
       {
@@ -80,7 +77,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     }
     if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.event === 'completed') {
-      ctx.stdout.write(fetchSummary(result, { command, planned, timeZone, now: Date.now() }));
+      ctx.stdout.write(fetchSummary(result, { command, timeZone, now: Date.now() }));
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);
     }

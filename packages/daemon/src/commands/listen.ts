@@ -2,6 +2,7 @@ import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
+import { dayText } from '../progress-display.js';
 import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
@@ -48,7 +49,7 @@ export function formatEvent(event: FetchEvent): string {
     case 'started':
       return `${head} ${event.dates.length} day(s)`;
     case 'progress':
-      return `${head} ${event.date} ${event.skipped ? 'already complete' : `${event.count} messages`} ${event.file_path}`;
+      return `${head} ${event.date} ${dayText(event)}`;
     case 'completed':
       return `${head} ${event.processed} messages in ${event.days.length} day(s), ${event.duration_sec}s`;
     case 'failed':

@@ -17,10 +17,16 @@ export function fileEffects(effects: string, progressFile: string, who: string) 
   const store: MessageStore = {
     async writeDay(day) {
       await appendFile(effects, `${who} ${day.date}\n`);
+      // Kept so that the engine can check a complete day before it skips it.
+      await writeFile(`${effects}.${day.date}.json`, JSON.stringify(day));
       return { count: day.count, location: `${day.chat}/${day.date}` };
     },
-    async readDay() {
-      return undefined;
+    async readDay(_chat, date) {
+      try {
+        return JSON.parse(await readFile(`${effects}.${date}.json`, 'utf8'));
+      } catch {
+        return undefined;
+      }
     },
   };
   const read = async (): Promise<

@@ -117,6 +117,21 @@ describe('createExportSource', () => {
     expect(got.every((m) => m.chat === CHAT)).toBe(true);
   });
 
+  it('says which span it covers: from its first post to its last, nothing when empty', async () => {
+    const raw = history(30);
+    const { source } = await setup(singleChatExport(raw));
+    const signal = new AbortController().signal;
+    expect(await source.coverage(CHAT, signal)).toEqual({
+      first: START * 1000,
+      last: (START + 29 * 47 * 60) * 1000,
+    });
+    expect((await failure(() => source.coverage('@somebody_else', signal))).code).toBe(
+      'CHAT_NOT_FOUND',
+    );
+    const empty = await setup(singleChatExport([]));
+    expect(await empty.source.coverage(CHAT, signal)).toBeNull();
+  });
+
   it('reads an old export (no date_unixtime) in the given time zone', async () => {
     // Exported on a machine in Moscow (UTC+3): naive dates are 3 hours ahead.
     const raw = history(60, { old: true, offsetHours: 3 });

@@ -7,6 +7,7 @@ import {
   isTimeZone,
   type MessageSource,
   parseChat,
+  type SourceCoverage,
   type TgMessage,
 } from '@tgfetch/core';
 import { ExportError, ExportErrorCode } from './errors.js';
@@ -54,6 +55,8 @@ export interface ExportSourceInfo extends ExportChatInfo {
 }
 
 export interface ExportSource extends MessageSource {
+  /** The span of the export: days outside it are not covered (see core's `SourceCoverage`). */
+  coverage(chat: ChatRef, signal: AbortSignal): Promise<SourceCoverage>;
   /**
    * Reads the file once (the only full pass) and says which chat it serves. `messages`
    * does this on first use; call it first to fail early on a bad file.
@@ -120,16 +123,27 @@ export function createExportSource(options: ExportSourceOptions): ExportSource {
     },
     async *messages(request, signal) {
       const { handle, index, info } = await open();
-      const asked = parseChat(request.chat);
-      if (!asked.ok || asked.chat !== info.chat) {
-        throw new FatalError(
-          'CHAT_NOT_FOUND',
-          `This export serves ${info.chat}, not ${request.chat}`,
-        );
-      }
+      checkChat(info, request.chat);
       yield* serve(handle, index, info.chat, request, signal, options.file, wallClock);
     },
+    async coverage(chat, signal) {
+      const { index, info } = await open();
+      if (signal.aborted) throw new AbortError();
+      checkChat(info, chat);
+      // An export knows the days from its first post to its last, nothing before or after:
+      // a day past its last post may have posts a newer export holds.
+      return index.first === undefined || index.last === undefined
+        ? null
+        : { first: index.first, last: index.last };
+    },
   };
+}
+
+function checkChat(info: ExportSourceInfo, chat: ChatRef): void {
+  const asked = parseChat(chat);
+  if (!asked.ok || asked.chat !== info.chat) {
+    throw new FatalError('CHAT_NOT_FOUND', `This export serves ${info.chat}, not ${chat}`);
+  }
 }
 
 async function openFile(
