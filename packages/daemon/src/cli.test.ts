@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accountExport,
@@ -97,7 +98,7 @@ describe('main', () => {
     expect(ok.out).toMatch(
       /^completed @inproc: \d+ messages in 1 day\(s\) written, 0 already complete, [\d.]+s\n/,
     );
-    expect(ok.out).toContain(`  files in     ${path.join(dir, 'd', 'inproc')}\n`);
+    expect(ok.out).toContain(`  files in     ${path.join('d', simulatedFolder('inproc'))}\n`);
     expect(ok.out).toMatch(/^ {2}written {6}\d{4}-\d{2}-\d{2} \(\d+\)$/m);
 
     const failed = await run([

@@ -81,8 +81,10 @@ export function createDisplay(out: Output, options: DisplayOptions = {}): Displa
       if (event.event === 'started') {
         total = event.dates.length;
         startedAt = now();
-        const first = event.dates[0];
-        const last = event.dates.at(-1);
+        // Dates may come newest first (as the engine walks them): the span is oldest..newest.
+        const sorted = [...event.dates].sort();
+        const first = sorted[0];
+        const last = sorted.at(-1);
         if (first && last) {
           span = {
             from: startOfDay(first, timeZone),

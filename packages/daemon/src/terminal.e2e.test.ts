@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RedisTestContext,
@@ -91,9 +92,9 @@ describe('tgfetch fetch on a terminal', { timeout: 90_000 }, () => {
     expect(mostLiveLines).toBe(1);
     const final = await screen();
     expect(final).toMatch(
-      /^completed @tty_demo: \d+ messages, 3 day\(s\) written, 0 already complete/m,
+      /^completed @tty_demo: \d+ messages in 3 day\(s\) written, 0 already complete/m,
     );
-    expect(final).toContain(`files in     ${path.join(dir, 'out', 'tty_demo')}`);
+    expect(final).toContain(`files in     ${path.join('out', simulatedFolder('tty_demo'))}`);
     expect(final).toMatch(/^ {2}written {6}\d{4}-\d{2}-\d{2} \(\d+\), /m);
   });
 

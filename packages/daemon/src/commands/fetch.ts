@@ -96,13 +96,14 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
 
 /**
  * The source, telling `onMessage` of each message as it arrives (for the live count); its
- * chat resolution passes through, so days are stored under the chat's canonical id.
+ * chat resolution and coverage pass through (canonical chat ids, days an export lacks).
  */
 function countingSource(source: MessageSource, onMessage: (m: TgMessage) => void): MessageSource {
   return {
     ...(source.resolveChat
       ? { resolveChat: (chat, signal) => source.resolveChat!(chat, signal) }
       : {}),
+    ...(source.coverage ? { coverage: (chat, signal) => source.coverage!(chat, signal) } : {}),
     async *messages(request, signal) {
       for await (const message of source.messages(request, signal)) {
         onMessage(message);
