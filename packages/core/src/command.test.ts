@@ -322,6 +322,24 @@ describe('parseCommand: every rejected input class has a stable code and a clear
     expect(rejected(big).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('answers a command that is not UTF-8 under its own command_id, echoing nothing else', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"command":"fetch","command_id":"c-latin1","chat":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","mode":"days","days":1}'),
+    ]);
+    const result = rejected(bytes);
+    expect(result.error.code).toBe('INVALID_ENCODING');
+    expect(result.rejected).toMatchObject({ command_id: 'c-latin1', chat: null });
+    // An id that is itself broken is not echoed: a fresh one is made.
+    const brokenId = Buffer.concat([
+      Buffer.from('{"command":"fetch","command_id":"c'),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    expect(rejected(brokenId).rejected.command_id).not.toContain('\uFFFD');
+  });
+
   it('rejects bytes that are not UTF-8 and objects that are not JSON', () => {
     const notUtf8 = rejected(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])).error;
     expect(notUtf8.code).toBe('INVALID_ENCODING');

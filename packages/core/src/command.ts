@@ -186,6 +186,7 @@ function decode(input: unknown): Decoded {
           '',
           'the command is not valid UTF-8 (JSON text must be UTF-8, RFC 8259 section 8.1)',
         ),
+        ...idOfBrokenText(input),
       };
     }
   }
@@ -236,6 +237,17 @@ function identityOf(text: string): { identity?: Record<string, unknown> } {
     // Not JSON either: nothing to tell.
   }
   return {};
+}
+
+/**
+ * The producer's `command_id` of a command that is not UTF-8, so that its `failed` event
+ * still reaches the producer: read from a lenient decoding, and only when the id itself
+ * decoded cleanly (nothing else of such a command is echoed).
+ */
+function idOfBrokenText(bytes: Uint8Array): { identity?: Record<string, unknown> } {
+  const { identity } = identityOf(new TextDecoder('utf-8').decode(bytes));
+  const id = identity?.command_id;
+  return typeof id === 'string' && !id.includes('\uFFFD') ? { identity: { command_id: id } } : {};
 }
 
 const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;

@@ -13,6 +13,7 @@ import { messageRow, uniqueRows } from './rows.js';
 import { table } from './sql.js';
 import { inTransaction } from './transaction.js';
 import { upsertMessages } from './upsert.js';
+import { createZones } from './zones.js';
 
 /**
  * Where a day lives, for progress records and events: the schema, then the row key of
@@ -66,6 +67,7 @@ export function createDays(pool: Pool, schema: string) {
   const links = table(schema, 'day_messages');
   const messages = table(schema, 'messages');
   const progress = table(schema, 'progress');
+  const zones = createZones(schema);
 
   /**
    * One transaction: the day row (locked, so writers of one day queue), its messages
@@ -80,6 +82,7 @@ export function createDays(pool: Pool, schema: string) {
     const rows = uniqueRows(day.messages.map((m) => messageRow(m, chat)));
     const location = dayLocation(schema, chat, zone, date);
     return inTransaction(pool, async (client) => {
+      await zones.claim(client, chat, zone);
       await client.query(
         `INSERT INTO ${days} (chat, time_zone, date, fetched_at, complete, count)
          VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING`,

@@ -68,6 +68,21 @@ CREATE TABLE {s}.progress (
 COMMENT ON TABLE {s}.progress IS 'Complete days: a day here is skipped by later fetches unless forced.';
 `,
   },
+  {
+    version: 2,
+    name: 'chat_zones: one time zone per chat',
+    sql: `
+CREATE TABLE {s}.chat_zones (
+  chat       text        PRIMARY KEY,
+  time_zone  text        NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE {s}.chat_zones IS 'The time zone each chat is stored in: its days are cut in this zone only (another is refused with ZONE_CONFLICT).';
+INSERT INTO {s}.chat_zones (chat, time_zone)
+  SELECT DISTINCT ON (chat) chat, time_zone FROM {s}.days ORDER BY chat, updated_at
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

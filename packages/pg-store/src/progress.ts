@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { checkChat, checkDate } from './days.js';
 import { PgStoreErrorCode, pgError } from './errors.js';
 import { table } from './sql.js';
+import { createZones } from './zones.js';
 
 /**
  * The zone of a day, read from a location this store made (`pg:<schema>.days/<chat>/<zone>/
@@ -20,28 +21,36 @@ function zoneOf(location: string, chat: ChatRef, date: IsoDate): string {
 
 export function createProgress(pool: Pool, schema: string) {
   const progress = table(schema, 'progress');
+  const zones = createZones(schema);
 
   const completed = async (
     chatRef: ChatRef,
     dates: readonly IsoDate[],
+    timeZone?: string,
   ): Promise<ReadonlyMap<IsoDate, DayProgress>> => {
     const chat = checkChat(chatRef);
     const asked = dates.map(checkDate);
     const found = new Map<IsoDate, DayProgress>();
+    if (timeZone !== undefined) await zones.check(pool, chat, timeZone);
     if (asked.length === 0) return found;
-    // The latest record per date, whatever its zone, until the port names the zone.
+    // The latest record per date, of the zone asked for (a chat holds one zone; records of
+    // another can only come from before the zone rule).
     const result = await pool.query<{
       date: string;
+      time_zone: string;
       count: number;
       location: string;
       fetched_at: Date;
     }>(
-      `SELECT DISTINCT ON (date) date::text AS date, count, location, fetched_at FROM ${progress}
-       WHERE chat = $1 AND date = ANY($2::date[]) ORDER BY date, fetched_at DESC`,
-      [chat, asked],
+      `SELECT DISTINCT ON (date) date::text AS date, time_zone, count, location, fetched_at
+       FROM ${progress}
+       WHERE chat = $1 AND date = ANY($2::date[]) AND ($3::text IS NULL OR time_zone = $3)
+       ORDER BY date, fetched_at DESC`,
+      [chat, asked, timeZone ?? null],
     );
     for (const row of result.rows) {
       found.set(row.date, {
+        ...(row.time_zone ? { time_zone: row.time_zone } : {}),
         date: row.date,
         count: row.count,
         location: row.location,
@@ -60,12 +69,14 @@ export function createProgress(pool: Pool, schema: string) {
     if (!Number.isSafeInteger(day.count) || typeof day.location !== 'string') {
       throw pgError(PgStoreErrorCode.invalidDay, 'A progress record needs a count and a location');
     }
+    const zone = day.time_zone ?? zoneOf(day.location, chat, date);
+    if (zone !== '') await zones.claim(pool, chat, zone);
     await pool.query(
       `INSERT INTO ${progress} (chat, time_zone, date, count, location, fetched_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (chat, time_zone, date) DO UPDATE SET
          count = excluded.count, location = excluded.location, fetched_at = excluded.fetched_at`,
-      [chat, zoneOf(day.location, chat, date), date, day.count, day.location, day.fetched_at],
+      [chat, zone, date, day.count, day.location, day.fetched_at],
     );
   };
 

@@ -73,18 +73,18 @@ describe('pg-store', () => {
     expect(await store.readDay(CHAT, '2025-11-06')).toBeUndefined();
   });
 
-  it('keeps a day per time zone: one zone never merges into another', async () => {
+  it('keeps a chat in its zone: a day of another zone is refused and writes no row', async () => {
     const messages = makeMessages({ chat: CHAT, start: START, count: 4 });
     await store.writeDay(day(messages.slice(0, 2), { time_zone: 'UTC' }));
-    const moscow = await store.writeDay(day(messages.slice(2), { time_zone: 'Europe/Moscow' }));
-    expect(moscow.count).toBe(2);
+    await expect(
+      store.writeDay(day(messages.slice(2), { time_zone: 'Europe/Moscow' })),
+    ).rejects.toMatchObject({ code: 'ZONE_CONFLICT' });
     const rows = await ctx.client.query(
       `SELECT time_zone, count FROM "${ctx.schema}".days ORDER BY time_zone`,
     );
-    expect(rows.rows).toEqual([
-      { time_zone: 'Europe/Moscow', count: 2 },
-      { time_zone: 'UTC', count: 2 },
-    ]);
+    expect(rows.rows).toEqual([{ time_zone: 'UTC', count: 2 }]);
+    const zones = await ctx.client.query(`SELECT chat, time_zone FROM "${ctx.schema}".chat_zones`);
+    expect(zones.rows).toEqual([{ chat: CHAT, time_zone: 'UTC' }]);
   });
 
   it('keeps a progress record in line with its day when the day grows', async () => {

@@ -116,8 +116,8 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     writeDay: (day) =>
       op(`writing ${String(day?.chat)} ${String(day?.date)}`, () => days.writeDay(day)),
     readDay: (chat, date) => op(`reading ${chat} ${date}`, () => days.readDay(chat, date)),
-    completed: (chat, dates) =>
-      op(`reading progress of ${chat}`, () => progress.completed(chat, dates)),
+    completed: (chat, dates, timeZone) =>
+      op(`reading progress of ${chat}`, () => progress.completed(chat, dates, timeZone)),
     markComplete: (chat, day) =>
       op(`recording progress of ${chat}`, () => progress.markComplete(chat, day)),
     async close() {

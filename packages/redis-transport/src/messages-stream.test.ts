@@ -50,6 +50,17 @@ describe('messages stream', () => {
     await messages.close();
   });
 
+  it("keeps the wrapped store's file paths, so day events name the files", async () => {
+    const messages = await createMessagesStream({ url: ctx.url, stream: `${ctx.prefix}m` });
+    const memory = createMemoryStore();
+    const store = messages.wrap({ ...memory, filePath: (location) => `data/${location}` });
+    expect(store.filePath?.('x/2025/discussions_2025-11-07.json')).toBe(
+      'data/x/2025/discussions_2025-11-07.json',
+    );
+    expect(messages.wrap(memory).filePath).toBeUndefined();
+    await messages.close();
+  });
+
   it('appends nothing when the day was not stored', async () => {
     const stream = `${ctx.prefix}messages`;
     const messages = await createMessagesStream({ url: ctx.url, stream });

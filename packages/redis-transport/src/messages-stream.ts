@@ -64,6 +64,7 @@ export async function createMessagesStream(
 
   return {
     append,
+    // Everything but writeDay goes to the store as it is: its file paths in events too.
     wrap: (store) => ({
       async writeDay(day) {
         const result = await store.writeDay(day);
@@ -71,6 +72,7 @@ export async function createMessagesStream(
         return result;
       },
       readDay: (chat, date) => store.readDay(chat, date),
+      ...(store.filePath ? { filePath: (location: string) => store.filePath!(location) } : {}),
     }),
     state: connection.state,
     async close() {
