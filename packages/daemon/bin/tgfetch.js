@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// `node --`: Node 20 would otherwise take a later `--env-file` for itself and exit 9.
 // A thin shim: the real command line lives in the built package.
 import { main } from '../dist/index.js';
 

@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_FLAGS, commandFromFlags, parseFlags, UsageError } from './args.js';
+import { commandFromFlags, UsageError } from './args.js';
 
 const now = Date.parse('2025-11-08T12:00:00Z');
 const context = { now, timeZone: 'UTC', defaultStrategy: 'batch' };
-
-describe('parseFlags', () => {
-  it('parses known flags', () => {
-    expect(parseFlags(['--chat', 'x', '--force', '--days', '3'], COMMAND_FLAGS)).toEqual({
-      chat: 'x',
-      force: true,
-      days: '3',
-    });
-  });
-
-  it.each([
-    [['--nope'], "Unknown option '--nope'"],
-    [['stray'], 'Unexpected argument'],
-    [['--chat'], "Option '--chat <value>' argument missing"],
-  ])('turns %j into a UsageError', (argv, message) => {
-    expect(() => parseFlags(argv, COMMAND_FLAGS)).toThrow(UsageError);
-    expect(() => parseFlags(argv, COMMAND_FLAGS)).toThrow(message);
-  });
-});
 
 describe('commandFromFlags', () => {
   it('builds a days command with the default strategy and a fresh command id', () => {

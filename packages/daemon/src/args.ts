@@ -1,5 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type FetchCommand, parseCommand } from '@tgfetch/core';
+import type { FlagsOf } from './cli/flags.js';
 
 /** A usage mistake: printed with the help hint, exit code 2. */
 export class UsageError extends Error {
@@ -7,39 +7,21 @@ export class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
-export const COMMAND_FLAGS = {
-  chat: { type: 'string' },
-  date: { type: 'string' },
-  days: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  strategy: { type: 'string' },
-  limit: { type: 'string' },
-  tz: { type: 'string' },
-  force: { type: 'boolean' },
-  'include-today': { type: 'boolean' },
-  'command-id': { type: 'string' },
-} as const;
-
-export type CommandFlags = {
-  [K in keyof typeof COMMAND_FLAGS]?: (typeof COMMAND_FLAGS)[K]['type'] extends 'boolean'
-    ? boolean
-    : string;
-};
-
-type FlagSpec = NonNullable<ParseArgsConfig['options']>;
-type Flags<T extends FlagSpec> = {
-  [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string;
-};
-
-export function parseFlags<const T extends FlagSpec>(argv: string[], options: T): Flags<T> {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true })
-      .values as Flags<T>;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
+/** The flags that shape a fetch command (`fetch` and `send` share them). */
+export type CommandFlags = Pick<
+  FlagsOf<'send'>,
+  | 'chat'
+  | 'date'
+  | 'days'
+  | 'from'
+  | 'to'
+  | 'strategy'
+  | 'limit'
+  | 'tz'
+  | 'force'
+  | 'include-today'
+  | 'command-id'
+>;
 
 /**
  * Builds the wire command from flags and runs it through the same parser as commands from

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listFiles, readDayFiles, runCli, SECRETS } from './testing/cli-process.js';
+import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
 import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
@@ -159,6 +160,86 @@ describe('tgfetch', () => {
     expect(help.stdout).toContain('Usage: tgfetch <command>');
     const unknown = await runCli(['fetchh'], {}, dir);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "fetchh"');
+    expect(unknown.stderr).toContain("unknown command 'fetchh'");
+    expect(unknown.stderr).toContain('(Did you mean fetch?)');
+  });
+
+  it("prints the package's version", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    );
+    for (const argv of [['--version'], ['-V'], ['version']])
+      expect(await runCli(argv, {}, dir)).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it("--env-file nope.env is tgfetch's own error, exit 2, also run through the shebang", async () => {
+    const args = ['fetch', '--chat', 'x', '--days', '1', '--env-file', 'nope.env'];
+    const direct = await runCli(args, {}, dir, 15_000, { direct: true });
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toBe(
+      'tgfetch: invalid configuration:\n  - --env-file nope.env does not exist\n',
+    );
+    expect(await runCli(args, {}, dir)).toMatchObject({ code: 2, stderr: direct.stderr });
+  });
+
+  it('completion: a script per shell, and the callback completes commands, flags, choices', async () => {
+    const bash = await runCli(['completion', 'bash'], {}, dir);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F __tgfetch_complete tgfetch');
+    expect((await runCli(['completion', 'zsh'], {}, dir)).stdout).toMatch(/^#compdef tgfetch/);
+    expect((await runCli(['completion', 'fish'], {}, dir)).stdout).toContain('complete -c tgfetch');
+    const words = async (...line: string[]) =>
+      (await runCli(['complete', '--', ...line], {}, dir)).stdout
+        .split('\n')
+        .filter((l) => l && !l.startsWith(':'))
+        .map((l) => l.split('\t')[0]);
+    expect(await words('fe')).toEqual(['fetch']);
+    expect(await words('send', '--wa')).toEqual(['--wait']);
+    expect(await words('fetch', '--strategy', '')).toEqual(['batch', 'per_day']);
+    expect(await words('send', '--sou')).toEqual([]); // send takes no --source
+  });
+
+  it('takes a negative numeric chat as a value (resolve and fetch by id)', async () => {
+    const sim = JSON.stringify({ dialogs: ['by_number'] });
+    const named = await runCli(
+      ['resolve', '@by_number', '--json', '--source', 'simulated'],
+      { TGFETCH_SIM: sim },
+      dir,
+    );
+    expect(named.code).toBe(0);
+    const { id } = JSON.parse(named.stdout) as { id: string };
+    expect(id).toMatch(/^-100\d+$/);
+    const byId = await runCli(['resolve', id, '--source', 'simulated'], { TGFETCH_SIM: sim }, dir);
+    expect(byId).toMatchObject({ code: 0 });
+    expect(byId.stdout).toMatch(/^@by_number\n {2}id {5}-100\d+\n/);
+    const chats = await runCli(
+      ['chats', '--source', 'simulated', '--json'],
+      { TGFETCH_SIM: sim },
+      dir,
+    );
+    expect(JSON.parse(chats.stdout)).toEqual([
+      expect.objectContaining({ chat: '@by_number', id, kind: expect.any(String) }),
+    ]);
+  });
+});
+
+describe('tgfetch login', () => {
+  const creds = { TELEGRAM_API_ID: '12345', TELEGRAM_API_HASH: SECRETS.TELEGRAM_API_HASH };
+
+  it('Ctrl-C at the phone prompt exits 130 with no session; ended input exits 1', async () => {
+    const login = spawnCli(['login'], creds, dir, { stdin: 'pipe' });
+    const timer = setTimeout(() => login.child.kill('SIGKILL'), 15_000);
+    await eventually(() => login.stderr().includes('Phone number'), { what: 'the phone prompt' });
+    login.child.kill('SIGINT');
+    expect((await login.exited).code).toBe(130);
+    clearTimeout(timer);
+    expect(login.stderr()).toContain('login: interrupted; no session was made');
+    expect(login.stdout()).toBe('');
+
+    const ended = await runCli(['login'], creds, dir); // stdin is /dev/null
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain('login: INPUT_CLOSED: Standard input closed');
+    expect(ended.stderr).toContain('No session was made');
+    expect(ended.stdout).toBe('');
   });
 });

@@ -1,87 +1,66 @@
 import { errorInfo, TgfetchError } from '@tgfetch/core';
+import { CommanderError } from 'commander';
 import { UsageError } from './args.js';
-import { daemonCommand } from './commands/daemon.js';
-import { FETCH_HELP, fetchCommand } from './commands/fetch.js';
-import { listenCommand } from './commands/listen.js';
-import { LOGIN_HELP, loginCommand } from './commands/login.js';
-import { migrateCommand } from './commands/migrate.js';
-import { persistCommand } from './commands/persist.js';
-import { sendCommand } from './commands/send.js';
+import { EXIT, exitCodeFor } from './cli/exit-codes.js';
+import { buildProgram, PROGRAM, type RunResult } from './cli/program.js';
+import { helpOf } from './cli/reference.js';
 import { type CliContext, ConfigError, processContext } from './context.js';
-import { exitCodeFor } from './exit-codes.js';
 
-export const HELP = `tgfetch: fetch Telegram chat history day by day, on command.
+/** The general help, as `tgfetch --help` prints it. */
+export function helpText(ctx: CliContext = processContext()): string {
+  return helpOf(buildProgram(ctx, { code: 0 }));
+}
 
-Usage: tgfetch <command> [options]
-
-  fetch    one fetch now into the data directory (no Redis needed)
-  send     push a fetch command onto the Redis queue (--wait to wait for its result)
-  listen   print events from Redis (--json for raw JSON)
-  daemon   take commands from Redis and run them
-  login    sign in to Telegram (a code, or --qr) and print the TELEGRAM_SESSION string
-  migrate  bring the PostgreSQL schema up to date (STORE=postgres, tgfetch persist)
-  persist  move messages from MESSAGES_STREAM into PostgreSQL (consumer group)
-
-Configuration comes from the environment and ./.env (see the README).
-Run \`tgfetch <command> --help\` for a command's options.
-
-${FETCH_HELP}
-${LOGIN_HELP}`;
-
-const commands: Record<string, (argv: string[], ctx: CliContext) => Promise<number>> = {
-  fetch: fetchCommand,
-  send: sendCommand,
-  listen: listenCommand,
-  daemon: daemonCommand,
-  login: loginCommand,
-  migrate: migrateCommand,
-  persist: persistCommand,
-};
-
-/**
- * Exit codes: 0 done (or stopped by a signal, before or after the daemon was ready), 1 the
- * command failed, 2 usage or configuration (Redis refusing credentials, database or key type
- * included), 3 Redis gone too long.
- */
+/** Runs `tgfetch ...argv`; resolves with the exit code (see `cli/exit-codes.ts`). */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    ctx.stdout.write(HELP);
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-v') {
-    ctx.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  const command = commands[name];
-  if (!command) {
-    ctx.stderr.write(`tgfetch: unknown command "${name}"; run \`tgfetch --help\`\n`);
-    return 2;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.stdout.write(HELP);
-    return 0;
+  const result: RunResult = { code: EXIT.ok };
+  const program = buildProgram(ctx, result);
+  if (argv.length === 0) {
+    ctx.stdout.write(helpOf(program));
+    return EXIT.usage;
   }
   try {
-    return await command(rest, ctx);
+    await withConsoleTo(ctx, argv, () => program.parseAsync(argv, { from: 'user' }));
+    return result.code;
   } catch (error) {
     return report(error, ctx);
   }
 }
 
-function report(error: unknown, ctx: CliContext): number {
-  if (error instanceof UsageError) {
-    ctx.stderr.write(`tgfetch: ${error.message}\nRun \`tgfetch --help\` for usage.\n`);
-    return 2;
+/**
+ * Completion output goes to the context's stdout: the library writes with console.log, and
+ * only for its own two commands, synchronously, so the swap is short and scoped.
+ */
+async function withConsoleTo<T>(
+  ctx: CliContext,
+  argv: string[],
+  run: () => Promise<T>,
+): Promise<T> {
+  if (argv[0] !== 'completion' && argv[0] !== 'complete') return run();
+  const log = console.log;
+  console.log = (...parts: unknown[]) => ctx.stdout.write(`${parts.join(' ')}\n`);
+  try {
+    return await run();
+  } finally {
+    console.log = log;
   }
-  if (error instanceof ConfigError) {
-    ctx.stderr.write(`tgfetch: ${error.message}\n`);
-    return 2;
-  }
-  const info = errorInfo(error);
-  ctx.stderr.write(`tgfetch: ${info.code}: ${info.message}\n`);
-  return error instanceof TgfetchError ? exitCodeFor(error) : 1;
 }
 
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+function report(error: unknown, ctx: CliContext): number {
+  if (error instanceof CommanderError) {
+    // Help and version print through commander and exit 0; its own messages are written
+    // already (with "did you mean" and the help hint), and are usage mistakes.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    ctx.stderr.write(`${PROGRAM}: ${error.message}\nRun \`${PROGRAM} --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof ConfigError) {
+    ctx.stderr.write(`${PROGRAM}: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const info = errorInfo(error);
+  ctx.stderr.write(`${PROGRAM}: ${info.code}: ${info.message}\n`);
+  return error instanceof TgfetchError ? exitCodeFor(error) : EXIT.failed;
+}

@@ -83,14 +83,33 @@ describe('tgfetch send', () => {
     expect(JSON.parse(payload)).toMatchObject({ command_id: 's1' });
   });
 
-  it('--wait exits 1 when no worker answers within --timeout', async () => {
+  it('--wait at --timeout says the command is still queued and exits 4', async () => {
     const ctx = context();
-    expect(
-      await main(['send', '--chat', 'x', '--days', '1', '--wait', '--timeout', '0.3'], ctx),
-    ).toBe(1);
-    expect(ctx.err()).toMatch(/^failed: WAIT_TIMEOUT: no final event/);
+    const args = ['send', '--chat', 'x', '--days', '1', '--command-id', 'slow', '--wait'];
+    expect(await main([...args, '--timeout', '0.3'], ctx)).toBe(4);
+    expect(ctx.err()).toBe(
+      'no result within 0.3s: command slow is still queued and will run; follow it with `tgfetch listen --command-id slow` (do not send it again)\n',
+    );
+    expect(ctx.err()).not.toContain('failed');
+    const queued = await redis.client.lRange(names.queue, 0, -1);
+    expect(queued.map((q) => JSON.parse(q).command_id)).toEqual(['slow']);
+    const json = context();
+    expect(await main([...args, '--timeout', '0.3', '--json'], json)).toBe(4);
+    expect(JSON.parse(json.out())).toEqual({ command_id: 'slow', status: 'queued' });
     const bad = context();
     expect(await main(['send', '--chat', 'x', '--days', '1', '--timeout', '-1'], bad)).toBe(2);
+  });
+
+  it('--wait interrupted by Ctrl-C says the command is still queued and exits 130', async () => {
+    const ctx = context();
+    const running = main(
+      ['send', '--chat', 'x', '--days', '1', '--command-id', 'cc', '--wait'],
+      ctx,
+    );
+    await eventually(async () => (await redis.client.lLen(names.queue)) === 1);
+    process.emit('SIGINT', 'SIGINT');
+    expect(await running).toBe(130);
+    expect(ctx.err()).toContain('stopped waiting: command cc is still queued');
   });
 
   it('--wait --json prints the failed event and exits 1', async () => {

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { type Config, loadConfig, proxySecrets, redactUrl } from './config.js';
+import { type Config, loadConfig, type Needs, proxySecrets, redactUrl } from './config.js';
 
-const ok = (env: Record<string, string | undefined>, needs = {}): Config => {
+const ok = (env: Record<string, string | undefined>, needs?: Needs): Config => {
   const result = loadConfig(env, needs);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.config;
 };
-const problems = (env: Record<string, string | undefined>, needs = {}): string[] => {
+const problems = (env: Record<string, string | undefined>, needs?: Needs): string[] => {
   const result = loadConfig(env, needs);
   if (result.ok) throw new Error('expected configuration errors');
   return result.errors;
@@ -138,7 +138,7 @@ describe('loadConfig validation', () => {
   it('lists every problem at once, missing Telegram variables included', () => {
     const errors = problems(
       { FETCH_CONCURRENCY: 'abc', TGFETCH_TZ: 'Mars/Base', TELEGRAM_API_HASH: 'secret-ish' },
-      { telegram: true },
+      { telegram: true, redis: true, service: true },
     );
     expect(errors).toEqual([
       expect.stringContaining('TELEGRAM_API_HASH must be 32 hex characters'),
@@ -193,6 +193,59 @@ describe('Redis URL', () => {
   });
 });
 
+describe('only what a command uses is checked', () => {
+  const bad = { REDIS_URL: 'http://nope', LOG_LEVEL: 'loud', FETCH_CONCURRENCY: 'many' };
+
+  it('a one-shot fetch ignores bad Redis and daemon settings; their defaults stand in', () => {
+    const config = ok({ ...bad, TGFETCH_SOURCE: 'simulated' }, { telegram: true });
+    expect(config).toMatchObject({ LOG_LEVEL: 'info', FETCH_CONCURRENCY: 1 });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('send and listen check Redis, the daemon checks everything', () => {
+    expect(problems(bad, { redis: true })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+    ]);
+    expect(
+      problems(
+        { ...bad, TGFETCH_SOURCE: 'simulated' },
+        { telegram: true, redis: true, service: true },
+      ),
+    ).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
+      'FETCH_CONCURRENCY must be a whole number',
+    ]);
+  });
+
+  it('what a fetch uses is still checked', () => {
+    expect(
+      problems(
+        { ...bad, TGFETCH_TZ: 'Mars/Base', TGFETCH_SOURCE: 'simulated' },
+        { telegram: true },
+      ),
+    ).toEqual(['TGFETCH_TZ must be an IANA time zone such as Europe/Moscow']);
+  });
+
+  it('the database settings count for migrate and persist, and for a store set to postgres', () => {
+    const env = { DATABASE_URL: 'mysql://x', TGFETCH_SOURCE: 'simulated' };
+    expect(loadConfig(env, { redis: true }).ok).toBe(true);
+    expect(loadConfig(env, { telegram: true, store: true }).ok).toBe(true);
+    const message = 'DATABASE_URL must start with postgres:// or postgresql://';
+    expect(problems(env, { database: true })).toEqual([message]);
+    expect(problems({ ...env, STORE: 'postgres' }, { telegram: true, store: true })).toEqual([
+      message,
+    ]);
+  });
+
+  it('a store appending to MESSAGES_STREAM checks the Redis settings', () => {
+    const env = { ...bad, TGFETCH_SOURCE: 'simulated', MESSAGES_STREAM: 'tg_messages' };
+    expect(problems(env, { telegram: true, store: true })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+    ]);
+  });
+});
+
 describe('secrets from files (*_FILE)', () => {
   it('reads every secret from the file its *_FILE names, without the trailing newline', async () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
@@ -213,7 +266,7 @@ describe('secrets from files (*_FILE)', () => {
           REDIS_PASSWORD_FILE: await file('pw', 'p@ss w/rd'),
           METRICS_TOKEN_FILE: await file('token', 'tok\n'),
         },
-        { telegram: true },
+        { telegram: true, redis: true, service: true },
       );
       expect(config.TELEGRAM_API_HASH).toBe('a'.repeat(32));
       expect(config.TELEGRAM_SESSION).toBe('session-from-file');

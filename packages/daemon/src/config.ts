@@ -83,6 +83,11 @@ export const EnvSchema = v.object({
     ),
     'info',
   ),
+  /** `pretty`: readable lines; `json`: pino's JSON; `auto`: pretty on a terminal. */
+  LOG_FORMAT: optional(
+    v.picklist(['auto', 'pretty', 'json'], 'LOG_FORMAT must be auto, pretty or json'),
+    'auto',
+  ),
   FETCH_CONCURRENCY: optional(int('FETCH_CONCURRENCY', 1, 64), '1'),
   FETCH_STRATEGY: optional(
     v.picklist(['batch', 'per_day'], 'FETCH_STRATEGY must be batch or per_day'),
@@ -168,8 +173,61 @@ export interface Config extends Env {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** What each command needs beyond the common settings. */
-export type Needs = { telegram?: boolean; redis?: boolean };
+/**
+ * What a command uses beyond the common settings: `telegram` requires the account settings
+ * (for the telegram source), `redis` checks the Redis, queue and event settings, `service`
+ * those only a long-running process reads (logs, concurrency, metrics, shutdown), `store`
+ * STORE (and the database settings when it is postgres), `database` the database settings.
+ */
+export type Needs = {
+  telegram?: boolean;
+  redis?: boolean;
+  service?: boolean;
+  store?: boolean;
+  database?: boolean;
+};
+
+/** Settings read only with Redis. */
+const REDIS_SETTINGS: readonly (keyof Env)[] = [
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+  'REDIS_MAX_OUTAGE_MS',
+  'QUEUE_NAME',
+  'QUEUE_MODE',
+  'MAX_DELIVERIES',
+  'EVENTS_CHANNEL',
+  'EVENTS_STREAM',
+  'EVENTS_STREAM_MAXLEN',
+  'LEGACY_EVENTS',
+  'CHAT_LOCK_TTL_MS',
+  'QUEUE_VISIBILITY_MS',
+  'MAX_COMMAND_DAYS',
+  'MAX_QUEUE_LENGTH',
+  'REDIS_REPLY_TIMEOUT_MS',
+  'MESSAGES_STREAM',
+  'MESSAGES_STREAM_MAXLEN',
+];
+/** Settings read only by the daemon. */
+const SERVICE_SETTINGS: readonly (keyof Env)[] = [
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'FETCH_CONCURRENCY',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'METRICS_TOKEN',
+  'SHUTDOWN_GRACE_MS',
+];
+/** Settings read only with PostgreSQL (`migrate`, `persist`, STORE=postgres). */
+const DATABASE_SETTINGS: readonly (keyof Env)[] = [
+  'DATABASE_URL',
+  'DATABASE_SCHEMA',
+  'DATABASE_POOL_SIZE',
+  'PERSIST_GROUP',
+  'PERSIST_BATCH_SIZE',
+  'PERSIST_CLAIM_IDLE_MS',
+];
 
 /** Secrets that may also come from a file named by `<NAME>_FILE` (Docker and Kubernetes secrets). */
 export const FILE_SECRETS = [
@@ -182,13 +240,32 @@ export const FILE_SECRETS = [
   'DATABASE_URL',
 ] as const;
 
+/**
+ * Checks the environment. Without `needs` every setting is checked; with it, settings of a
+ * group the command does not use are not (a bad `REDIS_URL` in `.env` must not stop a
+ * one-shot fetch): their defaults stand in, so the config stays whole. The database group
+ * is checked for `database`, and for `store` when STORE is postgres.
+ */
 export function loadConfig(
   env: Record<string, string | undefined>,
-  needs: Needs = {},
+  needs: Needs = { redis: true, service: true, store: true, database: true },
 ): ConfigResult {
+  const database = needs.database || (needs.store && env.STORE === 'postgres');
+  // A store appending to MESSAGES_STREAM talks to Redis, so Redis settings count then.
+  const redis = needs.redis || (needs.store && Boolean(env.MESSAGES_STREAM));
+  const groups = [
+    ...(redis ? [] : REDIS_SETTINGS),
+    ...(needs.service ? [] : SERVICE_SETTINGS),
+    ...(needs.store ? [] : ['STORE' as const]),
+    ...(database ? [] : DATABASE_SETTINGS),
+  ];
+  // A secret's `<NAME>_FILE` goes with its setting.
+  const unused = new Set<string>([...groups, ...groups.map((name) => `${name}_FILE`)]);
   // Empty variables count as unset: `FOO=` in a .env file means "no value".
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([key, value]) => value !== undefined && value !== '' && !unused.has(key),
+    ),
   );
   const fileErrors = readSecretFiles(present);
   const parsed = v.safeParse(EnvSchema, present, { abortEarly: false });

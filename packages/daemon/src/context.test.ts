@@ -13,6 +13,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Every group of settings checked. */
+const ALL = { redis: true, service: true };
+
 describe('.env loading', () => {
   it('puts ./.env under the real environment', async () => {
     await writeFile(
@@ -25,7 +28,7 @@ describe('.env loading', () => {
       LOG_LEVEL: 'warn',
       QUEUE_NAME: 'quoted name',
     });
-    const config = configFor(ctx, {});
+    const config = configFor(ctx, ALL);
     expect(config).toMatchObject({ DATA_DIR: 'from-file', LOG_LEVEL: 'warn' });
   });
 
@@ -37,8 +40,8 @@ describe('.env loading', () => {
   it('reads --env-file relative to the working directory, and rejects a missing one', async () => {
     await writeFile(path.join(dir, 'prod.env'), 'FETCH_CONCURRENCY=3\n');
     const ctx = captureContext({ cwd: dir });
-    expect(configFor(ctx, {}, {}, 'prod.env').FETCH_CONCURRENCY).toBe(3);
-    expect(() => configFor(ctx, {}, {}, 'missing.env')).toThrow(
+    expect(configFor(ctx, ALL, {}, 'prod.env').FETCH_CONCURRENCY).toBe(3);
+    expect(() => configFor(ctx, ALL, {}, 'missing.env')).toThrow(
       expect.objectContaining({
         name: 'ConfigError',
         problems: ['--env-file missing.env does not exist'],
@@ -49,14 +52,14 @@ describe('.env loading', () => {
   it('command-line overrides win over both; unset overrides are ignored', async () => {
     await writeFile(path.join(dir, '.env'), 'DATA_DIR=from-file\n');
     const ctx = captureContext({ cwd: dir, env: { DATA_DIR: 'from-env' } });
-    expect(configFor(ctx, {}, { DATA_DIR: 'from-flag' }).DATA_DIR).toBe('from-flag');
-    expect(configFor(ctx, {}, { DATA_DIR: undefined }).DATA_DIR).toBe('from-env');
+    expect(configFor(ctx, ALL, { DATA_DIR: 'from-flag' }).DATA_DIR).toBe('from-flag');
+    expect(configFor(ctx, ALL, { DATA_DIR: undefined }).DATA_DIR).toBe('from-env');
   });
 
   it('throws one ConfigError listing every problem', () => {
     const ctx = captureContext({ cwd: dir, env: { FETCH_CONCURRENCY: 'abc', LOG_LEVEL: 'loud' } });
     try {
-      configFor(ctx, {});
+      configFor(ctx, ALL);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);

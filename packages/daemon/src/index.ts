@@ -1,4 +1,5 @@
-export { HELP, main } from './cli.js';
+export { commandReference } from './cli/reference.js';
+export { helpText, main } from './cli.js';
 export { type Config, type ConfigResult, EnvSchema, loadConfig, redactUrl } from './config.js';
 export type { CliContext } from './context.js';
 export { createLogger, type LoggerOptions } from './logger.js';

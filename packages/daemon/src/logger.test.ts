@@ -76,3 +76,21 @@ describe('createLogger', () => {
     expect(parsed()[0]?.msg).toBe('about cabbage');
   });
 });
+
+describe('pretty logs', () => {
+  it('one readable line per entry: time, level, message, fields; secrets still scrubbed', () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      secrets: [SESSION],
+      destination: { write: (line: string) => lines.push(line) },
+      format: 'pretty',
+    });
+    logger.info({ worker_id: 'w1', err: `bad ${SESSION}`, n: 3 }, 'ready');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}ready worker_id=w1 err="bad \[redacted\]" n=3\n$/,
+    );
+    expect(lines[0]).not.toContain(SESSION);
+  });
+});

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor } from './cli/exit-codes.js';
 
 export type { Logger };
 
@@ -9,6 +9,8 @@ export interface LoggerOptions {
   secrets: readonly (string | undefined)[];
   /** Where lines go. @default process.stdout */
   destination?: { write(line: string): unknown };
+  /** `json`: pino's lines; `pretty`: one readable line per entry. @default 'json' */
+  format?: 'json' | 'pretty';
 }
 
 /**
@@ -47,10 +49,37 @@ export function createLogger(options: LoggerOptions): Logger {
       write(line: string) {
         let clean = line;
         for (const form of forms) clean = clean.split(form).join('[redacted]');
-        out.write(clean);
+        out.write(options.format === 'pretty' ? prettyLine(clean) : clean);
       },
     },
   );
+}
+
+/** Fields every line has; the pretty form shows them in its head, not as key=value. */
+const HEAD = new Set(['level', 'time', 'msg', 'pid']);
+
+/**
+ * One JSON log line as a person reads it: `12:03:04.512 INFO  ready worker_id=w1 ...`.
+ * Built from the already scrubbed line, so it can show no more than the JSON did.
+ */
+export function prettyLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
+  const level = String(entry.level ?? '')
+    .toUpperCase()
+    .padEnd(5);
+  const fields = Object.entries(entry)
+    .filter(([key]) => !HEAD.has(key))
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'string' && !/\s|"/.test(value) ? value : JSON.stringify(value)}`,
+    );
+  return `${[time, level, String(entry.msg ?? ''), ...fields].join(' ')}\n`;
 }
 
 /**

@@ -52,7 +52,7 @@ describe('progress display, not a terminal', () => {
   it('writes one plain line per event and per wait', async () => {
     const out = output(false);
     let now = 1_000;
-    const display = createDisplay(out, () => now);
+    const display = createDisplay(out, { now: () => now });
     await display.publish(started);
     await display.publish(day('2025-11-07', 12, 12));
     display.retry(notice(now));
@@ -77,7 +77,7 @@ describe('progress display, on a terminal', () => {
     vi.useFakeTimers();
     const out = output(true);
     let now = 10_000;
-    const display = createDisplay(out, () => now);
+    const display = createDisplay(out, { now: () => now });
     await display.publish(started);
     expect(out.text()).toBe('\r\x1b[2K0/2 days · 0 messages · 0 msg/s');
     now += 2_000;
@@ -99,5 +99,43 @@ describe('progress display, on a terminal', () => {
     const before = out.text();
     vi.advanceTimersByTime(1_000);
     expect(out.text()).toBe(before);
+  });
+});
+
+describe('progress display: live counts and ETA', () => {
+  it('counts messages inside a day and shows an ETA once the rate is known', async () => {
+    vi.useFakeTimers();
+    const out = output(true);
+    let now = Date.parse('2025-11-08T00:00:00Z');
+    const display = createDisplay(out, { now: () => now });
+    const last = () => out.text().split('\r\x1b[2K').at(-1);
+    await display.publish(started);
+    // 0.5s in, the first messages of 2025-11-07: counted, no ETA yet (too early to tell).
+    now += 500;
+    display.message(Date.parse('2025-11-07T23:00:00Z'), 30);
+    display.message(Date.parse('2025-11-07T22:00:00Z'), 29);
+    display.message(Date.parse('2025-11-07T22:00:00Z'), 29); // a retry's repeat
+    vi.advanceTimersByTime(250);
+    expect(last()).toBe('0/2 days · 2 messages · 4 msg/s');
+    // 2s in, the walk has reached noon of the 7th: a quarter of the two days, 6s to go.
+    now += 1_500;
+    display.message(Date.parse('2025-11-07T12:00:00Z'), 28);
+    vi.advanceTimersByTime(250);
+    expect(last()).toBe('0/2 days · 3 messages · 2 msg/s · ETA 6s');
+    // The first message of the 6th arrives before the 7th is stored: the count never drops.
+    display.message(Date.parse('2025-11-06T23:00:00Z'), 27);
+    await display.publish(day('2025-11-07', 3, 3));
+    expect(last()).toMatch(/^1\/2 days · 4 messages · 2 msg\/s · ETA \d+s$/);
+    display.stop();
+  });
+
+  it('ignores what the engine drops outside the days', async () => {
+    const out = output(true);
+    const now = Date.parse('2025-11-08T00:00:00Z');
+    const display = createDisplay(out, { now: () => now, intervalMs: 60_000 });
+    await display.publish(started);
+    display.message(Date.parse('2025-11-01T00:00:00Z'), 5);
+    display.stop();
+    expect(out.text().split('\r\x1b[2K').at(-1)).toBe('0/2 days · 0 messages · 0 msg/s\n');
   });
 });

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
+import type { TelegramSource } from '@tgfetch/telegram';
 import type { Config } from './config.js';
 
 export interface OpenedSource {
   source: MessageSource;
   kind: 'telegram' | 'simulated' | 'export';
+  /** The gramjs client of a Telegram (or simulated) source, for `chats` and `resolve`. */
+  client?: TelegramSource['client'];
   close(): Promise<void>;
 }
 
@@ -13,19 +16,26 @@ export interface OpenedSource {
  * chosen: reading an export never loads gramjs, and the simulated Telegram is not loaded by
  * a production daemon.
  */
-export async function openSource(spec: string, config: Config): Promise<OpenedSource> {
+export async function openSource(
+  spec: string,
+  config: Config,
+  /** The chat a one-shot fetch names: with an export, it also picks the export's chat. */
+  only?: { chat: string },
+): Promise<OpenedSource> {
   if (spec.startsWith('export:')) {
     const { createExportSource } = await import('@tgfetch/telegram/export');
     const source = createExportSource({
       file: spec.slice('export:'.length),
       timeZone: config.TGFETCH_TZ,
+      // `tgfetch chats --source export:` prints this chat as the `--chat` to use.
+      ...(only ? { chat: only.chat } : {}),
     });
     return { source, kind: 'export', close: () => source.close() };
   }
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
     const source = createSimulatedSource({ ...config.TGFETCH_SIM });
-    return { source, kind: 'simulated', close: () => source.close() };
+    return { source, kind: 'simulated', client: source.client, close: () => source.close() };
   }
   if (spec !== 'telegram')
     throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
@@ -40,7 +50,7 @@ export async function openSource(spec: string, config: Config): Promise<OpenedSo
     requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
     ...peerCacheOptions(config),
   });
-  return { source, kind: 'telegram', close: () => source.close() };
+  return { source, kind: 'telegram', client: source.client, close: () => source.close() };
 }
 
 /**

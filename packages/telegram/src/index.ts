@@ -18,6 +18,15 @@ export {
   type TelegramConnection,
   type TelegramConnectionOptions,
 } from './connection.js';
+export {
+  type ChatInfo,
+  type ChatKind,
+  chatInfo,
+  clientInvoke,
+  describeChat,
+  listDialogs,
+} from './dialogs.js';
+export type { Invoke } from './entities.js';
 export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';

@@ -10,7 +10,7 @@ import {
   openConnection,
   type Worker,
 } from '@tgfetch/redis-transport';
-import { parseFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import type { Config } from '../config.js';
 import { passwordOf, proxySecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
@@ -27,16 +27,11 @@ import { openStore } from '../stores.js';
  * SHUTDOWN_GRACE_MS, then abort them (they go back to the queue, nothing half-written);
  * exit 0. Second signal: abort at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
-export async function daemonCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    source: { type: 'string' },
-    'env-file': { type: 'string' },
-    'data-dir': { type: 'string' },
-  });
+export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
-    { telegram: true, redis: true },
-    { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'] },
+    { telegram: true, redis: true, service: true, store: true },
+    { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'], STORE: flags.store },
     flags['env-file'],
   );
   const logger = createLogger({
@@ -51,6 +46,7 @@ export async function daemonCommand(argv: string[], ctx: CliContext): Promise<nu
       passwordOf(config.DATABASE_URL),
     ],
     destination: ctx.stdout,
+    format: logFormat(config.LOG_FORMAT, ctx.stdout),
   });
   const metrics = createMetrics();
   const started = Date.now();
@@ -390,4 +386,10 @@ function sampleQueue(
   }, 5_000);
   timer.unref();
   return timer;
+}
+
+/** `auto`: readable on a terminal, JSON for log collectors. */
+function logFormat(setting: Config['LOG_FORMAT'], out: { isTTY?: boolean }): 'json' | 'pretty' {
+  if (setting === 'auto') return out.isTTY ? 'pretty' : 'json';
+  return setting;
 }

@@ -1,39 +1,25 @@
-import { type CompletedEvent, errorInfo, runFetch } from '@tgfetch/core';
-import { COMMAND_FLAGS, commandFromFlags, parseFlags } from '../args.js';
+import {
+  errorInfo,
+  type MessageSource,
+  messageTime,
+  runFetch,
+  type TgMessage,
+} from '@tgfetch/core';
+import { commandFromFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
+import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
 import { openSource } from '../sources.js';
 import { openStore } from '../stores.js';
 
-export const FETCH_HELP = `tgfetch fetch --chat CHAT (--date D | --days N | --from A --to B) [options]
-
-One fetch now, into the data directory; no Redis needed.
-
-  --strategy batch|per_day   one walk over the range, or one per day (default FETCH_STRATEGY)
-  --data-dir DIR             where day files go (default DATA_DIR or ./data)
-  --store fs|postgres        files in the data directory, or PostgreSQL (DATABASE_URL, PG*)
-  --source SOURCE            telegram (default), simulated, or export:<result.json>
-  --tz ZONE                  IANA time zone of the days (default TGFETCH_TZ or UTC)
-  --limit N                  at most N messages, the most recent first
-  --force                    fetch days that are already complete again
-  --include-today            with --days, also fetch today so far
-  --json                     print the result event as JSON
-`;
-
-export async function fetchCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    ...COMMAND_FLAGS,
-    'data-dir': { type: 'string' },
-    store: { type: 'string' },
-    source: { type: 'string' },
-    json: { type: 'boolean' },
-    'env-file': { type: 'string' },
-  });
+/** One fetch now into the data directory, with a live line on a terminal and a summary. */
+export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
   const config = configFor(
     ctx,
     // Asked of the telegram source only (loadConfig checks which source was chosen).
-    { telegram: true },
+    { telegram: true, store: true },
     { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
     flags['env-file'],
   );
@@ -42,8 +28,9 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     timeZone: config.TGFETCH_TZ,
     defaultStrategy: config.FETCH_STRATEGY,
   });
-  const display = createDisplay(ctx.stderr);
-  const opened = await openSource(config.TGFETCH_SOURCE, config);
+  const timeZone = command.options.tz ?? config.TGFETCH_TZ;
+  const display = createDisplay(ctx.stderr, { timeZone });
+  const opened = await openSource(config.TGFETCH_SOURCE, config, { chat: command.chat });
   const stored = await openStore(config, ctx.cwd, {
     onCorruptFile: (notice) =>
       ctx.stderr.write(`repaired: ${notice.reason}; moved to ${notice.movedTo}\n`),
@@ -61,7 +48,9 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     const result = await runFetch(
       command,
       {
-        source: opened.source,
+        source: countingSource(opened.source, (message) =>
+          display.message(messageTime(message), message.id),
+        ),
         store: stored.store,
         progress: stored.progress,
         events: display,
@@ -88,7 +77,7 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
     }
     if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.event === 'completed') {
-      ctx.stdout.write(`${summaryLine(result, command.limit)}\n`);
+      ctx.stdout.write(fetchSummary(result, { command, timeZone, now: Date.now() }));
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);
     }
@@ -106,33 +95,20 @@ export async function fetchCommand(argv: string[], ctx: CliContext): Promise<num
 }
 
 /**
- * One line for a completed fetch: what was stored, what was already there, and what was
- * not: days the source does not cover, days the limit kept it from (newest first, so the
- * oldest are the ones left).
+ * The source, telling `onMessage` of each message as it arrives (for the live count); its
+ * chat resolution and coverage pass through (canonical chat ids, days an export lacks).
  */
-export function summaryLine(result: CompletedEvent, limit: number | undefined): string {
-  const count = (outcome: string) => result.days.filter((d) => d.outcome === outcome).length;
-  const written = count('stored') + count('partial');
-  const parts = [
-    `${result.processed} messages in ${written} day(s) written`,
-    `${count('skipped')} already complete`,
-  ];
-  const repaired = result.days.filter((d) => d.repair !== undefined).length;
-  if (repaired > 0) parts.push(`${repaired} repaired`);
-  const uncovered = result.days.filter((d) => d.outcome === 'not_covered').map((d) => d.date);
-  if (uncovered.length > 0) {
-    parts.push(`${uncovered.length} not covered by the source (${dateSpan(uncovered)})`);
-  }
-  const unreached = result.days.filter((d) => d.outcome === 'not_reached').map((d) => d.date);
-  if (unreached.length > 0) {
-    parts.push(
-      `${unreached.length} not reached: the limit of ${limit ?? '?'} messages stopped it (${dateSpan(unreached)})`,
-    );
-  }
-  return `completed ${result.requested_chat ?? result.chat}: ${parts.join(', ')}, ${result.duration_sec}s`;
-}
-
-function dateSpan(dates: string[]): string {
-  const sorted = [...dates].sort();
-  return sorted.length === 1 ? sorted[0]! : `${sorted[0]}..${sorted[sorted.length - 1]}`;
+function countingSource(source: MessageSource, onMessage: (m: TgMessage) => void): MessageSource {
+  return {
+    ...(source.resolveChat
+      ? { resolveChat: (chat, signal) => source.resolveChat!(chat, signal) }
+      : {}),
+    ...(source.coverage ? { coverage: (chat, signal) => source.coverage!(chat, signal) } : {}),
+    async *messages(request, signal) {
+      for await (const message of source.messages(request, signal)) {
+        onMessage(message);
+        yield message;
+      }
+    },
+  };
 }

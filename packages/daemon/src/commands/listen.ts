@@ -1,22 +1,20 @@
 import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
-import { parseFlags } from '../args.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
 import { dayText } from '../progress-display.js';
 import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
 /** Prints events until interrupted (seed 000's `listen_events.py`). */
-export async function listenCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    json: { type: 'boolean' },
-    chat: { type: 'string' },
-    'command-id': { type: 'string' },
-    'redis-url': { type: 'string' },
-    'env-file': { type: 'string' },
-  });
+export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
   refusePasswordInArgs(flags['redis-url']);
-  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const config = configFor(
+    ctx,
+    { redis: true },
+    { REDIS_URL: flags['redis-url'] },
+    flags['env-file'],
+  );
   const subscription = await subscribeEvents(
     (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
     {
@@ -25,8 +23,8 @@ export async function listenCommand(argv: string[], ctx: CliContext): Promise<nu
       maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
       onError: reportRedisProblems(ctx),
       filter: {
-        ...(flags.chat ? { chat: flags.chat } : {}),
-        ...(flags['command-id'] ? { command_id: flags['command-id'] } : {}),
+        ...(flags['filter-chat'] ? { chat: flags['filter-chat'] } : {}),
+        ...(flags['filter-command-id'] ? { command_id: flags['filter-command-id'] } : {}),
       },
     },
   );

@@ -1,29 +1,15 @@
 import { errorInfo } from '@tgfetch/core';
-import { parseFlags } from '../args.js';
+import { EXIT } from '../cli/exit-codes.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { onShutdownSignals } from '../signals.js';
 import { terminalPrompts } from '../terminal-prompts.js';
-
-export const LOGIN_HELP = `tgfetch login [--phone PHONE | --qr]
-
-Signs in to Telegram and prints the TELEGRAM_SESSION string on stdout (prompts go to
-stderr, so \`tgfetch login > session.txt\` works). Exits non-zero, printing nothing on
-stdout, whenever no session was made.
-
-  --phone PHONE   the phone number (default TELEGRAM_PHONE, else asked)
-  --qr            sign in by scanning a QR code with a logged-in Telegram app
-`;
 
 /**
  * Interactive sign-in through `login` of `@tgfetch/telegram` (the daemon builds no gramjs
  * client of its own). The session is a secret: it is never logged.
  */
-export async function loginCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    phone: { type: 'string' },
-    qr: { type: 'boolean' },
-    'env-file': { type: 'string' },
-  });
+export async function loginCommand(flags: FlagsOf<'login'>, ctx: CliContext): Promise<number> {
   const config = configFor(ctx, {}, {}, flags['env-file']);
   if (config.TELEGRAM_API_ID === undefined || config.TELEGRAM_API_HASH === undefined) {
     throw new ConfigError([
@@ -35,7 +21,7 @@ export async function loginCommand(argv: string[], ctx: CliContext): Promise<num
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
     graceMs: config.SHUTDOWN_GRACE_MS,
-    exitCode: 130,
+    exitCode: EXIT.interrupted,
   });
   const prompts = terminalPrompts(process.stdin, ctx.stderr, () => controller.abort());
   try {
@@ -56,15 +42,15 @@ export async function loginCommand(argv: string[], ctx: CliContext): Promise<num
     ctx.stderr.write(
       'Put this in TELEGRAM_SESSION (in .env or the environment). Keep it secret.\n',
     );
-    return 0;
+    return EXIT.ok;
   } catch (error) {
     if (controller.signal.aborted) {
       ctx.stderr.write('login: interrupted; no session was made\n');
-      return 130;
+      return EXIT.interrupted;
     }
     const info = errorInfo(error);
     ctx.stderr.write(`login: ${info.code}: ${info.message}\nNo session was made.\n`);
-    return 1;
+    return EXIT.failed;
   } finally {
     prompts.close();
     stopSignals();

@@ -1,7 +1,8 @@
 import type { TgfetchError } from '@tgfetch/core';
 import { openPgStore } from '@tgfetch/pg-store';
 import { openConnection } from '@tgfetch/redis-transport';
-import { parseFlags } from '../args.js';
+import { EXIT } from '../cli/exit-codes.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
@@ -10,21 +11,18 @@ import { createPersistWorker } from '../persist/worker.js';
 import { onShutdownSignals } from '../signals.js';
 import { pgConnection } from '../stores.js';
 
-export const PERSIST_HELP = `tgfetch persist [--env-file FILE]
-
-Moves messages from the Redis stream MESSAGES_STREAM (appended by daemons after each stored
-day) into PostgreSQL, with the consumer group PERSIST_GROUP: batches of PERSIST_BATCH_SIZE,
-idempotent upserts, XACK after commit, dead letters in <MESSAGES_STREAM>:dead.
-`;
-
 /**
  * The persistence worker as a process. First SIGTERM/SIGINT: stop reading, finish the batch
  * in hand within SHUTDOWN_GRACE_MS (else it stays pending for another worker); exit 0.
  * Second signal: stop at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
-export async function persistCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, { 'env-file': { type: 'string' } });
-  const config = configFor(ctx, { redis: true }, {}, flags['env-file']);
+export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext): Promise<number> {
+  const config = configFor(
+    ctx,
+    { redis: true, service: true, database: true },
+    {},
+    flags['env-file'],
+  );
   const stream = config.MESSAGES_STREAM;
   if (!stream) throw new ConfigError(['MESSAGES_STREAM is required: the stream to persist']);
   const logger = createLogger({
@@ -125,7 +123,7 @@ export async function persistCommand(argv: string[], ctx: CliContext): Promise<n
     // an unacknowledged batch stays pending and is claimed by another worker.
     const stopSignals = onShutdownSignals({
       graceMs: config.SHUTDOWN_GRACE_MS,
-      exitCode: 0,
+      exitCode: EXIT.ok,
       first: (signal) => {
         logger.info(
           { signal, grace_ms: config.SHUTDOWN_GRACE_MS },
@@ -142,7 +140,7 @@ export async function persistCommand(argv: string[], ctx: CliContext): Promise<n
     try {
       await Promise.race([worker.done, connection.failed, stopRequested]);
       logger.info('stopped');
-      return 0;
+      return EXIT.ok;
     } catch (error) {
       return logFatal(logger, error, 'giving up');
     }

@@ -1,25 +1,26 @@
 import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
-import { COMMAND_FLAGS, commandFromFlags, parseFlags, UsageError } from '../args.js';
+import { commandFromFlags, UsageError } from '../args.js';
+import { EXIT, exitCodeFor } from '../cli/exit-codes.js';
+import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
 import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
+import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
 
 /**
  * Pushes a command (seed 000's `send_fetch_command.py`). With `--wait`, waits for its
- * `completed` or `failed` event, prints it, and exits 0 or 1 to match.
+ * `completed` or `failed` event, prints it, and exits 0 or 1 to match; at `--timeout` or on
+ * Ctrl-C it says the command is still queued (exit 4 or 130).
  */
-export async function sendCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const flags = parseFlags(argv, {
-    ...COMMAND_FLAGS,
-    wait: { type: 'boolean' },
-    timeout: { type: 'string' },
-    json: { type: 'boolean' },
-    'redis-url': { type: 'string' },
-    'env-file': { type: 'string' },
-  });
+export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
   refusePasswordInArgs(flags['redis-url']);
-  const config = configFor(ctx, {}, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  const config = configFor(
+    ctx,
+    { redis: true },
+    { REDIS_URL: flags['redis-url'] },
+    flags['env-file'],
+  );
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),
     timeZone: config.TGFETCH_TZ,
@@ -45,25 +46,49 @@ export async function sendCommand(argv: string[], ctx: CliContext): Promise<numb
     if (!flags.wait) {
       const id = await client.send(wire);
       ctx.stdout.write(flags.json ? `${JSON.stringify({ command_id: id })}\n` : `${id}\n`);
-      return 0;
+      return EXIT.ok;
     }
+    const controller = new AbortController();
+    const stopSignals = onShutdownSignals({
+      first: () => controller.abort(),
+      second: () => controller.abort(),
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      exitCode: EXIT.interrupted,
+    });
     try {
       const done = await client.run(wire, {
         timeout: timeoutSec * 1000,
+        signal: controller.signal,
         onProgress: (event) => {
           if (!flags.json) ctx.stderr.write(`${formatEvent(event)}\n`);
         },
       });
       ctx.stdout.write(flags.json ? `${JSON.stringify(done)}\n` : `${formatEvent(done)}\n`);
-      return 0;
+      return EXIT.ok;
     } catch (error) {
+      const id = String(wire.command_id);
+      // Not a failure: the command is on the queue and a daemon will still run it. Resending
+      // would run it twice; `tgfetch listen --command-id` follows it.
+      const stillQueued = (why: string, code: number) => {
+        if (flags.json)
+          ctx.stdout.write(`${JSON.stringify({ command_id: id, status: 'queued' })}\n`);
+        ctx.stderr.write(
+          `${why}: command ${id} is still queued and will run; follow it with \`tgfetch listen --command-id ${id}\` (do not send it again)\n`,
+        );
+        return code;
+      };
+      if (controller.signal.aborted) return stillQueued('stopped waiting', EXIT.interrupted);
+      if ((error as { code?: string }).code === 'WAIT_TIMEOUT')
+        return stillQueued(`no result within ${timeoutSec}s`, EXIT.stillQueued);
       const failed = (error as { event?: unknown }).event;
       if (failed && flags.json) ctx.stdout.write(`${JSON.stringify(failed)}\n`);
       else {
         const info = errorInfo(error);
         ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
       }
-      return 1;
+      return exitCodeFor(error);
+    } finally {
+      stopSignals();
     }
   } finally {
     await client.close();

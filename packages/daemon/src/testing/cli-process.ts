@@ -40,11 +40,19 @@ export interface CliProcess {
  * Spawns `tgfetch ...args` with exactly `env` (plus PATH), in `cwd` (a temp dir: the CLI
  * reads `.env` from its working directory, and the repository's must not leak in).
  */
-export function spawnCli(args: string[], env: Record<string, string>, cwd: string): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  options: { stdin?: 'ignore' | 'pipe'; direct?: boolean } = {},
+): CliProcess {
+  // `--` as the bin's shebang has it: Node 20 would take a later `--env-file` itself.
+  // `direct` runs the bin file itself, so its shebang line is what starts Node.
+  const [command, argv] = options.direct ? [BIN, args] : [process.execPath, ['--', BIN, ...args]];
+  const child = spawn(command, argv, {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
@@ -86,8 +94,9 @@ export async function runCli(
   env: Record<string, string>,
   cwd: string,
   timeoutMs = 15_000,
+  options: { direct?: boolean } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawnCli(args, env, cwd);
+  const proc = spawnCli(args, env, cwd, options);
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
   try {
     const { code } = await proc.exited;

@@ -15,6 +15,7 @@ import {
   type SimulatedChatKind,
 } from './chat-plan.js';
 import { createDateIndex, type DateIndex } from './dates.js';
+import { getDialogs } from './dialogs.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
 import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
@@ -48,6 +49,8 @@ export interface SimulatedTelegramOptions {
   missingUsernames?: string[];
   /** Usernames that resolve but refuse history (`CHANNEL_PRIVATE`). @default [] */
   privateChats?: string[];
+  /** Usernames of the account's dialogs, answered by `messages.GetDialogs`. @default [] */
+  dialogs?: string[];
   /** Make `account.InitTakeoutSession` answer `TAKEOUT_INIT_DELAY_<n>`. @default undefined */
   takeoutDelaySec?: number;
 }
@@ -204,6 +207,8 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
 
   const dispatch = (request: Api.AnyRequest, wrapped: boolean): unknown => {
     if (request instanceof Api.messages.GetHistory) return getHistory(request);
+    if (request instanceof Api.messages.GetDialogs)
+      return getDialogs(request, (options.dialogs ?? []).map(live), maxPage);
     if (request instanceof Api.contacts.ResolveUsername) {
       stats.resolveUsername++;
       const username = (request.username ?? '').toLowerCase();

@@ -1,0 +1,117 @@
+import { chatsCommand } from '../commands/chats.js';
+import { daemonCommand } from '../commands/daemon.js';
+import { fetchCommand } from '../commands/fetch.js';
+import { listenCommand } from '../commands/listen.js';
+import { loginCommand } from '../commands/login.js';
+import { migrateCommand } from '../commands/migrate.js';
+import { persistCommand } from '../commands/persist.js';
+import { resolveCommand } from '../commands/resolve.js';
+import { sendCommand } from '../commands/send.js';
+import type { CliContext } from '../context.js';
+import { VERSION } from '../version.js';
+import { EXIT } from './exit-codes.js';
+import type { CommandName, FlagsOf } from './flags.js';
+
+/**
+ * Every command, once: what help says about it, its positional argument, examples, and the
+ * function that runs it. Its flags are those of `FLAGS` that name it.
+ */
+export interface CommandSpec<C extends CommandName> {
+  readonly summary: string;
+  readonly description: string;
+  /** A positional argument in commander's spelling, `<chat>`, and what it is. */
+  readonly argument?: readonly [spelling: string, help: string];
+  readonly examples: readonly string[];
+  readonly run: (flags: FlagsOf<C>, ctx: CliContext, args: string[]) => Promise<number>;
+}
+
+export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
+  fetch: {
+    summary: 'one fetch now into the data directory (no Redis needed)',
+    description:
+      'Fetches the days of one chat now, one file per day, and prints a summary. Days already complete are skipped (unless --force); an interrupted run keeps every day it finished.',
+    examples: [
+      'tgfetch fetch --chat @ru_python --days 3',
+      'tgfetch fetch -c -1001878264527 --from 2025-11-01 --to 2025-11-07 --limit 5000',
+      'tgfetch fetch --source export:./ChatExport/result.json --chat @ru_python --from 2021-01-01 --to 2021-12-31',
+      'tgfetch fetch --source simulated --chat demo --days 3',
+    ],
+    run: fetchCommand,
+  },
+  send: {
+    summary: 'push a fetch command onto the Redis queue for a daemon',
+    description:
+      'Pushes a fetch command onto the queue and prints its command id. With --wait, prints its progress and waits for its result.',
+    examples: [
+      'tgfetch send --chat @ru_python --days 3',
+      'tgfetch send -c @ru_python --date 2025-11-07 --wait --timeout 600',
+    ],
+    run: sendCommand,
+  },
+  listen: {
+    summary: 'print the events of the daemons until interrupted',
+    description: 'Prints one line per event (started, progress, completed, failed) until Ctrl-C.',
+    examples: ['tgfetch listen', 'tgfetch listen --chat @ru_python --json'],
+    run: listenCommand,
+  },
+  daemon: {
+    summary: 'take commands from Redis and run them',
+    description:
+      'Runs commands from the Redis queue, writes days into the data directory and publishes events. The first Ctrl-C or SIGTERM stops it cleanly within SHUTDOWN_GRACE_MS; logs are human-readable on a terminal (or with LOG_FORMAT=pretty), JSON otherwise.',
+    examples: ['tgfetch daemon', 'LOG_FORMAT=json tgfetch daemon --env-file prod.env'],
+    run: daemonCommand,
+  },
+  login: {
+    summary: 'sign in to Telegram and print the TELEGRAM_SESSION string',
+    description:
+      'Asks for the phone number, the code Telegram sends (3 tries) and the two-step password (not echoed), or with --qr shows a QR code to scan in a logged-in Telegram app, then prints the session string on stdout (prompts go to stderr). Prints nothing on stdout and exits non-zero when no session was made.',
+    examples: [
+      'tgfetch login',
+      'tgfetch login --phone +15551234567 > session.txt',
+      'tgfetch login --qr',
+    ],
+    run: loginCommand,
+  },
+  chats: {
+    summary: "list the account's chats, or the chats of a Desktop export, with the --chat to use",
+    description:
+      "Lists the account's dialogs (id, username, title, kind), or with --source export:<result.json> the chats of that export with their days, each with the exact --chat value to fetch it.",
+    examples: [
+      'tgfetch chats',
+      'tgfetch chats --json',
+      'tgfetch chats --source export:./ChatExport/result.json',
+    ],
+    run: chatsCommand,
+  },
+  resolve: {
+    summary: 'show what a name, link or id resolves to',
+    description:
+      'Resolves a chat the way fetch does and prints its canonical name, id, title and kind.',
+    argument: ['<chat>', '@name, name, https://t.me/name or a numeric id'],
+    examples: ['tgfetch resolve https://t.me/ru_python', 'tgfetch resolve -1001878264527 --json'],
+    run: resolveCommand,
+  },
+  migrate: {
+    summary: 'bring the PostgreSQL schema up to date (STORE=postgres, tgfetch persist)',
+    description:
+      'Brings the PostgreSQL schema (DATABASE_SCHEMA) of DATABASE_URL (or the PG* variables) to the latest version. Daemons and persist workers also do it when they start; this is for deployments that migrate before rolling out.',
+    examples: ['tgfetch migrate', 'DATABASE_URL=postgres://tgfetch@db/tgfetch tgfetch migrate'],
+    run: migrateCommand,
+  },
+  persist: {
+    summary: 'move messages from MESSAGES_STREAM into PostgreSQL (consumer group)',
+    description:
+      'Moves messages from the Redis stream MESSAGES_STREAM (appended by daemons after each stored day) into PostgreSQL with the consumer group PERSIST_GROUP: batches of PERSIST_BATCH_SIZE, idempotent upserts, XACK after commit, dead letters in <MESSAGES_STREAM>:dead. The first Ctrl-C or SIGTERM finishes the batch in hand within SHUTDOWN_GRACE_MS.',
+    examples: ['MESSAGES_STREAM=tg_messages tgfetch persist'],
+    run: persistCommand,
+  },
+  version: {
+    summary: 'print the version',
+    description: "Prints the package's version (also --version, -V).",
+    examples: ['tgfetch version'],
+    run: async (_flags, ctx) => {
+      ctx.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    },
+  },
+};

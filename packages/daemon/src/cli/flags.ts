@@ -1,0 +1,187 @@
+import type { Env } from '../config.js';
+
+/**
+ * Every flag of the command line, once. A flag is one entry: its commander spelling, what it
+ * does, the setting it overrides (help shows that setting's name and default, read from the
+ * configuration schema), and the commands that take it. The parser, each command's help,
+ * shell completion and the README's command reference are all built from this table.
+ */
+export interface FlagSpec {
+  /** Commander spelling: `-c, --chat <chat>` takes a value, `--force` is a switch. */
+  readonly flags: string;
+  readonly help: string;
+  /** The setting this flag overrides: help shows `env: NAME` and its default. */
+  readonly env?: keyof Env;
+  /** The default when it is not a setting's. */
+  readonly default?: string;
+  /** The only values accepted (checked by the parser, offered by completion). */
+  readonly choices?: readonly string[];
+  readonly commands: readonly CommandName[];
+}
+
+export const COMMAND_NAMES = [
+  'fetch',
+  'send',
+  'listen',
+  'daemon',
+  'login',
+  'chats',
+  'resolve',
+  'migrate',
+  'persist',
+  'version',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The commands that build a fetch command from flags (the same wire shape as Redis). */
+const SHAPES = ['fetch', 'send'] as const;
+/** The commands that read configuration from the environment and `.env`. */
+const CONFIGURED = [
+  'fetch',
+  'send',
+  'listen',
+  'daemon',
+  'login',
+  'chats',
+  'resolve',
+  'migrate',
+  'persist',
+] as const;
+
+export const FLAGS = {
+  chat: {
+    flags: '-c, --chat <chat>',
+    help: 'the chat: @name, name, https://t.me/name or a numeric id such as -1001878264527',
+    commands: SHAPES,
+  },
+  date: { flags: '-d, --date <date>', help: 'one day, YYYY-MM-DD', commands: SHAPES },
+  days: {
+    flags: '-n, --days <n>',
+    help: 'the N most recent complete days before today',
+    commands: SHAPES,
+  },
+  from: { flags: '--from <date>', help: 'first day of a range, YYYY-MM-DD', commands: SHAPES },
+  to: { flags: '--to <date>', help: 'last day of a range (inclusive)', commands: SHAPES },
+  strategy: {
+    flags: '-s, --strategy <strategy>',
+    help: 'one walk over the whole range, or one walk per day',
+    env: 'FETCH_STRATEGY',
+    choices: ['batch', 'per_day'],
+    commands: SHAPES,
+  },
+  limit: {
+    flags: '-l, --limit <n>',
+    help: 'at most N messages for the whole command, the most recent first',
+    commands: SHAPES,
+  },
+  tz: {
+    flags: '--tz <zone>',
+    help: 'IANA time zone of the days',
+    env: 'TGFETCH_TZ',
+    commands: SHAPES,
+  },
+  force: {
+    flags: '-f, --force',
+    help: 'fetch days that are already complete again',
+    commands: SHAPES,
+  },
+  'include-today': {
+    flags: '--include-today',
+    help: 'with --days, also fetch today so far',
+    commands: SHAPES,
+  },
+  'command-id': {
+    flags: '--command-id <id>',
+    help: 'the command id carried by its events',
+    default: 'a new UUID',
+    commands: SHAPES,
+  },
+  'filter-chat': {
+    flags: '-c, --chat <chat>',
+    help: 'only events of this chat',
+    commands: ['listen'],
+  },
+  'filter-command-id': {
+    flags: '--command-id <id>',
+    help: 'only events of this command',
+    commands: ['listen'],
+  },
+  wait: {
+    flags: '-w, --wait',
+    help: "wait for the command's result; exit 0 completed, 1 failed, 4 still queued at --timeout",
+    commands: ['send'],
+  },
+  timeout: {
+    flags: '-t, --timeout <seconds>',
+    help: 'with --wait, how long to wait',
+    default: '3600',
+    commands: ['send'],
+  },
+  source: {
+    flags: '--source <source>',
+    help: 'where messages come from: telegram, simulated, or export:<result.json>',
+    env: 'TGFETCH_SOURCE',
+    commands: ['fetch', 'daemon', 'chats', 'resolve'],
+  },
+  'data-dir': {
+    flags: '-o, --data-dir <dir>',
+    help: 'where day files go',
+    env: 'DATA_DIR',
+    commands: ['fetch', 'daemon'],
+  },
+  store: {
+    flags: '--store <store>',
+    help: 'where days go: fs (files in the data directory) or postgres (DATABASE_URL, PG*)',
+    env: 'STORE',
+    choices: ['fs', 'postgres'],
+    commands: ['fetch', 'daemon'],
+  },
+  'redis-url': {
+    flags: '--redis-url <url>',
+    help: 'Redis to use (no password here: `ps` would show it; set REDIS_URL or REDIS_PASSWORD)',
+    env: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    commands: ['send', 'listen'],
+  },
+  phone: {
+    flags: '--phone <number>',
+    help: 'phone number in international format',
+    env: 'TELEGRAM_PHONE',
+    default: 'asked',
+    commands: ['login'],
+  },
+  qr: {
+    flags: '--qr',
+    help: 'sign in by scanning a QR code with a logged-in Telegram app instead of a code',
+    commands: ['login'],
+  },
+  json: {
+    flags: '-j, --json',
+    help: 'print JSON instead of text',
+    commands: ['fetch', 'send', 'listen', 'chats', 'resolve'],
+  },
+  'env-file': {
+    flags: '-e, --env-file <file>',
+    help: 'read settings from this file; the environment still wins',
+    default: './.env when present',
+    commands: CONFIGURED,
+  },
+} as const satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
+
+type ValueOf<F extends FlagSpec> = F['flags'] extends `${string}<${string}` ? string : boolean;
+
+/** The parsed flags of one command, typed from the table. */
+export type FlagsOf<C extends CommandName> = {
+  -readonly [K in FlagName as C extends (typeof FLAGS)[K]['commands'][number]
+    ? K
+    : never]?: ValueOf<(typeof FLAGS)[K]>;
+};
+
+/** The flags a command takes, in table order. */
+export function flagsOf(command: CommandName): FlagName[] {
+  return (Object.keys(FLAGS) as FlagName[]).filter((name) =>
+    (FLAGS[name].commands as readonly CommandName[]).includes(command),
+  );
+}

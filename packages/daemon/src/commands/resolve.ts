@@ -1,0 +1,48 @@
+import type { Invoke } from '@tgfetch/telegram';
+import { UsageError } from '../args.js';
+import { EXIT } from '../cli/exit-codes.js';
+import type { FlagsOf } from '../cli/flags.js';
+import { type CliContext, configFor } from '../context.js';
+import { type OpenedSource, openSource } from '../sources.js';
+
+/** What a name, link or id resolves to: the canonical `--chat`, id, title and kind. */
+export async function resolveCommand(
+  flags: FlagsOf<'resolve'>,
+  ctx: CliContext,
+  args: string[],
+): Promise<number> {
+  const [input] = args;
+  if (input === undefined) throw new UsageError('resolve needs a chat');
+  const config = configFor(
+    ctx,
+    { telegram: true },
+    { TGFETCH_SOURCE: flags.source },
+    flags['env-file'],
+  );
+  const opened = await openSource(config.TGFETCH_SOURCE, config);
+  try {
+    const { describeChat } = await import('@tgfetch/telegram');
+    const chat = await describeChat(await telegramInvoke(opened), input);
+    ctx.stdout.write(
+      flags.json
+        ? `${JSON.stringify(chat)}\n`
+        : `${chat.chat}\n  id     ${chat.id}\n  kind   ${chat.kind}\n  title  ${chat.title}\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * Requests on the source's Telegram client; an export has none to ask. Imported when used:
+ * the other commands never load gramjs for it.
+ */
+export async function telegramInvoke(opened: OpenedSource): Promise<Invoke> {
+  if (!opened.client)
+    throw new UsageError(
+      'this needs the telegram source (an export is listed with `tgfetch chats`)',
+    );
+  const { clientInvoke } = await import('@tgfetch/telegram');
+  return clientInvoke(opened.client);
+}
