@@ -45,6 +45,21 @@ describe('time zone caches', () => {
     expect(dateInZone(Date.parse('2025-11-08T22:00:00Z'), 'eUrOpE/mOsCoW')).toBe('2025-11-09');
   });
 
+  it('resolve every letter-case spelling of one zone through one cached entry', () => {
+    // Each uncached spelling costs a new Intl.DateTimeFormat, whose ICU memory V8 frees
+    // late: a flood of spellings of one zone grew the daemon's RSS by ~6 KB a command.
+    const zone = 'America/Argentina/ComodRivadavia';
+    const canonical = canonicalZone(zone);
+    expect(canonical).toBeDefined();
+    const before = zoneCacheSize().spellings;
+    for (let n = 0; n < 3000; n += 1) {
+      expect(canonicalZone(spelling(zone, n))).toBe(canonical);
+    }
+    expect(zoneCacheSize().spellings).toBe(before);
+    // Only ASCII letters fold: the Kelvin sign is no `k`.
+    expect(canonicalZone('Europe/\u212Aiev')).toBeUndefined();
+  });
+
   it('stay bounded under a flood of distinct spellings, valid or not, and cache nothing for rejected ones', () => {
     const before = zoneCacheSize();
     for (let n = 0; n < 8000; n += 1) {

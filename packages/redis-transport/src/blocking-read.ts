@@ -48,6 +48,12 @@ export function createBlockingRead<T extends object>(
   const closing = new Promise<'closed'>((resolve) => {
     resolveClosed = () => resolve('closed');
   });
+  // Aborted on close() or when the connection fails for good. Waits race this through a
+  // listener they remove: a Promise.race on a promise that never settles (`closing`,
+  // `connection.failed`) adds a reaction to it per call, each holding that call's result,
+  // so a long-running worker kept every delivery it ever handed out (~6 KB a command).
+  const wake = new AbortController();
+  connection.failed.catch(() => wake.abort());
 
   const read = async () => {
     try {
@@ -63,11 +69,31 @@ export function createBlockingRead<T extends object>(
     }
   };
 
-  /** Waits for `work`; true when the caller should stop instead (aborted or closed). */
-  const stopped = async (work: Promise<unknown>, aborted: Promise<'aborted'>) => {
-    const outcome = await Promise.race([work, aborted, closing, connection.failed]);
-    return outcome === 'aborted' || outcome === 'closed';
+  /**
+   * `work`'s result, or `'stopped'` when `aborted` or close() comes first; rejects with the
+   * connection's fatal error when that comes first.
+   */
+  const until = async <R>(work: Promise<R>, aborted: Promise<'aborted'>) => {
+    const woken = abortPromise(wake.signal);
+    try {
+      const outcome = await Promise.race([
+        work,
+        aborted,
+        woken.promise.then(() => 'woken' as const),
+      ]);
+      if (outcome === 'aborted') return 'stopped';
+      // A failed connection (which closes the loop too) ends the wait with its error.
+      if (connection.failure()) await connection.failed;
+      if (closed || outcome === 'woken') return 'stopped';
+      return outcome;
+    } finally {
+      woken.dispose();
+    }
   };
+
+  /** Waits for `work`; true when the caller should stop instead (aborted or closed). */
+  const stopped = async (work: Promise<unknown>, aborted: Promise<'aborted'>) =>
+    (await until(work, aborted)) === 'stopped';
 
   const next = (signal?: AbortSignal) =>
     take(async (): Promise<T | undefined> => {
@@ -82,9 +108,7 @@ export function createBlockingRead<T extends object>(
             // A silent server must not hold a stopping worker here: what the look took
             // stays in Redis's bookkeeping and comes back through the visibility timeout.
             const looking = look();
-            found = await Promise.race([looking, aborted.promise, closing]).then((o) =>
-              o === 'aborted' || o === 'closed' ? 'stopped' : o,
-            );
+            found = await until(looking, aborted.promise);
             if (found === 'stopped') {
               looking.catch(() => {});
               return undefined;
@@ -121,6 +145,7 @@ export function createBlockingRead<T extends object>(
     close() {
       closed = true;
       resolveClosed();
+      wake.abort();
     },
   };
 }

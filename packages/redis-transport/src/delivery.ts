@@ -186,7 +186,11 @@ export function serial(): <T>(fn: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
   return (fn) => {
     const result = tail.then(fn);
-    tail = result.catch(() => {});
+    // The tail only orders calls: it must not keep the last result alive.
+    tail = result.then(
+      () => {},
+      () => {},
+    );
     return result;
   };
 }
