@@ -12,6 +12,13 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for errors only on idle clients: a connection that breaks while checked
+  // out (PostgreSQL restarting) emits 'error' here, which would crash the process unheard.
+  // Its query rejects as well, so noting the error is enough.
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query(begin);
     const result = await fn(client);
@@ -22,6 +29,7 @@ export async function inTransaction<T>(
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', onError);
     // Passing an error to release() closes the connection: never reuse one in doubt.
     client.release(broken);
   }
