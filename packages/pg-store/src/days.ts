@@ -1,5 +1,6 @@
 import {
   type ChatRef,
+  compareMessages,
   type DayDocument,
   type DayWriteResult,
   type IsoDate,
@@ -153,7 +154,8 @@ export function createDays(pool: Pool, schema: string) {
           fetched_at: row.fetched_at.toISOString(),
           complete: row.complete,
           count: row.count,
-          messages: stored.rows.map((r) => r.message),
+          // The file stores' order: an earlier peer's messages first, each peer's by id.
+          messages: stored.rows.map((r) => r.message).sort(compareMessages),
         };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',

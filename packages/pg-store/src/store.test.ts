@@ -108,6 +108,19 @@ describe('pg-store', () => {
     expect(read?.messages[0]?.extra).toEqual({ s: '\\u0000' });
   });
 
+  it('keys messages by peer and id, and reads an earlier peer’s messages first, as the files do', async () => {
+    const [own] = makeMessages({ chat: CHAT, start: START, count: 1 });
+    const old = { ...own!, peer: { kind: 'chat' as const, id: 777 }, text: 'from the basic group' };
+    await store.writeDay(day([own!, old]));
+    const read = await store.readDay(CHAT, DATE);
+    expect(read?.messages.map((m) => m.text)).toEqual(['from the basic group', own!.text]);
+    const peers = await ctx.client.query(
+      `SELECT peer FROM "${ctx.schema}".messages WHERE id = $1 ORDER BY peer`,
+      [own!.id],
+    );
+    expect(peers.rows.map((r) => r.peer)).toEqual([CHAT, 'chat:777'].sort());
+  });
+
   it('refuses bad input with stable codes', async () => {
     await expect(store.writeDay(day(undefined, { chat: '../etc' }))).rejects.toMatchObject({
       code: 'INVALID_CHAT',
