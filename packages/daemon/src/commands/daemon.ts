@@ -18,8 +18,8 @@ import { createLogger, type Logger, logFatal } from '../logger.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { watchRedisMarker } from '../redis-marker.js';
 import { onShutdownSignals } from '../signals.js';
-import { openSource } from '../sources.js';
-import { openStore } from '../stores.js';
+import { openSource } from '../compose/sources.js';
+import { openStore } from '../compose/stores.js';
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on

@@ -11,8 +11,8 @@ import { type CliContext, configFor } from '../context.js';
 import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
-import { openSource } from '../sources.js';
-import { openStore } from '../stores.js';
+import { openSource } from '../compose/sources.js';
+import { openStore } from '../compose/stores.js';
 
 /** One fetch now into the data directory, with a live line on a terminal and a summary. */
 export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {

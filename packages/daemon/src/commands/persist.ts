@@ -9,7 +9,7 @@ import { createLogger, logFatal } from '../logger.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
 import { onShutdownSignals } from '../signals.js';
-import { pgConnection } from '../stores.js';
+import { pgConnection } from '../compose/stores.js';
 
 /**
  * The persistence worker as a process. First SIGTERM/SIGINT: stop reading, finish the batch

@@ -3,7 +3,7 @@ import { UsageError } from '../args.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type CliContext, configFor } from '../context.js';
-import { type OpenedSource, openSource } from '../sources.js';
+import { type OpenedSource, openSource } from '../compose/sources.js';
 
 /** What a name, link or id resolves to: the canonical `--chat`, id, title and kind. */
 export async function resolveCommand(

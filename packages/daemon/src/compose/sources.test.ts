@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../config.js';
 import { peerCacheOptions } from './sources.js';
 
 const config = (env: Record<string, string>) => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
 import type { TelegramSource } from '@tgfetch/telegram';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 export interface OpenedSource {
   source: MessageSource;

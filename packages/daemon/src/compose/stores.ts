@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ChatLock, MessageStore, ProgressStore } from '@tgfetch/core';
 import type { CorruptFileNotice } from '@tgfetch/fs-store';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 export interface OpenedStore {
   store: MessageStore;
