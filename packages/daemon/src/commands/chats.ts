@@ -1,8 +1,8 @@
 import type { ChatInfo } from '@tgfetch/telegram';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, configFor } from '../context.js';
 import { openSource } from '../compose/sources.js';
+import { type CliContext, configFor } from '../context.js';
 import { telegramInvoke } from './resolve.js';
 
 /** One row of `tgfetch chats`: what to pass as `--chat`, and for an export, which days. */

@@ -6,13 +6,15 @@ import {
   type TgMessage,
 } from '@tgfetch/core';
 import { commandFromFlags } from '../args.js';
+import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
+import { createLifetime } from '../compose/lifetime.js';
+import { fetchPorts, openFetchParts } from '../compose/parts.js';
+import { runOptions } from '../compose/run-options.js';
 import { type CliContext, configFor } from '../context.js';
 import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
 import { onShutdownSignals } from '../signals.js';
-import { openSource } from '../compose/sources.js';
-import { openStore } from '../compose/stores.js';
 
 /** One fetch now into the data directory, with a live line on a terminal and a summary. */
 export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
@@ -30,50 +32,39 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   });
   const timeZone = command.options.tz ?? config.TGFETCH_TZ;
   const display = createDisplay(ctx.stderr, { timeZone });
-  const opened = await openSource(config.TGFETCH_SOURCE, config, { chat: command.chat });
-  const stored = await openStore(config, ctx.cwd, {
-    onCorruptFile: (notice) =>
-      ctx.stderr.write(`repaired: ${notice.reason}; moved to ${notice.movedTo}\n`),
+  const lifetime = createLifetime({});
+  const { source, store } = await openFetchParts(config, lifetime, {
+    cwd: ctx.cwd,
+    chat: command.chat,
+    storeHooks: {
+      onCorruptFile: (notice) =>
+        ctx.stderr.write(`repaired: ${notice.reason}; moved to ${notice.movedTo}\n`),
+    },
   }).catch(async (error: unknown) => {
-    await opened.close();
+    await lifetime.close();
     throw error;
   });
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
     graceMs: config.SHUTDOWN_GRACE_MS,
-    exitCode: 130,
+    exitCode: EXIT.interrupted,
   });
   try {
-    const result = await runFetch(
-      command,
-      {
-        source: countingSource(opened.source, (message) =>
-          display.message(messageTime(message), message.id),
-        ),
-        store: stored.store,
-        progress: stored.progress,
-        events: display,
-        lock: stored.lock,
-      },
-      {
-        signal: controller.signal,
-        timeZone: config.TGFETCH_TZ,
-        workerId: config.workerId,
-        retry: {
-          maxFloodWaitSec: config.MAX_FLOOD_WAIT_SEC,
-          maxAttempts: config.RETRY_MAX_ATTEMPTS,
-        },
-        onRetry: (notice) => display.retry(notice),
-      },
-    ).catch((error: unknown) => {
+    const counting = countingSource(source.source, (message) =>
+      display.message(messageTime(message), message.id),
+    );
+    const result = await runFetch(command, fetchPorts(counting, store, display), {
+      ...runOptions(config, (notice) => display.retry(notice)),
+      signal: controller.signal,
+    }).catch((error: unknown) => {
       if (controller.signal.aborted) return undefined;
       throw error;
     });
     display.stop();
     if (!result) {
       ctx.stderr.write('interrupted: the days already written are complete and kept\n');
-      return 130;
+      return EXIT.interrupted;
     }
     if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.event === 'completed') {
@@ -81,15 +72,14 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
     } else {
       ctx.stderr.write(`failed ${result.chat}: ${result.error.code}: ${result.error.message}\n`);
     }
-    return result.event === 'completed' ? 0 : 1;
+    return result.event === 'completed' ? EXIT.ok : EXIT.failed;
   } catch (error) {
     display.stop();
     const info = errorInfo(error);
     ctx.stderr.write(`failed: ${info.code}: ${info.message}\n`);
-    return 1;
+    return EXIT.failed;
   } finally {
-    await opened.close();
-    await stored.close();
+    await lifetime.close();
     stopSignals();
   }
 }

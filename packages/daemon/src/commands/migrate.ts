@@ -1,8 +1,8 @@
 import { migratePg } from '@tgfetch/pg-store';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, configFor } from '../context.js';
 import { pgConnection } from '../compose/stores.js';
+import { type CliContext, configFor } from '../context.js';
 
 /** `tgfetch migrate`: the PostgreSQL schema to the latest version, then exit. */
 export async function migrateCommand(flags: FlagsOf<'migrate'>, ctx: CliContext): Promise<number> {

@@ -1,15 +1,14 @@
-import type { TgfetchError } from '@tgfetch/core';
-import { openPgStore } from '@tgfetch/pg-store';
 import { openConnection } from '@tgfetch/redis-transport';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
+import { redisOptions } from '../compose/redis.js';
+import { openPgFromConfig } from '../compose/stores.js';
 import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
 import { onShutdownSignals } from '../signals.js';
-import { pgConnection } from '../compose/stores.js';
 
 /**
  * The persistence worker as a process. First SIGTERM/SIGINT: stop reading, finish the batch
@@ -34,19 +33,15 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
   const group = config.PERSIST_GROUP;
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    const store = await openPgStore({
-      connection: pgConnection(config),
-      schema: config.DATABASE_SCHEMA,
-      poolSize: config.DATABASE_POOL_SIZE,
+    const store = await openPgFromConfig(config, {
       onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
     });
     cleanups.push(() => store.close());
-    const connection = await openConnection({
-      url: config.redisUrl,
-      maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
-      onError: (error: TgfetchError) =>
+    const connection = await openConnection(
+      redisOptions(config, (error) =>
         logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
-    });
+      ),
+    );
     cleanups.push(() => connection.close());
     const blocking = await connection.dedicated(`tgfetch:${config.workerId}:persist`);
     const worker = createPersistWorker({

@@ -2,8 +2,8 @@ import type { Invoke } from '@tgfetch/telegram';
 import { UsageError } from '../args.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, configFor } from '../context.js';
 import { type OpenedSource, openSource } from '../compose/sources.js';
+import { type CliContext, configFor } from '../context.js';
 
 /** What a name, link or id resolves to: the canonical `--chat`, id, title and kind. */
 export async function resolveCommand(

@@ -11,34 +11,61 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
+type SourceAdapter = (
+  /** What follows `kind:` in the setting (`export:<file>`); empty for the others. */
+  argument: string,
+  config: Config,
+  only?: { chat: string },
+) => Promise<OpenedSource>;
+
 /**
- * Builds the source named by `--source` / `TGFETCH_SOURCE`. Each is imported only when
- * chosen: reading an export never loads gramjs, and the simulated Telegram is not loaded by
- * a production daemon.
+ * The sources `--source` / `TGFETCH_SOURCE` chooses from (`kind` or `kind:<argument>`), each
+ * imported only when chosen: reading an export never loads gramjs, and the simulated
+ * Telegram is not loaded by a production daemon.
  */
+const SOURCES: Record<OpenedSource['kind'], SourceAdapter> = {
+  telegram: openTelegram,
+  simulated: openSimulated,
+  export: openExport,
+};
+
+/** Builds the source named by `--source` / `TGFETCH_SOURCE`. */
 export async function openSource(
   spec: string,
   config: Config,
   /** The chat a one-shot fetch names: with an export, it also picks the export's chat. */
   only?: { chat: string },
 ): Promise<OpenedSource> {
-  if (spec.startsWith('export:')) {
-    const { createExportSource } = await import('@tgfetch/telegram/export');
-    const source = createExportSource({
-      file: spec.slice('export:'.length),
-      timeZone: config.TGFETCH_TZ,
-      // `tgfetch chats --source export:` prints this chat as the `--chat` to use.
-      ...(only ? { chat: only.chat } : {}),
-    });
-    return { source, kind: 'export', close: () => source.close() };
-  }
-  if (spec === 'simulated') {
-    const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-    const source = createSimulatedSource({ ...config.TGFETCH_SIM });
-    return { source, kind: 'simulated', client: source.client, close: () => source.close() };
-  }
-  if (spec !== 'telegram')
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const open = Object.hasOwn(SOURCES, kind) ? SOURCES[kind as OpenedSource['kind']] : undefined;
+  if (!open)
     throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
+  return open(colon < 0 ? '' : spec.slice(colon + 1), config, only);
+}
+
+async function openExport(
+  file: string,
+  config: Config,
+  only?: { chat: string },
+): Promise<OpenedSource> {
+  const { createExportSource } = await import('@tgfetch/telegram/export');
+  const source = createExportSource({
+    file,
+    timeZone: config.TGFETCH_TZ,
+    // `tgfetch chats --source export:` prints this chat as the `--chat` to use.
+    ...(only ? { chat: only.chat } : {}),
+  });
+  return { source, kind: 'export', close: () => source.close() };
+}
+
+async function openSimulated(_: string, config: Config): Promise<OpenedSource> {
+  const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
+  const source = createSimulatedSource({ ...config.TGFETCH_SIM });
+  return { source, kind: 'simulated', client: source.client, close: () => source.close() };
+}
+
+async function openTelegram(_: string, config: Config): Promise<OpenedSource> {
   const { createTelegramClientSource } = await import('@tgfetch/telegram');
   const source = createTelegramClientSource({
     apiId: config.TELEGRAM_API_ID ?? 0,

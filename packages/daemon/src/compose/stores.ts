@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ChatLock, MessageStore, ProgressStore } from '@tgfetch/core';
 import type { CorruptFileNotice } from '@tgfetch/fs-store';
+import type { RedisClient } from '@tgfetch/redis-transport';
 import type { Config } from '../config.js';
 
 export interface OpenedStore {
@@ -8,7 +9,12 @@ export interface OpenedStore {
   progress: ProgressStore;
   /** The store's own chat lock (files: same data directory; postgres: advisory locks). */
   lock: ChatLock;
-  kind: 'fs' | 'postgres';
+  /**
+   * `lock` is seen by every worker of this store wherever it runs (PostgreSQL advisory
+   * locks, shared with `tgfetch fetch --store postgres` too): the daemon uses it instead of
+   * a Redis lock.
+   */
+  lockIsShared: boolean;
   /** Where days go, for logs: the data directory or the schema (never a password). */
   where: string;
   close(): Promise<void>;
@@ -22,26 +28,34 @@ export interface StoreHooks {
   onCorruptFile?: (notice: CorruptFileNotice) => void;
 }
 
-/** node-postgres settings from DATABASE_URL; without it, the PG* variables as with psql. */
-export function pgConnection(config: Config): { connectionString?: string } {
-  return config.DATABASE_URL ? { connectionString: config.DATABASE_URL } : {};
-}
+type StoreAdapter = (config: Config, cwd: string, hooks: StoreHooks) => Promise<OpenedStore>;
+
+/**
+ * The stores `--store` / `STORE` chooses from, each imported only when chosen. A new store
+ * is its adapter here plus its name in the STORE setting (config.ts).
+ */
+const STORES: Record<Config['STORE'], StoreAdapter> = {
+  fs: openFs,
+  postgres: openPg,
+};
 
 /**
  * The store named by `--store` / `STORE`: files in DATA_DIR (default), or PostgreSQL
  * (migrated at open). With MESSAGES_STREAM set, each stored day's messages are also
- * appended to that Redis stream (`redisUrl` needed then).
+ * appended to that Redis stream: on `redis` when given (a connection the caller has
+ * anyway), else on a connection of its own to `redisUrl`.
  */
 export async function openStore(
   config: Config,
   cwd: string,
   hooks: StoreHooks = {},
+  redis?: RedisClient,
 ): Promise<OpenedStore> {
-  const opened = await openBase(config, cwd, hooks);
+  const opened = await STORES[config.STORE](config, cwd, hooks);
   if (!config.MESSAGES_STREAM) return opened;
   const { createMessagesStream } = await import('@tgfetch/redis-transport');
   const messages = await createMessagesStream({
-    url: config.redisUrl,
+    ...(redis ? { client: redis } : { url: config.redisUrl }),
     stream: config.MESSAGES_STREAM,
     maxLen: config.MESSAGES_STREAM_MAXLEN,
     maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
@@ -59,25 +73,36 @@ export async function openStore(
   };
 }
 
-async function openBase(config: Config, cwd: string, hooks: StoreHooks): Promise<OpenedStore> {
-  if (config.STORE === 'postgres') {
-    const { openPgStore } = await import('@tgfetch/pg-store');
-    const store = await openPgStore({
-      connection: pgConnection(config),
-      schema: config.DATABASE_SCHEMA,
-      poolSize: config.DATABASE_POOL_SIZE,
-      ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
-      ...(hooks.onError ? { onError: hooks.onError } : {}),
-    });
-    return {
-      store,
-      progress: store,
-      lock: store.lock,
-      kind: 'postgres',
-      where: `postgres schema ${store.schema}`,
-      close: () => store.close(),
-    };
-  }
+/** node-postgres settings from DATABASE_URL; without it, the PG* variables as with psql. */
+export function pgConnection(config: Config): { connectionString?: string } {
+  return config.DATABASE_URL ? { connectionString: config.DATABASE_URL } : {};
+}
+
+/** The PostgreSQL store of the configuration, migrated at open (`persist` writes into it too). */
+export async function openPgFromConfig(config: Config, hooks: StoreHooks = {}) {
+  const { openPgStore } = await import('@tgfetch/pg-store');
+  return openPgStore({
+    connection: pgConnection(config),
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
+    ...(hooks.onError ? { onError: hooks.onError } : {}),
+  });
+}
+
+async function openPg(config: Config, _cwd: string, hooks: StoreHooks): Promise<OpenedStore> {
+  const store = await openPgFromConfig(config, hooks);
+  return {
+    store,
+    progress: store,
+    lock: store.lock,
+    lockIsShared: true,
+    where: `postgres schema ${store.schema}`,
+    close: () => store.close(),
+  };
+}
+
+async function openFs(config: Config, cwd: string, hooks: StoreHooks): Promise<OpenedStore> {
   const { createFsStore } = await import('@tgfetch/fs-store');
   // I/O against the working directory; events show the directory as configured
   // (`DATA_DIR=./data` gives `data/<chat>/2025/discussions_2025-11-07.json`).
@@ -91,7 +116,7 @@ async function openBase(config: Config, cwd: string, hooks: StoreHooks): Promise
     store,
     progress: store,
     lock: store.lock,
-    kind: 'fs',
+    lockIsShared: false,
     where: config.DATA_DIR,
     close: () => store.close(),
   };

@@ -1,0 +1,91 @@
+import type { EventSink, FetchPorts, MessageSource, TgfetchError } from '@tgfetch/core';
+import {
+  type CommandQueue,
+  type Connection,
+  createRedisChatLock,
+  openConnection,
+  type RedisEventSink,
+} from '@tgfetch/redis-transport';
+import type { Config } from '../config.js';
+import type { Lifetime } from './lifetime.js';
+import { openEventSink, openQueue, redisOptions } from './redis.js';
+import { type OpenedSource, openSource } from './sources.js';
+import { type OpenedStore, openStore, type StoreHooks } from './stores.js';
+
+/**
+ * The one place where commands get their adapters: each is chosen by its setting
+ * (TGFETCH_SOURCE, STORE, QUEUE_MODE) from the tables of `sources.ts`, `stores.ts` and
+ * `redis.ts`, and held by the command's `Lifetime`, which closes them all.
+ */
+
+export interface FetchParts {
+  source: OpenedSource;
+  store: OpenedStore;
+}
+
+export interface DaemonParts extends FetchParts {
+  /**
+   * The daemon's one connection for plain commands: the event sink publishes on it, and
+   * the Redis chat lock, the data-loss marker and the sampler ride on it too.
+   */
+  redis: Connection;
+  events: RedisEventSink;
+  queue: CommandQueue;
+  /** What the worker runs each command on. */
+  ports: FetchPorts;
+}
+
+/** What `tgfetch fetch` runs on: the source (an export picks `chat`) and the store. */
+export async function openFetchParts(
+  config: Config,
+  lifetime: Lifetime,
+  options: { cwd: string; chat: string; storeHooks?: StoreHooks },
+): Promise<FetchParts> {
+  const source = await lifetime.open(
+    openSource(config.TGFETCH_SOURCE, config, { chat: options.chat }),
+  );
+  const store = await lifetime.open(openStore(config, options.cwd, options.storeHooks));
+  return { source, store };
+}
+
+/** What `tgfetch daemon` runs on: Redis (connection, events, queue), the source, the store. */
+export async function openDaemonParts(
+  config: Config,
+  lifetime: Lifetime,
+  options: {
+    cwd: string;
+    onRedisError: (error: TgfetchError) => void;
+    storeHooks?: StoreHooks;
+  },
+): Promise<DaemonParts> {
+  const connectionOptions = redisOptions(config, options.onRedisError);
+  const redis = await lifetime.open(openConnection(connectionOptions));
+  const events = await lifetime.open(openEventSink(config, connectionOptions, redis));
+  const queue = await lifetime.open(openQueue(config, connectionOptions, events));
+  const source = await lifetime.open(openSource(config.TGFETCH_SOURCE, config));
+  const store = await lifetime.open(
+    openStore(config, options.cwd, options.storeHooks, redis.client),
+  );
+  // Never waits on a chat another worker holds: the command goes back and the slot takes other work.
+  const lock = store.lockIsShared
+    ? store.lock
+    : createRedisChatLock({ client: redis.client, ttlMs: config.CHAT_LOCK_TTL_MS, waitMs: 0 });
+  return {
+    redis,
+    events,
+    queue,
+    source,
+    store,
+    ports: fetchPorts(source.source, store, events, lock),
+  };
+}
+
+/** The engine's ports from a source and a store; the store's own lock unless another is given. */
+export function fetchPorts(
+  source: MessageSource,
+  store: OpenedStore,
+  events: EventSink,
+  lock = store.lock,
+): FetchPorts {
+  return { source, store: store.store, progress: store.progress, events, lock };
+}

@@ -1,0 +1,74 @@
+import type { TgfetchError } from '@tgfetch/core';
+import {
+  type CommandQueue,
+  type Connection,
+  type ConnectionOptions,
+  createCommandQueue,
+  createRedisEventSink,
+  createStreamCommandQueue,
+  type RedisEventSink,
+} from '@tgfetch/redis-transport';
+import type { Config } from '../config.js';
+
+/** Where Redis is and how long it may be gone, as every daemon connection is opened. */
+export function redisOptions(
+  config: Config,
+  onError: (error: TgfetchError) => void,
+): ConnectionOptions & { url: string } {
+  return {
+    url: config.redisUrl,
+    maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
+    onError,
+  };
+}
+
+/**
+ * Events on PubSub and the capped stream, published on `shared`'s client (a connection
+ * the daemon holds anyway; it stays open when the sink closes).
+ */
+export function openEventSink(
+  config: Config,
+  options: ConnectionOptions,
+  shared: Connection,
+): Promise<RedisEventSink> {
+  return createRedisEventSink({
+    ...options,
+    client: shared.client,
+    channel: config.EVENTS_CHANNEL,
+    stream: config.EVENTS_STREAM,
+    streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
+    maxLen: config.EVENTS_STREAM_MAXLEN,
+    legacy: config.LEGACY_EVENTS,
+  });
+}
+
+type QueueOptions = Parameters<typeof createCommandQueue>[0];
+type QueueAdapter = (options: QueueOptions, name: string) => Promise<CommandQueue>;
+
+/**
+ * The queues `QUEUE_MODE` chooses from; each owns its connections (a blocking read must
+ * not stall the plain commands that settle deliveries).
+ */
+const QUEUES: Record<Config['QUEUE_MODE'], QueueAdapter> = {
+  list: (options, queue) => createCommandQueue({ ...options, queue }),
+  stream: (options, stream) => createStreamCommandQueue({ ...options, stream }),
+};
+
+/** The command queue of `QUEUE_MODE`, named QUEUE_NAME, for this worker. */
+export function openQueue(
+  config: Config,
+  options: ConnectionOptions,
+  events: QueueOptions['events'],
+): Promise<CommandQueue> {
+  return QUEUES[config.QUEUE_MODE](
+    {
+      ...options,
+      workerId: config.workerId,
+      maxDeliveries: config.MAX_DELIVERIES,
+      visibilityMs: config.QUEUE_VISIBILITY_MS,
+      ...(events ? { events } : {}),
+    },
+    config.QUEUE_NAME,
+  );
+}
