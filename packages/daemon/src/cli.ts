@@ -1,4 +1,4 @@
-import { errorInfo, TgfetchError } from '@tgfetch/core';
+import { errorInfo } from '@tgfetch/core';
 import { CommanderError } from 'commander';
 import { UsageError } from './args.js';
 import { EXIT, exitCodeFor } from './cli/exit-codes.js';
@@ -54,13 +54,13 @@ function report(error: unknown, ctx: CliContext): number {
   }
   if (error instanceof UsageError) {
     ctx.stderr.write(`${PROGRAM}: ${error.message}\nRun \`${PROGRAM} --help\` for usage.\n`);
-    return EXIT.usage;
+    return exitCodeFor(error);
   }
   if (error instanceof ConfigError) {
     ctx.stderr.write(`${PROGRAM}: ${error.message}\n`);
-    return EXIT.usage;
+    return exitCodeFor(error);
   }
   const info = errorInfo(error);
   ctx.stderr.write(`${PROGRAM}: ${info.code}: ${info.message}\n`);
-  return error instanceof TgfetchError ? exitCodeFor(error) : EXIT.failed;
+  return exitCodeFor(error);
 }

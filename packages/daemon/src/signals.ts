@@ -1,3 +1,5 @@
+import { EXIT } from './cli/exit-codes.js';
+
 /**
  * SIGTERM / SIGINT. The first asks for a clean stop and arms a watchdog: if the process is
  * still alive `graceMs` later (a hung connection, a timer of a library), it exits with
@@ -23,7 +25,7 @@ export function onShutdownSignals(handlers: {
       watchdog.unref();
       handlers.first(signal);
     } else if (handlers.second) handlers.second(signal);
-    else process.exit(130);
+    else process.exit(EXIT.interrupted);
   };
   process.on('SIGTERM', handle);
   process.on('SIGINT', handle);

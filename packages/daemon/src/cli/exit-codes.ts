@@ -1,3 +1,5 @@
+import { RedisErrorCode } from '@tgfetch/redis-transport';
+
 /**
  * What `tgfetch` exits with. The one table: `--help` and the README print it, the commands
  * return these names, and the tests check a real process against it.
@@ -29,13 +31,22 @@ export function exitCodeTable(): string {
   );
 }
 
+/** Codes of what a restart cannot fix: a usage or configuration mistake, or Redis refusing us. */
+const USAGE_CODES: ReadonlySet<unknown> = new Set([
+  'USAGE',
+  'CONFIG',
+  RedisErrorCode.Auth,
+  RedisErrorCode.Config,
+]);
+
 /**
  * The exit code for an error that ended a command: usage for what a restart cannot fix
- * (Redis refusing the credentials, the database number or a key's type), redisUnavailable
- * for Redis gone past REDIS_MAX_OUTAGE_MS (the supervisor restarts it), failed otherwise.
+ * (a usage or configuration mistake; Redis refusing the credentials, the database number or
+ * a key's type), redisUnavailable for Redis gone past REDIS_MAX_OUTAGE_MS (the supervisor
+ * restarts it), failed otherwise.
  */
 export function exitCodeFor(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'REDIS_AUTH' || code === 'REDIS_CONFIG') return EXIT.usage;
-  return code === 'REDIS_UNAVAILABLE' ? EXIT.redisUnavailable : EXIT.failed;
+  if (USAGE_CODES.has(code)) return EXIT.usage;
+  return code === RedisErrorCode.Unavailable ? EXIT.redisUnavailable : EXIT.failed;
 }
