@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { peerCacheOptions } from './sources.js';
+import { openSource, peerCacheOptions } from './sources.js';
 
 const config = (env: Record<string, string>) => {
   const result = loadConfig(env);
@@ -31,5 +31,13 @@ describe('the Telegram peer cache of daemon and fetch', () => {
   it('rejects a TTL that is not a positive number of seconds', () => {
     const result = loadConfig({ TELEGRAM_PEER_TTL_SEC: '0' });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('the source table', () => {
+  it('refuses a kind it does not hold, inherited names included', async () => {
+    for (const spec of ['ftp:x', 'constructor', 'toString:x']) {
+      await expect(openSource(spec, config({}))).rejects.toThrow(`unknown source "${spec}"`);
+    }
   });
 });
