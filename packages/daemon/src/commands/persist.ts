@@ -1,8 +1,7 @@
-import { openConnection } from '@tgfetch/redis-transport';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { redisOptions } from '../compose/redis.js';
-import { openPgFromConfig } from '../compose/stores.js';
+import { createLifetime } from '../compose/lifetime.js';
+import { openPersistParts } from '../compose/parts.js';
 import { passwordOf, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
@@ -31,18 +30,16 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
   });
   const metrics = createMetrics();
   const group = config.PERSIST_GROUP;
-  const cleanups: Array<() => Promise<unknown>> = [];
+  const lifetime = createLifetime({
+    onCloseError: (e) => logger.warn({ err: String(e) }, 'cleanup failed'),
+  });
   try {
-    const store = await openPgFromConfig(config, {
-      onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
-    });
-    cleanups.push(() => store.close());
-    const connection = await openConnection(
-      redisOptions(config, (error) =>
+    const { store, redis: connection } = await openPersistParts(config, lifetime, {
+      onRedisError: (error) =>
         logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
-      ),
-    );
-    cleanups.push(() => connection.close());
+      onDatabaseError: (error) =>
+        logger.warn({ err: error.message }, 'database connection problem'),
+    });
     const blocking = await connection.dedicated(`tgfetch:${config.workerId}:persist`);
     const worker = createPersistWorker({
       client: connection.client,
@@ -90,14 +87,15 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
       );
     }, 5_000);
     sampler.unref();
-    cleanups.push(async () => clearInterval(sampler));
+    lifetime.defer(() => clearInterval(sampler));
     if (config.METRICS_PORT > 0) {
-      const server = await serveMetrics(metrics, {
-        port: config.METRICS_PORT,
-        host: config.METRICS_HOST,
-        healthy: () => ({ ok: connection.state() === 'ready', redis: connection.state() }),
-      });
-      cleanups.push(() => server.close());
+      await lifetime.open(
+        serveMetrics(metrics, {
+          port: config.METRICS_PORT,
+          host: config.METRICS_HOST,
+          healthy: () => ({ ok: connection.state() === 'ready', redis: connection.state() }),
+        }),
+      );
     }
     logger.info(
       {
@@ -131,7 +129,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
         void worker.stop({ graceMs: 0 }).then(stopped);
       },
     });
-    cleanups.push(async () => stopSignals());
+    lifetime.defer(stopSignals);
     try {
       await Promise.race([worker.done, connection.failed, stopRequested]);
       logger.info('stopped');
@@ -142,8 +140,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
   } catch (error) {
     return logFatal(logger, error, 'could not start');
   } finally {
-    for (const fn of cleanups.reverse())
-      await fn().catch((e: unknown) => logger.warn({ err: String(e) }, 'cleanup failed'));
+    await lifetime.close();
     logger.flush();
   }
 }

@@ -1,4 +1,5 @@
 import type { EventSink, FetchPorts, MessageSource, TgfetchError } from '@tgfetch/core';
+import type { PgStore } from '@tgfetch/pg-store';
 import {
   type CommandQueue,
   type Connection,
@@ -10,7 +11,7 @@ import type { Config } from '../config.js';
 import type { Lifetime } from './lifetime.js';
 import { openEventSink, openQueue, redisOptions } from './redis.js';
 import { type OpenedSource, openSource } from './sources.js';
-import { type OpenedStore, openStore, type StoreHooks } from './stores.js';
+import { type OpenedStore, openPgFromConfig, openStore, type StoreHooks } from './stores.js';
 
 /**
  * The one place where commands get their adapters: each is chosen by its setting
@@ -78,6 +79,20 @@ export async function openDaemonParts(
     store,
     ports: fetchPorts(source.source, store, events, lock),
   };
+}
+
+/** What `tgfetch persist` runs on: the PostgreSQL store and a Redis connection. */
+export async function openPersistParts(
+  config: Config,
+  lifetime: Lifetime,
+  options: {
+    onRedisError: (error: TgfetchError) => void;
+    onDatabaseError: (error: Error) => void;
+  },
+): Promise<{ store: PgStore; redis: Connection }> {
+  const store = await lifetime.open(openPgFromConfig(config, { onError: options.onDatabaseError }));
+  const redis = await lifetime.open(openConnection(redisOptions(config, options.onRedisError)));
+  return { store, redis };
 }
 
 /** The engine's ports from a source and a store; the store's own lock unless another is given. */
