@@ -31,6 +31,9 @@ const bool = (name: string) =>
 const optional = <T extends v.GenericSchema<string, unknown>>(schema: T, fallback: string) =>
   v.optional(schema, fallback);
 
+/** The stores STORE may name; each has its adapter in compose/stores.ts. */
+export const STORE_KINDS = ['fs', 'postgres'] as const;
+
 export const EnvSchema = v.object({
   TELEGRAM_API_ID: v.optional(int('TELEGRAM_API_ID', 1, 2 ** 31 - 1)),
   TELEGRAM_API_HASH: v.optional(
@@ -137,7 +140,7 @@ export const EnvSchema = v.object({
   /** How long a silent worker keeps its commands before others take them back (list queue). */
   QUEUE_VISIBILITY_MS: optional(int('QUEUE_VISIBILITY_MS', 300, 3_600_000), '30000'),
   /** Where days go: files in DATA_DIR, or PostgreSQL (DATABASE_URL and PG* variables). */
-  STORE: optional(v.picklist(['fs', 'postgres'], 'STORE must be fs or postgres'), 'fs'),
+  STORE: optional(v.picklist(STORE_KINDS, `STORE must be ${STORE_KINDS.join(' or ')}`), 'fs'),
   DATABASE_URL: v.optional(
     v.pipe(
       v.string(),

@@ -1,4 +1,4 @@
-import type { Env } from '../config.js';
+import { type Env, STORE_KINDS } from '../config.js';
 
 /**
  * Every flag of the command line, once. A flag is one entry: its commander spelling, what it
@@ -133,7 +133,7 @@ export const FLAGS = {
     flags: '--store <store>',
     help: 'where days go: fs (files in the data directory) or postgres (DATABASE_URL, PG*)',
     env: 'STORE',
-    choices: ['fs', 'postgres'],
+    choices: STORE_KINDS,
     commands: ['fetch', 'daemon'],
   },
   'redis-url': {

@@ -32,7 +32,7 @@ type StoreAdapter = (config: Config, cwd: string, hooks: StoreHooks) => Promise<
 
 /**
  * The stores `--store` / `STORE` chooses from, each imported only when chosen. A new store
- * is its adapter here plus its name in the STORE setting (config.ts).
+ * is its adapter here plus its name in `STORE_KINDS` (config.ts).
  */
 const STORES: Record<Config['STORE'], StoreAdapter> = {
   fs: openFs,
