@@ -13,8 +13,8 @@ import { eventually } from './testing/events.js';
 /**
  * The built daemon on a redis-server of its own, so that `CLIENT LIST` shows its
  * connections and nobody else's: the queue's two (a blocking read must not stall the
- * commands that settle deliveries) and one for everything else (events, chat locks, the
- * data-loss marker, the queue sampler, the MESSAGES_STREAM appends).
+ * commands that settle deliveries and sample its length) and one for everything else
+ * (events, chat locks, the data-loss marker, the MESSAGES_STREAM appends).
  */
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { type CommandQueue, createWorker, type Worker } from '@tgfetch/redis-transport';
+import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime, StoppedBeforeReady } from '../compose/lifetime.js';
@@ -117,7 +117,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         }),
       );
     }
-    const sampler = sampleQueue(config, redis.client, metrics, queue);
+    const sampler = sampleQueue(metrics, queue);
     lifetime.defer(() => clearInterval(sampler));
     if (shutdown.begun) throw new StoppedBeforeReady();
 
@@ -170,20 +170,16 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   }
 }
 
-function sampleQueue(
-  config: Config,
-  client: { lLen(key: string): Promise<number>; xLen(key: string): Promise<number> },
-  metrics: Metrics,
-  queue: CommandQueue,
-): ReturnType<typeof setInterval> {
+function sampleQueue(metrics: Metrics, queue: CommandQueue): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
     metrics.set('tgfetch_redis_connected', queue.isReady ? 1 : 0);
-    const length =
-      config.QUEUE_MODE === 'stream'
-        ? client.xLen(config.QUEUE_NAME)
-        : client.lLen(config.QUEUE_NAME);
-    length.then(
+    // A failed sample keeps the last value: the connection problem is logged by its own path.
+    queue.length().then(
       (n) => metrics.set('tgfetch_queue_length', n),
+      () => {},
+    );
+    queue.deadLength().then(
+      (n) => metrics.set('tgfetch_queue_dead_letters', n),
       () => {},
     );
   }, 5_000);

@@ -1,7 +1,12 @@
-import type { EventSink, FetchPorts, MessageSource, TgfetchError } from '@tgfetch/core';
+import type {
+  CommandQueue,
+  EventSink,
+  FetchPorts,
+  MessageSource,
+  TgfetchError,
+} from '@tgfetch/core';
 import type { PgStore } from '@tgfetch/pg-store';
 import {
-  type CommandQueue,
   type Connection,
   createRedisChatLock,
   openConnection,
@@ -26,8 +31,9 @@ export interface FetchParts {
 
 export interface DaemonParts extends FetchParts {
   /**
-   * The daemon's one connection for plain commands: the event sink publishes on it, and
-   * the Redis chat lock, the data-loss marker and the sampler ride on it too.
+   * The daemon's one connection for plain commands beside the queue's: the event sink
+   * publishes on it, and the Redis chat lock, the data-loss marker and the MESSAGES_STREAM
+   * appends ride on it too.
    */
   redis: Connection;
   events: RedisEventSink;
@@ -62,7 +68,7 @@ export async function openDaemonParts(
   const connectionOptions = redisOptions(config, options.onRedisError);
   const redis = await lifetime.open(openConnection(connectionOptions));
   const events = await lifetime.open(openEventSink(config, connectionOptions, redis));
-  const queue = await lifetime.open(openQueue(config, connectionOptions, events));
+  const queue = await lifetime.open(openQueue(config, connectionOptions));
   const source = await lifetime.open(openSource(config.TGFETCH_SOURCE, config));
   const store = await lifetime.open(
     openStore(config, options.cwd, options.storeHooks, redis.client),

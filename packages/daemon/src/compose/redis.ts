@@ -1,6 +1,5 @@
-import type { TgfetchError } from '@tgfetch/core';
+import type { CommandQueue, TgfetchError } from '@tgfetch/core';
 import {
-  type CommandQueue,
   type Connection,
   type ConnectionOptions,
   createCommandQueue,
@@ -56,18 +55,13 @@ const QUEUES: Record<Config['QUEUE_MODE'], QueueAdapter> = {
 };
 
 /** The command queue of `QUEUE_MODE`, named QUEUE_NAME, for this worker. */
-export function openQueue(
-  config: Config,
-  options: ConnectionOptions,
-  events: QueueOptions['events'],
-): Promise<CommandQueue> {
+export function openQueue(config: Config, options: ConnectionOptions): Promise<CommandQueue> {
   return QUEUES[config.QUEUE_MODE](
     {
       ...options,
       workerId: config.workerId,
       maxDeliveries: config.MAX_DELIVERIES,
       visibilityMs: config.QUEUE_VISIBILITY_MS,
-      ...(events ? { events } : {}),
     },
     config.QUEUE_NAME,
   );

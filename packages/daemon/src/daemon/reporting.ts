@@ -1,5 +1,4 @@
-import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import type { Delivery } from '@tgfetch/redis-transport';
+import type { Delivery, FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
