@@ -184,3 +184,38 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
   };
   return world;
 }
+
+/**
+ * Runs `fn` in a world of its own. Its outcome carries the scenario's name and world, and
+ * so does a thrown error, so that run.mjs can close (or keep) the world either way.
+ */
+export async function inScenario(name, options, fn) {
+  const w = await openScenario(name, options);
+  try {
+    return { name, world: w, ...(await fn(w)) };
+  } catch (error) {
+    error.world = w;
+    throw error;
+  }
+}
+
+/** One scenario of several: its failure becomes its row, and the next ones still run. */
+export async function guard(name, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    return { name, error: String(error.stack ?? error), world: error.world };
+  }
+}
+
+/**
+ * The usual end after faults: waits up to `timeoutMs` for every command to end, then the
+ * usual check (a command may have run twice) with what the trials saw added.
+ */
+export async function settle(w, { timeoutMs, problems = [], undrained }) {
+  const drained = await w.waitFinal(undefined, timeoutMs);
+  const result = await w.verify({ allowRedelivery: true });
+  result.violations.push(...problems);
+  if (!drained) result.violations.push(undrained);
+  return result;
+}

@@ -1,4 +1,4 @@
-import { TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. Node's fs errors never leave the store
@@ -20,13 +20,7 @@ export const FsStoreErrorCode = {
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
 
-export function storeError(
-  code: FsStoreErrorCode,
-  message: string,
-  options: { retryable?: boolean; cause?: unknown } = {},
-): TgfetchError {
-  return new TgfetchError(code, message, options);
-}
+export const storeError: ErrorBuilder<FsStoreErrorCode> = errorBuilder();
 
 /** The errno code of a Node fs error, if it is one. */
 export function errnoCode(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. node-postgres errors never leave the store
@@ -19,13 +19,7 @@ export const PgStoreErrorCode = {
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
 
-export function pgError(
-  code: PgStoreErrorCode,
-  message: string,
-  options: { retryable?: boolean; cause?: unknown } = {},
-): TgfetchError {
-  return new TgfetchError(code, message, options);
-}
+export const pgError: ErrorBuilder<PgStoreErrorCode> = errorBuilder();
 
 /** Node's network errno codes that mean "the server is not there (now)". */
 const NETWORK = new Set([
