@@ -76,6 +76,20 @@ describe('tgfetch fetch with no route to Telegram', () => {
   });
 });
 
+describe('tgfetch chats and resolve with no route to Telegram', () => {
+  it('end with TELEGRAM_UNREACHABLE within the connect timeout, as fetch does', async () => {
+    // A proxy that accepts and never answers: without the deadline the connect hangs.
+    const env = await telegramEnv(silent.port, { TELEGRAM_CONNECT_TIMEOUT_MS: '2000' });
+    for (const args of [['chats'], ['resolve', '@durov']]) {
+      const started = Date.now();
+      const run = await runCli(args, env, dir, 20_000);
+      expect(run.code, args[0]).toBe(1);
+      expect(run.stderr, args[0]).toMatch(/TELEGRAM_UNREACHABLE: Could not reach Telegram/);
+      expect(Date.now() - started, args[0]).toBeLessThan(2000 + 5000);
+    }
+  });
+});
+
 describe('tgfetch daemon with no route to Telegram', () => {
   let redis: RedisTestContext;
   let pool: ReturnType<typeof daemonPool>;

@@ -114,6 +114,24 @@ describe('numeric chat ids', () => {
     await source.close();
   });
 
+  it('work once the chat was seen by source.invoke (as tgfetch chats and resolve use it)', async () => {
+    const peerCache = createMemoryPeerCache();
+    const source = createSimulatedSource({ now: NOW, historyDays: 5, peerCache });
+    const chat = source.telegram.chat('seen_by_tools');
+    await source.invoke(new Api.contacts.ResolveUsername({ username: 'seen_by_tools' }));
+    expect(await peerCache.get(chat.markedId)).toMatchObject({ accessHash: chat.accessHash });
+    const byId = await collect(
+      source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()),
+    );
+    expect(byId.map((m) => m.id).sort()).toEqual(
+      chat
+        .messages()
+        .map((m) => m.id)
+        .sort(),
+    );
+    await source.close();
+  });
+
   it('remembers the users met in history pages', async () => {
     const peerCache = createMemoryPeerCache();
     const source = createSimulatedSource({
