@@ -56,8 +56,9 @@ const exitStatus = async () => {
     '#{pane_dead}:#{pane_dead_status}',
   );
   const [dead, status] = stdout.trim().split(':');
-  // An object, not the number: 0 is an exit status, not "not yet".
-  return dead === '1' ? { status: Number(status) } : undefined;
+  // An object, not the number: 0 is an exit status, not "not yet". tmux may show the pane
+  // dead a moment before its status (then empty, which Number() would read as 0).
+  return dead === '1' && status ? { status: Number(status) } : undefined;
 };
 
 describe('tgfetch fetch on a terminal', { timeout: 90_000 }, () => {
