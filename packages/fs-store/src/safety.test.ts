@@ -4,8 +4,8 @@ import type { DayDocument } from '@tgfetch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeStaleTemps, tempName } from './atomic.js';
 import { fromFsError } from './errors.js';
+import { createFsStore, type FsStore } from './index.js';
 import { hostTag } from './process-info.js';
-import { createFsStore, type FsStore } from './store.js';
 import { deadPid } from './testing-fixtures/dead-pid.js';
 import { tempDir } from './testing-fixtures/temp-dir.js';
 

@@ -8,29 +8,20 @@ import {
   mergeMessages,
   ZoneConflictError,
 } from '@tgfetch/core';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
-import { encodeDay } from './day-file.js';
-import {
-  CorruptFileError,
-  datesIn,
-  mergeStored,
-  moveAside,
-  readStoredDays,
-  yearsIn,
-} from './day-files.js';
-import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
-import { chatOfKey, chatPlace, checkDate, dayFileName } from './paths.js';
-import type { createProgressFiles } from './progress-files.js';
-import type { StoreContext } from './store.js';
+import { fsyncDir, writeFileAtomic } from '../atomic.js';
+import type { StoreContext } from '../context.js';
+import { CorruptFileError, moveAside } from '../corrupt.js';
+import { errnoCode, FsStoreErrorCode, storeError } from '../errors.js';
+import { chatOfKey, chatPlace, checkDate, dayFileName } from '../paths.js';
+import type { ProgressSide } from '../progress/store.js';
+import { datesIn, mergeStored, readStoredDays, yearsIn } from './copies.js';
+import { encodeDay } from './format.js';
 
 /**
- * The day half of the store: merge-and-replace writes under the chat's write lock, and
- * lock-free reads (files are only ever replaced whole).
+ * The day side of the store (core's `MessageStore`): merge-and-replace writes under the
+ * chat's write lock, and lock-free reads (files are only ever replaced whole).
  */
-export function createDayFiles(
-  context: StoreContext,
-  progress: ReturnType<typeof createProgressFiles>,
-) {
+export function createDaySide(context: StoreContext, progress: ProgressSide) {
   const { dir, format } = context;
 
   const writeDay = (day: DayDocument): Promise<DayWriteResult> => {
