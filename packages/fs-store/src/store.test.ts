@@ -194,11 +194,19 @@ describe('fs-store progress', () => {
     ]);
   });
 
-  it('keeps a record in step with its day when a re-write changes the count', async () => {
+  it('drops the record a re-write makes untrue, leaving the one record to markComplete', async () => {
     const first = await store.writeDay(day({ complete: true, messages: messages.slice(0, 4) }));
     await store.markComplete(CHAT, { date: DATE, ...first, fetched_at: 'f1' });
-    await store.writeDay(day({ complete: true }));
+    const again = await store.writeDay(day({ complete: true }));
+    expect((await store.completed(CHAT, [DATE])).size).toBe(0);
+    await store.markComplete(CHAT, { date: DATE, ...again, fetched_at: 'f2' });
     expect((await store.completed(CHAT, [DATE])).get(DATE)).toMatchObject({ count: 10 });
+    const changes = (await readFile(progressLog(), 'utf8')).trimEnd().split('\n');
+    expect(changes.map((l) => JSON.parse(l))).toEqual([
+      { date: DATE, count: 4, location: dayLocation(), fetched_at: 'f1' },
+      { date: DATE, drop: true },
+      { date: DATE, count: 10, location: dayLocation(), fetched_at: 'f2' },
+    ]);
   });
 
   it('moves a corrupt progress.json aside and rebuilds it from the day files', async () => {

@@ -55,7 +55,8 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
       };
       const location = dir.location(place, date, format);
       // A progress record must never disagree with its file, even if we die half-way: a
-      // complete day whose file changes loses its record first and gets it back after.
+      // complete day whose file changes loses its record before the file is replaced.
+      // Recording it again is `markComplete`'s alone (one record a day, see core's ports).
       const outdated =
         stored?.complete === true &&
         (stored.count !== doc.count || found.some((f) => f.format !== format));
@@ -65,10 +66,6 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
         encodeDay(doc, format),
       );
       await removeOtherFormat(yearFolder, date);
-      if (outdated) {
-        const record = { date, count: doc.count, location, fetched_at: doc.fetched_at };
-        await progress.appendLocked(place, chatFolder, [record]);
-      }
       return { count: doc.count, location, ...(repairs.length > 0 ? { repairs } : {}) };
     });
   };
