@@ -144,18 +144,20 @@ describe('fs-store files', () => {
 
   it('rejects a bad date and a day without messages', async () => {
     await expect(store.writeDay(day({ date: '2025-02-30' }))).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
-    await expect(store.readDay(CHAT, '../../x')).rejects.toMatchObject({ code: 'INVALID_DATE' });
+    await expect(store.readDay(CHAT, '../../x')).rejects.toMatchObject({
+      code: 'STORE_INVALID_DATE',
+    });
     await expect(
       store.writeDay({ ...day(), messages: undefined } as unknown as DayDocument),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
     const noId = { ...messages[0]!, id: undefined } as unknown as (typeof messages)[number];
     await expect(store.writeDay(day({ messages: [noId] }))).rejects.toMatchObject({
-      code: 'INVALID_DAY',
+      code: 'STORE_INVALID_DAY',
     });
     await expect(store.writeDay(null as unknown as DayDocument)).rejects.toMatchObject({
-      code: 'INVALID_DAY',
+      code: 'STORE_INVALID_DAY',
     });
     expect(await store.listDays(CHAT)).toEqual([]);
   });
@@ -275,9 +277,9 @@ describe('fs-store progress', () => {
   it('rejects a malformed progress record', async () => {
     await expect(
       store.markComplete(CHAT, { date: DATE, count: -1, location: 'x', fetched_at: 'y' }),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
     await expect(store.completed(CHAT, ['yesterday'])).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
   });
 });
