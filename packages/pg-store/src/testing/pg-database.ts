@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -17,6 +18,21 @@ declare module 'vitest' {
 
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * The server to create test databases on: `DATABASE_URL`, else the one the test command's
+ * `scripts/ensure-services.mjs` set up on a fresh machine (it leaves the URL inside
+ * node_modules), else the default.
+ */
+export function testServerUrl(): string {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  try {
+    const file = new URL('../../../../node_modules/.cache/tgfetch/database-url', import.meta.url);
+    return readFileSync(file, 'utf8').trim() || DEFAULT_SERVER_URL;
+  } catch {
+    return DEFAULT_SERVER_URL;
+  }
+}
+
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
@@ -24,7 +40,7 @@ export interface TestDatabase {
 
 /** Creates `tgfetch_test_<random>` on the server at `serverUrl`. */
 export async function createTestDatabase(
-  serverUrl: string = process.env.DATABASE_URL || DEFAULT_SERVER_URL,
+  serverUrl: string = testServerUrl(),
 ): Promise<TestDatabase> {
   const name = `tgfetch_test_${randomBytes(6).toString('hex')}`;
   const admin = async <T>(fn: (client: pg.Client) => Promise<T>) => {
