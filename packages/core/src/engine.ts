@@ -398,10 +398,10 @@ class FetchRun {
       messages: [...messages].sort(compareMessages),
     });
     // A late message joins a day already reported: it stays complete if it was (stores
-    // keep `complete` once set), and its summary and record follow the new count.
+    // keep `complete` once set), and its summary and record follow a new count.
     const earlier = late ? this.#days.find((d) => d.date === day.date) : undefined;
     const complete = earlier ? earlier.complete : whole && day.ended;
-    if (complete) {
+    if (complete && result.count !== earlier?.count) {
       await this.#ports.progress.markComplete(chat, {
         date: day.date,
         count: result.count,
