@@ -1,7 +1,7 @@
 import { systemClock } from './clock.js';
 import { type ParseOptions, parseCommand } from './command.js';
 import { type FetchOutcome, type FetchPorts, type RunOptions, runFetch } from './engine.js';
-import { errorInfo } from './errors.js';
+import { errorInfo, toTgfetchError } from './errors.js';
 import type { FailedEvent } from './events.js';
 
 /** `parseCommand` then `runFetch`; a rejected command gets its `failed` event here. */
@@ -32,6 +32,9 @@ export async function runCommand(
     worker_id: options.workerId ?? 'embedded',
     error: errorInfo(error),
   };
-  await ports.events.publish(event);
+  // As in `runFetch`: a sink that fails rejects the command with its error (see `EventSink`).
+  await ports.events.publish(event).catch((error: unknown) => {
+    throw toTgfetchError(error);
+  });
   return event;
 }
