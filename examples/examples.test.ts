@@ -1,9 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createMemoryProgress, createMemoryStore, type FetchEvent } from '@tgfetch/core';
+import {
+  createMemoryProgress,
+  createMemoryStore,
+  createWorker,
+  type FetchEvent,
+} from '@tgfetch/core';
 import { describeMessageStore } from '@tgfetch/core/testing';
-import { createCommandQueue, createRedisEventSink, createWorker } from '@tgfetch/redis-transport';
+import { createCommandQueue, createRedisEventSink } from '@tgfetch/redis-transport';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import {

@@ -111,7 +111,7 @@ export interface ProgressStore {
  * `publish` ends the command: the engine publishes nothing more (no `failed` event
  * through a sink that just failed), does not retry, and `runFetch` / `runCommand` reject
  * with the sink's error (as a `TgfetchError`). Days stored until then stay stored and
- * recorded; the caller hands the command out again (the Redis worker releases the
+ * recorded; the caller hands the command out again (core's `createWorker` releases the
  * delivery, counted) and the re-run skips those days. A sink that can ride out a short
  * outage retries inside `publish`, within its own deadline.
  */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CommandErrorCode, ERROR_CODES } from '@tgfetch/core';
+import { CommandErrorCode, DeliveryErrorCode, ERROR_CODES } from '@tgfetch/core';
 import { FsStoreErrorCode } from '@tgfetch/fs-store';
 import { PgStoreErrorCode } from '@tgfetch/pg-store';
 import { RedisErrorCode } from '@tgfetch/redis-transport';
@@ -33,6 +33,7 @@ describe('error codes', () => {
   it('lists every code any package raises, once', () => {
     const raised = [
       ...Object.values(CommandErrorCode),
+      ...Object.values(DeliveryErrorCode),
       ...Object.values(TelegramErrorCode),
       ...Object.values(LoginErrorCode),
       ...Object.values(ExportErrorCode),

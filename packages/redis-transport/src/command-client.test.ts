@@ -2,6 +2,7 @@ import {
   createMemoryProgress,
   createMemorySource,
   createMemoryStore,
+  createWorker,
   type FetchEvent,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
@@ -10,7 +11,6 @@ import { CommandFailedError, createCommandClient } from './command-client.js';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
 import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
-import { createWorker } from './worker.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -38,7 +38,6 @@ async function startWorker(workerId = 'w1') {
     url: ctx.url,
     queue: `${ctx.prefix}commands`,
     workerId,
-    events,
   });
   const store = createMemoryStore();
   const worker = createWorker({

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FetchEvent } from '@tgfetch/core';
+import { createWorker, type FetchEvent } from '@tgfetch/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
@@ -12,7 +12,6 @@ import { subscribeEvents } from './subscribe.js';
 import { bundleScript } from './testing/bundle.js';
 import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 import { fileEffects, hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { createWorker } from './worker.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;

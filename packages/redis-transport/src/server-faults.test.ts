@@ -4,6 +4,7 @@ import {
   createMemoryEventSink,
   createMemoryProgress,
   createMemoryStore,
+  createWorker,
   type FetchEvent,
 } from '@tgfetch/core';
 import { createClient } from 'redis';
@@ -16,7 +17,6 @@ import { subscribeEvents } from './subscribe.js';
 import { eventually } from './testing/context.js';
 import { hangingSource, hourlyMessages } from './testing/file-effects.js';
 import { type RedisServer, startRedisServer } from './testing/redis-server.js';
-import { createWorker } from './worker.js';
 
 let server: RedisServer | undefined;
 afterEach(async () => {
