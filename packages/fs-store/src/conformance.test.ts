@@ -1,5 +1,5 @@
 import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
-import { createFsStore } from './store.js';
+import { createFsStore } from './index.js';
 import { tempDir } from './testing-fixtures/temp-dir.js';
 
 for (const format of ['json', 'jsonl'] as const) {

@@ -10,7 +10,7 @@ import {
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { type CorruptFileNotice, createFsStore, type FsStore } from './index.js';
 import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
 import { tempDir } from './testing-fixtures/temp-dir.js';
 
