@@ -199,8 +199,8 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
   {
     code: 'SOURCE_CLOSED',
     source: 'telegram',
-    retryable: false,
-    meaning: 'the message source was closed while in use (shutdown)',
+    retryable: true,
+    meaning: 'the message source was closed while in use (shutdown): a later run goes on',
   },
   {
     code: 'STORE_INVALID_CHAT',

@@ -9,6 +9,7 @@ import {
   TgfetchError,
   type TgMessage,
   type TgPeer,
+  TransientError,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { clientConnection, type TelegramConnection } from './connection.js';
@@ -130,7 +131,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     chat: ChatRef,
     signal: AbortSignal,
   ): Promise<R['__response']> => {
-    if (closed) throw new TgfetchError('SOURCE_CLOSED', 'The Telegram source is closed');
+    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
     await pacer?.wait(signal);
     try {
       const result = await abortable(send(request), signal);
@@ -219,7 +220,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     });
 
   const invoke: Invoke = async (request) => {
-    if (closed) throw new TgfetchError('SOURCE_CLOSED', 'The Telegram source is closed');
+    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
     const result = await raw(request).catch((error: unknown) => {
       throw translateTelegramError(error);
     });
