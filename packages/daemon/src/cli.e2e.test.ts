@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
-import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
 

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { makeMessages } from '@tgfetch/core/testing';
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPgStore, type PgStore } from './store.js';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 
 let ctx: PgTestContext;
 let store: PgStore;
