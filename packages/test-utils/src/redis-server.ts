@@ -51,8 +51,8 @@ export interface RedisServer {
   thaw(): void;
   /** Starts it again on the same port and waits for PING. */
   start(): Promise<void>;
-  /** `stop()` (SIGTERM) then `start()`. */
-  restart(): Promise<void>;
+  /** `stop(signal)` then `start()`. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
   /** Stops it and removes its folder (unless the folder was given). */
   close(): Promise<void>;
 }
@@ -111,8 +111,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     stop,
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
-    async restart() {
-      await stop();
+    async restart(signal) {
+      await stop(signal);
       await start();
     },
     async close() {
