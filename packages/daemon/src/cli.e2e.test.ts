@@ -221,6 +221,19 @@ describe('tgfetch', () => {
       expect.objectContaining({ chat: '@by_number', id, kind: expect.any(String) }),
     ]);
   });
+
+  it('refuses simulated Telegram options it does not know, as a configuration error', async () => {
+    const run = await runCli(
+      ['fetch', '--source', 'simulated', '--chat', 'demo', '--days', '1', '-o', 'out'],
+      { TGFETCH_SIM: JSON.stringify({ latencyMS: 5 }) },
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'TGFETCH_SIM.latencyMS: is not an option of the simulated Telegram',
+    );
+    expect(await listFiles(dir)).toEqual([]);
+  });
 });
 
 describe('tgfetch login', () => {
