@@ -1,8 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createMemoryProgress, createMemoryStore, type FetchEvent } from '@tgfetch/core';
+import {
+  createMemoryProgress,
+  createMemoryStore,
+  createWorker,
+  type FetchEvent,
+} from '@tgfetch/core';
 import { describeMessageStore } from '@tgfetch/core/testing';
-import { createCommandQueue, createRedisEventSink, createWorker } from '@tgfetch/redis-transport';
+import { createCommandQueue, createRedisEventSink } from '@tgfetch/redis-transport';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 import { eventually, tempDir } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext, useTempDir } from '@tgfetch/test-utils/vitest';

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryProgress, createMemorySource, createMemoryStore } from '@tgfetch/core';
+import {
+  createMemoryProgress,
+  createMemorySource,
+  createMemoryStore,
+  createWorker,
+} from '@tgfetch/core';
 import {
   createCommandQueue,
   createRedisEventSink,
-  createWorker,
   openConnection,
   subscribeEvents,
 } from '@tgfetch/redis-transport';

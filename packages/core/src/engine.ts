@@ -2,14 +2,14 @@ import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
 import { commandParams, type FetchCommand } from './command.js';
 import type { DayDocument, DayProgress, DayWindow } from './day.js';
+import { AbortError, type TgfetchError, toTgfetchError, ZoneConflictError } from './errors.js';
 import {
-  AbortError,
-  errorInfo,
-  type TgfetchError,
-  toTgfetchError,
-  ZoneConflictError,
-} from './errors.js';
-import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
+  type CompletedEvent,
+  type DaySummary,
+  type FailedEvent,
+  type FetchEvent,
+  failedEvent,
+} from './events.js';
 import { compareMessages, messageTime, type TgMessage, type TgPeer } from './message.js';
 import { commandTimeZone, planDays } from './plan.js';
 import type {
@@ -114,13 +114,7 @@ class FetchRun {
       this.#command = { ...this.#command, chat: await this.#canonicalChat() };
     } catch (error) {
       if (this.#signal.aborted) throw new AbortError();
-      return this.#finish({
-        ...this.#base(),
-        event: 'failed',
-        status: 'failed',
-        error: errorInfo(error),
-        days: [],
-      });
+      return this.#finish(failedEvent({ ...this.#base(), error, days: [] }));
     }
     const release = await this.#ports.lock?.acquire(this.#command.chat, this.#signal);
     try {
@@ -141,13 +135,7 @@ class FetchRun {
         await this.#fetchDays(days);
       } catch (error) {
         if (this.#signal.aborted) throw new AbortError();
-        return await this.#finish({
-          ...this.#base(),
-          event: 'failed',
-          status: 'failed',
-          error: errorInfo(error),
-          days: [...this.#days],
-        });
+        return await this.#finish(failedEvent({ ...this.#base(), error, days: [...this.#days] }));
       }
       return await this.#finish({
         ...this.#base(),

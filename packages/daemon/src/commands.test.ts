@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   createMemoryProgress,
   createMemoryStore,
+  createWorker,
   FatalError,
   type FetchEvent,
 } from '@tgfetch/core';
@@ -11,7 +12,6 @@ import {
   createCommandClient,
   createCommandQueue,
   createRedisEventSink,
-  createWorker,
   PAYLOAD_FIELD,
 } from '@tgfetch/redis-transport';
 import { eventually, freePort } from '@tgfetch/test-utils';

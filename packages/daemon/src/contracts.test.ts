@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CommandErrorCode, ERROR_CODES } from '@tgfetch/core';
+import { CommandErrorCode, DeliveryErrorCode, ERROR_CODES } from '@tgfetch/core';
 import { FsStoreErrorCode } from '@tgfetch/fs-store';
 import { RedisErrorCode } from '@tgfetch/redis-transport';
 import { TelegramErrorCode } from '@tgfetch/telegram';
@@ -31,6 +31,7 @@ describe('error codes', () => {
   it('lists every code any package raises, once', () => {
     const raised = [
       ...Object.values(CommandErrorCode),
+      ...Object.values(DeliveryErrorCode),
       ...Object.values(TelegramErrorCode),
       ...Object.values(FsStoreErrorCode),
       ...Object.values(RedisErrorCode),

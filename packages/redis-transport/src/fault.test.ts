@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FetchEvent } from '@tgfetch/core';
+import { createWorker, type FetchEvent } from '@tgfetch/core';
 import { eventually } from '@tgfetch/test-utils';
 import {
   type RedisTestContext,
@@ -15,7 +15,6 @@ import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
 import { subscribeEvents } from './subscribe.js';
 import { fileEffects, hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { createWorker } from './worker.js';
 
 const doomed = useBundledScript(fileURLToPath(new URL('testing/child-worker.ts', import.meta.url)));
 let ctx: RedisTestContext;

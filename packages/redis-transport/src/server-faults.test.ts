@@ -4,6 +4,7 @@ import {
   createMemoryEventSink,
   createMemoryProgress,
   createMemoryStore,
+  createWorker,
   type FetchEvent,
 } from '@tgfetch/core';
 import { eventually, type RedisServer, startRedisServer } from '@tgfetch/test-utils';
@@ -15,7 +16,6 @@ import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
 import { subscribeEvents } from './subscribe.js';
 import { hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { createWorker } from './worker.js';
 
 let server: RedisServer | undefined;
 afterEach(async () => {

@@ -14,7 +14,12 @@ export {
 export { type EventLog, type LoggedEvent, recordEvents, type Subscribe } from './event-log.js';
 export { type EventuallyOptions, eventually } from './eventually.js';
 export { freePort } from './free-port.js';
-export { createTestDatabase, DEFAULT_SERVER_URL, type TestDatabase } from './pg-database.js';
+export {
+  createTestDatabase,
+  DEFAULT_SERVER_URL,
+  type TestDatabase,
+  testServerUrl,
+} from './pg-database.js';
 export { redisCli } from './redis-cli.js';
 export {
   type RedisServer,

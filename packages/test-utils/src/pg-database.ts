@@ -1,8 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 /** The PostgreSQL of the development machines (and CI): trust auth on loopback. */
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The server to create test databases on: `DATABASE_URL`, else the one the test command's
+ * `scripts/ensure-services.mjs` set up on a fresh machine (it leaves the URL inside
+ * node_modules), else the default.
+ */
+export function testServerUrl(): string {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  try {
+    // The repository's root is three folders up, from `src/` and `dist/` alike.
+    const file = new URL('../../../node_modules/.cache/tgfetch/database-url', import.meta.url);
+    return readFileSync(file, 'utf8').trim() || DEFAULT_SERVER_URL;
+  } catch {
+    return DEFAULT_SERVER_URL;
+  }
+}
 
 export interface TestDatabase {
   url: string;
@@ -11,10 +28,10 @@ export interface TestDatabase {
 
 /**
  * A database of its own, `tgfetch_test_<random>`, on the server at `serverUrl` (default
- * `DATABASE_URL`, else the local server): a test run takes one and drops it at the end.
+ * `testServerUrl()`): a test run takes one and drops it at the end.
  */
 export async function createTestDatabase(
-  serverUrl: string = process.env.DATABASE_URL || DEFAULT_SERVER_URL,
+  serverUrl: string = testServerUrl(),
 ): Promise<TestDatabase> {
   const name = `tgfetch_test_${randomBytes(6).toString('hex')}`;
   const admin = async <T>(fn: (client: pg.Client) => Promise<T>) => {

@@ -1,13 +1,10 @@
-import {
-  type FetchOutcome,
-  type FetchPorts,
-  type RunOptions,
-  runCommand,
-  type TgfetchError,
-  toTgfetchError,
-} from '@tgfetch/core';
-import { type CommandQueue, type Delivery, stableCommandId } from './delivery.js';
-import { RedisErrorCode } from './errors.js';
+import { systemClock } from './clock.js';
+import { deadLetterEvent } from './dead-letter.js';
+import { stableCommandId } from './delivery-id.js';
+import type { FetchOutcome, FetchPorts, RunOptions } from './engine.js';
+import { type TgfetchError, toTgfetchError } from './errors.js';
+import { type CommandQueue, type Delivery, DeliveryErrorCode } from './queue.js';
+import { runCommand } from './run-command.js';
 
 export interface WorkerOptions {
   queue: CommandQueue;
@@ -26,12 +23,12 @@ export interface WorkerOptions {
   onOutcome?: (outcome: FetchOutcome, delivery: Delivery) => void;
   /** Told of a command that could not be run or settled (it goes back to the queue). @default none */
   onError?: (error: TgfetchError, delivery: Delivery) => void;
-  /** Told of a command that could be settled only after retrying (Redis came back). @default none */
+  /** Told of a command that could be settled only after retrying (the queue's service came back). @default none */
   onSettledLate?: (delivery: Delivery, attempts: number) => void;
 }
 
 export interface Worker {
-  /** Settles when the worker stopped: rejects with the queue's fatal error (`REDIS_UNAVAILABLE`). */
+  /** Settles when the worker stopped: rejects with the queue's fatal error (Redis: `REDIS_UNAVAILABLE`). */
   readonly done: Promise<void>;
   /**
    * Stops taking commands; lets running ones finish for `graceMs`, then aborts them (they go
@@ -41,11 +38,13 @@ export interface Worker {
 }
 
 /**
- * Takes deliveries and runs them with core's `runCommand` (which publishes `failed` for an
+ * Takes deliveries and runs them with `runCommand` (which publishes `failed` for an
  * invalid command itself): ack once it completed or failed; release when aborted (not
  * counted) or when handling it threw (counted, so a command that always crashes ends in the
- * dead-letter list). An ack or release that fails (Redis away or silent) is kept and tried
- * again until it goes through: a live worker never forgets a command it holds.
+ * dead letters, where the worker reports it with a `failed` event, code `POISON_COMMAND`,
+ * through `ports.events`). An ack or release that fails (the queue's service away or
+ * silent) is kept and tried again until it goes through: a live worker never forgets a
+ * command it holds.
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { queue, ports } = options;
@@ -88,6 +87,17 @@ export function createWorker(options: WorkerOptions): Worker {
     await Promise.all(waiting.map(([delivery]) => settle(delivery, () => delivery.release())));
   };
 
+  /** The queue moved it to its dead letters already: it is reported, never run. */
+  const reportDeadLetter = async (delivery: Delivery) => {
+    const workerId = options.runOptions?.workerId ?? 'embedded';
+    const now = (options.runOptions?.clock ?? systemClock).now();
+    try {
+      await ports.events.publish(deadLetterEvent(delivery, workerId, now));
+    } catch {
+      // The dead letter is the record that matters; a lost event must not stop the worker.
+    }
+  };
+
   const runOne = async (delivery: Delivery) => {
     let outcome: FetchOutcome;
     try {
@@ -99,7 +109,7 @@ export function createWorker(options: WorkerOptions): Worker {
       });
     } catch (error) {
       const e = toTgfetchError(error);
-      if (e.code === RedisErrorCode.ChatBusy) return defer(delivery);
+      if (e.code === DeliveryErrorCode.ChatBusy) return defer(delivery);
       // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
       // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
       if (e.code !== 'ABORTED') options.onError?.(e, delivery);
@@ -113,7 +123,8 @@ export function createWorker(options: WorkerOptions): Worker {
     for (;;) {
       const delivery = await queue.next(taking.signal);
       if (!delivery) return;
-      await runOne(delivery);
+      if (delivery.deadLettered) await reportDeadLetter(delivery);
+      else await runOne(delivery);
     }
   };
 
