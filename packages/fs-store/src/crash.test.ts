@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildRun } from '@tgfetch/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createFsStore } from './store.js';
+import { createFsStore } from './index.js';
 import { useChild } from './testing-fixtures/child-runner.js';
 
 /**

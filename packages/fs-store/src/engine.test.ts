@@ -11,7 +11,7 @@ import {
 import { makeMessages } from '@tgfetch/core/testing';
 import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { type CorruptFileNotice, createFsStore, type FsStore } from './index.js';
 import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
 
 /** The engine on real files: resumable runs, checked progress, zones, paths, write costs. */

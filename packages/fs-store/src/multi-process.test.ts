@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFsStore } from './store.js';
+import { createFsStore } from './index.js';
 import { useChild } from './testing-fixtures/child-runner.js';
 import { CONTEND_CHAT, CONTEND_DATE } from './testing-fixtures/scenario.js';
 

@@ -6,9 +6,9 @@ import { TgfetchError } from '@tgfetch/core';
  * the engine retries the day; a constraint or data error is not retried.
  */
 export const PgStoreErrorCode = {
-  invalidChat: 'INVALID_CHAT',
-  invalidDate: 'INVALID_DATE',
-  invalidDay: 'INVALID_DAY',
+  invalidChat: 'STORE_INVALID_CHAT',
+  invalidDate: 'STORE_INVALID_DATE',
+  invalidDay: 'STORE_INVALID_DAY',
   invalidSchema: 'PG_INVALID_SCHEMA',
   schemaTooNew: 'PG_SCHEMA_TOO_NEW',
   unavailable: 'PG_UNAVAILABLE',

@@ -123,14 +123,14 @@ describe('pg-store', () => {
 
   it('refuses bad input with stable codes', async () => {
     await expect(store.writeDay(day(undefined, { chat: '../etc' }))).rejects.toMatchObject({
-      code: 'INVALID_CHAT',
+      code: 'STORE_INVALID_CHAT',
     });
     await expect(store.readDay(CHAT, '2025-13-40')).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
     await expect(
       store.writeDay(day([{ id: 1.5, date: 'x', chat: CHAT, text: '' }])),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
   });
 
   it('refuses work after close', async () => {
