@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRedisServer } from '../lib/redis-server.mjs';
+import { startRedisServer } from '@tgfetch/test-utils';
 import { median } from '../lib/stats.mjs';
 
 /**

@@ -6,9 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkCommands, checkDataDir, checkQueue, checkReportedDays } from './check.mjs';
 import { baseEnv, spawnDaemon } from './daemon.mjs';
-import { loadParseChat, loadRedis } from './env.mjs';
+import { loadParseChat, loadRedis, loadTestUtils } from './env.mjs';
 import { createRecorder } from './recorder.mjs';
-import { startRedis } from './redis-server.mjs';
 import { DAY_MS, isoDay, waitUntil } from './util.mjs';
 
 export const CHATS = ['chaos_alpha', 'chaos_bravo', 'chaos_charlie', 'chaos_delta', 'chaos_echo'];
@@ -34,7 +33,9 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
     latencyMs: 5,
     ...sim,
   };
-  const redis = await startRedis({ dir, persistent });
+  const { startRedisServer } = await loadTestUtils();
+  // In the scenario's folder, so its log and AOF stay with the rest for post-mortems.
+  const redis = await startRedisServer({ dir: path.join(dir, 'redis'), persistent });
   const { createClient } = await loadRedis();
   const admin = createClient({
     url: redis.url,
@@ -178,7 +179,7 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
       await recorder.close();
       await admin.quit().catch(() => {});
       admin.destroy?.();
-      await redis.stop();
+      await redis.stop('SIGKILL');
       if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };

@@ -161,7 +161,7 @@ function redisEmptyRestart({ rng, short, seed }) {
       if (!(await w.waitFinal(undefined, 60_000)))
         problems.push('commands before the restart did not end');
       await w.recorder.sync();
-      await w.redis.restart();
+      await w.redis.restart('SIGKILL');
       for (const [i, d] of daemons.entries()) {
         const told = await waitUntil(
           () =>

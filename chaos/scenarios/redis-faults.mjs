@@ -27,7 +27,7 @@ function restartMidRun({ rng, short, seed }) {
     for (let trial = 0; trial < trials; trial++) {
       await w.push(Array.from({ length: 4 }, () => w.command()));
       await sleep(rng.int(100, 600));
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       await sleep(rng.int(200, 1_500));
       await w.redis.start();
     }
@@ -54,7 +54,7 @@ function downAtStart({ rng, short, seed }) {
     const trials = short ? 2 : 5;
     const codes = [];
     for (let trial = 0; trial < trials; trial++) {
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       const daemon = w.spawn(`w${trial + 1}`, { REDIS_MAX_OUTAGE_MS: '20000' });
       await sleep(rng.int(500, 2_500));
       if (!daemon.alive) throw new Error(`daemon gave up while Redis was down for under 3 s`);
@@ -90,7 +90,7 @@ function outageTooLong({ rng, short, seed }) {
       await waitUntil(() => entries.some((e) => w.recorder.byCommand.get(e.id)?.started.length), {
         timeoutMs: 10_000,
       });
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       const exit = await Promise.race([first.exited, sleep(30_000).then(() => ({ code: 'hung' }))]);
       exitCodes.push(exit.code);
       await w.redis.start();

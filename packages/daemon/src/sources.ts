@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
 import type { Invoke } from '@tgfetch/telegram';
 import type { Config } from './config.js';
+import { simulatedOptions } from './simulated-options.js';
 
 export interface OpenedSource {
   source: MessageSource;
@@ -37,7 +38,7 @@ export async function openSource(
   }
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-    const source = createSimulatedSource({ ...config.TGFETCH_SIM });
+    const source = createSimulatedSource(simulatedOptions());
     return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
   }
   if (spec !== 'telegram')

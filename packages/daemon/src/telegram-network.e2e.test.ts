@@ -3,14 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FailedEvent } from '@tgfetch/core';
 import { closedPort, type SilentServer, sessionAt, silentServer } from '@tgfetch/telegram/testing';
+import { eventually, redisCli } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { redisCli, runCli, spawnCli, uniqueNames } from './testing/cli-process.js';
+import { runCli, spawnCli, uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { eventually, listenForEvents } from './testing/events.js';
+import { listenForEvents } from './testing/events.js';
 
 /**
  * The built `tgfetch` with no route to Telegram: a proxy port that refuses, or a proxy that

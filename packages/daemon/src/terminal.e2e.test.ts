@@ -4,13 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
 import { BIN, uniqueNames } from './testing/cli-process.js';
-import { eventually } from './testing/events.js';
 
 /**
  * The built `tgfetch` on a real terminal: tmux runs it in a pane of its own server (its own

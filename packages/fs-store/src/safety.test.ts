@@ -1,13 +1,13 @@
 import { mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayDocument } from '@tgfetch/core';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeStaleTemps, tempName } from './atomic.js';
 import { fromFsError } from './errors.js';
 import { createFsStore, type FsStore } from './index.js';
 import { hostTag } from './process-info.js';
 import { deadPid } from './testing-fixtures/dead-pid.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const DATE = '2025-11-07';
 const day = (chat: unknown): DayDocument => ({

@@ -2,10 +2,10 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayDocument, TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CorruptFileNotice, createFsStore, type FsStore } from './index.js';
 import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const CHAT = '@ru_python';
 const DATE = '2025-11-07';

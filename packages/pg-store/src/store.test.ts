@@ -1,9 +1,9 @@
 import net from 'node:net';
 import type { DayDocument } from '@tgfetch/core';
 import { makeDay, makeMessages } from '@tgfetch/core/testing';
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPgStore, type PgStore } from './store.js';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 
 let ctx: PgTestContext;
 let store: PgStore;
