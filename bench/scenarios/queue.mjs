@@ -11,9 +11,10 @@ import {
   openConnection,
   subscribeEvents,
 } from '@tgfetch/redis-transport';
+import { startRedisServer } from '@tgfetch/test-utils';
 import { createNodeRedisClient, Queue, QueueEvents, Worker } from 'bullmq';
 import { childMain, runChild } from '../lib/child.mjs';
-import { monitorCommands, startRedisServer } from '../lib/redis-server.mjs';
+import { monitorCommands } from '../lib/monitor.mjs';
 import { medianOf, percentile } from '../lib/stats.mjs';
 
 /**

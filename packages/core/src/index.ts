@@ -51,11 +51,14 @@ export {
 export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
 export {
   AbortError,
+  type ErrorBuilder,
   type ErrorInfo,
+  errorBuilder,
   errorInfo,
   FatalError,
   FloodWaitError,
   TgfetchError,
+  type TgfetchErrorOptions,
   TransientError,
   toTgfetchError,
   UnreachableError,

@@ -1,6 +1,7 @@
 import { systemClock } from './clock.js';
 import { type ParseOptions, parseCommand } from './command.js';
 import { type FetchOutcome, type FetchPorts, type RunOptions, runFetch } from './engine.js';
+import { toTgfetchError } from './errors.js';
 import { failedEvent } from './events.js';
 
 /** `parseCommand` then `runFetch`; a rejected command gets its `failed` event here. */
@@ -23,6 +24,9 @@ export async function runCommand(
     ts: new Date(clock.now()).toISOString(),
     worker_id: options.workerId ?? 'embedded',
   });
-  await ports.events.publish(event);
+  // As in `runFetch`: a sink that fails rejects the command with its error (see `EventSink`).
+  await ports.events.publish(event).catch((error: unknown) => {
+    throw toTgfetchError(error);
+  });
   return event;
 }

@@ -1,14 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  eventually,
   type RedisServer,
+  redisCli,
   startRedisServer,
-} from '../../redis-transport/src/testing/redis-server.js';
-import { redisCli, uniqueNames } from './testing/cli-process.js';
+  type TempDir,
+  tempDir,
+} from '@tgfetch/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { eventually } from './testing/events.js';
 
 /**
  * The built daemon on a redis-server of its own, so that `CLIENT LIST` shows its
@@ -17,12 +18,12 @@ import { eventually } from './testing/events.js';
  * (events, chat locks, the data-loss marker, the MESSAGES_STREAM appends).
  */
 
-let dir: string;
+let temp: TempDir;
 let pool: ReturnType<typeof daemonPool>;
 let server: RedisServer;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-connections-'));
+  temp = await tempDir('tgfetch-connections-');
   pool = daemonPool();
   server = await startRedisServer();
 });
@@ -30,7 +31,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await pool.killAll();
   await server.close();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 /** The connections of everyone but the redis-cli asking. */
@@ -48,11 +49,11 @@ describe("the daemon's Redis connections", () => {
         daemonEnv({
           url: server.url,
           names,
-          dataDir: path.join(dir, 'data'),
+          dataDir: path.join(temp.dir, 'data'),
           workerId: `w-conn-${mode}`,
           extra: { QUEUE_MODE: mode, MESSAGES_STREAM: `conn_${mode}:messages` },
         }),
-        dir,
+        temp.dir,
       );
       const command = JSON.stringify({
         command: 'fetch',

@@ -6,11 +6,12 @@ import {
   type FetchEvent,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandFailedError, createCommandClient } from './command-client.js';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

@@ -10,14 +10,14 @@ import {
   type FetchEvent,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { eventually, type RedisServer, startRedisServer } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue, listQueueKeys } from './list-queue.js';
 import { createRedisChatLock } from './lock.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 import { hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { type RedisServer, startRedisServer } from './testing/redis-server.js';
 
 let ctx: RedisTestContext;
 let server: RedisServer | undefined;

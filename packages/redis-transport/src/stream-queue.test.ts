@@ -1,9 +1,9 @@
 import { parseCommand } from '@tgfetch/core';
 import { describeCommandQueue } from '@tgfetch/core/testing';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandClient } from './command-client.js';
 import { createStreamCommandQueue } from './stream-queue.js';
-import { type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

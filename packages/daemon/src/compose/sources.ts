@@ -1,13 +1,17 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
-import type { TelegramSource } from '@tgfetch/telegram';
+import type { Invoke } from '@tgfetch/telegram';
 import type { Config } from '../config.js';
+import { simulatedOptions } from '../simulated-options.js';
 
 export interface OpenedSource {
   source: MessageSource;
   kind: 'telegram' | 'simulated' | 'export';
-  /** The gramjs client of a Telegram (or simulated) source, for `chats` and `resolve`. */
-  client?: TelegramSource['client'];
+  /**
+   * Requests on a Telegram (or simulated) source's connection, for `chats` and `resolve`:
+   * its deadlines, and its peer cache learning what they see.
+   */
+  invoke?: Invoke;
   close(): Promise<void>;
 }
 
@@ -59,10 +63,10 @@ async function openExport(
   return { source, kind: 'export', close: () => source.close() };
 }
 
-async function openSimulated(_: string, config: Config): Promise<OpenedSource> {
+async function openSimulated(): Promise<OpenedSource> {
   const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-  const source = createSimulatedSource({ ...config.TGFETCH_SIM });
-  return { source, kind: 'simulated', client: source.client, close: () => source.close() };
+  const source = createSimulatedSource(simulatedOptions());
+  return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
 }
 
 async function openTelegram(_: string, config: Config): Promise<OpenedSource> {
@@ -77,7 +81,7 @@ async function openTelegram(_: string, config: Config): Promise<OpenedSource> {
     requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
     ...peerCacheOptions(config),
   });
-  return { source, kind: 'telegram', client: source.client, close: () => source.close() };
+  return { source, kind: 'telegram', invoke: source.invoke, close: () => source.close() };
 }
 
 /**

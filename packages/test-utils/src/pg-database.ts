@@ -1,21 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import type { TestProject } from 'vitest/node';
 
-/**
- * A database of its own for one test run (vitest `globalSetup`): `tgfetch_test_<random>`,
- * created on the server of `DATABASE_URL` (default: postgres@127.0.0.1:5432, as on the
- * development machines) and dropped at the end. Tests then take a schema each.
- */
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of the run's test database. */
-    databaseUrl: string;
-  }
-}
-
+/** The PostgreSQL of the development machines (and CI): trust auth on loopback. */
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
@@ -26,7 +13,8 @@ export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export function testServerUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   try {
-    const file = new URL('../../../../node_modules/.cache/tgfetch/database-url', import.meta.url);
+    // The repository's root is three folders up, from `src/` and `dist/` alike.
+    const file = new URL('../../../node_modules/.cache/tgfetch/database-url', import.meta.url);
     return readFileSync(file, 'utf8').trim() || DEFAULT_SERVER_URL;
   } catch {
     return DEFAULT_SERVER_URL;
@@ -38,7 +26,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates `tgfetch_test_<random>` on the server at `serverUrl`. */
+/**
+ * A database of its own, `tgfetch_test_<random>`, on the server at `serverUrl` (default
+ * `testServerUrl()`): a test run takes one and drops it at the end.
+ */
 export async function createTestDatabase(
   serverUrl: string = testServerUrl(),
 ): Promise<TestDatabase> {
@@ -66,10 +57,4 @@ export async function createTestDatabase(
     url: url.toString(),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(),
   };
-}
-
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const db = await createTestDatabase();
-  project.provide('databaseUrl', db.url);
-  return () => db.drop();
 }

@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Test support: builds Telegram Desktop exports the way Telegram Desktop writes them (key
- * order, one-space indentation, `date` as naive local time next to `date_unixtime`). Not
- * part of the public entry point.
+ * Builds Telegram Desktop exports the way Telegram Desktop writes them (key order,
+ * one-space indentation, `date` as naive local time next to `date_unixtime`), for tests of
+ * an import (`@tgfetch/telegram/export`).
  */
 
+/** A message object of an export, as Telegram Desktop writes it. */
 export type RawMessage = Record<string, unknown>;
 
 export interface ExportMessageSpec {
@@ -71,12 +71,6 @@ export function accountExport(
     chats: { about: 'chats', list: chats },
     left_chats: { about: 'left chats', list: leftChats },
   };
-}
-
-/** A temp folder for one test; `cleanup` removes it. */
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tgfetch-export-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Writes `value` with Telegram Desktop's layout: one-space indent, no trailing newline. */

@@ -1,10 +1,21 @@
-import { readdir, rename } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayDocument, type IsoDate, mergeMessages } from '@tgfetch/core';
-import { fsyncDir } from './atomic.js';
-import { decodeDay } from './day-file.js';
-import { FsStoreErrorCode, storeError } from './errors.js';
-import { type DayFormat, dayFileName, parseDayFileName, readFileInside } from './paths.js';
+import { CorruptFileError } from '../corrupt.js';
+import {
+  DAY_FORMATS,
+  type DayFormat,
+  dayFileName,
+  parseDayFileName,
+  readFileInside,
+} from '../paths.js';
+import { decodeDay } from './format.js';
+
+/**
+ * The day files on disk, read: the copies of one day, and the dates and years a chat
+ * folder holds. Shared by the day side (writes merge with the copies) and the progress
+ * side (a rebuild reads every day).
+ */
 
 /** One day file found on disk. */
 export interface StoredDay {
@@ -12,21 +23,6 @@ export interface StoredDay {
   file: string;
   format: DayFormat;
 }
-
-/** A day file that does not parse. */
-export class CorruptFileError extends Error {
-  override name = 'CorruptFileError';
-  readonly file: string;
-
-  constructor(file: string, cause: unknown) {
-    super(`${file} is not a valid file: ${cause instanceof Error ? cause.message : cause}`, {
-      cause,
-    });
-    this.file = file;
-  }
-}
-
-export const FORMATS: readonly DayFormat[] = ['json', 'jsonl'];
 
 /**
  * The stored copies of a day in a year folder: normally one, two when a store switched
@@ -39,7 +35,7 @@ export async function readStoredDays(
   date: IsoDate,
   preferred: DayFormat,
 ): Promise<StoredDay[]> {
-  const formats = preferred === 'json' ? FORMATS : [...FORMATS].reverse();
+  const formats = preferred === 'json' ? DAY_FORMATS : [...DAY_FORMATS].reverse();
   const found: StoredDay[] = [];
   for (const format of formats) {
     const file = path.join(yearFolder, dayFileName(date, format));
@@ -69,19 +65,6 @@ export function mergeStored(days: readonly StoredDay[]): DayDocument | undefined
     };
   }
   return doc;
-}
-
-export function corruptError(error: CorruptFileError) {
-  return storeError(FsStoreErrorCode.corrupt, error.message, { cause: error });
-}
-
-/** Renames a corrupt file to `<name>.corrupt-<timestamp>`, out of every reader's way. */
-export async function moveAside(file: string): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const target = `${file}.corrupt-${stamp}`;
-  await rename(file, target);
-  await fsyncDir(path.dirname(file));
-  return target;
 }
 
 /** The dates that have a day file in a year folder (temp and corrupt files never match). */

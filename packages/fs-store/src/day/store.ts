@@ -8,29 +8,20 @@ import {
   mergeMessages,
   ZoneConflictError,
 } from '@tgfetch/core';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
-import { encodeDay } from './day-file.js';
-import {
-  CorruptFileError,
-  datesIn,
-  mergeStored,
-  moveAside,
-  readStoredDays,
-  yearsIn,
-} from './day-files.js';
-import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
-import { chatOfKey, chatPlace, checkDate, dayFileName } from './paths.js';
-import type { createProgressFiles } from './progress-files.js';
-import type { StoreContext } from './store.js';
+import { fsyncDir, writeFileAtomic } from '../atomic.js';
+import type { StoreContext } from '../context.js';
+import { CorruptFileError, moveAside } from '../corrupt.js';
+import { errnoCode, FsStoreErrorCode, storeError } from '../errors.js';
+import { chatOfKey, chatPlace, checkDate, dayFileName } from '../paths.js';
+import type { ProgressSide } from '../progress/store.js';
+import { datesIn, mergeStored, readStoredDays, yearsIn } from './copies.js';
+import { encodeDay } from './format.js';
 
 /**
- * The day half of the store: merge-and-replace writes under the chat's write lock, and
- * lock-free reads (files are only ever replaced whole).
+ * The day side of the store (core's `MessageStore`): merge-and-replace writes under the
+ * chat's write lock, and lock-free reads (files are only ever replaced whole).
  */
-export function createDayFiles(
-  context: StoreContext,
-  progress: ReturnType<typeof createProgressFiles>,
-) {
+export function createDaySide(context: StoreContext, progress: ProgressSide) {
   const { dir, format } = context;
 
   const writeDay = (day: DayDocument): Promise<DayWriteResult> => {
@@ -64,7 +55,8 @@ export function createDayFiles(
       };
       const location = dir.location(place, date, format);
       // A progress record must never disagree with its file, even if we die half-way: a
-      // complete day whose file changes loses its record first and gets it back after.
+      // complete day whose file changes loses its record before the file is replaced.
+      // Recording it again is `markComplete`'s alone (one record a day, see core's ports).
       const outdated =
         stored?.complete === true &&
         (stored.count !== doc.count || found.some((f) => f.format !== format));
@@ -74,10 +66,6 @@ export function createDayFiles(
         encodeDay(doc, format),
       );
       await removeOtherFormat(yearFolder, date);
-      if (outdated) {
-        const record = { date, count: doc.count, location, fetched_at: doc.fetched_at };
-        await progress.appendLocked(place, chatFolder, [record]);
-      }
       return { count: doc.count, location, ...(repairs.length > 0 ? { repairs } : {}) };
     });
   };

@@ -2,21 +2,14 @@ import path from 'node:path';
 import type { ChatRef, DayProgress, IsoDate, MessageStore, ProgressStore } from '@tgfetch/core';
 import { removeStaleTemps } from './atomic.js';
 import { chatLockOn, type FsChatLock } from './chat-lock.js';
-import { type DataDir, openDataDir } from './data-dir.js';
-import { CorruptFileError, corruptError, FORMATS } from './day-files.js';
-import { createDayFiles } from './days.js';
+import type { StoreContext } from './context.js';
+import { CorruptFileError, type CorruptFileNotice, corruptError } from './corrupt.js';
+import { openDataDir } from './data-dir.js';
+import { createDaySide } from './day/store.js';
 import { FsStoreErrorCode, fromFsError, storeError } from './errors.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from './file-lock.js';
-import { type ChatPlace, chatPlace, checkDate, type DayFormat } from './paths.js';
-import { createProgressFiles } from './progress-files.js';
-
-export interface CorruptFileNotice {
-  /** The file that did not parse. */
-  file: string;
-  /** Where it was moved (`<file>.corrupt-<timestamp>`). */
-  movedTo: string;
-  reason: string;
-}
+import { chatPlace, checkDate, DAY_FORMATS, type DayFormat } from './paths.js';
+import { createProgressSide } from './progress/store.js';
 
 export interface FsStoreOptions {
   /** Root of the chat folders; created when missing. */
@@ -63,18 +56,7 @@ export interface FsStore extends MessageStore, ProgressStore {
 }
 
 /** The file that serialises writes of one chat across processes: `<chat>/.write.lock`. */
-export const WRITE_LOCK_FILE = '.write.lock';
-
-/** Everything the store's parts share. */
-export interface StoreContext {
-  dir: DataDir;
-  format: DayFormat;
-  notify(notice: CorruptFileNotice): void;
-  /** Runs `fn` holding the chat's write lock (in this process, then across processes). */
-  withChatWrite<T>(place: ChatPlace, fn: (chatFolder: string) => Promise<T>): Promise<T>;
-  /** Removes stale temp files in a folder, once per folder per store, best effort. */
-  sweep(folder: string): Promise<void>;
-}
+const WRITE_LOCK_FILE = '.write.lock';
 
 /**
  * Days as files, progress per chat, one lock per chat: see README.md for the layout and
@@ -83,7 +65,7 @@ export interface StoreContext {
 export function createFsStore(options: FsStoreOptions): FsStore {
   const dir = openDataDir(options.dataDir);
   const format = options.format ?? 'json';
-  if (!FORMATS.includes(format)) throw new TypeError(`Unknown format "${String(format)}"`);
+  if (!DAY_FORMATS.includes(format)) throw new TypeError(`Unknown format "${String(format)}"`);
   const lockOptions: FileLockOptions = {
     staleMs: options.lockStaleMs ?? defaultFileLockOptions.staleMs,
     pollMinMs: options.lockPollMinMs ?? defaultFileLockOptions.pollMinMs,
@@ -132,7 +114,7 @@ export function createFsStore(options: FsStoreOptions): FsStore {
       await removeStaleTemps(folder, staleTempMs).catch(() => undefined);
     },
   };
-  const progress = createProgressFiles(context);
+  const progress = createProgressSide(context);
 
   /** Runs a public operation: refuses after close, tracks it, translates fs errors. */
   const op = <T>(action: string, what: string, fn: () => Promise<T>): Promise<T> => {
@@ -152,7 +134,7 @@ export function createFsStore(options: FsStoreOptions): FsStore {
     return run;
   };
 
-  const days = createDayFiles(context, progress);
+  const days = createDaySide(context, progress);
 
   const displayDir = options.displayDir ?? options.dataDir;
   return {

@@ -1,5 +1,5 @@
 import type { DayDocument, TgMessage } from '@tgfetch/core';
-import type { DayFormat } from './paths.js';
+import type { DayFormat } from '../paths.js';
 
 /**
  * The two encodings of a day. `json` is one document (pretty-printed: people open these

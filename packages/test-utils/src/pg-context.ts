@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type {} from './provided.js';
 
 /** A test's share of the run's database: a schema of its own, dropped by `cleanup`. */
 export interface PgTestContext {

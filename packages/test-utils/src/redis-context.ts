@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import { inject } from 'vitest';
-import type { RedisClient } from '../connection.js';
+import type {} from './provided.js';
 
 /** A test's view of the shared server: its URL, a key prefix of its own, a plain client. */
 export interface RedisTestContext {
   url: string;
   /** Unique per test: every key and channel the test uses starts with it. */
   prefix: string;
-  client: RedisClient;
+  client: RedisClientType;
   /** Deletes the test's keys and closes the client. */
   cleanup(): Promise<void>;
 }
@@ -17,7 +17,7 @@ export async function redisTestContext(
   url: string = inject('redisUrl'),
 ): Promise<RedisTestContext> {
   const prefix = `t${randomUUID().slice(0, 8)}:`;
-  const client: RedisClient = createClient({ url });
+  const client: RedisClientType = createClient({ url });
   client.on('error', () => {});
   await client.connect();
   return {
@@ -35,18 +35,4 @@ export async function redisTestContext(
       await client.close();
     },
   };
-}
-
-/** Polls `check` until it returns something truthy, or throws at the deadline. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  { timeoutMs = 10_000, what = 'condition' } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,23 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { TestProject } from 'vitest/node';
+import { freePort } from './free-port.js';
+import { tempDir } from './temp-dir.js';
 
 /**
- * A real `redis-server` from PATH for the transport tests: one per test run (vitest
- * `globalSetup`), and private ones for the fault tests that stop and restart their server.
- * It never touches a Redis already running on the machine: it picks a free port.
+ * A real `redis-server` from PATH, owned by its caller: the vitest run's shared server, the
+ * fault tests' private ones (stopped, frozen, restarted), the bench's and the chaos suite's.
+ * It listens on loopback on a free port, so it never touches a Redis the machine runs.
  */
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of the shared test server. */
-    redisUrl: string;
-  }
-}
 
 export interface RedisServerOptions {
   /** Port to listen on. @default a free port */
@@ -26,67 +19,80 @@ export interface RedisServerOptions {
   password?: string;
   /** How long to wait for the server to answer PING. @default 10_000 */
   startTimeoutMs?: number;
-  /** Keeps data across `stop()`/`start()` (AOF, fsync always). @default false */
+  /**
+   * Keeps data across `stop()`/`start()` (AOF, fsync always), as a production Redis with
+   * persistence does after a crash. @default false (nothing is ever written to disk)
+   */
   persistent?: boolean;
+  /**
+   * Folder of the server's files (AOF, `redis.log`), kept after `close()` (a chaos scenario
+   * keeps it for post-mortems). @default a temp folder of its own, removed by `close()`
+   */
+  dir?: string;
 }
 
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
+  /** Where its AOF and `redis.log` are. */
+  readonly dir: string;
+  /** True while the process runs (frozen counts as running). */
+  readonly running: boolean;
   /** Pid of the running server process, or undefined while stopped. */
   pid(): number | undefined;
-  /** Stops the server (SIGTERM) and waits for it to exit. Data is lost unless `persistent`. */
-  stop(): Promise<void>;
-  /** SIGSTOP: sockets stay open and nothing answers (a frozen host). */
+  /**
+   * Ends the server with `signal` and waits for it to exit: SIGTERM is a shutdown, SIGKILL a
+   * crash. Data is lost unless `persistent`. A frozen server is thawed first.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP: its sockets stay open and nothing answers (a frozen host or VM). */
   freeze(): void;
   /** SIGCONT after `freeze()`. */
   thaw(): void;
   /** Starts it again on the same port and waits for PING. */
   start(): Promise<void>;
-  restart(): Promise<void>;
-  /** Stops it and removes its directory. */
+  /** `stop(signal)` then `start()`. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops it and removes its folder (unless the folder was given). */
   close(): Promise<void>;
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-redis-'));
+  const own = options.dir === undefined ? await tempDir('tgfetch-redis-') : undefined;
+  const dir = options.dir ?? own!.dir;
+  await mkdir(dir, { recursive: true });
   const port = options.port ?? (await freePort());
   const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const logFile = path.join(dir, 'redis.log');
   let child: ChildProcess | undefined;
+
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  args.push('--appendonly', options.persistent ? 'yes' : 'no', '--appendfsync', 'always');
+  args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', '--logfile', logFile);
+  if (options.password) args.push('--requirepass', options.password);
 
   const start = async () => {
     if (child) return;
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      options.persistent ? 'yes' : 'no',
-      '--appendfsync',
-      'always',
-    ];
-    args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning');
-    if (options.password) args.push('--requirepass', options.password);
-    const proc = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn('redis-server', args, { cwd: dir, stdio: 'ignore' });
     child = proc;
-    const exited = once(proc, 'exit').then(() => {
+    const exited = once(proc, 'exit').then(async () => {
       if (child === proc) child = undefined;
-      throw new Error(`redis-server exited before answering on port ${port}`);
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      throw new Error(`redis-server exited before answering on port ${port}: ${log.slice(-500)}`);
     });
     exited.catch(() => {});
     await Promise.race([waitForPing(port, options.password, timeoutMs), exited]);
   };
 
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const proc = child;
     if (!proc) return;
     child = undefined;
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = once(proc, 'exit');
-      proc.kill('SIGTERM');
+      // A stopped process does not act on SIGTERM until it is continued.
+      proc.kill('SIGCONT');
+      proc.kill(signal);
       await exited;
     }
   };
@@ -96,40 +102,32 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   return {
     port,
     url: `redis://${auth}127.0.0.1:${port}`,
+    dir,
+    get running() {
+      return child !== undefined;
+    },
     pid: () => child?.pid,
     start,
-    stop: async () => {
-      child?.kill('SIGCONT');
-      await stop();
-    },
+    stop,
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
-    async restart() {
-      await stop();
+    async restart(signal) {
+      await stop(signal);
       await start();
     },
     async close() {
-      child?.kill('SIGCONT');
       await stop();
-      await rm(dir, { recursive: true, force: true });
+      await own?.cleanup();
     },
   };
 }
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
 /** Polls with a raw PING until the server answers PONG, or throws at the deadline. */
-export async function waitForPing(port: number, password?: string, timeoutMs = 10_000) {
+export async function waitForPing(
+  port: number,
+  password?: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await pingOnce(port, password)) return;
@@ -157,16 +155,4 @@ function pingOnce(port: number, password?: string): Promise<boolean> {
       else if (reply.includes('-')) done(false);
     });
   });
-}
-
-/** vitest `globalSetup`: one server for the run (or `REDIS_URL`), its URL provided as `redisUrl`. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = process.env.REDIS_URL;
-  if (given) {
-    project.provide('redisUrl', given);
-    return async () => {};
-  }
-  const server = await startRedisServer();
-  project.provide('redisUrl', server.url);
-  return () => server.close();
 }

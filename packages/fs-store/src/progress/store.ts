@@ -1,17 +1,12 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayProgress, type IsoDate, ZoneConflictError } from '@tgfetch/core';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
-import {
-  CorruptFileError,
-  datesIn,
-  mergeStored,
-  moveAside,
-  readStoredDays,
-  yearsIn,
-} from './day-files.js';
-import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
-import { type ChatPlace, checkDate, checkFile, readFileInside } from './paths.js';
+import { fsyncDir, writeFileAtomic } from '../atomic.js';
+import type { StoreContext } from '../context.js';
+import { CorruptFileError, moveAside } from '../corrupt.js';
+import { datesIn, mergeStored, readStoredDays, yearsIn } from '../day/copies.js';
+import { errnoCode, FsStoreErrorCode, storeError } from '../errors.js';
+import { type ChatPlace, checkDate, checkFile, readFileInside } from '../paths.js';
 import {
   decodeProgress,
   emptyProgress,
@@ -21,8 +16,7 @@ import {
   type ProgressFile,
   progressRecord,
   replayLog,
-} from './progress-file.js';
-import type { StoreContext } from './store.js';
+} from './format.js';
 
 export const PROGRESS_FILE = 'progress.json';
 export const PROGRESS_LOG = 'progress.log';
@@ -31,14 +25,14 @@ export const PROGRESS_LOG = 'progress.log';
 const MIN_COMPACT_BYTES = 16_384;
 
 /**
- * The progress half of the store (see progress-file.ts for the two files). Every change
+ * The progress side of the store (core's `ProgressStore`; see format.ts for its two files). Every change
  * runs under the chat's write lock; reads need none.
  *
  * Progress that does not parse is moved aside and rebuilt from the day files: they are the
  * truth (a day file says whether its day is complete), progress is only a fast index of
  * them, and the engine checks each record against its day before trusting it.
  */
-export function createProgressFiles(ctx: StoreContext) {
+export function createProgressSide(ctx: StoreContext) {
   /** Zones of chats seen by this store: a chat's zone never changes once claimed. */
   const zones = new Map<string, string>();
 
@@ -234,3 +228,5 @@ export function createProgressFiles(ctx: StoreContext) {
     },
   };
 }
+
+export type ProgressSide = ReturnType<typeof createProgressSide>;
