@@ -20,6 +20,8 @@ export interface StoreHooks {
   onError?: (error: Error) => void;
   /** Told of every corrupt day file the file store sets aside (the store itself never logs). */
   onCorruptFile?: (notice: CorruptFileNotice) => void;
+  /** How long the PostgreSQL chat lock waits for a busy chat (0: `CHAT_BUSY` at once). @default no limit */
+  chatLockWaitMs?: number;
 }
 
 /** node-postgres settings from DATABASE_URL; without it, the PG* variables as with psql. */
@@ -68,6 +70,7 @@ async function openBase(config: Config, cwd: string, hooks: StoreHooks): Promise
       poolSize: config.DATABASE_POOL_SIZE,
       ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
       ...(hooks.onError ? { onError: hooks.onError } : {}),
+      ...(hooks.chatLockWaitMs === undefined ? {} : { lockWaitMs: hooks.chatLockWaitMs }),
     });
     return {
       store,

@@ -112,6 +112,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     const opened = await step(openSource(config.TGFETCH_SOURCE, config));
     const stored = await step(
       openStore(config, ctx.cwd, {
+        chatLockWaitMs: 0,
         onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
         onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
         onCorruptFile: (notice) =>
