@@ -17,16 +17,15 @@ export default defineConfig({
       { find: /^@tgfetch\/pg-store$/, replacement: src('pg-store/src/index.ts') },
       { find: /^@tgfetch\/redis-transport$/, replacement: src('redis-transport/src/index.ts') },
       { find: /^@tgfetch\/daemon$/, replacement: src('daemon/src/index.ts') },
+      { find: /^@tgfetch\/test-utils\/vitest$/, replacement: src('test-utils/src/vitest.ts') },
+      { find: /^@tgfetch\/test-utils$/, replacement: src('test-utils/src/index.ts') },
     ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
     // One real redis-server for the transport tests (or REDIS_URL), and one PostgreSQL
     // database of the run's own (on DATABASE_URL's server); see their files.
-    globalSetup: [
-      'packages/redis-transport/src/testing/redis-server.ts',
-      'packages/pg-store/src/testing/pg-database.ts',
-    ],
+    globalSetup: ['packages/test-utils/src/redis-setup.ts', 'packages/test-utils/src/pg-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     coverage: {

@@ -1,16 +1,17 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createMemoryProgress, createMemoryStore, type FetchEvent } from '@tgfetch/core';
-import { describeMessageStore } from '@tgfetch/core/testing';
-import { createCommandQueue, createRedisEventSink, createWorker } from '@tgfetch/redis-transport';
-import { createSimulatedSource } from '@tgfetch/telegram/testing';
-import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import {
-  eventually,
-  type RedisTestContext,
-  redisTestContext,
-} from '../packages/redis-transport/src/testing/context.js';
+  createMemoryProgress,
+  createMemoryStore,
+  createWorker,
+  type FetchEvent,
+} from '@tgfetch/core';
+import { describeMessageStore } from '@tgfetch/core/testing';
+import { createCommandQueue, createRedisEventSink } from '@tgfetch/redis-transport';
+import { createSimulatedSource } from '@tgfetch/telegram/testing';
+import { eventually, tempDir } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext, useTempDir } from '@tgfetch/test-utils/vitest';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { createJsonlStore, main as embed } from './embed-custom-store.js';
 import { main as importExport } from './import-desktop-export.js';
 import { main as listen } from './listen-events.js';
@@ -18,19 +19,17 @@ import { main as sendAndWait } from './send-and-wait.js';
 
 /** Every example runs here, against real files and the test redis-server. */
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-example-'));
+const temp = useTempDir('tgfetch-example-');
+beforeEach(() => {
   vi.spyOn(console, 'log').mockImplementation(() => {});
 });
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('embed the engine with a custom store', () => {
   it('fetches three days into JSON Lines files', async () => {
-    const outcome = await embed({ dir });
+    const outcome = await embed({ dir: temp.dir });
     expect(outcome).toMatchObject({
       event: 'completed',
       requested_chat: '@example_chat',
@@ -51,11 +50,8 @@ describe('embed the engine with a custom store', () => {
   });
 
   describeMessageStore('JSON Lines example store', async () => {
-    const storeDir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-jsonl-'));
-    return {
-      store: createJsonlStore(storeDir),
-      cleanup: () => rm(storeDir, { recursive: true, force: true }),
-    };
+    const { dir, cleanup } = await tempDir('tgfetch-jsonl-');
+    return { store: createJsonlStore(dir), cleanup };
   });
 });
 
@@ -134,13 +130,13 @@ describe('send a command and wait for its result', () => {
 
 describe('import a Telegram Desktop export', () => {
   it('writes the same day files a live fetch writes', async () => {
-    const outcome = await importExport({ dir });
+    const outcome = await importExport({ dir: temp.dir });
     expect(outcome).toMatchObject({ event: 'completed', processed: 3 });
     expect(outcome.days?.map((d) => [d.date, d.count])).toEqual([
       ['2025-11-07', 1],
       ['2025-11-06', 2],
     ]);
-    const folder = path.join(dir, 'data', 'example_channel', '2025');
+    const folder = path.join(temp.dir, 'data', 'example_channel', '2025');
     expect((await readdir(folder)).sort()).toEqual([
       'discussions_2025-11-06.json',
       'discussions_2025-11-07.json',

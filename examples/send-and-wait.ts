@@ -8,12 +8,16 @@
  * (`createWorker` over the simulated Telegram and an in-memory store) runs in the same
  * process; in production that is `tgfetch daemon`, somewhere else.
  */
-import { type CompletedEvent, createMemoryProgress, createMemoryStore } from '@tgfetch/core';
+import {
+  type CompletedEvent,
+  createMemoryProgress,
+  createMemoryStore,
+  createWorker,
+} from '@tgfetch/core';
 import {
   createCommandClient,
   createCommandQueue,
   createRedisEventSink,
-  createWorker,
 } from '@tgfetch/redis-transport';
 import { createSimulatedSource } from '@tgfetch/telegram/testing';
 

@@ -7,9 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { messageRow, openPgStore } from '@tgfetch/pg-store';
 import { createMessagesStream } from '@tgfetch/redis-transport';
+import { startRedisServer } from '@tgfetch/test-utils';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { startRedisServer } from '../lib/redis-server.mjs';
 import { median } from '../lib/stats.mjs';
 
 /**

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryProgress, createMemorySource, createMemoryStore } from '@tgfetch/core';
+import {
+  createMemoryProgress,
+  createMemorySource,
+  createMemoryStore,
+  createWorker,
+} from '@tgfetch/core';
 import {
   createCommandQueue,
   createRedisEventSink,
-  createWorker,
   openConnection,
   subscribeEvents,
 } from '@tgfetch/redis-transport';
+import { startRedisServer } from '@tgfetch/test-utils';
 import { createNodeRedisClient, Queue, QueueEvents, Worker } from 'bullmq';
 import { childMain, runChild } from '../lib/child.mjs';
-import { monitorCommands, startRedisServer } from '../lib/redis-server.mjs';
+import { monitorCommands } from '../lib/monitor.mjs';
 import { medianOf, percentile } from '../lib/stats.mjs';
 
 /**

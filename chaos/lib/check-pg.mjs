@@ -2,19 +2,9 @@
 // same message, field for field), nothing else is, and nothing was dead-lettered.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { canonical, noteInto } from './util.mjs';
 
 const DAY_FILE = /^discussions_\d{4}-\d{2}-\d{2}\.json$/;
-
-/** JSON with sorted keys: jsonb keeps no key order. */
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
 
 async function dayFiles(dir) {
   const out = [];
@@ -42,9 +32,7 @@ export async function checkPipeline({ dataDir, client, schema = 'tgfetch' }) {
     differ: 0,
     problems: [],
   };
-  const note = (p) => {
-    if (result.problems.length < 20) result.problems.push(p);
-  };
+  const note = noteInto(result.problems);
   const seen = new Set();
   for (const row of rows.rows) {
     const key = `${row.chat}/${row.id}`;

@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCore, loadSimulatedTelegram } from './env.mjs';
+import { canonical, noteInto } from './util.mjs';
 
 const DAY_FILE = /^discussions_(\d{4}-\d{2}-\d{2})\.json$/;
 const TEMP_FILE = /^\..+\.tmp$/;
@@ -82,9 +83,7 @@ export async function checkDataDir(dataDir, simOptions, chatNames = [], { source
     temps: 0,
     problems: [],
   };
-  const note = (problem) => {
-    if (out.problems.length < 20) out.problems.push(problem);
-  };
+  const note = noteInto(out.problems);
   let chats = [];
   try {
     chats = await readdir(dataDir, { withFileTypes: true });
@@ -198,18 +197,6 @@ async function parses(file) {
   } catch {
     return undefined;
   }
-}
-
-function canonical(value) {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]),
-        )
-      : v,
-  );
 }
 
 function sameMessages(stored, expected) {

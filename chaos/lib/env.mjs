@@ -13,6 +13,7 @@ const built = [
   'packages/daemon/dist/index.js',
   'packages/telegram/dist/testing.js',
   'packages/redis-transport/dist/index.js',
+  'packages/test-utils/dist/index.js',
 ];
 
 export function assertBuilt() {
@@ -53,6 +54,11 @@ export async function loadExportSource() {
 
 export async function loadTransport() {
   return import(pathToFileURL(path.join(ROOT, 'packages/redis-transport/dist/index.js')).href);
+}
+
+/** The workspace's test utilities (its redis-server launcher). */
+export function loadTestUtils() {
+  return import(pathToFileURL(path.join(ROOT, 'packages/test-utils/dist/index.js')).href);
 }
 
 /** core's `parseChat`: how a command's `chat` becomes a username (or a numeric id). */

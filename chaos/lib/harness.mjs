@@ -6,9 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkCommands, checkDataDir, checkQueue, checkReportedDays } from './check.mjs';
 import { baseEnv, spawnDaemon } from './daemon.mjs';
-import { loadParseChat, loadRedis } from './env.mjs';
+import { loadParseChat, loadRedis, loadTestUtils } from './env.mjs';
 import { createRecorder } from './recorder.mjs';
-import { startRedis } from './redis-server.mjs';
 import { DAY_MS, isoDay, waitUntil } from './util.mjs';
 
 export const CHATS = ['chaos_alpha', 'chaos_bravo', 'chaos_charlie', 'chaos_delta', 'chaos_echo'];
@@ -34,7 +33,9 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
     latencyMs: 5,
     ...sim,
   };
-  const redis = await startRedis({ dir, persistent });
+  const { startRedisServer } = await loadTestUtils();
+  // In the scenario's folder, so its log and AOF stay with the rest for post-mortems.
+  const redis = await startRedisServer({ dir: path.join(dir, 'redis'), persistent });
   const { createClient } = await loadRedis();
   const admin = createClient({
     url: redis.url,
@@ -194,9 +195,44 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
       await recorder.close();
       await admin.quit().catch(() => {});
       admin.destroy?.();
-      await redis.stop();
+      await redis.stop('SIGKILL');
       if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };
   return world;
+}
+
+/**
+ * Runs `fn` in a world of its own. Its outcome carries the scenario's name and world, and
+ * so does a thrown error, so that run.mjs can close (or keep) the world either way.
+ */
+export async function inScenario(name, options, fn) {
+  const w = await openScenario(name, options);
+  try {
+    return { name, world: w, ...(await fn(w)) };
+  } catch (error) {
+    error.world = w;
+    throw error;
+  }
+}
+
+/** One scenario of several: its failure becomes its row, and the next ones still run. */
+export async function guard(name, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    return { name, error: String(error.stack ?? error), world: error.world };
+  }
+}
+
+/**
+ * The usual end after faults: waits up to `timeoutMs` for every command to end, then the
+ * usual check (a command may have run twice) with what the trials saw added.
+ */
+export async function settle(w, { timeoutMs, problems = [], undrained }) {
+  const drained = await w.waitFinal(undefined, timeoutMs);
+  const result = await w.verify({ allowRedelivery: true });
+  result.violations.push(...problems);
+  if (!drained) result.violations.push(undrained);
+  return result;
 }

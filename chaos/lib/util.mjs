@@ -49,3 +49,23 @@ export const DAY_MS = 86_400_000;
 export function isoDay(ms) {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** JSON text with every object's keys sorted: equal values, equal texts (jsonb keeps no key order). */
+export function canonical(value) {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
+}
+
+/** Adds a problem to `list` while it holds fewer than `max`: a report stays readable. */
+export function noteInto(list, max = 20) {
+  return (problem) => {
+    if (list.length < max) list.push(problem);
+  };
+}

@@ -5,7 +5,7 @@
 // ended once, nothing left in Redis, every file whole.
 import { readFileSync } from 'node:fs';
 import { loadTransport } from '../lib/env.mjs';
-import { openScenario } from '../lib/harness.mjs';
+import { guard, inScenario, settle } from '../lib/harness.mjs';
 import { freePort, sleep, waitUntil } from '../lib/util.mjs';
 
 export const name = 'hostile';
@@ -28,24 +28,6 @@ export async function run({ rng, short, seed, only }) {
   return out;
 }
 
-async function guard(label, fn) {
-  try {
-    return await fn();
-  } catch (error) {
-    return { name: label, error: String(error.stack ?? error), world: error.world };
-  }
-}
-
-async function inWorld(label, options, fn) {
-  const w = await openScenario(label, options);
-  try {
-    return { name: label, world: w, ...(await fn(w)) };
-  } catch (error) {
-    error.world = w;
-    throw error;
-  }
-}
-
 /** A JSON text nested `depth` deep: `{"a":{"a":…}}`, built without recursion. */
 function nested(depth) {
   return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -56,7 +38,7 @@ function nested(depth) {
 // it ends failed (dead-lettered, or rejected once the parser bounds depth) and the commands
 // behind it run.
 function deepNesting({ rng, short, seed }) {
-  return inWorld('deep-nesting', { rng, seed }, async (w) => {
+  return inScenario('deep-nesting', { rng, seed }, async (w) => {
     const trials = short ? 2 : 6;
     const list = w.spawn('d1', { MAX_DELIVERIES: '3' });
     const stream = w.spawn('d2', {
@@ -106,7 +88,7 @@ function deepNesting({ rng, short, seed }) {
 // SIGSTOP on redis-server: sockets stay open, nothing answers. /healthz must turn 503, the
 // daemons exit 3 past REDIS_MAX_OUTAGE_MS, and one told to stop exits within its grace.
 function frozenRedis({ rng, short, seed }) {
-  return inWorld(
+  return inScenario(
     'frozen-redis',
     { rng, seed, persistent: true, sim: { latencyMs: 40 } },
     async (w) => {
@@ -142,10 +124,11 @@ function frozenRedis({ rng, short, seed }) {
       }
       const after = (short ? ['a1'] : ['a1', 'a2']).map((id) => w.spawn(id));
       await Promise.all(after.map((d) => d.waitReady()));
-      const drained = await w.waitFinal(undefined, 90_000);
-      const result = await w.verify({ allowRedelivery: true });
-      result.violations.push(...problems);
-      if (!drained) result.violations.push('not every command ended after Redis woke');
+      const result = await settle(w, {
+        timeoutMs: 90_000,
+        problems,
+        undrained: 'not every command ended after Redis woke',
+      });
       return {
         trials,
         result,
@@ -167,7 +150,7 @@ async function healthz(port) {
 // A Redis without persistence restarted: everything queued is gone, which no reconnect
 // tells. Each daemon must say so (error-level log line, a metric) and carry on.
 function redisEmptyRestart({ rng, short, seed }) {
-  return inWorld('redis-empty-restart', { rng, seed }, async (w) => {
+  return inScenario('redis-empty-restart', { rng, seed }, async (w) => {
     const trials = short ? 1 : 3;
     const ports = [await freePort(), await freePort()];
     const daemons = ports.map((port, i) => w.spawn(`e${i + 1}`, { METRICS_PORT: String(port) }));
@@ -178,7 +161,7 @@ function redisEmptyRestart({ rng, short, seed }) {
       if (!(await w.waitFinal(undefined, 60_000)))
         problems.push('commands before the restart did not end');
       await w.recorder.sync();
-      await w.redis.restart();
+      await w.redis.restart('SIGKILL');
       for (const [i, d] of daemons.entries()) {
         const told = await waitUntil(
           () =>
@@ -194,10 +177,11 @@ function redisEmptyRestart({ rng, short, seed }) {
       }
     }
     await w.push(Array.from({ length: 5 }, () => w.command()));
-    const drained = await w.waitFinal(undefined, 60_000);
-    const result = await w.verify({ allowRedelivery: true });
-    result.violations.push(...problems);
-    if (!drained) result.violations.push('commands after the restarts did not end');
+    const result = await settle(w, {
+      timeoutMs: 60_000,
+      problems,
+      undrained: 'commands after the restarts did not end',
+    });
     return {
       trials,
       result,
@@ -215,7 +199,7 @@ function redisEmptyRestart({ rng, short, seed }) {
 function zoneFlood({ rng, short, seed }) {
   if (short)
     return { name: 'zone-flood', skipped: 'full suite only (an RSS bound needs the long flood)' };
-  return inWorld('zone-flood', { rng, seed }, async (w) => {
+  return inScenario('zone-flood', { rng, seed }, async (w) => {
     const count = 40_000;
     const warmup = 4_000;
     const daemon = w.spawn('z1');
@@ -278,7 +262,7 @@ function rss(pid) {
 // Three long commands for one chat and three workers: two of them used to sit on the chat
 // lock while six short commands for other chats waited. Now the others start at once.
 function oneChatHol({ rng, short, seed }) {
-  return inWorld(
+  return inScenario(
     'one-chat-hol',
     { rng, seed, sim: { latencyMs: 40, maxPageSize: 10 } },
     async (w) => {
@@ -365,7 +349,7 @@ function isoBack(w, days) {
 // dropped the oldest commands without a trace. Now the producer refuses past
 // MAX_QUEUE_LENGTH (QUEUE_FULL), nothing is trimmed, and acked entries are deleted.
 function streamBacklog({ rng, short, seed }) {
-  return inWorld('stream-backlog', { rng, seed }, async (w) => {
+  return inScenario('stream-backlog', { rng, seed }, async (w) => {
     const max = short ? 100 : 10_000;
     const attempts = max + (short ? 10 : 300);
     const { createCommandClient } = await loadTransport();

@@ -2,7 +2,7 @@
 // fsync-always AOF, as a production Redis that must not lose its queue would have), a
 // daemon started before Redis is up, and an outage longer than REDIS_MAX_OUTAGE_MS (the
 // daemon must exit 3 and a restarted daemon must drain the queue).
-import { openScenario } from '../lib/harness.mjs';
+import { guard, inScenario } from '../lib/harness.mjs';
 import { sleep, waitUntil } from '../lib/util.mjs';
 
 export const name = 'redis';
@@ -11,36 +11,23 @@ export const names = ['redis-restart', 'redis-down-at-start', 'redis-outage-too-
 export async function run({ rng, short, seed, only }) {
   const wanted = (n) => !only || only.some((o) => n.startsWith(o));
   const out = [];
-  if (wanted('redis-restart')) out.push(await guard(() => restartMidRun({ rng, short, seed })));
-  if (wanted('redis-down-at-start')) out.push(await guard(() => downAtStart({ rng, short, seed })));
-  if (wanted('redis-outage-too-long'))
-    out.push(await guard(() => outageTooLong({ rng, short, seed })));
+  const all = { restartMidRun, downAtStart, outageTooLong };
+  for (const [i, fn] of Object.values(all).entries()) {
+    if (wanted(names[i])) out.push(await guard(names[i], () => fn({ rng, short, seed })));
+  }
   return out;
 }
 
-async function guard(fn) {
-  try {
-    return await fn();
-  } catch (error) {
-    return { name: fn.name, error: String(error.stack ?? error), world: error.world };
-  }
-}
-
-async function restartMidRun({ rng, short, seed }) {
-  const trials = short ? 3 : 10;
-  const w = await openScenario('redis-restart', {
-    rng,
-    seed,
-    persistent: true,
-    sim: { latencyMs: 30 },
-  });
-  try {
+function restartMidRun({ rng, short, seed }) {
+  const options = { rng, seed, persistent: true, sim: { latencyMs: 30 } };
+  return inScenario('redis-restart', options, async (w) => {
+    const trials = short ? 3 : 10;
     const workers = ['w1', 'w2'].map((id) => w.spawn(id));
     await Promise.all(workers.map((d) => d.waitReady()));
     for (let trial = 0; trial < trials; trial++) {
       await w.push(Array.from({ length: 4 }, () => w.command()));
       await sleep(rng.int(100, 600));
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       await sleep(rng.int(200, 1_500));
       await w.redis.start();
     }
@@ -55,25 +42,19 @@ async function restartMidRun({ rng, short, seed }) {
       0,
     );
     return {
-      name: 'redis-restart',
       trials,
       result,
-      world: w,
       notes: `${trials} kill -9 + restarts of redis-server (AOF, fsync always), 2 workers; ${reconnects} connection problems logged; ${w.recorder.counts.streamOnly} events recovered from the stream`,
     };
-  } catch (error) {
-    error.world = w;
-    throw error;
-  }
+  });
 }
 
-async function downAtStart({ rng, short, seed }) {
-  const trials = short ? 2 : 5;
-  const w = await openScenario('redis-down-at-start', { rng, seed, persistent: true });
-  const codes = [];
-  try {
+function downAtStart({ rng, short, seed }) {
+  return inScenario('redis-down-at-start', { rng, seed, persistent: true }, async (w) => {
+    const trials = short ? 2 : 5;
+    const codes = [];
     for (let trial = 0; trial < trials; trial++) {
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       const daemon = w.spawn(`w${trial + 1}`, { REDIS_MAX_OUTAGE_MS: '20000' });
       await sleep(rng.int(500, 2_500));
       if (!daemon.alive) throw new Error(`daemon gave up while Redis was down for under 3 s`);
@@ -89,28 +70,18 @@ async function downAtStart({ rng, short, seed }) {
     const result = await w.verify();
     if (codes.some((c) => c !== 0)) result.violations.push(`exit codes after SIGTERM: ${codes}`);
     return {
-      name: 'redis-down-at-start',
       trials,
       result,
-      world: w,
       notes: `daemon started 0.5-2.5 s before redis-server each time; exit codes ${[...new Set(codes)]}`,
     };
-  } catch (error) {
-    error.world = w;
-    throw error;
-  }
+  });
 }
 
-async function outageTooLong({ rng, short, seed }) {
-  const trials = short ? 1 : 3;
-  const w = await openScenario('redis-outage', {
-    rng,
-    seed,
-    persistent: true,
-    sim: { latencyMs: 60 },
-  });
-  const exitCodes = [];
-  try {
+function outageTooLong({ rng, short, seed }) {
+  const options = { rng, seed, persistent: true, sim: { latencyMs: 60 } };
+  return inScenario('redis-outage-too-long', options, async (w) => {
+    const trials = short ? 1 : 3;
+    const exitCodes = [];
     for (let trial = 0; trial < trials; trial++) {
       const id = trial % 2 === 0 ? 'w1' : `w${trial + 1}`;
       const first = w.spawn(id, { REDIS_MAX_OUTAGE_MS: '2000' });
@@ -119,7 +90,7 @@ async function outageTooLong({ rng, short, seed }) {
       await waitUntil(() => entries.some((e) => w.recorder.byCommand.get(e.id)?.started.length), {
         timeoutMs: 10_000,
       });
-      await w.redis.stop();
+      await w.redis.stop('SIGKILL');
       const exit = await Promise.race([first.exited, sleep(30_000).then(() => ({ code: 'hung' }))]);
       exitCodes.push(exit.code);
       await w.redis.start();
@@ -136,14 +107,9 @@ async function outageTooLong({ rng, short, seed }) {
     if (exitCodes.some((c) => c !== 3))
       result.violations.push(`daemon exit codes after the outage: ${exitCodes} (want 3)`);
     return {
-      name: 'redis-outage-too-long',
       trials,
       result,
-      world: w,
       notes: `REDIS_MAX_OUTAGE_MS=2000, Redis down until the daemon exited: exit codes ${exitCodes}; a restarted daemon drained the queue`,
     };
-  } catch (error) {
-    error.world = w;
-    throw error;
-  }
+  });
 }

@@ -287,6 +287,12 @@ describe('runFetch', () => {
       ['2025-10-01', 2],
     ]);
     expect(result.processed).toBe(5);
+    // The late message's day is recorded with the count it ended with.
+    const recorded = await t.progress.completed(CHAT, ['2025-10-01', '2025-10-02']);
+    expect([...recorded.values()].map((r) => [r.date, r.count])).toEqual([
+      ['2025-10-01', 2],
+      ['2025-10-02', 3],
+    ]);
   });
 
   it('keeps two runs on one chat apart with a lock', async () => {
@@ -516,6 +522,34 @@ describe('runFetch: abort and resume', () => {
     });
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
     expect(t.events.events.map((e) => e.event)).toEqual(['started']);
+  });
+
+  it('ends the run when an event cannot be published: no retry, no failed event, days kept', async () => {
+    const t = setup();
+    const tried: string[] = [];
+    const events = {
+      async publish(event: FetchEvent) {
+        tried.push(kinds([event])[0]!);
+        // Retryable, as a dropped Redis connection is: still not the fetch's to retry.
+        if (tried.length === 3) throw new TransientError('REDIS_DISCONNECTED', 'gone');
+        await t.events.publish(event);
+      },
+    };
+    const cmd = command({ mode: 'range', from: '2025-10-01', to: '2025-10-03' });
+    await expect(runFetch(cmd, { ...t.ports, events }, t.options)).rejects.toMatchObject({
+      code: 'REDIS_DISCONNECTED',
+    });
+    expect(tried).toEqual(['started', 'progress:2025-10-03', 'progress:2025-10-02']);
+    const stored = await t.progress.completed(CHAT, ['2025-10-02', '2025-10-03']);
+    expect([...stored.keys()].sort()).toEqual(['2025-10-02', '2025-10-03']);
+
+    const again = await runFetch(cmd, t.ports, t.options);
+    if (again.event !== 'completed') throw new Error('expected completed');
+    expect(again.days.map((d) => [d.date, d.outcome])).toEqual([
+      ['2025-10-03', 'skipped'],
+      ['2025-10-02', 'skipped'],
+      ['2025-10-01', 'stored'],
+    ]);
   });
 
   it('does not start when already aborted', async () => {

@@ -2,14 +2,14 @@ import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
 import { commandParams, type FetchCommand } from './command.js';
 import type { DayDocument, DayProgress, DayWindow } from './day.js';
+import { AbortError, type TgfetchError, toTgfetchError, ZoneConflictError } from './errors.js';
 import {
-  AbortError,
-  errorInfo,
-  type TgfetchError,
-  toTgfetchError,
-  ZoneConflictError,
-} from './errors.js';
-import type { CompletedEvent, DaySummary, FailedEvent, FetchEvent } from './events.js';
+  type CompletedEvent,
+  type DaySummary,
+  type FailedEvent,
+  type FetchEvent,
+  failedEvent,
+} from './events.js';
 import { compareMessages, messageTime, type TgMessage, type TgPeer } from './message.js';
 import { commandTimeZone, planDays } from './plan.js';
 import type {
@@ -66,9 +66,10 @@ export type FetchOutcome = CompletedEvent | FailedEvent;
  * days, and publishes `started`, one `progress` per planned day (newest first; days the
  * `limit` kept it from are `not_reached`), then `completed` or `failed`.
  *
- * Resolves with the final event (also published). Rejects only with `AbortError` when
- * `signal` aborts, having published no final event: the command was not done, and whoever
- * handed it over should hand it out again. Days stored before the abort stay stored.
+ * Resolves with the final event (also published). Rejects, having published no final
+ * event, with `AbortError` when `signal` aborts, or with the error of `ports.events` when
+ * an event cannot be published (see `EventSink`): the command was not done, and whoever
+ * handed it over should hand it out again. Days stored before either stay stored.
  */
 export async function runFetch(
   command: FetchCommand,
@@ -94,6 +95,8 @@ class FetchRun {
   #processed = 0;
   #errors = 0;
   #budget: number;
+  /** Why the event sink failed, once it has: the run stops there (see `#publish`). */
+  #sinkError: TgfetchError | undefined;
 
   constructor(command: FetchCommand, ports: FetchPorts, options: RunOptions) {
     this.#command = command;
@@ -114,13 +117,7 @@ class FetchRun {
       this.#command = { ...this.#command, chat: await this.#canonicalChat() };
     } catch (error) {
       if (this.#signal.aborted) throw new AbortError();
-      return this.#finish({
-        ...this.#base(),
-        event: 'failed',
-        status: 'failed',
-        error: errorInfo(error),
-        days: [],
-      });
+      return this.#finish(failedEvent({ ...this.#base(), error, days: [] }));
     }
     const release = await this.#ports.lock?.acquire(this.#command.chat, this.#signal);
     try {
@@ -140,14 +137,8 @@ class FetchRun {
       try {
         await this.#fetchDays(days);
       } catch (error) {
-        if (this.#signal.aborted) throw new AbortError();
-        return await this.#finish({
-          ...this.#base(),
-          event: 'failed',
-          status: 'failed',
-          error: errorInfo(error),
-          days: [...this.#days],
-        });
+        this.#checkEnded();
+        return await this.#finish(failedEvent({ ...this.#base(), error, days: [...this.#days] }));
       }
       return await this.#finish({
         ...this.#base(),
@@ -317,7 +308,7 @@ class FetchRun {
 
     const flushNewerThan = async (time: number) => {
       while (index >= 0 && time < run[index]!.start) {
-        await this.#storeDay(items[index]!, bucket, true);
+        await this.#storeDay({ item: items[index]!, messages: bucket, whole: true });
         bucket = [];
         index--;
       }
@@ -351,7 +342,7 @@ class FetchRun {
         }
         break;
       } catch (error) {
-        if (this.#signal.aborted) throw new AbortError();
+        this.#checkEnded();
         this.#errors++;
         attempt++;
         await this.#backOff(error, attempt);
@@ -361,7 +352,7 @@ class FetchRun {
     this.#checkAbort();
     if (cut) {
       // The day the limit cut into is stored, but not as complete; older days were not reached.
-      await this.#storeDay(items[index]!, bucket, false);
+      await this.#storeDay({ item: items[index]!, messages: bucket, whole: false });
       return items.slice(0, index);
     }
     await flushNewerThan(Number.NEGATIVE_INFINITY);
@@ -372,38 +363,33 @@ class FetchRun {
   async #storeStray(run: DayWindow[], message: TgMessage): Promise<void> {
     const time = messageTime(message);
     const day = run.find((d) => time >= d.start && time < d.end);
-    if (day) await this.#storeDay({ kind: 'fetch', day }, [message], false, true);
+    if (day)
+      await this.#storeDay({ item: { kind: 'fetch', day }, messages: [message], late: true });
   }
 
-  async #storeDay(
-    item: FetchItem,
-    fresh: TgMessage[],
-    whole: boolean,
-    merge = false,
-  ): Promise<void> {
+  /**
+   * Hands a day to the store, records it when complete (the one write of its progress
+   * record: a store only drops a record its write makes untrue), and reports it.
+   */
+  async #storeDay({ item, messages, whole = false, late = false }: StoreDayOptions): Promise<void> {
     this.#checkAbort();
     const { day } = item;
     const { chat } = this.#command;
     const fetchedAt = new Date(this.#clock.now()).toISOString();
-    const complete = whole && day.ended;
     const result = await this.#ports.store.writeDay({
       chat,
       date: day.date,
       time_zone: this.#timeZone,
       fetched_at: fetchedAt,
-      complete,
-      count: fresh.length,
-      messages: [...fresh].sort(compareMessages),
+      complete: whole && day.ended,
+      count: messages.length,
+      messages: [...messages].sort(compareMessages),
     });
-    if (merge) {
-      const summary = this.#days.find((d) => d.date === day.date);
-      if (summary) {
-        this.#processed += result.count - summary.count;
-        summary.count = result.count;
-      }
-      return;
-    }
-    if (complete) {
+    // A late message joins a day already reported: it stays complete if it was (stores
+    // keep `complete` once set), and its summary and record follow a new count.
+    const earlier = late ? this.#days.find((d) => d.date === day.date) : undefined;
+    const complete = earlier ? earlier.complete : whole && day.ended;
+    if (complete && result.count !== earlier?.count) {
       await this.#ports.progress.markComplete(chat, {
         date: day.date,
         count: result.count,
@@ -412,6 +398,12 @@ class FetchRun {
         time_zone: this.#timeZone,
       });
     }
+    if (earlier) {
+      this.#processed += result.count - earlier.count;
+      earlier.count = result.count;
+      return;
+    }
+    if (late) return;
     this.#processed += result.count;
     const repairs = [
       ...(item.repair === undefined ? [] : [item.repair]),
@@ -450,13 +442,42 @@ class FetchRun {
     return event;
   }
 
-  #publish(event: FetchEvent): Promise<void> {
-    return this.#ports.events.publish(event);
+  /**
+   * A sink that fails ends the run (see `EventSink`): the error is kept so that no retry
+   * of the walk and no `failed` event (through the same sink) takes it for a fetch error.
+   */
+  async #publish(event: FetchEvent): Promise<void> {
+    if (this.#sinkError) throw this.#sinkError;
+    try {
+      await this.#ports.events.publish(event);
+    } catch (error) {
+      this.#sinkError = toTgfetchError(error);
+      throw this.#sinkError;
+    }
+  }
+
+  /** Rethrows what ends the run as it is: an abort, or the event sink's failure. */
+  #checkEnded(): void {
+    if (this.#signal.aborted) throw new AbortError();
+    if (this.#sinkError) throw this.#sinkError;
   }
 
   #checkAbort(): void {
     if (this.#signal.aborted) throw new AbortError();
   }
+}
+
+interface StoreDayOptions {
+  item: FetchItem;
+  /** Messages fetched for the day in this walk; the store merges them with its copy. */
+  messages: TgMessage[];
+  /** The walk saw the whole day (not cut by `limit`): complete once the day has ended. */
+  whole?: boolean;
+  /**
+   * A message that came after its day was stored and reported (sources may order
+   * same-second posts loosely): merged in, the day's summary updated, nothing reported.
+   */
+  late?: boolean;
 }
 
 interface FetchItem {

@@ -69,7 +69,8 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     code: 'CHAT_NOT_FOUND',
     source: 'telegram',
     retryable: false,
-    meaning: 'no chat or user has this username or id',
+    meaning:
+      'no chat or user has this username or id (for an export source: the export holds another chat)',
   },
   {
     code: 'TAKEOUT_DELAY',
@@ -123,6 +124,42 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
       'TELEGRAM_PROXY is not a socks5://, socks4:// or MTProxy URL (never echoes its password or secret)',
   },
   {
+    code: 'ACCOUNT_UNKNOWN',
+    source: 'telegram',
+    retryable: false,
+    meaning: "Telegram did not return the session's own account",
+  },
+  {
+    code: 'EXPORT_NOT_FOUND',
+    source: 'telegram',
+    retryable: false,
+    meaning: 'no Telegram Desktop export file at the path given',
+  },
+  {
+    code: 'EXPORT_UNREADABLE',
+    source: 'telegram',
+    retryable: false,
+    meaning: 'the export path exists but cannot be read (a folder, no permission)',
+  },
+  {
+    code: 'EXPORT_INVALID',
+    source: 'telegram',
+    retryable: false,
+    meaning: 'not JSON, or not a Telegram Desktop export (the message gives the position)',
+  },
+  {
+    code: 'EXPORT_AMBIGUOUS',
+    source: 'telegram',
+    retryable: false,
+    meaning: 'a full export holds several chats and none was chosen',
+  },
+  {
+    code: 'EXPORT_CHAT_NOT_FOUND',
+    source: 'telegram',
+    retryable: false,
+    meaning: 'the chosen chat is not in the export',
+  },
+  {
     code: 'PHONE_CODE_INVALID',
     source: 'login',
     retryable: false,
@@ -162,14 +199,28 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
   {
     code: 'SOURCE_CLOSED',
     source: 'telegram',
-    retryable: false,
-    meaning: 'the message source was closed while in use (shutdown)',
+    retryable: true,
+    meaning: 'the message source was closed while in use (shutdown): a later run goes on',
   },
   {
-    code: 'INVALID_DAY',
+    code: 'STORE_INVALID_CHAT',
     source: 'store',
     retryable: false,
-    meaning: 'a day handed to the store is not a calendar date',
+    meaning:
+      'the store refused the chat it was handed (not a chat reference, or no safe folder name); the command itself was valid',
+  },
+  {
+    code: 'STORE_INVALID_DATE',
+    source: 'store',
+    retryable: false,
+    meaning: 'the store was handed a date that is not YYYY-MM-DD',
+  },
+  {
+    code: 'STORE_INVALID_DAY',
+    source: 'store',
+    retryable: false,
+    meaning:
+      'the store was handed a malformed day or progress record (no messages array, a message without an integer id…)',
   },
   {
     code: 'PATH_ESCAPE',
@@ -214,6 +265,36 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     source: 'store',
     retryable: false,
     meaning: 'the store was closed while in use (shutdown)',
+  },
+  {
+    code: 'PG_UNAVAILABLE',
+    source: 'store',
+    retryable: true,
+    meaning: 'PostgreSQL refused or lost the connection, is shutting down, or timed out',
+  },
+  {
+    code: 'PG_CONFLICT',
+    source: 'store',
+    retryable: true,
+    meaning: 'PostgreSQL aborted a write for a serialization failure or a deadlock',
+  },
+  {
+    code: 'PG_ERROR',
+    source: 'store',
+    retryable: false,
+    meaning: 'any other PostgreSQL error (the SQLSTATE is in the message)',
+  },
+  {
+    code: 'PG_SCHEMA_TOO_NEW',
+    source: 'store',
+    retryable: false,
+    meaning: 'the database schema has a version this tgfetch does not know: upgrade tgfetch',
+  },
+  {
+    code: 'PG_INVALID_SCHEMA',
+    source: 'store',
+    retryable: false,
+    meaning: 'DATABASE_SCHEMA is not a plain lower-case identifier',
   },
   {
     code: 'REDIS_DISCONNECTED',

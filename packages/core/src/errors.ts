@@ -9,15 +9,30 @@ export class TgfetchError extends Error {
   readonly code: string;
   readonly retryable: boolean;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { retryable?: boolean; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: TgfetchErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = options.retryable ?? false;
   }
+}
+
+/** What a TgfetchError carries besides its code and message. */
+export interface TgfetchErrorOptions {
+  /** May a later run of the same command succeed? @default false */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/** Builds TgfetchErrors with one package's own codes: a code not in its table does not compile. */
+export type ErrorBuilder<Code extends string> = (
+  code: Code,
+  message: string,
+  options?: TgfetchErrorOptions,
+) => TgfetchError;
+
+/** The builder of a package's code table, e.g. `errorBuilder<PgStoreErrorCode>()`. */
+export function errorBuilder<Code extends string>(): ErrorBuilder<Code> {
+  return (code, message, options) => new TgfetchError(code, message, options);
 }
 
 /** Telegram asked us to wait before the next request (FLOOD_WAIT_X). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatKey, isNumericChat, parseChat } from './chat.js';
-import { parseEvent } from './events.js';
+import { TgfetchError } from './errors.js';
+import { failedEvent, parseEvent } from './events.js';
 import { createMemoryEventSink } from './memory/events.js';
 import { sampleEvents } from './testing/events-suite.js';
 
@@ -16,6 +17,45 @@ describe('parseEvent', () => {
     expect(parseEvent('not json')).toBeUndefined();
     expect(parseEvent({ event: 'fetch_complete' })).toBeUndefined();
     expect(parseEvent({ ...sampleEvents()[0], processed: 'many' })).toBeUndefined();
+  });
+});
+
+describe('failedEvent', () => {
+  const about = { command_id: 'c1', chat: '@x', mode: 'days' as const, params: { days: 2 } };
+  const ts = '2025-11-08T00:00:00.000Z';
+
+  it('makes a failed event of the contract, counters defaulting to a run that did nothing', () => {
+    const error = new TgfetchError('POISON_COMMAND', 'delivered 5 times', { retryable: false });
+    const event = failedEvent({ ...about, error, errors: 5, ts, worker_id: 'w1' });
+    expect(parseEvent(JSON.stringify(event))).toEqual(event);
+    expect(event).toEqual({
+      ...about,
+      processed: 0,
+      errors: 5,
+      duration_sec: 0,
+      ts,
+      worker_id: 'w1',
+      event: 'failed',
+      status: 'failed',
+      error: { code: 'POISON_COMMAND', message: 'delivered 5 times', retryable: false },
+    });
+  });
+
+  it('keeps requested_chat and days when given, and calls an untyped error UNEXPECTED', () => {
+    const event = failedEvent({
+      ...about,
+      requested_chat: 'https://t.me/X',
+      error: new RangeError('boom'),
+      errors: 1,
+      processed: 3,
+      duration_sec: 1.5,
+      ts,
+      worker_id: 'w1',
+      days: [],
+    });
+    expect(event).toMatchObject({ requested_chat: 'https://t.me/X', processed: 3, days: [] });
+    expect(event.error).toMatchObject({ code: 'UNEXPECTED', retryable: false });
+    expect(parseEvent(event)).toEqual(event);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ERROR_CODES } from './error-codes.js';
+import { errorInfo } from './errors.js';
 
 /**
  * The events of the wire contract (DESIGN.md, "Events"), as valibot schemas so that
@@ -242,6 +243,45 @@ export type CompletedEvent = v.InferOutput<typeof CompletedEventSchema>;
 export type FailedEvent = v.InferOutput<typeof FailedEventSchema>;
 export type FetchEvent = v.InferOutput<typeof FetchEventSchema>;
 export type FetchEventName = FetchEvent['event'];
+
+/** What `failedEvent` is made from: the command as far as it is known, and how its run went. */
+export interface FailedEventInit
+  extends Pick<
+    FailedEvent,
+    'command_id' | 'chat' | 'requested_chat' | 'mode' | 'params' | 'ts' | 'worker_id' | 'days'
+  > {
+  /** Why: any error (core's typed errors keep their code; others are `UNEXPECTED`). */
+  error: unknown;
+  /** Errors met, retried ones included. */
+  errors: number;
+  /** @default 0 */
+  processed?: number;
+  /** @default 0 */
+  duration_sec?: number;
+}
+
+/**
+ * The one builder of `failed` events (the engine's, a rejected command's, a dead-lettered
+ * one's), so that they agree field for field and in field order.
+ */
+export function failedEvent(init: FailedEventInit): FailedEvent {
+  return {
+    command_id: init.command_id,
+    chat: init.chat,
+    ...(init.requested_chat === undefined ? {} : { requested_chat: init.requested_chat }),
+    mode: init.mode,
+    params: init.params,
+    processed: init.processed ?? 0,
+    errors: init.errors,
+    duration_sec: init.duration_sec ?? 0,
+    ts: init.ts,
+    worker_id: init.worker_id,
+    event: 'failed',
+    status: 'failed',
+    error: errorInfo(init.error),
+    ...(init.days === undefined ? {} : { days: init.days }),
+  };
+}
 
 /** Parses an event received from a transport; `undefined` when it is not one. */
 export function parseEvent(input: unknown): FetchEvent | undefined {

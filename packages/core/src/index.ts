@@ -38,6 +38,8 @@ export {
   RangeCommandSchema,
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export { deadLetterEvent } from './dead-letter.js';
+export { deliveryKey, stableCommandId } from './delivery-id.js';
 export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
   type FetchOutcome,
@@ -49,11 +51,14 @@ export {
 export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
 export {
   AbortError,
+  type ErrorBuilder,
   type ErrorInfo,
+  errorBuilder,
   errorInfo,
   FatalError,
   FloodWaitError,
   TgfetchError,
+  type TgfetchErrorOptions,
   TransientError,
   toTgfetchError,
   UnreachableError,
@@ -68,10 +73,12 @@ export {
   DaySummarySchema,
   ErrorInfoSchema,
   type FailedEvent,
+  type FailedEventInit,
   FailedEventSchema,
   type FetchEvent,
   type FetchEventName,
   FetchEventSchema,
+  failedEvent,
   type ProgressEvent,
   ProgressEventSchema,
   parseEvent,
@@ -92,6 +99,11 @@ export {
 } from './legacy-event-schema.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
 export { createMemoryLock } from './memory/lock.js';
+export {
+  createMemoryQueue,
+  type MemoryQueue,
+  type MemoryQueueOptions,
+} from './memory/queue.js';
 export {
   createMemorySource,
   type MemorySource,
@@ -126,6 +138,13 @@ export type {
   ProgressStore,
   SourceCoverage,
 } from './ports.js';
+export {
+  type CommandQueue,
+  type Delivery,
+  DeliveryErrorCode,
+  type QueueState,
+  type ReleaseOptions,
+} from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
@@ -140,3 +159,4 @@ export {
   startOfDay,
   zoneOffset,
 } from './time-zone.js';
+export { createWorker, type Worker, type WorkerOptions } from './worker.js';

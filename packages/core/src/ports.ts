@@ -68,8 +68,12 @@ export interface MessageSource {
 export interface MessageStore {
   /**
    * Stores one day whole or not at all, merged by message id with what is already stored
-   * (see `mergeMessages`). `day.count` is the number of fresh messages. Rejects with
-   * `ZONE_CONFLICT` when the chat is stored in another zone than `day.time_zone`.
+   * (see `mergeMessages`); a day stays complete once stored complete. `day.count` is the
+   * number of fresh messages. Rejects with `ZONE_CONFLICT` when the chat is stored in
+   * another zone than `day.time_zone`. A store that keeps progress too never records a day
+   * here (that is `markComplete`'s, once per day): it only drops, or brings in line, a
+   * record that its write makes untrue (another count or location), before a crash could
+   * leave the two disagreeing.
    */
   writeDay(day: DayDocument): Promise<DayWriteResult>;
   /** The stored day, or undefined. A copy that cannot be read rejects (`STORE_CORRUPT`). */
@@ -102,6 +106,15 @@ export interface ProgressStore {
   close?(): Promise<void>;
 }
 
+/**
+ * Where a command's events go. Events are the command's only answer, so a failed
+ * `publish` ends the command: the engine publishes nothing more (no `failed` event
+ * through a sink that just failed), does not retry, and `runFetch` / `runCommand` reject
+ * with the sink's error (as a `TgfetchError`). Days stored until then stay stored and
+ * recorded; the caller hands the command out again (core's `createWorker` releases the
+ * delivery, counted) and the re-run skips those days. A sink that can ride out a short
+ * outage retries inside `publish`, within its own deadline.
+ */
 export interface EventSink {
   publish(event: FetchEvent): Promise<void>;
   close?(): Promise<void>;

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
-import { eventually } from './testing/events.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
 
@@ -220,6 +220,19 @@ describe('tgfetch', () => {
     expect(JSON.parse(chats.stdout)).toEqual([
       expect.objectContaining({ chat: '@by_number', id, kind: expect.any(String) }),
     ]);
+  });
+
+  it('refuses simulated Telegram options it does not know, as a configuration error', async () => {
+    const run = await runCli(
+      ['fetch', '--source', 'simulated', '--chat', 'demo', '--days', '1', '-o', 'out'],
+      { TGFETCH_SIM: JSON.stringify({ latencyMS: 5 }) },
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'TGFETCH_SIM.latencyMS: is not an option of the simulated Telegram',
+    );
+    expect(await listFiles(dir)).toEqual([]);
   });
 });
 

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simulatedFolder } from '@tgfetch/telegram/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accountExport,
   exportMessage,
+  simulatedFolder,
   writeExport,
-} from '../../telegram/src/export/test-exports.js';
+} from '@tgfetch/telegram/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_MEANINGS } from './cli/exit-codes.js';
 import { helpText, main } from './cli.js';
 import { captureContext } from './testing/capture.js';

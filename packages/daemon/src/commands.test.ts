@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   createMemoryProgress,
   createMemoryStore,
+  createWorker,
   FatalError,
   type FetchEvent,
 } from '@tgfetch/core';
@@ -11,16 +12,11 @@ import {
   createCommandClient,
   createCommandQueue,
   createRedisEventSink,
-  createWorker,
   PAYLOAD_FIELD,
 } from '@tgfetch/redis-transport';
+import { eventually, freePort } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { freePort } from '../../redis-transport/src/testing/redis-server.js';
 import { main } from './cli.js';
 import { captureContext } from './testing/capture.js';
 import { uniqueNames } from './testing/cli-process.js';

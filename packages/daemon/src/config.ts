@@ -122,18 +122,6 @@ export const EnvSchema = v.object({
   REDIS_REPLY_TIMEOUT_MS: optional(int('REDIS_REPLY_TIMEOUT_MS', 100, 60_000), '2000'),
   /** How long a dead worker's chat lock blocks others (it is renewed while the worker lives). */
   CHAT_LOCK_TTL_MS: optional(int('CHAT_LOCK_TTL_MS', 1000, 3_600_000), '30000'),
-  /**
-   * Test-only: JSON options of the simulated Telegram (`createSimulatedSource` from
-   * `@tgfetch/telegram/testing`: seed, now, historyDays, rateLimit, faults, latencyMs, ...),
-   * so the chaos suite can inject flood waits, timeouts and revoked sessions into a daemon.
-   */
-  TGFETCH_SIM: v.optional(
-    v.pipe(
-      v.string(),
-      v.check(isJsonObject, 'TGFETCH_SIM must be a JSON object'),
-      v.transform((s) => JSON.parse(s) as Record<string, unknown>),
-    ),
-  ),
   /** How long a silent worker keeps its commands before others take them back (list queue). */
   QUEUE_VISIBILITY_MS: optional(int('QUEUE_VISIBILITY_MS', 300, 3_600_000), '30000'),
   /** Where days go: files in DATA_DIR, or PostgreSQL (DATABASE_URL and PG* variables). */
@@ -326,15 +314,6 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return typeof key === 'string' && !issue.message.includes(key)
     ? `${key}: ${issue.message}`
     : issue.message;
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
 }
 
 /** A Redis URL fit for logs: the password replaced. */

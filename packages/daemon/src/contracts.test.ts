@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { CommandErrorCode, ERROR_CODES } from '@tgfetch/core';
+import { CommandErrorCode, DeliveryErrorCode, ERROR_CODES } from '@tgfetch/core';
 import { FsStoreErrorCode } from '@tgfetch/fs-store';
+import { PgStoreErrorCode } from '@tgfetch/pg-store';
 import { RedisErrorCode } from '@tgfetch/redis-transport';
-import { TelegramErrorCode } from '@tgfetch/telegram';
+import { LoginErrorCode, TelegramErrorCode } from '@tgfetch/telegram';
+import { ExportErrorCode } from '@tgfetch/telegram/export';
 import { describe, expect, it } from 'vitest';
 
 /** The one table of error codes: every package's codes, in the README and the event schema. */
@@ -31,8 +33,12 @@ describe('error codes', () => {
   it('lists every code any package raises, once', () => {
     const raised = [
       ...Object.values(CommandErrorCode),
+      ...Object.values(DeliveryErrorCode),
       ...Object.values(TelegramErrorCode),
+      ...Object.values(LoginErrorCode),
+      ...Object.values(ExportErrorCode),
       ...Object.values(FsStoreErrorCode),
+      ...Object.values(PgStoreErrorCode),
       ...Object.values(RedisErrorCode),
       'FLOOD_WAIT',
       'ABORTED',
@@ -48,6 +54,13 @@ describe('error codes', () => {
     expect(RedisErrorCode.Timeout).toBe('WAIT_TIMEOUT');
     expect(TelegramErrorCode.TIMEOUT).toBe('TIMEOUT');
     expect(ERROR_CODES.find((c) => c.code === 'TIMEOUT')?.source).toBe('telegram');
+  });
+
+  it('gives a chat or date refused by a store other codes than a command refused by the parser', () => {
+    const parser = new Set<string>(Object.values(CommandErrorCode));
+    for (const codes of [FsStoreErrorCode, PgStoreErrorCode]) {
+      for (const code of Object.values(codes)) expect(parser.has(code), code).toBe(false);
+    }
   });
 
   it('is the table of the README, with meaning and retryable', () => {

@@ -4,23 +4,19 @@ import path from 'node:path';
 import type { CompletedEvent, FetchEvent, ProgressEvent } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually, freePort, redisCli } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { freePort } from '../../redis-transport/src/testing/redis-server.js';
 import {
   type CliProcess,
   readDayFiles,
-  redisCli,
   runCli,
   SECRETS,
   spawnCli,
   uniqueNames,
 } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { type EventLog, eventually, listenForEvents } from './testing/events.js';
+import { type EventLog, listenForEvents } from './testing/events.js';
 
 /**
  * One built `tgfetch daemon` on the simulated Telegram and the test redis-server, driven

@@ -1,12 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { exportMessage, singleChatExport, writeExport } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  exportMessage,
-  singleChatExport,
-  writeExport,
-} from '../../telegram/src/export/test-exports.js';
 import { main } from './cli.js';
 import { captureContext } from './testing/capture.js';
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { closedPort, type SilentServer, silentServer } from '@tgfetch/telegram/testing';
+import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from './testing/cli-process.js';
-import { eventually } from './testing/events.js';
 
 /**
  * `tgfetch login` as a user meets it: the built CLI, no route to Telegram (a refusing or a

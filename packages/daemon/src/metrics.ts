@@ -43,6 +43,11 @@ const DEFINITIONS: Array<Omit<Series, 'values'>> = [
     type: 'counter',
   },
   { name: 'tgfetch_queue_length', help: 'Commands waiting in the queue', type: 'gauge' },
+  {
+    name: 'tgfetch_queue_dead_letters',
+    help: 'Commands in the dead letters (<queue>:dead)',
+    type: 'gauge',
+  },
   { name: 'tgfetch_commands_in_progress', help: 'Commands being run now', type: 'gauge' },
   { name: 'tgfetch_redis_connected', help: '1 when Redis is reachable', type: 'gauge' },
   {

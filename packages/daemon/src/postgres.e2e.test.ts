@@ -2,21 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CompletedEvent } from '@tgfetch/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PgTestContext, pgTestContext } from '../../pg-store/src/testing/context.js';
+import { eventually, redisCli } from '@tgfetch/test-utils';
 import {
-  eventually,
+  type PgTestContext,
+  pgTestContext,
   type RedisTestContext,
   redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import {
-  listFiles,
-  redisCli,
-  runCli,
-  SECRETS,
-  spawnCli,
-  uniqueNames,
-} from './testing/cli-process.js';
+} from '@tgfetch/test-utils/vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listFiles, runCli, SECRETS, spawnCli, uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
 import { listenForEvents } from './testing/events.js';
 

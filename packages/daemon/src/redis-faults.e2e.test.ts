@@ -1,19 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import {
+  eventually,
   freePort,
   type RedisServer,
+  redisCli,
   startRedisServer,
-} from '../../redis-transport/src/testing/redis-server.js';
-import { redisCli, SECRETS, spawnCli, uniqueNames } from './testing/cli-process.js';
+} from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SECRETS, spawnCli, uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { eventually } from './testing/events.js';
 
 /**
  * The built daemon against a Redis that fails in ways other than going away: frozen

@@ -1,12 +1,25 @@
 import type { TgfetchError } from '@tgfetch/core';
 import { UsageError } from './args.js';
-import type { CliContext } from './context.js';
+import type { Config } from './config.js';
+import { type CliContext, configFor } from './context.js';
+
+/**
+ * The configuration of `send` and `listen`: Redis settings, `--redis-url` over REDIS_URL
+ * (refused when it carries a password).
+ */
+export function redisClientConfig(
+  flags: { 'redis-url'?: string; 'env-file'?: string },
+  ctx: CliContext,
+): Config {
+  refusePasswordInArgs(flags['redis-url']);
+  return configFor(ctx, { redis: true }, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+}
 
 /**
  * `--redis-url redis://:pw@host` would show the password to anyone running `ps`: refused,
  * pointing at the environment and files instead.
  */
-export function refusePasswordInArgs(url: string | undefined): void {
+function refusePasswordInArgs(url: string | undefined): void {
   if (url === undefined) return;
   let password = '';
   try {

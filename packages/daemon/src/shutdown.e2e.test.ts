@@ -4,22 +4,18 @@ import path from 'node:path';
 import type { CompletedEvent, ProgressEvent } from '@tgfetch/core';
 import { createFsStore } from '@tgfetch/fs-store';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually, redisCli, startRedisServer } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { startRedisServer } from '../../redis-transport/src/testing/redis-server.js';
 import {
   type CliProcess,
   listFiles,
   readDayFiles,
-  redisCli,
   SECRETS,
   uniqueNames,
 } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { type EventLog, eventually, listenForEvents } from './testing/events.js';
+import { type EventLog, listenForEvents } from './testing/events.js';
 
 /**
  * Signals and crashes of the built daemon, mid-fetch: the simulated Telegram answers slowly

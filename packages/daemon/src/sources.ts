@@ -1,13 +1,17 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
-import type { TelegramSource } from '@tgfetch/telegram';
+import type { Invoke } from '@tgfetch/telegram';
 import type { Config } from './config.js';
+import { simulatedOptions } from './simulated-options.js';
 
 export interface OpenedSource {
   source: MessageSource;
   kind: 'telegram' | 'simulated' | 'export';
-  /** The gramjs client of a Telegram (or simulated) source, for `chats` and `resolve`. */
-  client?: TelegramSource['client'];
+  /**
+   * Requests on a Telegram (or simulated) source's connection, for `chats` and `resolve`:
+   * its deadlines, and its peer cache learning what they see.
+   */
+  invoke?: Invoke;
   close(): Promise<void>;
 }
 
@@ -34,8 +38,8 @@ export async function openSource(
   }
   if (spec === 'simulated') {
     const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-    const source = createSimulatedSource({ ...config.TGFETCH_SIM });
-    return { source, kind: 'simulated', client: source.client, close: () => source.close() };
+    const source = createSimulatedSource(simulatedOptions());
+    return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
   }
   if (spec !== 'telegram')
     throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
@@ -50,7 +54,7 @@ export async function openSource(
     requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
     ...peerCacheOptions(config),
   });
-  return { source, kind: 'telegram', client: source.client, close: () => source.close() };
+  return { source, kind: 'telegram', invoke: source.invoke, close: () => source.close() };
 }
 
 /**

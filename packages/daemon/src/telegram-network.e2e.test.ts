@@ -3,14 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FailedEvent } from '@tgfetch/core';
 import { closedPort, type SilentServer, sessionAt, silentServer } from '@tgfetch/telegram/testing';
+import { eventually, redisCli } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { redisCli, runCli, spawnCli, uniqueNames } from './testing/cli-process.js';
+import { runCli, spawnCli, uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { eventually, listenForEvents } from './testing/events.js';
+import { listenForEvents } from './testing/events.js';
 
 /**
  * The built `tgfetch` with no route to Telegram: a proxy port that refuses, or a proxy that
@@ -73,6 +71,20 @@ describe('tgfetch fetch with no route to Telegram', () => {
     await eventually(() => silent.connections.length > 0, { what: 'the connect to hang' });
     proc.child.kill('SIGINT');
     expect((await proc.exited).code).toBe(130);
+  });
+});
+
+describe('tgfetch chats and resolve with no route to Telegram', () => {
+  it('end with TELEGRAM_UNREACHABLE within the connect timeout, as fetch does', async () => {
+    // A proxy that accepts and never answers: without the deadline the connect hangs.
+    const env = await telegramEnv(silent.port, { TELEGRAM_CONNECT_TIMEOUT_MS: '2000' });
+    for (const args of [['chats'], ['resolve', '@durov']]) {
+      const started = Date.now();
+      const run = await runCli(args, env, dir, 20_000);
+      expect(run.code, args[0]).toBe(1);
+      expect(run.stderr, args[0]).toMatch(/TELEGRAM_UNREACHABLE: Could not reach Telegram/);
+      expect(Date.now() - started, args[0]).toBeLessThan(2000 + 5000);
+    }
   });
 });
 

@@ -4,13 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
 import { BIN, uniqueNames } from './testing/cli-process.js';
-import { eventually } from './testing/events.js';
 
 /**
  * The built `tgfetch` on a real terminal: tmux runs it in a pane of its own server (its own
@@ -56,8 +53,9 @@ const exitStatus = async () => {
     '#{pane_dead}:#{pane_dead_status}',
   );
   const [dead, status] = stdout.trim().split(':');
-  // An object, not the number: 0 is an exit status, not "not yet".
-  return dead === '1' ? { status: Number(status) } : undefined;
+  // An object, not the number: 0 is an exit status, not "not yet". tmux may show the pane
+  // dead a moment before its status (then empty, which Number() would read as 0).
+  return dead === '1' && status ? { status: Number(status) } : undefined;
 };
 
 describe('tgfetch fetch on a terminal', { timeout: 90_000 }, () => {

@@ -3,15 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually, redisCli } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  type RedisTestContext,
-  redisTestContext,
-} from '../../redis-transport/src/testing/context.js';
-import { redisCli, uniqueNames } from './testing/cli-process.js';
+import { uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
 
 /**

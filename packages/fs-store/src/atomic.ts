@@ -20,10 +20,6 @@ export function tempName(target: string): string {
   return `.${target}.${hostTag()}-${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
-export function isTempName(name: string): boolean {
-  return TEMP.test(name);
-}
-
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, tempName(path.basename(file)));

@@ -1,6 +1,6 @@
 import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
-import { createFsStore } from './store.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
+import { tempDir } from '@tgfetch/test-utils';
+import { createFsStore } from './index.js';
 
 for (const format of ['json', 'jsonl'] as const) {
   const setup = async () => {

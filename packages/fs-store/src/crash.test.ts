@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChildRun } from '@tgfetch/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createFsStore } from './store.js';
-import { useBundledChild } from './testing-fixtures/bundle.js';
-import { type Child, spawnChild } from './testing-fixtures/spawn.js';
+import { createFsStore } from './index.js';
+import { useChild } from './testing-fixtures/child-runner.js';
 
 /**
  * Kill -9 at random moments: whatever instant a worker dies, every day file parses, no
@@ -15,16 +15,17 @@ import { type Child, spawnChild } from './testing-fixtures/spawn.js';
 const KILLS = 200;
 const LANES = 3;
 
-interface Stored {
+// A type, not an interface: it is a `Record<string, unknown>`, as a parsed line is.
+type Stored = {
   chat: string;
   date: string;
   stored: Array<[number, string | null]>;
-}
+};
 
 const isStored = (line: unknown): line is Stored =>
   typeof line === 'object' && line !== null && 'stored' in line;
 
-const bundled = useBundledChild();
+const bundled = useChild();
 
 async function walk(folder: string): Promise<string[]> {
   const out: string[] = [];
@@ -49,17 +50,20 @@ describe('crash safety', () => {
       while (kills < KILLS) {
         kills++;
         const format = Math.random() < 0.5 ? 'json' : 'jsonl';
-        const child: Child = spawnChild(bundled.script, ['crash', data, format]);
+        const child = bundled.spawn('crash', data, format);
         // Let it store a random number of days (none, for a kill while it starts its
         // first write), then kill it a random few milliseconds later.
         const writes = Math.floor(Math.random() * 3);
-        await child.waitFor((lines) => lines.length > 0 && lines.filter(isStored).length >= writes);
+        // The first line says it is ready: writes are counted from there.
+        const reported = (c: ChildRun) =>
+          c.jsonLines().length > 0 && c.jsonLines().filter(isStored).length >= writes;
+        await child.waitFor(reported, { what: `${writes} writes` });
         awaited += writes;
-        const kill = setTimeout(() => child.process.kill('SIGKILL'), Math.random() * 15);
+        const kill = setTimeout(() => child.child.kill('SIGKILL'), Math.random() * 15);
         const { signal } = await child.exited;
         clearTimeout(kill);
         expect(signal, child.stderr()).toBe('SIGKILL');
-        reports.push(...child.lines.filter(isStored));
+        reports.push(...child.jsonLines().filter(isStored));
       }
     };
     await Promise.all(Array.from({ length: LANES }, lane));

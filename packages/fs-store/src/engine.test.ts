@@ -9,10 +9,10 @@ import {
   runCommand,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { type CorruptFileNotice, createFsStore, type FsStore } from './index.js';
 import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 /** The engine on real files: resumable runs, checked progress, zones, paths, write costs. */
 

@@ -1,14 +1,16 @@
-import { TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. Node's fs errors never leave the store
  * raw: they are translated here so that the engine and its callers can tell "the disk is
  * full, try later" from "this directory is read-only" without knowing errno names.
+ * Input the store refuses has `STORE_`-prefixed codes: a chat or date that reached a store
+ * invalid is not the same event as a command refused by core's parser (`INVALID_CHAT`).
  */
 export const FsStoreErrorCode = {
-  invalidChat: 'INVALID_CHAT',
-  invalidDate: 'INVALID_DATE',
-  invalidDay: 'INVALID_DAY',
+  invalidChat: 'STORE_INVALID_CHAT',
+  invalidDate: 'STORE_INVALID_DATE',
+  invalidDay: 'STORE_INVALID_DAY',
   pathEscape: 'PATH_ESCAPE',
   readOnly: 'STORE_READ_ONLY',
   full: 'STORE_FULL',
@@ -20,13 +22,7 @@ export const FsStoreErrorCode = {
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
 
-export function storeError(
-  code: FsStoreErrorCode,
-  message: string,
-  options: { retryable?: boolean; cause?: unknown } = {},
-): TgfetchError {
-  return new TgfetchError(code, message, options);
-}
+export const storeError: ErrorBuilder<FsStoreErrorCode> = errorBuilder();
 
 /** The errno code of a Node fs error, if it is one. */
 export function errnoCode(error: unknown): string | undefined {

@@ -1,14 +1,13 @@
 import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AbortError } from '@tgfetch/core';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHAT_LOCK_FILE, createFsChatLock, type FsChatLock } from './chat-lock.js';
 import { acquireFileLock } from './file-lock.js';
 import { hostTag } from './process-info.js';
-import { useBundledChild } from './testing-fixtures/bundle.js';
+import { useChild } from './testing-fixtures/child-runner.js';
 import { deadPid } from './testing-fixtures/dead-pid.js';
-import { spawnChild } from './testing-fixtures/spawn.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const CHAT = '@locked';
 const never = () => new AbortController().signal;
@@ -136,15 +135,15 @@ describe('fs chat lock', () => {
 });
 
 describe('fs chat lock across processes', () => {
-  const bundled = useBundledChild();
+  const bundled = useChild();
 
   it('is held by a live process and taken over once it is killed', async () => {
-    const child = spawnChild(bundled.script, ['hold', dir, CHAT]);
-    await child.waitFor((lines) => lines.length > 0);
-    expect((await holder()).pid).toBe(child.process.pid);
+    const child = bundled.spawn('hold', dir, CHAT);
+    await child.waitFor((c) => c.jsonLines().length > 0, { what: 'the lock to be held' });
+    expect((await holder()).pid).toBe(child.child.pid);
     await expect(lock.acquire(CHAT, AbortSignal.timeout(100))).rejects.toBeInstanceOf(AbortError);
     const waiting = lock.acquire(CHAT, never());
-    child.process.kill('SIGKILL');
+    child.child.kill('SIGKILL');
     await child.exited;
     const release = await waiting;
     expect((await holder()).pid).toBe(process.pid);

@@ -1,20 +1,17 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFsStore } from './store.js';
-import { useBundledChild } from './testing-fixtures/bundle.js';
+import { createFsStore } from './index.js';
+import { useChild } from './testing-fixtures/child-runner.js';
 import { CONTEND_CHAT, CONTEND_DATE } from './testing-fixtures/scenario.js';
-import { spawnChild } from './testing-fixtures/spawn.js';
 
-const bundled = useBundledChild();
+const bundled = useChild();
 
 describe('two processes writing one chat', () => {
   it('lose no update and corrupt no file', async () => {
     const data = path.join(bundled.dir, 'data');
     const n = 40;
-    const children = ['a', 'b'].map((tag) =>
-      spawnChild(bundled.script, ['contend', data, tag, String(n)]),
-    );
+    const children = ['a', 'b'].map((tag) => bundled.spawn('contend', data, tag, String(n)));
     // This process writes the same chat meanwhile, through its own store.
     const store = createFsStore({ dataDir: data, lockPollMinMs: 1, lockPollMaxMs: 10 });
     for (let i = 0; i < 10; i++) {

@@ -12,6 +12,8 @@ import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
 
 export type DayFormat = 'json' | 'jsonl';
 
+export const DAY_FORMATS: readonly DayFormat[] = ['json', 'jsonl'];
+
 /** A folder name made by `chatKey`: what a canonical chat can look like, nothing more. */
 const SAFE_KEY = /^-?[a-z0-9_]{1,64}$/;
 const DAY_FILE = /^discussions_(\d{4}-\d{2}-\d{2})\.(json|jsonl)$/;

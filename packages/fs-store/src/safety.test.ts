@@ -1,13 +1,13 @@
 import { mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayDocument } from '@tgfetch/core';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeStaleTemps, tempName } from './atomic.js';
 import { fromFsError } from './errors.js';
+import { createFsStore, type FsStore } from './index.js';
 import { hostTag } from './process-info.js';
-import { createFsStore, type FsStore } from './store.js';
 import { deadPid } from './testing-fixtures/dead-pid.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const DATE = '2025-11-07';
 const day = (chat: unknown): DayDocument => ({
@@ -65,14 +65,16 @@ describe('path safety', () => {
     'rejects the chat %s everywhere',
     async (_, chat) => {
       const c = chat as string;
-      await expect(store.writeDay(day(c))).rejects.toMatchObject({ code: 'INVALID_CHAT' });
-      await expect(store.readDay(c, DATE)).rejects.toMatchObject({ code: 'INVALID_CHAT' });
+      await expect(store.writeDay(day(c))).rejects.toMatchObject({ code: 'STORE_INVALID_CHAT' });
+      await expect(store.readDay(c, DATE)).rejects.toMatchObject({ code: 'STORE_INVALID_CHAT' });
       await expect(
         store.markComplete(c, { date: DATE, count: 0, location: 'x', fetched_at: 'y' }),
-      ).rejects.toMatchObject({ code: 'INVALID_CHAT' });
-      await expect(store.completed(c, [DATE])).rejects.toMatchObject({ code: 'INVALID_CHAT' });
+      ).rejects.toMatchObject({ code: 'STORE_INVALID_CHAT' });
+      await expect(store.completed(c, [DATE])).rejects.toMatchObject({
+        code: 'STORE_INVALID_CHAT',
+      });
       await expect(store.lock.acquire(c, new AbortController().signal)).rejects.toMatchObject({
-        code: 'INVALID_CHAT',
+        code: 'STORE_INVALID_CHAT',
       });
     },
   );

@@ -2,10 +2,10 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DayDocument, TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CorruptFileNotice, createFsStore, type FsStore } from './store.js';
+import { type CorruptFileNotice, createFsStore, type FsStore } from './index.js';
 import { ioBytesWritten } from './testing-fixtures/io-bytes.js';
-import { tempDir } from './testing-fixtures/temp-dir.js';
 
 const CHAT = '@ru_python';
 const DATE = '2025-11-07';
@@ -144,18 +144,20 @@ describe('fs-store files', () => {
 
   it('rejects a bad date and a day without messages', async () => {
     await expect(store.writeDay(day({ date: '2025-02-30' }))).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
-    await expect(store.readDay(CHAT, '../../x')).rejects.toMatchObject({ code: 'INVALID_DATE' });
+    await expect(store.readDay(CHAT, '../../x')).rejects.toMatchObject({
+      code: 'STORE_INVALID_DATE',
+    });
     await expect(
       store.writeDay({ ...day(), messages: undefined } as unknown as DayDocument),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
     const noId = { ...messages[0]!, id: undefined } as unknown as (typeof messages)[number];
     await expect(store.writeDay(day({ messages: [noId] }))).rejects.toMatchObject({
-      code: 'INVALID_DAY',
+      code: 'STORE_INVALID_DAY',
     });
     await expect(store.writeDay(null as unknown as DayDocument)).rejects.toMatchObject({
-      code: 'INVALID_DAY',
+      code: 'STORE_INVALID_DAY',
     });
     expect(await store.listDays(CHAT)).toEqual([]);
   });
@@ -194,11 +196,19 @@ describe('fs-store progress', () => {
     ]);
   });
 
-  it('keeps a record in step with its day when a re-write changes the count', async () => {
+  it('drops the record a re-write makes untrue, leaving the one record to markComplete', async () => {
     const first = await store.writeDay(day({ complete: true, messages: messages.slice(0, 4) }));
     await store.markComplete(CHAT, { date: DATE, ...first, fetched_at: 'f1' });
-    await store.writeDay(day({ complete: true }));
+    const again = await store.writeDay(day({ complete: true }));
+    expect((await store.completed(CHAT, [DATE])).size).toBe(0);
+    await store.markComplete(CHAT, { date: DATE, ...again, fetched_at: 'f2' });
     expect((await store.completed(CHAT, [DATE])).get(DATE)).toMatchObject({ count: 10 });
+    const changes = (await readFile(progressLog(), 'utf8')).trimEnd().split('\n');
+    expect(changes.map((l) => JSON.parse(l))).toEqual([
+      { date: DATE, count: 4, location: dayLocation(), fetched_at: 'f1' },
+      { date: DATE, drop: true },
+      { date: DATE, count: 10, location: dayLocation(), fetched_at: 'f2' },
+    ]);
   });
 
   it('moves a corrupt progress.json aside and rebuilds it from the day files', async () => {
@@ -267,9 +277,9 @@ describe('fs-store progress', () => {
   it('rejects a malformed progress record', async () => {
     await expect(
       store.markComplete(CHAT, { date: DATE, count: -1, location: 'x', fetched_at: 'y' }),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
     await expect(store.completed(CHAT, ['yesterday'])).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
   });
 });

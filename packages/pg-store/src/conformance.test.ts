@@ -1,6 +1,6 @@
 import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
+import { pgTestContext } from '@tgfetch/test-utils/vitest';
 import { openPgStore } from './store.js';
-import { pgTestContext } from './testing/context.js';
 
 const setup = async () => {
   const ctx = await pgTestContext();

@@ -1,4 +1,4 @@
-import { TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. node-postgres errors never leave the store
@@ -6,9 +6,9 @@ import { TgfetchError } from '@tgfetch/core';
  * the engine retries the day; a constraint or data error is not retried.
  */
 export const PgStoreErrorCode = {
-  invalidChat: 'INVALID_CHAT',
-  invalidDate: 'INVALID_DATE',
-  invalidDay: 'INVALID_DAY',
+  invalidChat: 'STORE_INVALID_CHAT',
+  invalidDate: 'STORE_INVALID_DATE',
+  invalidDay: 'STORE_INVALID_DAY',
   invalidSchema: 'PG_INVALID_SCHEMA',
   schemaTooNew: 'PG_SCHEMA_TOO_NEW',
   unavailable: 'PG_UNAVAILABLE',
@@ -21,13 +21,7 @@ export const PgStoreErrorCode = {
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
 
-export function pgError(
-  code: PgStoreErrorCode,
-  message: string,
-  options: { retryable?: boolean; cause?: unknown } = {},
-): TgfetchError {
-  return new TgfetchError(code, message, options);
-}
+export const pgError: ErrorBuilder<PgStoreErrorCode> = errorBuilder();
 
 /** Node's network errno codes that mean "the server is not there (now)". */
 const NETWORK = new Set([

@@ -1,7 +1,7 @@
 import { AbortError } from '@tgfetch/core';
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPgChatLock, type PgChatLock } from './chat-lock.js';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 
 let ctx: PgTestContext;
 const locks: PgChatLock[] = [];

@@ -1,7 +1,7 @@
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { migratePg, openPgStore } from './store.js';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 
 let ctx: PgTestContext;
 beforeEach(async () => {

@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { makeMessages } from '@tgfetch/core/testing';
+import type { DayDocument } from '@tgfetch/core';
+import { makeDay, makeMessages } from '@tgfetch/core/testing';
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPgStore, type PgStore } from './store.js';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 
 let ctx: PgTestContext;
 let store: PgStore;
@@ -18,16 +19,10 @@ afterEach(async () => {
 const CHAT = '@pg_chat';
 const DATE = '2025-11-07';
 const START = Date.parse(`${DATE}T00:00:00Z`);
-const day = (messages = makeMessages({ chat: CHAT, start: START, count: 5 }), over = {}) => ({
-  chat: CHAT,
-  date: DATE,
-  time_zone: 'UTC',
-  fetched_at: '2025-11-08T00:00:05.000Z',
-  complete: true,
-  count: messages.length,
-  messages,
-  ...over,
-});
+const day = (
+  messages = makeMessages({ chat: CHAT, start: START, count: 5 }),
+  over: Partial<DayDocument> = {},
+) => makeDay(CHAT, DATE, messages, over);
 
 describe('pg-store', () => {
   it('keeps messages in typed columns a person can query, with the whole message as jsonb', async () => {
@@ -123,14 +118,14 @@ describe('pg-store', () => {
 
   it('refuses bad input with stable codes', async () => {
     await expect(store.writeDay(day(undefined, { chat: '../etc' }))).rejects.toMatchObject({
-      code: 'INVALID_CHAT',
+      code: 'STORE_INVALID_CHAT',
     });
     await expect(store.readDay(CHAT, '2025-13-40')).rejects.toMatchObject({
-      code: 'INVALID_DATE',
+      code: 'STORE_INVALID_DATE',
     });
     await expect(
       store.writeDay(day([{ id: 1.5, date: 'x', chat: CHAT, text: '' }])),
-    ).rejects.toMatchObject({ code: 'INVALID_DAY' });
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_DAY' });
   });
 
   it('refuses work after close', async () => {

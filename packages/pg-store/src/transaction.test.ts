@@ -1,6 +1,6 @@
+import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type PgTestContext, pgTestContext } from './testing/context.js';
 import { inTransaction } from './transaction.js';
 
 let ctx: PgTestContext;

@@ -1,5 +1,6 @@
+import type { CommandQueue, Delivery } from '@tgfetch/core';
 import type { Connection } from './connection.js';
-import { abortPromise, type CommandQueue, type Delivery, serial } from './delivery.js';
+import { abortPromise, serial } from './delivery.js';
 import { configurationError } from './errors.js';
 
 /**
@@ -150,6 +151,9 @@ export function createBlockingRead<T extends object>(
   };
 }
 
+/** What a queue counts, each with one Redis call or script (see `CommandQueue`). */
+export type QueueLengths = Pick<CommandQueue, 'length' | 'deadLength'>;
+
 /**
  * The `CommandQueue` face of a queue's read loop, list or streams mode alike. `close()`
  * ends the loop, then runs `stop` once: the queue's own timers, the hand-back of what it
@@ -158,11 +162,21 @@ export function createBlockingRead<T extends object>(
 export function commandQueue(
   connection: Connection,
   loop: BlockingRead<Delivery>,
+  lengths: QueueLengths,
   stop: () => Promise<void>,
 ): CommandQueue {
   const { next } = loop;
+  const counted = (count: () => Promise<number>) => async () => {
+    try {
+      return await connection.deadline(count(), 'counting commands');
+    } catch (error) {
+      throw connection.translate(error);
+    }
+  };
   return {
     next,
+    length: counted(lengths.length),
+    deadLength: counted(lengths.deadLength),
     state: connection.state,
     get isReady() {
       return connection.state() === 'ready';

@@ -2,15 +2,16 @@ import {
   createMemoryProgress,
   createMemorySource,
   createMemoryStore,
+  createWorker,
   type FetchEvent,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandFailedError, createCommandClient } from './command-client.js';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
-import { createWorker } from './worker.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -38,7 +39,6 @@ async function startWorker(workerId = 'w1') {
     url: ctx.url,
     queue: `${ctx.prefix}commands`,
     workerId,
-    events,
   });
   const store = createMemoryStore();
   const worker = createWorker({

@@ -1,18 +1,15 @@
-import { type TgfetchError, TransientError } from '@tgfetch/core';
+import { type QueueState, type TgfetchError, TransientError } from '@tgfetch/core';
 import { createClient, type RedisClientType } from 'redis';
 import { configurationError, RedisErrorCode, toRedisError, unavailableError } from './errors.js';
 
 /** The node-redis client this package works with (`createClient()` from `redis`). */
 export type RedisClient = RedisClientType;
 
-/** `unresponsive`: connected, but the health probe got no reply in time (a frozen server). */
-export type ConnectionState =
-  | 'connecting'
-  | 'ready'
-  | 'reconnecting'
-  | 'unresponsive'
-  | 'closed'
-  | 'failed';
+/**
+ * `unresponsive`: connected, but the health probe got no reply in time (a frozen server).
+ * The states of core's `QueueState`, so that a queue reports its connection's.
+ */
+export type ConnectionState = QueueState;
 
 export interface ConnectionOptions {
   /**

@@ -20,8 +20,6 @@ export const RedisErrorCode = {
   Reply: 'REDIS_ERROR',
   /** The queue, client or sink was closed. */
   Closed: 'REDIS_CLOSED',
-  /** A command was delivered more than `maxDeliveries` times. */
-  Poison: 'POISON_COMMAND',
   /** `run()` gave up waiting for the final event (the command may still run). Not Telegram's `TIMEOUT`. */
   Timeout: 'WAIT_TIMEOUT',
   /** Redis refused our credentials (NOAUTH, WRONGPASS, NOPERM): retrying cannot help. */
@@ -32,8 +30,6 @@ export const RedisErrorCode = {
   NoReply: 'REDIS_NO_REPLY',
   /** The queue holds `maxQueueLength` commands already: the producer must wait. */
   QueueFull: 'QUEUE_FULL',
-  /** The chat's lock is held by another worker (a lock made with `waitMs`). */
-  ChatBusy: 'CHAT_BUSY',
   /** The command covers more days than `maxCommandDays`. */
   TooLarge: 'COMMAND_TOO_LARGE',
 } as const;

@@ -1,10 +1,11 @@
 import type { FetchEvent } from '@tgfetch/core';
 import { describeEventSink, sampleEvents } from '@tgfetch/core/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventStreamReader } from './event-reader.js';
 import { createRedisEventSink } from './event-sink.js';
 import { subscribeEvents } from './subscribe.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 
 describeEventSink('redis pubsub', async () => {
   const ctx = await redisTestContext();

@@ -1,34 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FetchEvent } from '@tgfetch/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWorker, type FetchEvent } from '@tgfetch/core';
+import { eventually } from '@tgfetch/test-utils';
+import {
+  type RedisTestContext,
+  redisTestContext,
+  useBundledScript,
+} from '@tgfetch/test-utils/vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
 import { subscribeEvents } from './subscribe.js';
-import { bundleScript } from './testing/bundle.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 import { fileEffects, hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { createWorker } from './worker.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-let dir: string;
+const doomed = useBundledScript(fileURLToPath(new URL('testing/child-worker.ts', import.meta.url)));
 let ctx: RedisTestContext;
-let childScript: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'tgfetch-kill-'));
-  childScript = await bundleScript(
-    path.join(here, 'testing/child-worker.ts'),
-    path.join(dir, 'child-worker.mjs'),
-  );
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 beforeEach(async () => {
   ctx = await redisTestContext();
 });
@@ -40,8 +30,8 @@ describe('a worker killed with SIGKILL mid-command', () => {
   it('has its command recovered by another worker, each day stored once', async () => {
     const queue = `${ctx.prefix}commands`;
     const channel = `${ctx.prefix}events`;
-    const effects = path.join(dir, 'effects.log');
-    const progressFile = path.join(dir, 'progress.json');
+    const effects = path.join(doomed.dir, 'effects.log');
+    const progressFile = path.join(doomed.dir, 'progress.json');
     const seen: FetchEvent[] = [];
     const subscription = await subscribeEvents((e) => seen.push(e), { url: ctx.url, channel });
     let child: ChildProcess | undefined;
@@ -53,7 +43,7 @@ describe('a worker killed with SIGKILL mid-command', () => {
       EFFECTS: effects,
       PROGRESS: progressFile,
     };
-    child = spawn(process.execPath, [childScript], {
+    child = spawn(process.execPath, [doomed.script], {
       env: { ...env, WORKER_ID: 'doomed' },
       stdio: 'inherit',
     });

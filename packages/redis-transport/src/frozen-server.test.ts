@@ -1,7 +1,7 @@
+import { type RedisServer, startRedisServer } from '@tgfetch/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConnection } from './connection.js';
 import { createCommandQueue } from './list-queue.js';
-import { type RedisServer, startRedisServer } from './testing/redis-server.js';
 
 let server: RedisServer | undefined;
 afterEach(async () => {

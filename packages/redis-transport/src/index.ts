@@ -12,14 +12,6 @@ export {
   openConnection,
   type RedisClient,
 } from './connection.js';
-export {
-  type CommandQueue,
-  type Delivery,
-  deliveryKey,
-  poisonEvent,
-  type ReleaseOptions,
-  stableCommandId,
-} from './delivery.js';
 export { RedisErrorCode, toRedisError } from './errors.js';
 export {
   createEventStreamReader,
@@ -60,4 +52,3 @@ export {
   type SubscribeOptions,
   subscribeEvents,
 } from './subscribe.js';
-export { createWorker, type Worker, type WorkerOptions } from './worker.js';

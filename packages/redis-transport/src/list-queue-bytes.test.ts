@@ -1,7 +1,7 @@
 import { parseCommand } from '@tgfetch/core';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandQueue, listQueueKeys } from './list-queue.js';
-import { type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

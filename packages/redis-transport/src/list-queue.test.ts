@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createMemoryEventSink } from '@tgfetch/core';
+import { describeCommandQueue } from '@tgfetch/core/testing';
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandQueue, listQueueKeys } from './list-queue.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -21,6 +22,22 @@ const command = (id: string) =>
     date: '2025-11-07',
     command_id: id,
   });
+
+describeCommandQueue('redis list', async ({ maxDeliveries }) => {
+  const queue = await createCommandQueue({
+    url: ctx.url,
+    queue: `${ctx.prefix}q`,
+    workerId: 'w1',
+    maxDeliveries,
+    blockSeconds: 1,
+  });
+  return {
+    queue,
+    push: async (payload) => {
+      await ctx.client.rPush(`${ctx.prefix}q`, payload);
+    },
+  };
+});
 
 describe('list command queue', () => {
   it('moves a command into the processing list and removes it on ack', async () => {
@@ -45,18 +62,11 @@ describe('list command queue', () => {
     }
   });
 
-  it('dead-letters a command delivered too often, with a failed event', async () => {
-    const events = createMemoryEventSink();
+  it('dead-letters a command whose workers keep dying, handing it out flagged', async () => {
     const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
     await ctx.client.rPush(keys.queue, command('poison'));
     const open = () =>
-      createCommandQueue({
-        url: ctx.url,
-        queue: keys.queue,
-        workerId: 'w1',
-        maxDeliveries: 2,
-        events,
-      });
+      createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1', maxDeliveries: 2 });
     for (const attempt of [1, 2]) {
       const queue = await open();
       const delivery = await queue.next();
@@ -65,19 +75,15 @@ describe('list command queue', () => {
       await queue.close();
     }
     const queue = await open();
-    const controller = new AbortController();
-    const nothing = queue.next(controller.signal);
-    await expect.poll(() => events.events.length).toBe(1);
-    controller.abort();
-    expect(await nothing).toBeUndefined();
-    await queue.close();
-    expect(await ctx.client.lRange(keys.dead, 0, -1)).toEqual([command('poison')]);
-    expect(events.events[0]).toMatchObject({
-      event: 'failed',
-      command_id: 'poison',
-      chat: '@x',
-      error: { code: 'POISON_COMMAND', retryable: false },
-    });
+    try {
+      const flagged = await queue.next();
+      expect(flagged).toMatchObject({ payload: command('poison'), attempt: 3, deadLettered: true });
+      expect(await ctx.client.lRange(keys.dead, 0, -1)).toEqual([command('poison')]);
+      expect(await ctx.client.lLen(keys.processing)).toBe(0);
+      expect(await ctx.client.hLen(keys.deliveries)).toBe(0);
+    } finally {
+      await queue.close();
+    }
   });
 });
 

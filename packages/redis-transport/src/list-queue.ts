@@ -1,16 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import type { EventSink } from '@tgfetch/core';
+import { type CommandQueue, type Delivery, deliveryKey } from '@tgfetch/core';
 import { RESP_TYPES } from 'redis';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
-import {
-  type CommandQueue,
-  type Delivery,
-  deliveryKey,
-  reportPoison,
-  settleOnce,
-} from './delivery.js';
+import { deadLetter, settleOnce } from './delivery.js';
 import { checkKeyType } from './key-type.js';
 import { defineScript } from './script.js';
 
@@ -29,8 +23,6 @@ export interface CommandQueueOptions extends ConnectionOptions {
   maxDeliveries?: number;
   /** Seconds one BLMOVE blocks before it is issued again. @default 5 */
   blockSeconds?: number;
-  /** Gets a `failed` event (code `POISON_COMMAND`) for each dead-lettered command. @default none */
-  events?: EventSink;
 }
 
 /** The keys of a list queue (all derived from the queue name). */
@@ -80,7 +72,8 @@ return 1`);
  * The reliable list queue: `BLMOVE` from the queue into this worker's processing list (on
  * a connection of its own), a heartbeat key while alive, `LREM` on ack. Commands of a
  * worker whose heartbeat expired go back to the queue; a command delivered more than
- * `maxDeliveries` times goes to `<queue>:dead` instead.
+ * `maxDeliveries` times goes to `<queue>:dead` instead (handed out flagged `deadLettered`,
+ * for the worker to report).
  */
 export async function createCommandQueue(options: CommandQueueOptions): Promise<CommandQueue> {
   const { workerId } = options;
@@ -182,21 +175,22 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     }
   };
 
-  const deliver = async (payload: string): Promise<Delivery | undefined> => {
+  const deliver = async (payload: string): Promise<Delivery> => {
     const id = deliveryKey(payload);
     const attempt = await main.hIncrBy(keys.deliveries, id, 1);
+    const bytes = notUtf8.get(payload);
     if (attempt > maxDeliveries) {
       await deadLetterScript.run(
         main,
         [keys.processing, keys.dead, keys.deliveries],
         [payload, id],
       );
-      await reportPoison(options.events, payload, attempt - 1, workerId);
-      return undefined;
+      // Handed out flagged, so that the worker reports it (CommandQueue's contract).
+      notUtf8.delete(payload);
+      return deadLetter({ payload, ...(bytes ? { bytes } : {}), id, attempt });
     }
     count(inFlight, payload, 1);
     const settle = settleOnce(connection, () => count(inFlight, payload, -1));
-    const bytes = notUtf8.get(payload);
     notUtf8.delete(payload);
     return {
       payload,
@@ -224,7 +218,7 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     look: async () => {
       const payload = buffer.shift();
       try {
-        if (payload !== undefined) return (await deliver(payload)) ?? 'again';
+        if (payload !== undefined) return await deliver(payload);
         // Not while a pop runs: the command it moves would be adopted twice.
         if (adopt && !loop.reading) {
           await adoptOrphans();
@@ -239,7 +233,11 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     },
   });
 
-  return commandQueue(connection, loop, async () => {
+  const lengths = {
+    length: () => main.lLen(keys.queue),
+    deadLength: () => main.lLen(keys.dead),
+  };
+  return commandQueue(connection, loop, lengths, async () => {
     clearInterval(heartbeat);
     clearInterval(reaper);
     // Cut the blocked pop now: close() would wait up to blockSeconds behind it.

@@ -1,6 +1,7 @@
+import { eventually } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisChatLock } from './lock.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AbortError, type ChatLock, chatKey, TransientError } from '@tgfetch/core';
+import {
+  AbortError,
+  type ChatLock,
+  chatKey,
+  DeliveryErrorCode,
+  TransientError,
+} from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
-import { RedisErrorCode, toRedisError } from './errors.js';
+import { toRedisError } from './errors.js';
 import { defineScript } from './script.js';
 
 export interface RedisChatLockOptions {
@@ -68,7 +74,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         if (got !== null) break;
         if (Date.now() >= giveUpAt) {
           throw new TransientError(
-            RedisErrorCode.ChatBusy,
+            DeliveryErrorCode.ChatBusy,
             `another worker is fetching ${String(chat).slice(0, 200)}; the command goes back to the queue`,
           );
         }

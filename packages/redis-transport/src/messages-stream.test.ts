@@ -1,8 +1,8 @@
 import { createMemoryStore, type DayDocument, TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessagesStream } from './messages-stream.js';
-import { type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandClient } from './command-client.js';
 import { createStreamCommandQueue } from './stream-queue.js';
-import { type RedisTestContext, redisTestContext } from './testing/context.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {

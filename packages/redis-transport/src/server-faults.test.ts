@@ -4,8 +4,10 @@ import {
   createMemoryEventSink,
   createMemoryProgress,
   createMemoryStore,
+  createWorker,
   type FetchEvent,
 } from '@tgfetch/core';
+import { eventually, type RedisServer, startRedisServer } from '@tgfetch/test-utils';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandClient } from './command-client.js';
@@ -13,10 +15,7 @@ import { openConnection } from './connection.js';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue } from './list-queue.js';
 import { subscribeEvents } from './subscribe.js';
-import { eventually } from './testing/context.js';
 import { hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { type RedisServer, startRedisServer } from './testing/redis-server.js';
-import { createWorker } from './worker.js';
 
 let server: RedisServer | undefined;
 afterEach(async () => {

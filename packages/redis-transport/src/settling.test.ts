@@ -5,21 +5,19 @@ import {
   createMemoryProgress,
   createMemorySource,
   createMemoryStore,
+  createWorker,
   type EventSink,
   type FetchEvent,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
+import { eventually, type RedisServer, startRedisServer } from '@tgfetch/test-utils';
+import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandQueue } from './delivery.js';
 import { createRedisEventSink } from './event-sink.js';
 import { createCommandQueue, listQueueKeys } from './list-queue.js';
 import { createRedisChatLock } from './lock.js';
-import { createStreamCommandQueue } from './stream-queue.js';
-import { eventually, type RedisTestContext, redisTestContext } from './testing/context.js';
 import { hangingSource, hourlyMessages } from './testing/file-effects.js';
-import { type RedisServer, startRedisServer } from './testing/redis-server.js';
-import { createWorker } from './worker.js';
 
 let ctx: RedisTestContext;
 let server: RedisServer | undefined;
@@ -37,13 +35,6 @@ const messages = makeMessages({ chat: '@x', start: Date.parse(`${day}T00:00:00Z`
 const command = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ command: 'fetch', chat: '@x', mode: 'date', date: day, ...extra });
 
-/** A lock whose acquire throws what a stack overflow in the handling would. */
-const crashingLock: ChatLock = {
-  acquire: async () => {
-    throw new RangeError('Maximum call stack size exceeded');
-  },
-};
-
 function ports(events: EventSink, lock: ChatLock = createMemoryLock()) {
   return {
     source: createMemorySource({ '@x': messages }),
@@ -53,83 +44,6 @@ function ports(events: EventSink, lock: ChatLock = createMemoryLock()) {
     lock,
   };
 }
-
-describe('a delivery whose handling throws', () => {
-  const modes: Array<[string, (maxDeliveries: number) => Promise<CommandQueue>]> = [
-    [
-      'list',
-      (maxDeliveries) =>
-        createCommandQueue({
-          url: ctx.url,
-          queue: `${ctx.prefix}q`,
-          workerId: 'w1',
-          maxDeliveries,
-          blockSeconds: 1,
-        }),
-    ],
-    [
-      'stream',
-      (maxDeliveries) =>
-        createStreamCommandQueue({
-          url: ctx.url,
-          stream: `${ctx.prefix}q`,
-          workerId: 'w1',
-          maxDeliveries,
-          visibilityMs: 300,
-          blockMs: 100,
-        }),
-    ],
-  ];
-
-  it.each(modes)(
-    'counts as a delivery, so a crash loop ends dead-lettered (%s)',
-    async (mode, open) => {
-      if (mode === 'list')
-        await ctx.client.rPush(`${ctx.prefix}q`, command({ command_id: 'crash' }));
-      else
-        await ctx.client.xAdd(`${ctx.prefix}q`, '*', { payload: command({ command_id: 'crash' }) });
-      const queue = await open(3);
-      const worker = createWorker({ queue, ports: ports(createMemoryEventSink(), crashingLock) });
-      try {
-        const dead = async () =>
-          mode === 'list'
-            ? ctx.client.lLen(`${ctx.prefix}q:dead`)
-            : ctx.client.xLen(`${ctx.prefix}q:dead`);
-        await eventually(async () => (await dead()) === 1, { what: 'the dead letter' });
-        if (mode === 'list') expect(await ctx.client.lLen(`${ctx.prefix}q`)).toBe(0);
-        else expect(await ctx.client.xLen(`${ctx.prefix}q`)).toBe(0);
-      } finally {
-        await worker.stop();
-        await queue.close();
-      }
-    },
-  );
-
-  it('runs a command without command_id under one id through all its deliveries', async () => {
-    const keys = listQueueKeys(`${ctx.prefix}q`, 'w1');
-    await ctx.client.rPush(keys.queue, command());
-    const seen = createMemoryEventSink();
-    let completions = 0;
-    // The first `completed` cannot be published (Redis trouble): the command runs again.
-    const events: EventSink = {
-      async publish(event) {
-        if (event.event === 'completed' && completions++ === 0) throw new Error('publish lost');
-        await seen.publish(event);
-      },
-    };
-    const queue = await createCommandQueue({ url: ctx.url, queue: keys.queue, workerId: 'w1' });
-    const worker = createWorker({ queue, ports: ports(events) });
-    try {
-      await eventually(() => seen.events.some((e) => e.event === 'completed'));
-      const started = seen.events.filter((e) => e.event === 'started');
-      expect(started.length).toBe(2);
-      expect(new Set(seen.events.map((e) => e.command_id)).size).toBe(1);
-    } finally {
-      await worker.stop();
-      await queue.close();
-    }
-  });
-});
 
 describe('a delivery that cannot be settled while Redis is down', () => {
   it('is settled once Redis answers again, and the command then completes', async () => {

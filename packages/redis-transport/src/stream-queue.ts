@@ -1,7 +1,12 @@
-import { commandFromStreamFields, type EventSink, STREAM_PAYLOAD_FIELD } from '@tgfetch/core';
+import {
+  type CommandQueue,
+  commandFromStreamFields,
+  type Delivery,
+  STREAM_PAYLOAD_FIELD,
+} from '@tgfetch/core';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
-import { type CommandQueue, type Delivery, reportPoison, settleOnce } from './delivery.js';
+import { deadLetter, settleOnce } from './delivery.js';
 import { checkKeyType } from './key-type.js';
 import { type GroupEntry, groupReader } from './stream-group.js';
 
@@ -24,8 +29,6 @@ export interface StreamCommandQueueOptions extends ConnectionOptions {
   maxDeliveries?: number;
   /** Milliseconds one XREADGROUP blocks. @default 5_000 */
   blockMs?: number;
-  /** Gets a `failed` event (code `POISON_COMMAND`) for each dead-lettered command. @default none */
-  events?: EventSink;
 }
 
 /** The field of a stream entry that holds the command JSON. */
@@ -33,7 +36,8 @@ export const PAYLOAD_FIELD = STREAM_PAYLOAD_FIELD;
 
 /**
  * The Streams flavour of the command queue: a consumer group, XACK when done, XAUTOCLAIM of
- * entries idle longer than `visibilityMs`, and a dead-letter stream `<stream>:dead`.
+ * entries idle longer than `visibilityMs`, and a dead-letter stream `<stream>:dead` (a
+ * dead-lettered entry is handed out flagged `deadLettered`, for the worker to report).
  */
 export async function createStreamCommandQueue(
   options: StreamCommandQueueOptions,
@@ -41,6 +45,7 @@ export async function createStreamCommandQueue(
   const { workerId } = options;
   const stream = options.stream ?? 'tg_commands';
   const group = options.group ?? 'tgfetch';
+  const dead = `${stream}:dead`;
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
   const { connection, blocking } = await openBlockingConnection(
@@ -93,29 +98,56 @@ export async function createStreamCommandQueue(
       'JUSTID',
     ]);
 
-  const deliver = async (entry: GroupEntry): Promise<Delivery | undefined> => {
+  const deliver = async (entry: GroupEntry): Promise<Delivery> => {
     // Dead letters and events carry the JSON form of either entry form.
     const payload = commandFromStreamFields(entry.fields);
-    if (entry.deliveries > maxDeliveries) {
-      await main
-        .multi()
-        .xAdd(`${stream}:dead`, '*', { [PAYLOAD_FIELD]: payload, source_id: entry.id })
-        .xAck(stream, group, entry.id)
-        .xDel(stream, entry.id)
-        .exec();
-      await reportPoison(options.events, payload, entry.deliveries - 1, workerId);
-      return undefined;
-    }
-    inHand.add(entry.id);
-    const settle = settleOnce(connection, () => inHand.delete(entry.id));
-    return {
+    const about = {
       payload,
       ...(entry.notUtf8 ? { bytes: entry.notUtf8 } : {}),
       id: entry.id,
       attempt: entry.deliveries,
+    };
+    if (entry.deliveries > maxDeliveries) {
+      await main
+        .multi()
+        .xAdd(dead, '*', { [PAYLOAD_FIELD]: payload, source_id: entry.id })
+        .xAck(stream, group, entry.id)
+        .xDel(stream, entry.id)
+        .exec();
+      // Handed out flagged, so that the worker reports it (CommandQueue's contract).
+      return deadLetter(about);
+    }
+    inHand.add(entry.id);
+    const settle = settleOnce(connection, () => inHand.delete(entry.id));
+    return {
+      ...about,
       ack: () => settle(() => reader.ack(entry.id)),
       release: (how) => settle(() => idleAgain(entry, how?.counted)),
     };
+  };
+
+  /**
+   * Waiting: entries not handed to any consumer yet, and pending ones idle past the
+   * visibility window (released, or their worker died), which the next XAUTOCLAIM takes.
+   */
+  const lengths = {
+    async length() {
+      const total = await main.xLen(stream);
+      let pending: number;
+      try {
+        pending = Number((await main.xPending(stream, group)).pending);
+      } catch (error) {
+        // No group yet: nothing was handed out.
+        if (error instanceof Error && error.message.includes('NOGROUP')) return total;
+        throw error;
+      }
+      if (pending === 0) return total;
+      const idle = await main.xPendingRange(stream, group, '-', '+', pending, {
+        IDLE: visibilityMs,
+      });
+      return Math.max(0, total - pending + idle.length);
+    },
+    deadLength: () => main.xLen(dead),
   };
 
   const loop = createBlockingRead({
@@ -127,7 +159,7 @@ export async function createStreamCommandQueue(
       const entry = buffer.shift();
       if (!entry) return 'read';
       try {
-        return (await deliver(entry)) ?? 'again';
+        return await deliver(entry);
       } catch (error) {
         buffer.unshift(entry);
         throw error;
@@ -135,7 +167,7 @@ export async function createStreamCommandQueue(
     },
   });
 
-  return commandQueue(connection, loop, async () => {
+  return commandQueue(connection, loop, lengths, async () => {
     clearInterval(heartbeat);
     blocking.destroy();
     try {

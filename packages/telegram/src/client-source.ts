@@ -14,6 +14,7 @@ export interface TelegramClientSourceOptions
  * flood-wait notices.
  */
 export function createTelegramClientSource(options: TelegramClientSourceOptions): TelegramSource {
+  // The connection reads its own options by name; the source is given the rest.
   const {
     apiId,
     apiHash,
@@ -26,16 +27,5 @@ export function createTelegramClientSource(options: TelegramClientSourceOptions)
     serverPort,
     ...sourceOptions
   } = options;
-  const connection = createTelegramConnection({
-    apiId,
-    apiHash,
-    session,
-    proxy,
-    connectTimeoutMs,
-    requestTimeoutMs,
-    connectionRetries,
-    useIPV6,
-    serverPort,
-  });
-  return createTelegramSource({ ...sourceOptions, connection });
+  return createTelegramSource({ ...sourceOptions, connection: createTelegramConnection(options) });
 }

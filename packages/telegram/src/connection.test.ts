@@ -1,67 +1,47 @@
-import { type TgMessage, TransientError, UnreachableError } from '@tgfetch/core';
+import { TransientError, UnreachableError } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';
-import { createTelegramClientSource } from './client-source.js';
 import { createTelegramConnection } from './connection.js';
 import { translateTelegramError } from './errors.js';
-import { closedPort, type SilentServer, sessionAt, silentServer } from './testing/endpoints.js';
+import {
+  closedPort,
+  firstFailure,
+  type SilentServer,
+  sessionAt,
+  silentServer,
+  TEST_API,
+} from './testing/endpoints.js';
 import { installScriptedSender, type Script } from './testing/scripted-sender.js';
 
-const API = { apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef' };
-const DAY = {
-  chat: '@durov',
-  from: Date.parse('2025-11-07T00:00:00Z'),
-  to: Date.parse('2025-11-08T00:00:00Z'),
-};
 const servers: SilentServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function drain(iterable: AsyncIterable<TgMessage>): Promise<unknown> {
-  try {
-    for await (const _ of iterable);
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
 describe('connect deadline', () => {
   it('fails a refused connection with a retryable TELEGRAM_UNREACHABLE naming the address', async () => {
     const port = await closedPort();
-    const source = createTelegramClientSource({
-      ...API,
-      session: await sessionAt('127.0.0.1'),
+    const started = Date.now();
+    const error = await firstFailure({
       serverPort: port,
       connectTimeoutMs: 4000,
       connectionRetries: 2,
     });
-    const started = Date.now();
-    const error = await drain(source.messages(DAY, new AbortController().signal));
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error).toMatchObject({ code: 'TELEGRAM_UNREACHABLE', retryable: true });
     expect((error as Error).message).toContain(`127.0.0.1:${port}`);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(4000 + 2000);
-    await source.close();
   });
 
   it('gives up on a server that accepts and stays silent, and closes the socket it opened', async () => {
     const server = await silentServer();
     servers.push(server);
-    const source = createTelegramClientSource({
-      ...API,
-      session: await sessionAt('127.0.0.1'),
-      serverPort: server.port,
-      connectTimeoutMs: 1500,
-    });
-    const error = await drain(source.messages(DAY, new AbortController().signal));
+    const error = await firstFailure({ serverPort: server.port, connectTimeoutMs: 1500 });
     expect(error).toMatchObject({ code: 'TELEGRAM_UNREACHABLE', retryable: true });
     expect((error as Error).message).toContain(`127.0.0.1:${server.port}`);
     expect(server.connections.length).toBeGreaterThan(0);
-    await source.close();
     await expect
       .poll(() => server.connections.every((c) => c.closed), { timeout: 3000 })
       .toBe(true);
@@ -72,7 +52,7 @@ describe('connect deadline', () => {
     const built: OwnedClient[] = [];
     const connection = createTelegramConnection(
       {
-        ...API,
+        ...TEST_API,
         session: await sessionAt(),
         serverPort: port,
         connectTimeoutMs: 1000,
@@ -97,7 +77,7 @@ describe('request deadline and a sender that gave up', () => {
   async function scripted(script: (client: number) => Script, requestTimeoutMs = 500) {
     const built: Array<ReturnType<typeof installScriptedSender>> = [];
     const connection = createTelegramConnection(
-      { ...API, session: await sessionAt(), requestTimeoutMs },
+      { ...TEST_API, session: await sessionAt(), requestTimeoutMs },
       (options: TelegramClientOptions) => {
         const owned = createOwnedClient(options);
         built.push(installScriptedSender(owned.client, script(built.length)));

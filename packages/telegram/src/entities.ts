@@ -24,6 +24,14 @@ export async function rememberEntities(
   await Promise.all(writes);
 }
 
+/** An answer that carries users and chats (dialogs, a resolved username, history pages…). */
+export function carriesEntities(
+  result: unknown,
+): result is { users: Api.TypeUser[]; chats: Api.TypeChat[] } {
+  const { users, chats } = (result ?? {}) as { users?: unknown; chats?: unknown };
+  return Array.isArray(users) && Array.isArray(chats);
+}
+
 function peerEntry(hash: { toString(): string }, username: string | undefined): CachedPeer {
   return username
     ? { accessHash: String(hash), username: username.toLowerCase() }

@@ -1,12 +1,18 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FatalError, type TgMessage } from '@tgfetch/core';
+import { FatalError, systemClock, type TgMessage } from '@tgfetch/core';
+import { Api } from 'telegram';
+import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientInvoke } from './dialogs.js';
 import { markedId, unmarkId } from './ids.js';
 import { createFilePeerCache, createMemoryPeerCache } from './peer-cache.js';
+import { resolveChat } from './resolve.js';
 import { createTelegramSource } from './source.js';
 import { createSimulatedSource, createSimulatedTelegram } from './testing/index.js';
+import { createScriptedAccount } from './testing/scripted-account.js';
+import { createScriptedTelegram } from './testing/scripted-telegram.js';
 
 const NOW = Date.parse('2025-11-08T12:00:00Z');
 
@@ -24,6 +30,56 @@ describe('marked ids', () => {
     expect(unmarkId('-1001234567890')).toEqual({ kind: 'channel', id: '1234567890' });
     expect(unmarkId('-4567')).toEqual({ kind: 'chat', id: '4567' });
     expect(unmarkId('4567')).toEqual({ kind: 'user', id: '4567' });
+  });
+});
+
+describe('usernames', () => {
+  const resolveOn = (client: ReturnType<typeof createScriptedTelegram>['client'], chat: string) =>
+    resolveChat(chat, {
+      invoke: clientInvoke(client),
+      cache: createMemoryPeerCache(),
+      client,
+      clock: systemClock,
+    });
+
+  it('address a channel or a user with the access hash Telegram sent with it', async () => {
+    const account = createScriptedAccount({
+      channels: [
+        { id: 76, accessHash: 1, username: 'elsewhere', messages: [] },
+        { id: 77, accessHash: 9, username: 'forum', megagroup: true, forum: true, messages: [] },
+      ],
+      users: [
+        new Api.User({
+          id: returnBigInt(42),
+          accessHash: returnBigInt(4242),
+          username: 'someone',
+          firstName: 'Some',
+        }),
+      ],
+    });
+    const forum = await resolveOn(account.client, '@Forum');
+    expect(forum).toMatchObject({ ref: '-1000000000077', megagroup: true, forum: true });
+    expect(forum.input).toBeInstanceOf(Api.InputPeerChannel);
+    expect(String((forum.input as Api.InputPeerChannel).accessHash)).toBe('9');
+    const user = await resolveOn(account.client, '@someone');
+    expect(user).toMatchObject({ ref: '42', megagroup: false, forum: false });
+    expect(user.input).toBeInstanceOf(Api.InputPeerUser);
+    expect(String((user.input as Api.InputPeerUser).accessHash)).toBe('4242');
+  });
+
+  it('fail with CHAT_NOT_FOUND when the answer carries no access to the peer', async () => {
+    const telegram = createScriptedTelegram(
+      () =>
+        new Api.contacts.ResolvedPeer({
+          peer: new Api.PeerUser({ userId: returnBigInt(42) }),
+          chats: [],
+          users: [],
+        }),
+    );
+    await expect(resolveOn(telegram.client, '@someone')).rejects.toMatchObject({
+      code: 'CHAT_NOT_FOUND',
+      message: expect.stringMatching(/sent no access/),
+    });
   });
 });
 
@@ -55,6 +111,24 @@ describe('numeric chat ids', () => {
     );
     expect(byId.map((m) => m.id)).toEqual(byName.map((m) => m.id));
     expect(byId.every((m) => m.chat === chat.markedId)).toBe(true);
+    await source.close();
+  });
+
+  it('work once the chat was seen by source.invoke (as tgfetch chats and resolve use it)', async () => {
+    const peerCache = createMemoryPeerCache();
+    const source = createSimulatedSource({ now: NOW, historyDays: 5, peerCache });
+    const chat = source.telegram.chat('seen_by_tools');
+    await source.invoke(new Api.contacts.ResolveUsername({ username: 'seen_by_tools' }));
+    expect(await peerCache.get(chat.markedId)).toMatchObject({ accessHash: chat.accessHash });
+    const byId = await collect(
+      source.messages({ chat: chat.markedId, from: 0, to: NOW }, signal()),
+    );
+    expect(byId.map((m) => m.id).sort()).toEqual(
+      chat
+        .messages()
+        .map((m) => m.id)
+        .sort(),
+    );
     await source.close();
   });
 

@@ -4,7 +4,7 @@ import { returnBigInt } from 'telegram/Helpers.js';
 import { scanDialogs } from './dialogs.js';
 import { type Invoke, rememberEntities } from './entities.js';
 import { TelegramErrorCode } from './errors.js';
-import { markedId, unmarkId } from './ids.js';
+import { type LongLike, markedId, toPeer, unmarkId } from './ids.js';
 import type { PeerCache } from './peer-cache.js';
 
 export type { Invoke } from './entities.js';
@@ -74,23 +74,30 @@ async function resolveUsername(username: string, deps: ResolveDeps): Promise<Res
 }
 
 async function fromCache(ref: string, cache: PeerCache): Promise<ResolvedChat | undefined> {
-  const { kind, id } = unmarkId(ref);
-  if (kind === 'chat') {
-    return {
-      ref,
-      input: new Api.InputPeerChat({ chatId: returnBigInt(id) }),
-      megagroup: false,
-      forum: false,
-    };
-  }
+  if (unmarkId(ref).kind === 'chat') return chatOf(ref, undefined);
   const cached = await cache.get(ref);
-  if (!cached) return undefined;
-  const accessHash = returnBigInt(cached.accessHash);
-  const input =
-    kind === 'channel'
-      ? new Api.InputPeerChannel({ channelId: returnBigInt(id), accessHash })
-      : new Api.InputPeerUser({ userId: returnBigInt(id), accessHash });
-  return { ref, input, megagroup: cached.megagroup ?? false, forum: cached.forum ?? false };
+  return cached && chatOf(ref, cached.accessHash, cached);
+}
+
+/**
+ * The chat of a marked id: a basic group is addressed by its id alone, a channel or a user
+ * only with its access hash (without one, undefined).
+ */
+function chatOf(
+  ref: string,
+  accessHash: LongLike | undefined,
+  known: { megagroup?: boolean | undefined; forum?: boolean | undefined } = {},
+): ResolvedChat | undefined {
+  const { kind, id } = unmarkId(ref);
+  const raw = returnBigInt(id);
+  const hash = accessHash === undefined ? undefined : returnBigInt(String(accessHash));
+  let input: Api.TypeInputPeer;
+  if (kind === 'chat') input = new Api.InputPeerChat({ chatId: raw });
+  else if (hash === undefined) return undefined;
+  else if (kind === 'channel')
+    input = new Api.InputPeerChannel({ channelId: raw, accessHash: hash });
+  else input = new Api.InputPeerUser({ userId: raw, accessHash: hash });
+  return { ref, input, megagroup: known.megagroup ?? false, forum: known.forum ?? false };
 }
 
 function sessionPeer(client: TelegramClient, chat: string): Api.TypeInputPeer | undefined {
@@ -105,39 +112,16 @@ function sessionPeer(client: TelegramClient, chat: string): Api.TypeInputPeer | 
 }
 
 function resolvedPeer(resolved: Api.contacts.ResolvedPeer, chat: string): ResolvedChat {
-  const { peer } = resolved;
-  if (peer instanceof Api.PeerChannel) {
-    const channel = resolved.chats.find(
-      (c): c is Api.Channel => c instanceof Api.Channel && c.id.equals(peer.channelId),
-    );
-    if (channel?.accessHash) {
-      return {
-        ref: markedId('channel', channel.id),
-        input: new Api.InputPeerChannel({ channelId: channel.id, accessHash: channel.accessHash }),
-        megagroup: channel.megagroup ?? false,
-        forum: channel.forum ?? false,
-      };
-    }
-  } else if (peer instanceof Api.PeerUser) {
-    const user = resolved.users.find(
-      (u): u is Api.User => u instanceof Api.User && u.id.equals(peer.userId),
-    );
-    if (user?.accessHash) {
-      return {
-        ref: markedId('user', user.id),
-        input: new Api.InputPeerUser({ userId: user.id, accessHash: user.accessHash }),
-        megagroup: false,
-        forum: false,
-      };
-    }
-  } else if (peer instanceof Api.PeerChat) {
-    return {
-      ref: markedId('chat', peer.chatId),
-      input: new Api.InputPeerChat({ chatId: peer.chatId }),
-      megagroup: false,
-      forum: false,
-    };
-  }
+  const target = toPeer(resolved.peer);
+  const ref = target && markedId(target.kind, target.id);
+  // The peer's own entity comes along, with the access hash that addresses it.
+  const entity = [...resolved.chats, ...resolved.users].find(
+    (e): e is Api.Channel | Api.User =>
+      (e instanceof Api.Channel && ref === markedId('channel', e.id)) ||
+      (e instanceof Api.User && ref === markedId('user', e.id)),
+  );
+  const out = ref && chatOf(ref, entity?.accessHash, entity instanceof Api.Channel ? entity : {});
+  if (out) return out;
   throw new FatalError(
     TelegramErrorCode.CHAT_NOT_FOUND,
     `Telegram resolved ${chat} but sent no access to it`,

@@ -9,10 +9,11 @@ import {
   TgfetchError,
   type TgMessage,
   type TgPeer,
+  TransientError,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { clientConnection, type TelegramConnection } from './connection.js';
-import { type Invoke, rememberEntities } from './entities.js';
+import { carriesEntities, type Invoke, rememberEntities } from './entities.js';
 import { translateTelegramError } from './errors.js';
 import { type HistoryPage, PAGE_SIZE, walkHistory } from './history.js';
 import { toBigId } from './ids.js';
@@ -72,6 +73,12 @@ export interface TelegramSource extends MessageSource {
   /** The gramjs client requests go through now. */
   readonly client: TelegramClient;
   /**
+   * Any request on the source's connection, for tools beside the fetch (`tgfetch chats`,
+   * `resolve`): under the same connect and request deadlines, errors translated, the users
+   * and chats of the answer remembered in the peer cache (so their numeric ids work later).
+   */
+  readonly invoke: Invoke;
+  /**
    * Finishes a takeout session (`success` false if a fetch failed), flushes an owned peer
    * cache, closes an owned connection.
    */
@@ -124,7 +131,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     chat: ChatRef,
     signal: AbortSignal,
   ): Promise<R['__response']> => {
-    if (closed) throw new TgfetchError('SOURCE_CLOSED', 'The Telegram source is closed');
+    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
     await pacer?.wait(signal);
     try {
       const result = await abortable(send(request), signal);
@@ -212,10 +219,20 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       },
     });
 
+  const invoke: Invoke = async (request) => {
+    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
+    const result = await raw(request).catch((error: unknown) => {
+      throw translateTelegramError(error);
+    });
+    if (carriesEntities(result)) await rememberEntities(cache, result);
+    return result;
+  };
+
   return {
     get client() {
       return connection.client;
     },
+    invoke,
     async resolveChat(chat: ChatRef, signal: AbortSignal): Promise<ChatRef> {
       if (signal.aborted) throw new AbortError();
       const resolved = await peerOf(chat, signal);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FloodWaitError } from '../errors.js';
 import {
+  describeCommandQueue,
   describeEventSink,
   describeMessageSource,
   describeMessageStore,
@@ -9,6 +10,7 @@ import {
 } from '../testing/index.js';
 import { createMemoryEventSink } from './events.js';
 import { createMemoryLock } from './lock.js';
+import { createMemoryQueue } from './queue.js';
 import { createMemorySource } from './source.js';
 import { createMemoryProgress, createMemoryStore } from './store.js';
 
@@ -34,6 +36,26 @@ describeProgressStore('memory', async () => ({ store: createMemoryProgress() }))
 describeEventSink('memory', async () => {
   const sink = createMemoryEventSink();
   return { sink, received: async () => sink.events };
+});
+describeCommandQueue('memory', async (options) => {
+  const queue = createMemoryQueue(options);
+  return { queue, push: async (payload) => queue.push(payload) };
+});
+
+describe('memory queue', () => {
+  it('hands bytes that are not UTF-8 over as bytes, so the worker rejects them', async () => {
+    const queue = createMemoryQueue();
+    const bytes = Uint8Array.from([0x7b, 0xff, 0x7d]);
+    queue.push(bytes);
+    queue.push(new TextEncoder().encode('{"command":"fetch"}'));
+    const raw = await queue.next();
+    expect(raw?.bytes).toEqual(bytes);
+    expect(raw?.payload).toBe('{\uFFFD}');
+    const text = await queue.next();
+    expect(text).toMatchObject({ payload: '{"command":"fetch"}' });
+    expect(text?.bytes).toBeUndefined();
+    await queue.close();
+  });
 });
 
 describe('memory source', () => {

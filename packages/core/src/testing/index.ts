@@ -3,6 +3,7 @@
  * `vitest` is an optional peer dependency: only this entry point needs it.
  */
 export { describeEventSink, type EventSinkFixture, sampleEvents } from './events-suite.js';
-export { type MessageSpec, makeMessages } from './messages.js';
+export { type MessageSpec, makeDay, makeMessages } from './messages.js';
+export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
 export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';

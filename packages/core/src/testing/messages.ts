@@ -1,3 +1,4 @@
+import type { DayDocument } from '../day.js';
 import { isoSeconds, type TgMessage } from '../message.js';
 
 export interface MessageSpec {
@@ -23,4 +24,27 @@ export function makeMessages(spec: MessageSpec): TgMessage[] {
     from_id: 1000 + (i % 7),
     text: `message ${firstId + i}`,
   }));
+}
+
+/**
+ * A UTC day as a store receives it: complete, fetched five seconds after it ended; `over`
+ * changes any field.
+ */
+export function makeDay(
+  chat: string,
+  date: string,
+  messages: TgMessage[],
+  over: Partial<DayDocument> = {},
+): DayDocument {
+  const fetchedAt = Date.parse(`${date}T00:00:00Z`) + 86_400_000 + 5_000;
+  return {
+    chat,
+    date,
+    time_zone: 'UTC',
+    fetched_at: new Date(fetchedAt).toISOString(),
+    complete: true,
+    count: messages.length,
+    messages,
+    ...over,
+  };
 }

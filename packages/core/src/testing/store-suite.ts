@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayDocument } from '../day.js';
 import type { TgMessage } from '../message.js';
 import type { MessageStore, ProgressStore } from '../ports.js';
-import { makeMessages } from './messages.js';
+import { makeDay, makeMessages } from './messages.js';
 
 export interface StoreFixture<T> {
   store: T;
@@ -14,16 +14,7 @@ const DATE = '2025-11-07';
 const START = Date.parse(`${DATE}T00:00:00Z`);
 
 function day(messages: TgMessage[], over: Partial<DayDocument> = {}): DayDocument {
-  return {
-    chat: CHAT,
-    date: DATE,
-    time_zone: 'UTC',
-    fetched_at: '2025-11-08T00:00:05.000Z',
-    complete: true,
-    count: messages.length,
-    messages,
-    ...over,
-  };
+  return makeDay(CHAT, DATE, messages, over);
 }
 
 /**

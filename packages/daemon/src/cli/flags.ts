@@ -35,18 +35,10 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The commands that build a fetch command from flags (the same wire shape as Redis). */
 const SHAPES = ['fetch', 'send'] as const;
-/** The commands that read configuration from the environment and `.env`. */
-const CONFIGURED = [
-  'fetch',
-  'send',
-  'listen',
-  'daemon',
-  'login',
-  'chats',
-  'resolve',
-  'migrate',
-  'persist',
-] as const;
+/** The commands that read configuration from the environment and `.env`: all but `version`. */
+const CONFIGURED = COMMAND_NAMES.filter(
+  (name): name is Exclude<CommandName, 'version'> => name !== 'version',
+);
 
 export const FLAGS = {
   chat: {

@@ -37,7 +37,7 @@ async function accountChats(spec: string, config: Parameters<typeof openSource>[
   const opened = await openSource(spec, config);
   try {
     const { listDialogs } = await import('@tgfetch/telegram');
-    return await listDialogs(await telegramInvoke(opened));
+    return await listDialogs(telegramInvoke(opened));
   } finally {
     await opened.close();
   }

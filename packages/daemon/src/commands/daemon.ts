@@ -1,14 +1,18 @@
-import type { FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
 import {
   type CommandQueue,
+  createWorker,
+  type Delivery,
+  type FetchOutcome,
+  type RetryNotice,
+  type TgfetchError,
+  type Worker,
+} from '@tgfetch/core';
+import {
   createCommandQueue,
   createRedisChatLock,
   createRedisEventSink,
   createStreamCommandQueue,
-  createWorker,
-  type Delivery,
   openConnection,
-  type Worker,
 } from '@tgfetch/redis-transport';
 import type { FlagsOf } from '../cli/flags.js';
 import type { Config } from '../config.js';
@@ -108,7 +112,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       }),
     );
     const connection = await step(openConnection(redisOptions));
-    const queue = await step(openQueue(config, redisOptions, events));
+    const queue = await step(openQueue(config, redisOptions));
     const opened = await step(openSource(config.TGFETCH_SOURCE, config));
     const stored = await step(
       openStore(config, ctx.cwd, {
@@ -160,7 +164,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       });
       cleanups.push(() => server.close());
     }
-    const sampler = sampleQueue(config, connection.client, metrics, queue);
+    const sampler = sampleQueue(metrics, queue);
     cleanups.push(async () => clearInterval(sampler));
     if (shutdown.begun) throw stoppedBeforeReady;
 
@@ -294,14 +298,12 @@ async function openQueue(
     replyTimeoutMs: number;
     onError: (e: TgfetchError) => void;
   },
-  events: Parameters<typeof createCommandQueue>[0]['events'],
 ): Promise<CommandQueue> {
   const common = {
     ...redis,
     workerId: config.workerId,
     maxDeliveries: config.MAX_DELIVERIES,
     visibilityMs: config.QUEUE_VISIBILITY_MS,
-    ...(events ? { events } : {}),
   };
   return config.QUEUE_MODE === 'stream'
     ? createStreamCommandQueue({ ...common, stream: config.QUEUE_NAME })
@@ -368,20 +370,16 @@ function onRetry(notice: RetryNotice, logger: Logger, metrics: Metrics) {
   );
 }
 
-function sampleQueue(
-  config: Config,
-  client: { lLen(key: string): Promise<number>; xLen(key: string): Promise<number> },
-  metrics: Metrics,
-  queue: CommandQueue,
-): ReturnType<typeof setInterval> {
+function sampleQueue(metrics: Metrics, queue: CommandQueue): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
     metrics.set('tgfetch_redis_connected', queue.isReady ? 1 : 0);
-    const length =
-      config.QUEUE_MODE === 'stream'
-        ? client.xLen(config.QUEUE_NAME)
-        : client.lLen(config.QUEUE_NAME);
-    length.then(
+    // A failed sample keeps the last value: the connection problem is logged by its own path.
+    queue.length().then(
       (n) => metrics.set('tgfetch_queue_length', n),
+      () => {},
+    );
+    queue.deadLength().then(
+      (n) => metrics.set('tgfetch_queue_dead_letters', n),
       () => {},
     );
   }, 5_000);

@@ -1,20 +1,14 @@
 import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, configFor } from '../context.js';
+import type { CliContext } from '../context.js';
 import { dayText } from '../progress-display.js';
-import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
+import { redisClientConfig, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
 /** Prints events until interrupted (seed 000's `listen_events.py`). */
 export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
-  refusePasswordInArgs(flags['redis-url']);
-  const config = configFor(
-    ctx,
-    { redis: true },
-    { REDIS_URL: flags['redis-url'] },
-    flags['env-file'],
-  );
+  const config = redisClientConfig(flags, ctx);
   const subscription = await subscribeEvents(
     (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
     {

@@ -22,7 +22,7 @@ export async function resolveCommand(
   const opened = await openSource(config.TGFETCH_SOURCE, config);
   try {
     const { describeChat } = await import('@tgfetch/telegram');
-    const chat = await describeChat(await telegramInvoke(opened), input);
+    const chat = await describeChat(telegramInvoke(opened), input);
     ctx.stdout.write(
       flags.json
         ? `${JSON.stringify(chat)}\n`
@@ -34,15 +34,11 @@ export async function resolveCommand(
   }
 }
 
-/**
- * Requests on the source's Telegram client; an export has none to ask. Imported when used:
- * the other commands never load gramjs for it.
- */
-export async function telegramInvoke(opened: OpenedSource): Promise<Invoke> {
-  if (!opened.client)
+/** Requests on the source's Telegram connection; an export has none to ask. */
+export function telegramInvoke(opened: OpenedSource): Invoke {
+  if (!opened.invoke)
     throw new UsageError(
       'this needs the telegram source (an export is listed with `tgfetch chats`)',
     );
-  const { clientInvoke } = await import('@tgfetch/telegram');
-  return clientInvoke(opened.client);
+  return opened.invoke;
 }

@@ -3,8 +3,8 @@ import { createCommandClient } from '@tgfetch/redis-transport';
 import { commandFromFlags, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, configFor } from '../context.js';
-import { refusePasswordInArgs, reportRedisProblems } from '../redis-problems.js';
+import type { CliContext } from '../context.js';
+import { redisClientConfig, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
 
@@ -14,13 +14,7 @@ import { formatEvent } from './listen.js';
  * Ctrl-C it says the command is still queued (exit 4 or 130).
  */
 export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
-  refusePasswordInArgs(flags['redis-url']);
-  const config = configFor(
-    ctx,
-    { redis: true },
-    { REDIS_URL: flags['redis-url'] },
-    flags['env-file'],
-  );
+  const config = redisClientConfig(flags, ctx);
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),
     timeZone: config.TGFETCH_TZ,

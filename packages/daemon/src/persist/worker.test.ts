@@ -2,14 +2,14 @@ import type { TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
 import { openPgStore, type PgStore } from '@tgfetch/pg-store';
 import { createMessagesStream, type RedisClient } from '@tgfetch/redis-transport';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PgTestContext, pgTestContext } from '../../../pg-store/src/testing/context.js';
+import { eventually, freePort } from '@tgfetch/test-utils';
 import {
-  eventually,
+  type PgTestContext,
+  pgTestContext,
   type RedisTestContext,
   redisTestContext,
-} from '../../../redis-transport/src/testing/context.js';
-import { freePort } from '../../../redis-transport/src/testing/redis-server.js';
+} from '@tgfetch/test-utils/vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BatchReport, createPersistWorker, type PersistWorker } from './worker.js';
 
 let redis: RedisTestContext;

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ChildRun, spawnProcess } from '@tgfetch/test-utils';
 
 /**
  * The built `tgfetch` as a child process, the way a user runs it. The bin imports
@@ -25,16 +25,8 @@ export function uniqueNames(prefix: string) {
   };
 }
 
-export interface CliProcess {
-  child: ChildProcess;
-  /** Everything written so far to stdout / stderr. */
-  stdout(): string;
-  stderr(): string;
-  /** Settles with the exit code (or the signal that ended it). */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The JSON lines of stdout (pino logs, `--json` output) that parse. */
-  jsonLines(): Array<Record<string, unknown>>;
-}
+/** A `tgfetch` run: its output so far, its JSON lines (pino logs, `--json` output), its exit. */
+export type CliProcess = ChildRun;
 
 /**
  * Spawns `tgfetch ...args` with exactly `env` (plus PATH), in `cwd` (a temp dir: the CLI
@@ -49,43 +41,11 @@ export function spawnCli(
   // `--` as the bin's shebang has it: Node 20 would take a later `--env-file` itself.
   // `direct` runs the bin file itself, so its shebang line is what starts Node.
   const [command, argv] = options.direct ? [BIN, args] : [process.execPath, ['--', BIN, ...args]];
-  const child = spawn(command, argv, {
+  return spawnProcess(command, argv, {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    stdin: options.stdin ?? 'ignore',
   });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-    (resolve, reject) => {
-      child.once('error', reject);
-      // 'close', not 'exit': by then both pipes are drained.
-      child.once('close', (code, signal) => resolve({ code, signal }));
-    },
-  );
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    jsonLines: () =>
-      out.split('\n').flatMap((line) => {
-        try {
-          const value: unknown = JSON.parse(line);
-          return typeof value === 'object' && value !== null
-            ? [value as Record<string, unknown>]
-            : [];
-        } catch {
-          return [];
-        }
-      }),
-  };
 }
 
 /** Runs the CLI to its end (killed at `timeoutMs`) and returns its outputs. */
@@ -104,25 +64,6 @@ export async function runCli(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Runs `redis-cli -u url ...args` (a real redis-cli) and returns its stdout. */
-export async function redisCli(url: string, ...args: string[]): Promise<string> {
-  const proc = spawn('redis-cli', ['-u', url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.setEncoding('utf8').on('data', (c: string) => {
-    out += c;
-  });
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => {
-    err += c;
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    proc.once('error', reject);
-    proc.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`redis-cli ${args.join(' ')} exited ${code}: ${err}`);
-  return out.trim();
 }
 
 /** Every file under `dir`, relative paths, sorted. */

@@ -1,5 +1,5 @@
+import { eventually } from '@tgfetch/test-utils';
 import { type CliProcess, SECRETS, spawnCli } from './cli-process.js';
-import { eventually } from './events.js';
 
 export interface DaemonEnv {
   url: string;

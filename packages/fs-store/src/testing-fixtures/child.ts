@@ -8,7 +8,7 @@
  *   hold <dataDir> <chat>           take the chat lock, say so, and keep it
  */
 import { addDays, type TgMessage } from '@tgfetch/core';
-import { createFsStore } from '../store.js';
+import { createFsStore } from '../fs-store.js';
 import { CONTEND_CHAT, CONTEND_DATE, CRASH_CHATS, CRASH_DATES } from './scenario.js';
 
 const [mode, dataDir = '', arg1 = '', arg2 = ''] = process.argv.slice(2);

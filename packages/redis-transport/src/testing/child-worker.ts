@@ -2,9 +2,9 @@
  * A worker process for the kill test, bundled to plain JS by the test: it takes commands
  * from the list queue and gets stuck on the older day, where the test kills it.
  */
+import { createWorker } from '@tgfetch/core';
 import { createRedisEventSink } from '../event-sink.js';
 import { createCommandQueue } from '../list-queue.js';
-import { createWorker } from '../worker.js';
 import { fileEffects, hangingSource, hourlyMessages } from './file-effects.js';
 
 const env = (name: string) => {
@@ -24,7 +24,6 @@ const queue = await createCommandQueue({
   queue: env('QUEUE'),
   workerId,
   visibilityMs: 1_000,
-  events,
 });
 const { store, progress } = fileEffects(env('EFFECTS'), env('PROGRESS'), workerId);
 const messages = hourlyMessages('@kill', '2025-11-06', 48);

@@ -1,8 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { tempDir } from '@tgfetch/test-utils';
 import { expect, it } from 'vitest';
+import { writeLargeExport } from '../testing/desktop-export.js';
 import { createExportSource } from './source.js';
-import { tempDir, writeLargeExport } from './test-exports.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -16,7 +17,7 @@ function retained(): number {
 }
 
 it('indexes and serves a 200k-message export holding far less than the file', async () => {
-  const { dir, cleanup } = await tempDir();
+  const { dir, cleanup } = await tempDir('tgfetch-export-');
   try {
     const count = 200_000;
     const start = Date.UTC(2023, 0, 1) / 1000;

@@ -2,18 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type HistoryRequest, isoSeconds, TgfetchError, type TgMessage } from '@tgfetch/core';
 import { describeMessageSource } from '@tgfetch/core/testing';
+import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExportError } from './errors.js';
-import { listExportChats } from './list-chats.js';
-import { createExportSource, type ExportSource } from './source.js';
 import {
   accountExport,
   exportMessage,
   type RawMessage,
   singleChatExport,
-  tempDir,
   writeExport,
-} from './test-exports.js';
+} from '../testing/desktop-export.js';
+import { ExportError } from './errors.js';
+import { listExportChats } from './list-chats.js';
+import { createExportSource, type ExportSource } from './source.js';
 
 const START = Date.UTC(2024, 0, 1) / 1000;
 const CHAT = '-1001234567890';
@@ -59,7 +59,7 @@ async function failure(run: () => Promise<unknown>): Promise<TgfetchError> {
 describeMessageSource(
   'Telegram Desktop export',
   async () => {
-    const { dir, cleanup } = await tempDir();
+    const { dir, cleanup } = await tempDir('tgfetch-export-');
     const raw = history(120);
     const file = await writeExport(dir, singleChatExport(raw));
     // A tiny chunk size makes every value straddle reads.
@@ -89,7 +89,7 @@ describe('createExportSource', () => {
     for (const c of cleanups.splice(0)) await c();
   });
   const setup = async (value: unknown, options: Record<string, unknown> = {}) => {
-    const { dir, cleanup } = await tempDir();
+    const { dir, cleanup } = await tempDir('tgfetch-export-');
     const file = await writeExport(dir, value);
     const source = createExportSource({ file, ...options });
     cleanups.push(async () => {
@@ -245,7 +245,7 @@ describe('malformed exports', () => {
     for (const c of cleanups.splice(0)) await c();
   });
   const invalid = async (text: string, chunkSize = 7) => {
-    const { dir, cleanup } = await tempDir();
+    const { dir, cleanup } = await tempDir('tgfetch-export-');
     cleanups.push(cleanup);
     const file = path.join(dir, 'result.json');
     await (await import('node:fs/promises')).writeFile(file, text);

@@ -9,6 +9,7 @@ import {
   parseChat,
   type SourceCoverage,
   type TgMessage,
+  TransientError,
 } from '@tgfetch/core';
 import { ExportError, ExportErrorCode } from './errors.js';
 import { invalidExport, openExport, readRange, streamFile } from './file-io.js';
@@ -106,7 +107,7 @@ export function createExportSource(options: ExportSourceOptions): ExportSource {
 
   const open = () => {
     if (closed)
-      return Promise.reject(new FatalError('SOURCE_CLOSED', 'The export source is closed'));
+      return Promise.reject(new TransientError('SOURCE_CLOSED', 'The export source is closed'));
     opening ??= openFile(options.file, chunkSize, wallClock, selector, label);
     return opening;
   };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import { StringSession } from 'telegram/sessions/index.js';
+import { createTelegramClientSource, type TelegramClientSourceOptions } from '../client-source.js';
 
 /**
  * Real TCP endpoints on loopback standing in for Telegram's data centers, for tests of
@@ -17,6 +18,32 @@ export async function sessionAt(ip = '127.0.0.1'): Promise<string> {
   await key.setKey(randomBytes(256));
   session.setAuthKey(key);
   return session.save();
+}
+
+/** An API id and hash of the right shape; no Telegram ever sees them. */
+export const TEST_API = { apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef' };
+
+/**
+ * What a client source whose data center is at 127.0.0.1 fails with when asked for one
+ * day; the source is closed before this returns.
+ */
+export async function firstFailure(
+  options: Omit<TelegramClientSourceOptions, 'apiId' | 'apiHash' | 'session'>,
+): Promise<unknown> {
+  const source = createTelegramClientSource({
+    ...TEST_API,
+    session: await sessionAt('127.0.0.1'),
+    ...options,
+  });
+  const day = { chat: '@durov', from: Date.parse('2025-11-07'), to: Date.parse('2025-11-08') };
+  try {
+    for await (const _ of source.messages(day, new AbortController().signal));
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    await source.close();
+  }
 }
 
 /** A port nothing listens on (connections are refused). */

@@ -15,6 +15,16 @@ import {
 
 export type { SimulatedChatKind } from './chat-plan.js';
 export {
+  accountExport,
+  type ExportMessageSpec,
+  exportMessage,
+  type RawMessage,
+  singleChatExport,
+  wallTime,
+  writeExport,
+  writeLargeExport,
+} from './desktop-export.js';
+export {
   closedPort,
   type Microsocks,
   type SilentServer,

@@ -6,16 +6,14 @@ import { RPCMessageToError } from 'telegram/errors/index.js';
 import { BinaryReader } from 'telegram/extensions/index.js';
 import type { RequestState } from 'telegram/network/RequestState.js';
 
-/** What a script answers: a TL object or Bool, an RPC error, or nothing at all (a silent server). */
-export type ScriptedAnswer =
-  | { getBytes(): Buffer }
-  | boolean
-  | { error: string; code?: number }
-  | 'silent';
+/** A TL object, a Bool, or a vector of them: what Telegram sends back. */
+type Reply = { getBytes(): Buffer } | boolean | readonly Reply[];
 
-// boolTrue#997275b5 and boolFalse#bc799737, little-endian as on the wire.
-const BOOL_TRUE = Buffer.from('b5757299', 'hex');
-const BOOL_FALSE = Buffer.from('379779bc', 'hex');
+/**
+ * What a script answers: a TL object, Bool or vector, an RPC error, or nothing at all (a
+ * silent server).
+ */
+export type ScriptedAnswer = Reply | { error: string; code?: number } | 'silent';
 
 /** Sees each request as Telegram would (decoded from the bytes gramjs sends) and answers. */
 export type Script = (request: Api.AnyRequest) => ScriptedAnswer | Promise<ScriptedAnswer>;
@@ -36,7 +34,12 @@ export interface ScriptedSender {
  * serialised and decoded again (what a server would read), answers serialised and read back
  * with the request's own `readResult`, errors built by gramjs' `RPCMessageToError`.
  */
-export function installScriptedSender(client: TelegramClient, script: Script): ScriptedSender {
+export function installScriptedSender(
+  client: TelegramClient,
+  script: Script,
+  /** Connected from the start, as if `connect()` had run. @default false */
+  options: { connected?: boolean } = {},
+): ScriptedSender {
   const calls: string[] = [];
   const pending = new Set<RequestState>();
   const answer = async (state: RequestState) => {
@@ -47,21 +50,17 @@ export function installScriptedSender(client: TelegramClient, script: Script): S
       pending.add(state);
       return;
     }
-    if (typeof reply === 'boolean') {
-      state.resolve(state.request.readResult(new BinaryReader(reply ? BOOL_TRUE : BOOL_FALSE)));
-      return;
-    }
-    if ('error' in reply) {
+    if (typeof reply === 'object' && 'error' in reply) {
       const rpc = new Api.RpcError({ errorCode: reply.code ?? 400, errorMessage: reply.error });
       state.reject(RPCMessageToError(rpc, state.request));
       return;
     }
-    state.resolve(state.request.readResult(new BinaryReader(reply.getBytes())));
+    state.resolve(state.request.readResult(new BinaryReader(serialise(reply))));
   };
   const sender = {
     authKey: new AuthKey(),
     userDisconnected: false,
-    _userConnected: false,
+    _userConnected: options.connected ?? false,
     isReconnecting: false,
     isConnecting: false,
     async connect() {
@@ -95,4 +94,28 @@ export function installScriptedSender(client: TelegramClient, script: Script): S
       _handleUpdate(client, update);
     },
   };
+}
+
+// Constructor ids of vector#1cb5c415, boolTrue#997275b5 and boolFalse#bc799737.
+const VECTOR = 0x1cb5c415;
+const BOOL_TRUE = 0x997275b5;
+const BOOL_FALSE = 0xbc799737;
+
+function serialise(reply: Reply): Buffer {
+  if (typeof reply === 'boolean') return int32(reply ? BOOL_TRUE : BOOL_FALSE);
+  if (isVector(reply)) {
+    return Buffer.concat([int32(VECTOR), int32(reply.length), ...reply.map(serialise)]);
+  }
+  return reply.getBytes();
+}
+
+// Array.isArray does not narrow a readonly array type.
+function isVector(reply: Reply): reply is readonly Reply[] {
+  return Array.isArray(reply);
+}
+
+function int32(n: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32LE(n >>> 0);
+  return buffer;
 }

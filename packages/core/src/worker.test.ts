@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { TransientError } from './errors.js';
+import { createMemoryEventSink } from './memory/events.js';
+import { createMemoryLock } from './memory/lock.js';
+import { createMemoryQueue, type MemoryQueue } from './memory/queue.js';
+import { createMemorySource } from './memory/source.js';
+import { createMemoryProgress, createMemoryStore } from './memory/store.js';
+import type { ChatLock, EventSink, MessageSource } from './ports.js';
+import { type Delivery, DeliveryErrorCode } from './queue.js';
+import { makeMessages } from './testing/messages.js';
+import { createWorker, type Worker } from './worker.js';
+
+const day = '2025-11-07';
+const messages = makeMessages({ chat: '@x', start: Date.parse(`${day}T00:00:00Z`), count: 5 });
+const command = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ command: 'fetch', chat: '@x', mode: 'date', date: day, ...extra });
+
+function ports(events: EventSink, lock: ChatLock = createMemoryLock()) {
+  return {
+    source: createMemorySource({ '@x': messages, '@y': [] }),
+    store: createMemoryStore(),
+    progress: createMemoryProgress(),
+    events,
+    lock,
+  };
+}
+
+/** Runs `fn` with a worker, stopped and its queue closed afterwards. */
+async function withWorker(queue: MemoryQueue, worker: Worker, fn: () => Promise<void>) {
+  try {
+    await fn();
+  } finally {
+    await worker.stop();
+    await queue.close();
+  }
+}
+
+describe('worker', () => {
+  it('runs commands and acknowledges them, completed or failed alike', async () => {
+    const queue = createMemoryQueue();
+    const events = createMemoryEventSink();
+    const outcomes: string[] = [];
+    queue.push(command({ command_id: 'ok' }));
+    queue.push('{"command":"fetch"');
+    const worker = createWorker({
+      queue,
+      ports: ports(events),
+      onOutcome: (outcome) => outcomes.push(outcome.event),
+    });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => outcomes).toEqual(['completed', 'failed']);
+      expect(await queue.length()).toBe(0);
+      expect(await queue.deadLength()).toBe(0);
+    });
+  });
+
+  it('counts a handling that throws as a delivery, and reports the dead letter', async () => {
+    const queue = createMemoryQueue({ maxDeliveries: 3 });
+    const events = createMemoryEventSink();
+    // What a stack overflow in the handling would throw.
+    const crashingLock: ChatLock = {
+      acquire: async () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    };
+    const errors: string[] = [];
+    queue.push(command({ command_id: 'crash' }));
+    const worker = createWorker({
+      queue,
+      ports: ports(events, crashingLock),
+      runOptions: { workerId: 'w1' },
+      onError: (error) => errors.push(error.code),
+    });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => events.events.some((e) => e.event === 'failed')).toBe(true);
+      expect(queue.dead).toEqual([command({ command_id: 'crash' })]);
+      expect(await queue.length()).toBe(0);
+      expect(errors).toEqual(['UNEXPECTED', 'UNEXPECTED', 'UNEXPECTED']);
+      expect(events.events.at(-1)).toMatchObject({
+        event: 'failed',
+        command_id: 'crash',
+        chat: '@x',
+        mode: 'date',
+        errors: 3,
+        worker_id: 'w1',
+        error: { code: DeliveryErrorCode.Poison, retryable: false },
+      });
+    });
+  });
+
+  it('runs a command without command_id under one id through all its deliveries', async () => {
+    const queue = createMemoryQueue();
+    const seen = createMemoryEventSink();
+    let completions = 0;
+    // The first `completed` cannot be published: the command runs again.
+    const events: EventSink = {
+      async publish(event) {
+        if (event.event === 'completed' && completions++ === 0) throw new Error('publish lost');
+        await seen.publish(event);
+      },
+    };
+    queue.push(command());
+    const worker = createWorker({ queue, ports: ports(events) });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => seen.events.some((e) => e.event === 'completed')).toBe(true);
+      expect(seen.events.filter((e) => e.event === 'started')).toHaveLength(2);
+      expect(new Set(seen.events.map((e) => e.command_id)).size).toBe(1);
+    });
+  });
+
+  it('puts a command whose chat is busy back, uncounted, while it takes other work', async () => {
+    const queue = createMemoryQueue({ maxDeliveries: 1 });
+    const events = createMemoryEventSink();
+    let busy = true;
+    const memoryLock = createMemoryLock();
+    const lock: ChatLock = {
+      async acquire(chat, signal) {
+        if (busy && chat === '@x') {
+          throw new TransientError(DeliveryErrorCode.ChatBusy, 'another worker holds @x');
+        }
+        return memoryLock.acquire(chat, signal);
+      },
+    };
+    queue.push(command({ command_id: 'busy' }));
+    queue.push(JSON.stringify({ command: 'fetch', chat: '@y', mode: 'date', date: day }));
+    const worker = createWorker({ queue, ports: ports(events, lock), busyRetryMs: 20 });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => events.events.some((e) => e.event === 'completed')).toBe(true);
+      expect(events.events.some((e) => e.command_id === 'busy')).toBe(false);
+      busy = false;
+      await expect
+        .poll(() => events.events.some((e) => e.command_id === 'busy' && e.event === 'completed'))
+        .toBe(true);
+      // Going back for a busy chat is not a delivery: with maxDeliveries 1, nothing died.
+      expect(queue.dead).toEqual([]);
+    });
+  });
+
+  it('hands a running command back uncounted when stopped past its grace', async () => {
+    const queue = createMemoryQueue({ maxDeliveries: 1 });
+    const events = createMemoryEventSink();
+    // Never yields: only an abort ends the walk.
+    const hanging: MessageSource = {
+      async *messages(_request, signal) {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      },
+    };
+    queue.push(command({ command_id: 'long' }));
+    const worker = createWorker({ queue, ports: { ...ports(events), source: hanging } });
+    await expect.poll(() => events.events.some((e) => e.event === 'started')).toBe(true);
+    await worker.stop({ graceMs: 10 });
+    expect(await queue.length()).toBe(1);
+    const again = await queue.next();
+    expect(again?.attempt).toBe(1);
+    expect(events.events.some((e) => e.event === 'failed')).toBe(false);
+    await queue.close();
+  });
+
+  it('tries an ack again until it goes through, and says so', async () => {
+    const inner = createMemoryQueue();
+    let failures = 1;
+    // A queue whose service fails the first ack (a dropped connection).
+    const queue: MemoryQueue = Object.assign(Object.create(inner) as MemoryQueue, {
+      async next(signal?: AbortSignal): Promise<Delivery | undefined> {
+        const delivery = await inner.next(signal);
+        if (!delivery) return undefined;
+        return {
+          ...delivery,
+          ack: async () => {
+            if (failures-- > 0) throw new TransientError('REDIS_DISCONNECTED', 'dropped');
+            await delivery.ack();
+          },
+        };
+      },
+    });
+    const late: number[] = [];
+    const errors: string[] = [];
+    inner.push(command({ command_id: 'late' }));
+    const worker = createWorker({
+      queue,
+      ports: ports(createMemoryEventSink()),
+      onError: (error) => errors.push(error.code),
+      onSettledLate: (_delivery, attempts) => late.push(attempts),
+    });
+    await withWorker(inner, worker, async () => {
+      await expect.poll(() => late).toEqual([2]);
+      expect(errors).toEqual(['REDIS_DISCONNECTED']);
+    });
+  });
+
+  it('ends with the queue when the queue fails for good', async () => {
+    const inner = createMemoryQueue();
+    const fatal = new TransientError('REDIS_UNAVAILABLE', 'gone');
+    const queue = Object.assign(Object.create(inner) as MemoryQueue, {
+      next: async () => Promise.reject(fatal),
+    });
+    const worker = createWorker({ queue, ports: ports(createMemoryEventSink()), concurrency: 2 });
+    await expect(worker.done).rejects.toBe(fatal);
+    await worker.stop();
+  });
+});

@@ -1,0 +1,171 @@
+import { systemClock } from './clock.js';
+import { deadLetterEvent } from './dead-letter.js';
+import { stableCommandId } from './delivery-id.js';
+import type { FetchOutcome, FetchPorts, RunOptions } from './engine.js';
+import { type TgfetchError, toTgfetchError } from './errors.js';
+import { type CommandQueue, type Delivery, DeliveryErrorCode } from './queue.js';
+import { runCommand } from './run-command.js';
+
+export interface WorkerOptions {
+  queue: CommandQueue;
+  ports: FetchPorts;
+  /** Passed to core's `runCommand` (its `signal` is the worker's own). @default {} */
+  runOptions?: Omit<RunOptions, 'signal'>;
+  /** Commands run at once (use a `lock` in `ports` when above 1). @default 1 */
+  concurrency?: number;
+  /**
+   * How long a command whose chat another worker holds (the lock failed with `CHAT_BUSY`)
+   * waits in hand before it goes back to the queue; meanwhile the slot takes other work.
+   * @default 1_000
+   */
+  busyRetryMs?: number;
+  /** Told of each finished command. @default none */
+  onOutcome?: (outcome: FetchOutcome, delivery: Delivery) => void;
+  /** Told of a command that could not be run or settled (it goes back to the queue). @default none */
+  onError?: (error: TgfetchError, delivery: Delivery) => void;
+  /** Told of a command that could be settled only after retrying (the queue's service came back). @default none */
+  onSettledLate?: (delivery: Delivery, attempts: number) => void;
+}
+
+export interface Worker {
+  /** Settles when the worker stopped: rejects with the queue's fatal error (Redis: `REDIS_UNAVAILABLE`). */
+  readonly done: Promise<void>;
+  /**
+   * Stops taking commands; lets running ones finish for `graceMs`, then aborts them (they go
+   * back to the queue). Resolves once all slots are idle. @default graceMs 0
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Takes deliveries and runs them with `runCommand` (which publishes `failed` for an
+ * invalid command itself): ack once it completed or failed; release when aborted (not
+ * counted) or when handling it threw (counted, so a command that always crashes ends in the
+ * dead letters, where the worker reports it with a `failed` event, code `POISON_COMMAND`,
+ * through `ports.events`). An ack or release that fails (the queue's service away or
+ * silent) is kept and tried again until it goes through: a live worker never forgets a
+ * command it holds.
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  const { queue, ports } = options;
+  const busyRetryMs = options.busyRetryMs ?? 1_000;
+  const taking = new AbortController();
+  const running = new AbortController();
+  /** Commands whose chat was busy, waiting in hand to go back to the queue. */
+  const deferred = new Map<Delivery, NodeJS.Timeout>();
+
+  /** Runs `fn` (an ack or release) until it goes through, the queue fails or a hard stop. */
+  const settle = async (delivery: Delivery, fn: () => Promise<void>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        if (attempt > 1) options.onSettledLate?.(delivery, attempt);
+        return;
+      } catch (error) {
+        const e = toTgfetchError(error);
+        if (attempt === 1) options.onError?.(e, delivery);
+        // Gone for good (exit and be restarted) or a hard stop: what we hold comes back
+        // through the queue's visibility timeout.
+        if (!e.retryable || running.signal.aborted) return;
+        await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)), running.signal);
+      }
+    }
+  };
+
+  /** The chat is busy: keep it in hand a while, then put it back (not counted). */
+  const defer = (delivery: Delivery) => {
+    const timer = setTimeout(() => {
+      deferred.delete(delivery);
+      void settle(delivery, () => delivery.release());
+    }, busyRetryMs);
+    deferred.set(delivery, timer);
+  };
+  const releaseDeferred = async () => {
+    const waiting = [...deferred.entries()];
+    deferred.clear();
+    for (const [, timer] of waiting) clearTimeout(timer);
+    await Promise.all(waiting.map(([delivery]) => settle(delivery, () => delivery.release())));
+  };
+
+  /** The queue moved it to its dead letters already: it is reported, never run. */
+  const reportDeadLetter = async (delivery: Delivery) => {
+    const workerId = options.runOptions?.workerId ?? 'embedded';
+    const now = (options.runOptions?.clock ?? systemClock).now();
+    try {
+      await ports.events.publish(deadLetterEvent(delivery, workerId, now));
+    } catch {
+      // The dead letter is the record that matters; a lost event must not stop the worker.
+    }
+  };
+
+  const runOne = async (delivery: Delivery) => {
+    let outcome: FetchOutcome;
+    try {
+      outcome = await runCommand(delivery.bytes ?? delivery.payload, ports, {
+        ...options.runOptions,
+        signal: running.signal,
+        // A command without command_id keeps one id through every delivery of it.
+        newId: () => stableCommandId(delivery.id),
+      });
+    } catch (error) {
+      const e = toTgfetchError(error);
+      if (e.code === DeliveryErrorCode.ChatBusy) return defer(delivery);
+      // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
+      // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
+      if (e.code !== 'ABORTED') options.onError?.(e, delivery);
+      return settle(delivery, () => delivery.release({ counted: e.code !== 'ABORTED' }));
+    }
+    await settle(delivery, () => delivery.ack());
+    options.onOutcome?.(outcome, delivery);
+  };
+
+  const slot = async () => {
+    for (;;) {
+      const delivery = await queue.next(taking.signal);
+      if (!delivery) return;
+      if (delivery.deadLettered) await reportDeadLetter(delivery);
+      else await runOne(delivery);
+    }
+  };
+
+  const slots = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, slot);
+  const done = Promise.all(slots).then(
+    () => releaseDeferred(),
+    (error: unknown) => {
+      // One slot failed (Redis gone for good): the others must not keep running.
+      taking.abort();
+      running.abort();
+      for (const timer of deferred.values()) clearTimeout(timer);
+      deferred.clear();
+      throw error;
+    },
+  );
+  done.catch(() => {});
+
+  return {
+    done,
+    async stop({ graceMs = 0 } = {}) {
+      taking.abort();
+      const timer = setTimeout(() => running.abort(), graceMs);
+      try {
+        await done;
+      } catch {
+        // `done` reports it.
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
