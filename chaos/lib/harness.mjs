@@ -53,6 +53,15 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
   const pushed = [];
   let counter = 0;
 
+  const queueEmpty = async () => {
+    try {
+      const queue = await checkQueue(admin);
+      return queue.queued === 0 && queue.processing === 0;
+    } catch {
+      return false; // Redis away for a moment: ask again.
+    }
+  };
+
   const world = {
     name,
     dir,
@@ -136,6 +145,13 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
     },
     /** Stops the daemons, then checks the history, the data and what Redis still holds. */
     async verify({ allowRedelivery = false, expect, drained = true, sources } = {}) {
+      // Delivery is at least once: a command can have ended while a copy of it is still
+      // queued or in hand (taken back from a worker whose heartbeat lapsed in an outage, or
+      // deferred by a worker that found its chat busy with the other copy). The workers
+      // still running take it in milliseconds (its days are complete); stopping them on the
+      // last final event left it in the queue ("1 queued", nothing lost).
+      if (drained && daemons.some((d) => d.alive))
+        await waitUntil(queueEmpty, { timeoutMs: 20_000 });
       await world.stopAll();
       await recorder.sync();
       const commands = checkCommands(recorder, pushed, { allowRedelivery, expect });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BoundedCache } from './bounded-cache.js';
 import { parseCommand } from './command.js';
 import {
@@ -24,15 +24,33 @@ function spelling(name: string, n: number): string {
 
 describe('BoundedCache', () => {
   it('holds at most its capacity, dropping the least recently used', () => {
-    const cache = new BoundedCache<number, number>(3);
+    const cache = new BoundedCache<number, number>(8);
     for (let i = 0; i < 1000; i += 1) {
       cache.set(i, i);
       if (i % 2 === 0) cache.get(0);
-      expect(cache.size).toBeLessThanOrEqual(3);
+      expect(cache.size).toBeLessThanOrEqual(8);
     }
     expect(cache.get(0)).toBe(0);
     expect(cache.get(1)).toBeUndefined();
     expect(cache.get(999)).toBe(999);
+    expect(() => new BoundedCache(1)).toThrow(RangeError);
+  });
+
+  it('changes nothing on a hit of a recent entry', () => {
+    // A Map re-ordered on every hit rebuilt its hash table per lookup, in the old space
+    // (the Map is long-lived): per-command garbage that grew the daemon's heap.
+    const cache = new BoundedCache<string, number>(8);
+    cache.set('a', 1);
+    const deletes = vi.spyOn(Map.prototype, 'delete');
+    const sets = vi.spyOn(Map.prototype, 'set');
+    try {
+      for (let i = 0; i < 100; i += 1) expect(cache.get('a')).toBe(1);
+      expect(deletes).not.toHaveBeenCalled();
+      expect(sets).not.toHaveBeenCalled();
+    } finally {
+      deletes.mockRestore();
+      sets.mockRestore();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
-import { AbortError, type ChatLock, chatKey, systemClock } from '@tgfetch/core';
+import { AbortError, type ChatLock, chatKey, systemClock, TgfetchError } from '@tgfetch/core';
 import pg from 'pg';
-import { toPgError } from './errors.js';
+import { PgStoreErrorCode, pgError, toPgError } from './errors.js';
 import { checkSchema, DEFAULT_SCHEMA, LOCK_NAMESPACE } from './sql.js';
 
 export interface PgChatLockOptions {
@@ -14,6 +14,11 @@ export interface PgChatLockOptions {
   minWaitMs?: number;
   /** @default 1000 */
   maxWaitMs?: number;
+  /**
+   * How long `acquire` waits for a chat another holder has before it fails with a retryable
+   * `CHAT_BUSY` error (a worker then takes other work instead of idling). @default no limit
+   */
+  waitMs?: number;
   /** Told when a held lock was lost because its connection died (the server freed it). @default none */
   onLost?: (chat: string) => void;
 }
@@ -93,6 +98,7 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
       const chat = String(chatRef);
       if (signal.aborted) throw new AbortError('gave up waiting for the chat lock');
       const client = await connect(signal);
+      const giveUpAt = Date.now() + (options.waitMs ?? Number.POSITIVE_INFINITY);
       try {
         for (let attempt = 0; ; attempt++) {
           const got = await client.query<{ ok: boolean }>(
@@ -100,14 +106,16 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
             [namespace, key],
           );
           if (got.rows[0]?.ok) break;
+          if (Date.now() >= giveUpAt) throw busy(chat);
           const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
-          await systemClock.sleep(cap / 2 + (Math.random() * cap) / 2, signal).catch(() => {
+          const pause = Math.min(cap / 2 + (Math.random() * cap) / 2, giveUpAt - Date.now());
+          await systemClock.sleep(pause, signal).catch(() => {
             throw new AbortError('gave up waiting for the chat lock');
           });
         }
       } catch (error) {
         await client.end().catch(() => undefined);
-        if (error instanceof AbortError) throw error;
+        if (error instanceof AbortError || isBusy(error)) throw error;
         throw toPgError(error, `locking chat ${chat}`);
       }
       const hold: Hold = { chat, client, lost: false, timer: undefined as never };
@@ -146,4 +154,17 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
       );
     },
   };
+}
+
+/** The chat is held elsewhere and the lock's `waitMs` passed: the code the worker defers on. */
+function busy(chat: string): Error {
+  return pgError(
+    PgStoreErrorCode.chatBusy,
+    `another worker is fetching ${chat.slice(0, 200)}; the command goes back to the queue`,
+    { retryable: true },
+  );
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof TgfetchError && error.code === PgStoreErrorCode.chatBusy;
 }

@@ -15,6 +15,8 @@ export const PgStoreErrorCode = {
   conflict: 'PG_CONFLICT',
   query: 'PG_ERROR',
   closed: 'STORE_CLOSED',
+  /** Another holder has the chat and the lock's `waitMs` passed (retryable: the command goes back). */
+  chatBusy: 'CHAT_BUSY',
 } as const;
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];

@@ -37,6 +37,15 @@ async function advisoryHolders(): Promise<number[]> {
   return result.rows.map((r) => r.pid);
 }
 
+/** Open chat-lock sessions of the test (each hold keeps one). */
+async function lockSessions(): Promise<number> {
+  const result = await ctx.client.query(
+    'SELECT 1 FROM pg_stat_activity WHERE application_name = $1',
+    [ctx.schema],
+  );
+  return result.rowCount ?? 0;
+}
+
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -94,6 +103,23 @@ describe('pg chat lock', () => {
         ).rowCount === 0,
       'lock sessions to end',
     );
+  });
+
+  it('with waitMs 0, fails at once with a retryable CHAT_BUSY for a held chat, leaving no session', async () => {
+    // A worker must never idle on a chat another worker holds: it defers the command instead.
+    const release = await open().acquire('@busy', signal());
+    const eager = open({ waitMs: 0, minWaitMs: 60_000, maxWaitMs: 60_000 });
+    const failure = await eager.acquire('https://t.me/busy', signal()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 'CHAT_BUSY', retryable: true });
+    expect(eager.held()).toEqual([]);
+    await until(async () => (await lockSessions()) === 1, 'the refused session to end');
+    await release();
+    const again = await eager.acquire('@busy', signal());
+    expect(eager.held()).toEqual(['@busy']);
+    await again();
   });
 
   it('reports a hold lost when its connection dies, and the chat is free for others at once', async () => {

@@ -28,6 +28,8 @@ export interface PgStoreOptions {
   onError?: (error: Error) => void;
   /** Passed to the chat lock. @default none */
   onLockLost?: (chat: string) => void;
+  /** Passed to the chat lock as its `waitMs` (0: fail at once with `CHAT_BUSY`). @default no limit */
+  lockWaitMs?: number;
 }
 
 export interface PgStore extends MessageStore, ProgressStore {
@@ -88,6 +90,7 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     connection: options.connection ?? {},
     schema,
     ...(options.onLockLost ? { onLost: options.onLockLost } : {}),
+    ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
   });
   const days = createDays(pool, schema);
   const progress = createProgress(pool, schema);

@@ -86,7 +86,8 @@ function firstLine(text: string): string {
 
 const connectionErrors = [
   // What node-redis rejects a command with when it could not be sent within its command
-  // timeout (5 s by default), i.e. while the connection is down: a disconnect, not a reply.
+  // timeout (5 s by default, off on our own clients; a client passed in may still have it),
+  // i.e. while the connection is down: a disconnect, not a reply.
   TimeoutError,
   SocketClosedUnexpectedlyError,
   ConnectionTimeoutError,

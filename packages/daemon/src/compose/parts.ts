@@ -70,10 +70,11 @@ export async function openDaemonParts(
   const events = await lifetime.open(openEventSink(config, connectionOptions, redis));
   const queue = await lifetime.open(openQueue(config, connectionOptions));
   const source = await lifetime.open(openSource(config.TGFETCH_SOURCE, config));
+  // Never waits on a chat another worker holds (Redis or PostgreSQL lock alike): the command
+  // goes back and the slot takes other work.
   const store = await lifetime.open(
-    openStore(config, options.cwd, options.storeHooks, redis.client),
+    openStore(config, options.cwd, { ...options.storeHooks, chatLockWaitMs: 0 }, redis.client),
   );
-  // Never waits on a chat another worker holds: the command goes back and the slot takes other work.
   const lock = store.lockIsShared
     ? store.lock
     : createRedisChatLock({ client: redis.client, ttlMs: config.CHAT_LOCK_TTL_MS, waitMs: 0 });

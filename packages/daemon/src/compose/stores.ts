@@ -26,6 +26,8 @@ export interface StoreHooks {
   onError?: (error: Error) => void;
   /** Told of every corrupt day file the file store sets aside (the store itself never logs). */
   onCorruptFile?: (notice: CorruptFileNotice) => void;
+  /** How long the PostgreSQL chat lock waits for a busy chat (0: `CHAT_BUSY` at once). @default no limit */
+  chatLockWaitMs?: number;
 }
 
 type StoreAdapter = (config: Config, cwd: string, hooks: StoreHooks) => Promise<OpenedStore>;
@@ -87,6 +89,7 @@ export async function openPgFromConfig(config: Config, hooks: StoreHooks = {}) {
     poolSize: config.DATABASE_POOL_SIZE,
     ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
     ...(hooks.onError ? { onError: hooks.onError } : {}),
+    ...(hooks.chatLockWaitMs === undefined ? {} : { lockWaitMs: hooks.chatLockWaitMs }),
   });
 }
 
