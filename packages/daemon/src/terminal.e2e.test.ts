@@ -44,18 +44,30 @@ async function startInPane(args: string[], env: Record<string, string>) {
   await tmux('respawn-pane', '-k', '-t', 'tty', command);
 }
 const screen = async () => (await tmux('capture-pane', '-p', '-t', 'tty')).stdout;
+/**
+ * How the pane's process ended, once tmux has reaped it: `{ status }` for an exit,
+ * `{ signal }` for a death by signal (an object, not the number: 0 is an exit status).
+ *
+ * A dead pane without either is not "exited 0", nor always "not yet": tmux built with
+ * libutempter removes the pane's utmp record when the pane's terminal closes, running a helper
+ * under utempter's own SIGCHLD handler, and the SIGCHLD of a child that exits in that window
+ * is lost (tmux issue 311): tmux never reaps it and the status never comes. tmux reaps every
+ * exited child on its next SIGCHLD, so a poll that finds no status sends one.
+ */
 const exitStatus = async () => {
   const { stdout } = await tmux(
     'display-message',
     '-p',
     '-t',
     'tty',
-    '#{pane_dead}:#{pane_dead_status}',
+    '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pid}',
   );
-  const [dead, status] = stdout.trim().split(':');
-  // An object, not the number: 0 is an exit status, not "not yet". tmux may show the pane
-  // dead a moment before its status (then empty, which Number() would read as 0).
-  return dead === '1' && status ? { status: Number(status) } : undefined;
+  const [dead, status, signal, serverPid] = stdout.trim().split(':');
+  if (dead !== '1') return undefined;
+  if (status) return { status: Number(status) };
+  if (signal) return { signal: Number(signal) };
+  process.kill(Number(serverPid), 'SIGCHLD');
+  return undefined;
 };
 
 describe('tgfetch fetch on a terminal', { timeout: 90_000 }, () => {
