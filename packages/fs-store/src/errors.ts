@@ -8,16 +8,16 @@ import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
  * invalid is not the same event as a command refused by core's parser (`INVALID_CHAT`).
  */
 export const FsStoreErrorCode = {
-  invalidChat: 'STORE_INVALID_CHAT',
-  invalidDate: 'STORE_INVALID_DATE',
-  invalidDay: 'STORE_INVALID_DAY',
-  pathEscape: 'PATH_ESCAPE',
-  readOnly: 'STORE_READ_ONLY',
-  full: 'STORE_FULL',
-  corrupt: 'STORE_CORRUPT',
-  io: 'STORE_IO',
-  lockTimeout: 'LOCK_TIMEOUT',
-  closed: 'STORE_CLOSED',
+  STORE_INVALID_CHAT: 'STORE_INVALID_CHAT',
+  STORE_INVALID_DATE: 'STORE_INVALID_DATE',
+  STORE_INVALID_DAY: 'STORE_INVALID_DAY',
+  PATH_ESCAPE: 'PATH_ESCAPE',
+  STORE_READ_ONLY: 'STORE_READ_ONLY',
+  STORE_FULL: 'STORE_FULL',
+  STORE_CORRUPT: 'STORE_CORRUPT',
+  STORE_IO: 'STORE_IO',
+  LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  STORE_CLOSED: 'STORE_CLOSED',
 } as const;
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
@@ -42,16 +42,18 @@ export function fromFsError(error: unknown, action: string, file: string): Tgfet
     case 'EROFS':
     case 'EACCES':
     case 'EPERM':
-      return storeError(FsStoreErrorCode.readOnly, `Cannot write: ${detail}`, { cause: error });
+      return storeError(FsStoreErrorCode.STORE_READ_ONLY, `Cannot write: ${detail}`, {
+        cause: error,
+      });
     case 'ENOSPC':
     case 'EDQUOT':
       // Retryable: a re-run after space is freed succeeds, and nothing was half-written.
-      return storeError(FsStoreErrorCode.full, `No space left: ${detail}`, {
+      return storeError(FsStoreErrorCode.STORE_FULL, `No space left: ${detail}`, {
         retryable: true,
         cause: error,
       });
     default:
-      return storeError(FsStoreErrorCode.io, `File system error: ${detail}`, {
+      return storeError(FsStoreErrorCode.STORE_IO, `File system error: ${detail}`, {
         retryable: true,
         cause: error,
       });
