@@ -1,23 +1,20 @@
-import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. Node's fs errors never leave the store
  * raw: they are translated here so that the engine and its callers can tell "the disk is
  * full, try later" from "this directory is read-only" without knowing errno names.
- * Input the store refuses has `STORE_`-prefixed codes: a chat or date that reached a store
- * invalid is not the same event as a command refused by core's parser (`INVALID_CHAT`).
+ * Input the store refuses has the `STORE_`-prefixed codes every store shares (core's
+ * `StoreErrorCode`), not the parser's `INVALID_CHAT`.
  */
 export const FsStoreErrorCode = {
-  STORE_INVALID_CHAT: 'STORE_INVALID_CHAT',
-  STORE_INVALID_DATE: 'STORE_INVALID_DATE',
-  STORE_INVALID_DAY: 'STORE_INVALID_DAY',
+  ...StoreErrorCode,
   PATH_ESCAPE: 'PATH_ESCAPE',
   STORE_READ_ONLY: 'STORE_READ_ONLY',
   STORE_FULL: 'STORE_FULL',
   STORE_CORRUPT: 'STORE_CORRUPT',
   STORE_IO: 'STORE_IO',
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
-  STORE_CLOSED: 'STORE_CLOSED',
 } as const;
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];

@@ -1,4 +1,4 @@
-import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. node-postgres errors never leave the store
@@ -6,15 +6,12 @@ import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
  * the engine retries the day; a constraint or data error is not retried.
  */
 export const PgStoreErrorCode = {
-  STORE_INVALID_CHAT: 'STORE_INVALID_CHAT',
-  STORE_INVALID_DATE: 'STORE_INVALID_DATE',
-  STORE_INVALID_DAY: 'STORE_INVALID_DAY',
+  ...StoreErrorCode,
   PG_INVALID_SCHEMA: 'PG_INVALID_SCHEMA',
   PG_SCHEMA_TOO_NEW: 'PG_SCHEMA_TOO_NEW',
   PG_UNAVAILABLE: 'PG_UNAVAILABLE',
   PG_CONFLICT: 'PG_CONFLICT',
   PG_ERROR: 'PG_ERROR',
-  STORE_CLOSED: 'STORE_CLOSED',
   /** Another holder has the chat and the lock's `waitMs` passed (retryable: the command goes back). */
   CHAT_BUSY: 'CHAT_BUSY',
 } as const;
