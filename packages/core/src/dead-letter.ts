@@ -13,7 +13,7 @@ export function deadLetterEvent(delivery: Delivery, workerId: string, now: numbe
   return failedEvent({
     ...describeDeadLetter(delivery),
     error: new TgfetchError(
-      DeliveryErrorCode.Poison,
+      DeliveryErrorCode.POISON_COMMAND,
       `the command was delivered ${attempts} times without finishing; moved to the dead-letter queue`,
       { retryable: false },
     ),

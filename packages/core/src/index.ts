@@ -147,6 +147,7 @@ export {
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';
+export { StoreErrorCode } from './store-error-codes.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,

@@ -9,9 +9,9 @@
 /** Stable codes of queue-driven work (the table in `ERROR_CODES`, source `delivery`). */
 export const DeliveryErrorCode = {
   /** The chat's lock is held by another worker: the command goes back after a delay. */
-  ChatBusy: 'CHAT_BUSY',
+  CHAT_BUSY: 'CHAT_BUSY',
   /** A command was delivered more than `maxDeliveries` times: it was dead-lettered. */
-  Poison: 'POISON_COMMAND',
+  POISON_COMMAND: 'POISON_COMMAND',
 } as const;
 
 /** One command handed to a worker. Settle it exactly once: `ack` or `release`. */

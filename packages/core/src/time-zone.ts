@@ -128,51 +128,41 @@ export function zoneOffset(ms: number, timeZone: string): number {
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
+/** The two formatters a zone needs: its wall clock (to find offsets) and its calendar date. */
+const FORMATS = {
+  wall: {
+    locale: 'en-US',
+    options: {
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    },
+  },
+  date: { locale: 'en-CA', options: { year: 'numeric', month: '2-digit', day: '2-digit' } },
+} satisfies Record<string, { locale: string; options: Intl.DateTimeFormatOptions }>;
+
 // Building an Intl.DateTimeFormat costs far more than using one: one of each per zone.
-function cachedFormatter(
-  kind: string,
-  timeZone: string,
-  make: (timeZone: string) => Intl.DateTimeFormat,
-): Intl.DateTimeFormat {
+function cachedFormatter(kind: keyof typeof FORMATS, timeZone: string): Intl.DateTimeFormat {
   const canonical = canonicalZone(timeZone);
   if (canonical === undefined) throw new RangeError(`Invalid time zone: ${timeZone.slice(0, 64)}`);
   const key = `${kind}:${canonical}`;
   let f = formatters.get(key);
   if (!f) {
-    f = make(canonical);
+    const { locale, options } = FORMATS[kind];
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: canonical });
     formatters.set(key, f);
   }
   return f;
 }
 
 function wallFormatter(timeZone: string): Intl.DateTimeFormat {
-  return cachedFormatter(
-    'wall',
-    timeZone,
-    (timeZone) =>
-      new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      }),
-  );
+  return cachedFormatter('wall', timeZone);
 }
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  return cachedFormatter(
-    'date',
-    timeZone,
-    (timeZone) =>
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-      }),
-  );
+  return cachedFormatter('date', timeZone);
 }

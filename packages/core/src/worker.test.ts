@@ -83,7 +83,7 @@ describe('worker', () => {
         mode: 'date',
         errors: 3,
         worker_id: 'w1',
-        error: { code: DeliveryErrorCode.Poison, retryable: false },
+        error: { code: DeliveryErrorCode.POISON_COMMAND, retryable: false },
       });
     });
   });
@@ -116,7 +116,7 @@ describe('worker', () => {
     const lock: ChatLock = {
       async acquire(chat, signal) {
         if (busy && chat === '@x') {
-          throw new TransientError(DeliveryErrorCode.ChatBusy, 'another worker holds @x');
+          throw new TransientError(DeliveryErrorCode.CHAT_BUSY, 'another worker holds @x');
         }
         return memoryLock.acquire(chat, signal);
       },

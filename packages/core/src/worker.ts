@@ -109,7 +109,7 @@ export function createWorker(options: WorkerOptions): Worker {
       });
     } catch (error) {
       const e = toTgfetchError(error);
-      if (e.code === DeliveryErrorCode.ChatBusy) return defer(delivery);
+      if (e.code === DeliveryErrorCode.CHAT_BUSY) return defer(delivery);
       // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
       // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
       if (e.code !== 'ABORTED') options.onError?.(e, delivery);

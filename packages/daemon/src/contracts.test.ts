@@ -51,7 +51,7 @@ describe('error codes', () => {
   });
 
   it('gives TIMEOUT one meaning: Telegram timed out (the client gives up with WAIT_TIMEOUT)', () => {
-    expect(RedisErrorCode.Timeout).toBe('WAIT_TIMEOUT');
+    expect(RedisErrorCode.WAIT_TIMEOUT).toBe('WAIT_TIMEOUT');
     expect(TelegramErrorCode.TIMEOUT).toBe('TIMEOUT');
     expect(ERROR_CODES.find((c) => c.code === 'TIMEOUT')?.source).toBe('telegram');
   });

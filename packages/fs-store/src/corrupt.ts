@@ -27,7 +27,7 @@ export class CorruptFileError extends Error {
 }
 
 export function corruptError(error: CorruptFileError): TgfetchError {
-  return storeError(FsStoreErrorCode.corrupt, error.message, { cause: error });
+  return storeError(FsStoreErrorCode.STORE_CORRUPT, error.message, { cause: error });
 }
 
 /** Renames a corrupt file to `<name>.corrupt-<timestamp>`, out of every reader's way. */

@@ -1,23 +1,20 @@
-import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. Node's fs errors never leave the store
  * raw: they are translated here so that the engine and its callers can tell "the disk is
  * full, try later" from "this directory is read-only" without knowing errno names.
- * Input the store refuses has `STORE_`-prefixed codes: a chat or date that reached a store
- * invalid is not the same event as a command refused by core's parser (`INVALID_CHAT`).
+ * Input the store refuses has the `STORE_`-prefixed codes every store shares (core's
+ * `StoreErrorCode`), not the parser's `INVALID_CHAT`.
  */
 export const FsStoreErrorCode = {
-  invalidChat: 'STORE_INVALID_CHAT',
-  invalidDate: 'STORE_INVALID_DATE',
-  invalidDay: 'STORE_INVALID_DAY',
-  pathEscape: 'PATH_ESCAPE',
-  readOnly: 'STORE_READ_ONLY',
-  full: 'STORE_FULL',
-  corrupt: 'STORE_CORRUPT',
-  io: 'STORE_IO',
-  lockTimeout: 'LOCK_TIMEOUT',
-  closed: 'STORE_CLOSED',
+  ...StoreErrorCode,
+  PATH_ESCAPE: 'PATH_ESCAPE',
+  STORE_READ_ONLY: 'STORE_READ_ONLY',
+  STORE_FULL: 'STORE_FULL',
+  STORE_CORRUPT: 'STORE_CORRUPT',
+  STORE_IO: 'STORE_IO',
+  LOCK_TIMEOUT: 'LOCK_TIMEOUT',
 } as const;
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
@@ -42,16 +39,18 @@ export function fromFsError(error: unknown, action: string, file: string): Tgfet
     case 'EROFS':
     case 'EACCES':
     case 'EPERM':
-      return storeError(FsStoreErrorCode.readOnly, `Cannot write: ${detail}`, { cause: error });
+      return storeError(FsStoreErrorCode.STORE_READ_ONLY, `Cannot write: ${detail}`, {
+        cause: error,
+      });
     case 'ENOSPC':
     case 'EDQUOT':
       // Retryable: a re-run after space is freed succeeds, and nothing was half-written.
-      return storeError(FsStoreErrorCode.full, `No space left: ${detail}`, {
+      return storeError(FsStoreErrorCode.STORE_FULL, `No space left: ${detail}`, {
         retryable: true,
         cause: error,
       });
     default:
-      return storeError(FsStoreErrorCode.io, `File system error: ${detail}`, {
+      return storeError(FsStoreErrorCode.STORE_IO, `File system error: ${detail}`, {
         retryable: true,
         cause: error,
       });

@@ -72,7 +72,7 @@ export async function acquireFileLock(
     }
     if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
       throw storeError(
-        FsStoreErrorCode.lockTimeout,
+        FsStoreErrorCode.LOCK_TIMEOUT,
         `${file} is still held by pid ${state.info?.pid ?? '?'} after ${options.timeoutMs} ms`,
         { retryable: true },
       );

@@ -119,7 +119,7 @@ export function createFsStore(options: FsStoreOptions): FsStore {
   /** Runs a public operation: refuses after close, tracks it, translates fs errors. */
   const op = <T>(action: string, what: string, fn: () => Promise<T>): Promise<T> => {
     if (closed) {
-      return Promise.reject(storeError(FsStoreErrorCode.closed, 'The store is closed'));
+      return Promise.reject(storeError(FsStoreErrorCode.STORE_CLOSED, 'The store is closed'));
     }
     // Validation throws synchronously inside `fn`; it must reach callers as a rejection.
     const run = (async () => fn())().catch((error: unknown) => {

@@ -27,13 +27,13 @@ export interface ChatPlace {
 
 export function chatPlace(chat: unknown): ChatPlace {
   if (typeof chat !== 'string' && typeof chat !== 'number') {
-    throw storeError(FsStoreErrorCode.invalidChat, 'The chat must be a string');
+    throw storeError(FsStoreErrorCode.STORE_INVALID_CHAT, 'The chat must be a string');
   }
   const parsed = parseChat(chat);
-  if (!parsed.ok) throw storeError(FsStoreErrorCode.invalidChat, parsed.reason);
+  if (!parsed.ok) throw storeError(FsStoreErrorCode.STORE_INVALID_CHAT, parsed.reason);
   const key = chatKey(parsed.chat);
   if (!SAFE_KEY.test(key)) {
-    throw storeError(FsStoreErrorCode.invalidChat, `"${key}" is not a safe folder name`);
+    throw storeError(FsStoreErrorCode.STORE_INVALID_CHAT, `"${key}" is not a safe folder name`);
   }
   return { chat: parsed.chat, key };
 }
@@ -47,7 +47,10 @@ export function chatOfKey(key: string): ChatRef | undefined {
 
 export function checkDate(date: unknown): IsoDate {
   if (typeof date !== 'string' || !isIsoDate(date)) {
-    throw storeError(FsStoreErrorCode.invalidDate, `"${String(date)}" is not a YYYY-MM-DD date`);
+    throw storeError(
+      FsStoreErrorCode.STORE_INVALID_DATE,
+      `"${String(date)}" is not a YYYY-MM-DD date`,
+    );
   }
   return date;
 }
@@ -141,18 +144,18 @@ async function lstatOrUndefined(file: string) {
 
 function escapeError(file: string) {
   return storeError(
-    FsStoreErrorCode.pathEscape,
+    FsStoreErrorCode.PATH_ESCAPE,
     `Refusing ${file}: it is a symlink leading outside the data directory`,
   );
 }
 
 function sharedFolderError(folder: string) {
   return storeError(
-    FsStoreErrorCode.pathEscape,
+    FsStoreErrorCode.PATH_ESCAPE,
     `Refusing ${folder}: it is a symlink to another folder of the data directory, which would mix two chats' (or years') days`,
   );
 }
 
 function notAFolder(file: string) {
-  return storeError(FsStoreErrorCode.io, `${file} exists and is not a folder`);
+  return storeError(FsStoreErrorCode.STORE_IO, `${file} exists and is not a folder`);
 }

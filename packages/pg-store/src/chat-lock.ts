@@ -159,12 +159,12 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
 /** The chat is held elsewhere and the lock's `waitMs` passed: the code the worker defers on. */
 function busy(chat: string): Error {
   return pgError(
-    PgStoreErrorCode.chatBusy,
+    PgStoreErrorCode.CHAT_BUSY,
     `another worker is fetching ${chat.slice(0, 200)}; the command goes back to the queue`,
     { retryable: true },
   );
 }
 
 function isBusy(error: unknown): boolean {
-  return error instanceof TgfetchError && error.code === PgStoreErrorCode.chatBusy;
+  return error instanceof TgfetchError && error.code === PgStoreErrorCode.CHAT_BUSY;
 }

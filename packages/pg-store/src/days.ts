@@ -28,7 +28,7 @@ export function checkChat(chat: unknown): ChatRef {
   const parsed = typeof chat === 'string' ? parseChat(chat) : undefined;
   if (!parsed?.ok) {
     throw pgError(
-      PgStoreErrorCode.invalidChat,
+      PgStoreErrorCode.STORE_INVALID_CHAT,
       `Not a chat: ${parsed ? parsed.reason : 'a chat must be a string'}`,
     );
   }
@@ -37,14 +37,14 @@ export function checkChat(chat: unknown): ChatRef {
 
 export function checkDate(date: unknown): IsoDate {
   if (typeof date !== 'string' || !isIsoDate(date)) {
-    throw pgError(PgStoreErrorCode.invalidDate, 'A date must be YYYY-MM-DD');
+    throw pgError(PgStoreErrorCode.STORE_INVALID_DATE, 'A date must be YYYY-MM-DD');
   }
   return date;
 }
 
 /** What a day must hold to be stored: refused here rather than half-understood later. */
 function checkDay(day: DayDocument): void {
-  const bad = (why: string) => pgError(PgStoreErrorCode.invalidDay, `Bad day: ${why}`);
+  const bad = (why: string) => pgError(PgStoreErrorCode.STORE_INVALID_DAY, `Bad day: ${why}`);
   if (typeof day !== 'object' || day === null) throw bad('a day must be an object');
   if (!Array.isArray(day.messages)) throw bad('no messages array');
   if (typeof day.time_zone !== 'string' || day.time_zone.length === 0) throw bad('no time_zone');

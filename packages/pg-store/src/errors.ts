@@ -1,4 +1,4 @@
-import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
+import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. node-postgres errors never leave the store
@@ -6,17 +6,14 @@ import { type ErrorBuilder, errorBuilder, TgfetchError } from '@tgfetch/core';
  * the engine retries the day; a constraint or data error is not retried.
  */
 export const PgStoreErrorCode = {
-  invalidChat: 'STORE_INVALID_CHAT',
-  invalidDate: 'STORE_INVALID_DATE',
-  invalidDay: 'STORE_INVALID_DAY',
-  invalidSchema: 'PG_INVALID_SCHEMA',
-  schemaTooNew: 'PG_SCHEMA_TOO_NEW',
-  unavailable: 'PG_UNAVAILABLE',
-  conflict: 'PG_CONFLICT',
-  query: 'PG_ERROR',
-  closed: 'STORE_CLOSED',
+  ...StoreErrorCode,
+  PG_INVALID_SCHEMA: 'PG_INVALID_SCHEMA',
+  PG_SCHEMA_TOO_NEW: 'PG_SCHEMA_TOO_NEW',
+  PG_UNAVAILABLE: 'PG_UNAVAILABLE',
+  PG_CONFLICT: 'PG_CONFLICT',
+  PG_ERROR: 'PG_ERROR',
   /** Another holder has the chat and the lock's `waitMs` passed (retryable: the command goes back). */
-  chatBusy: 'CHAT_BUSY',
+  CHAT_BUSY: 'CHAT_BUSY',
 } as const;
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
@@ -49,18 +46,18 @@ export function toPgError(error: unknown, action: string): TgfetchError {
   const detail = `${action}: ${text}`;
   if (typeof code === 'string' && code.length === 5) {
     if (code === '40001' || code === '40P01') {
-      return pgError(PgStoreErrorCode.conflict, `Concurrent write, retry: ${detail}`, {
+      return pgError(PgStoreErrorCode.PG_CONFLICT, `Concurrent write, retry: ${detail}`, {
         retryable: true,
         cause: error,
       });
     }
     if (TRANSIENT_CLASSES.includes(code.slice(0, 2))) {
-      return pgError(PgStoreErrorCode.unavailable, `PostgreSQL unavailable: ${detail}`, {
+      return pgError(PgStoreErrorCode.PG_UNAVAILABLE, `PostgreSQL unavailable: ${detail}`, {
         retryable: true,
         cause: error,
       });
     }
-    return pgError(PgStoreErrorCode.query, `PostgreSQL error ${code}: ${detail}`, {
+    return pgError(PgStoreErrorCode.PG_ERROR, `PostgreSQL error ${code}: ${detail}`, {
       cause: error,
     });
   }
@@ -70,10 +67,10 @@ export function toPgError(error: unknown, action: string): TgfetchError {
       text,
     )
   ) {
-    return pgError(PgStoreErrorCode.unavailable, `PostgreSQL unavailable: ${detail}`, {
+    return pgError(PgStoreErrorCode.PG_UNAVAILABLE, `PostgreSQL unavailable: ${detail}`, {
       retryable: true,
       cause: error,
     });
   }
-  return pgError(PgStoreErrorCode.query, `PostgreSQL error: ${detail}`, { cause: error });
+  return pgError(PgStoreErrorCode.PG_ERROR, `PostgreSQL error: ${detail}`, { cause: error });
 }

@@ -123,7 +123,7 @@ export async function migrate(
     const unknown = [...have].filter((v) => !known.has(v));
     if (unknown.length > 0) {
       throw pgError(
-        PgStoreErrorCode.schemaTooNew,
+        PgStoreErrorCode.PG_SCHEMA_TOO_NEW,
         `Schema "${schema}" has version ${Math.max(...unknown)}, newer than this tgfetch knows (${migrations.at(-1)?.version ?? 0}): upgrade tgfetch`,
       );
     }

@@ -63,11 +63,14 @@ export function createProgress(pool: Pool, schema: string) {
   const markComplete = async (chatRef: ChatRef, day: DayProgress): Promise<void> => {
     const chat = checkChat(chatRef);
     if (typeof day !== 'object' || day === null) {
-      throw pgError(PgStoreErrorCode.invalidDay, 'A progress record must be an object');
+      throw pgError(PgStoreErrorCode.STORE_INVALID_DAY, 'A progress record must be an object');
     }
     const date = checkDate(day.date);
     if (!Number.isSafeInteger(day.count) || typeof day.location !== 'string') {
-      throw pgError(PgStoreErrorCode.invalidDay, 'A progress record needs a count and a location');
+      throw pgError(
+        PgStoreErrorCode.STORE_INVALID_DAY,
+        'A progress record needs a count and a location',
+      );
     }
     const zone = day.time_zone ?? zoneOf(day.location, chat, date);
     if (zone !== '') await zones.claim(pool, chat, zone);

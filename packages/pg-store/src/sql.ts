@@ -12,7 +12,7 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 export function checkSchema(schema: string): string {
   if (typeof schema !== 'string' || !SCHEMA.test(schema)) {
     throw pgError(
-      PgStoreErrorCode.invalidSchema,
+      PgStoreErrorCode.PG_INVALID_SCHEMA,
       'The schema name must be 1-63 characters: a lower-case letter or _, then letters, digits or _',
     );
   }

@@ -99,7 +99,8 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
 
   /** Runs a public operation: refuses after close, tracks it, translates pg errors. */
   const op = <T>(action: string, fn: () => Promise<T>): Promise<T> => {
-    if (closed) return Promise.reject(pgError(PgStoreErrorCode.closed, 'The store is closed'));
+    if (closed)
+      return Promise.reject(pgError(PgStoreErrorCode.STORE_CLOSED, 'The store is closed'));
     const run = (async () => fn())().catch((error: unknown) => {
       throw toPgError(error, action);
     });

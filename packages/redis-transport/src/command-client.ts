@@ -141,7 +141,7 @@ export async function createCommandClient(
     const days = commandDays(parsed.command);
     if (days > maxCommandDays) {
       throw new TgfetchError(
-        RedisErrorCode.TooLarge,
+        RedisErrorCode.COMMAND_TOO_LARGE,
         `the command covers ${days} days; at most ${maxCommandDays} are allowed (MAX_COMMAND_DAYS): split it`,
       );
     }
@@ -161,7 +161,7 @@ export async function createCommandClient(
     }
     if (pushed === -1) {
       throw new TgfetchError(
-        RedisErrorCode.QueueFull,
+        RedisErrorCode.QUEUE_FULL,
         `the queue holds ${maxQueueLength} commands already (MAX_QUEUE_LENGTH): try again later`,
         { retryable: true },
       );
@@ -192,7 +192,7 @@ export async function createCommandClient(
           () =>
             reject(
               new TgfetchError(
-                RedisErrorCode.Timeout,
+                RedisErrorCode.WAIT_TIMEOUT,
                 `no final event for command ${id} within ${ms}ms`,
                 { retryable: true },
               ),

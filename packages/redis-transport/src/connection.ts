@@ -153,7 +153,7 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
         () =>
           reject(
             new TransientError(
-              RedisErrorCode.NoReply,
+              RedisErrorCode.REDIS_NO_REPLY,
               `Redis (${where}) did not answer ${what} within ${replyTimeoutMs}ms`,
             ),
           ),

@@ -13,25 +13,25 @@ import {
 /** Stable codes this package raises. */
 export const RedisErrorCode = {
   /** The connection dropped; node-redis reconnects, a retry may succeed. */
-  Disconnected: 'REDIS_DISCONNECTED',
+  REDIS_DISCONNECTED: 'REDIS_DISCONNECTED',
   /** Redis stayed unreachable longer than `maxOutageMs`: time to exit and be restarted. */
-  Unavailable: 'REDIS_UNAVAILABLE',
+  REDIS_UNAVAILABLE: 'REDIS_UNAVAILABLE',
   /** Redis answered with an error reply (wrong type, NOAUTH, NOSCRIPT…). */
-  Reply: 'REDIS_ERROR',
+  REDIS_ERROR: 'REDIS_ERROR',
   /** The queue, client or sink was closed. */
-  Closed: 'REDIS_CLOSED',
+  REDIS_CLOSED: 'REDIS_CLOSED',
   /** `run()` gave up waiting for the final event (the command may still run). Not Telegram's `TIMEOUT`. */
-  Timeout: 'WAIT_TIMEOUT',
+  WAIT_TIMEOUT: 'WAIT_TIMEOUT',
   /** Redis refused our credentials (NOAUTH, WRONGPASS, NOPERM): retrying cannot help. */
-  Auth: 'REDIS_AUTH',
+  REDIS_AUTH: 'REDIS_AUTH',
   /** Redis refused our setup (no such database, a queue key of another type): fix the configuration. */
-  Config: 'REDIS_CONFIG',
+  REDIS_CONFIG: 'REDIS_CONFIG',
   /** Redis did not answer within its deadline (a frozen or overloaded server). */
-  NoReply: 'REDIS_NO_REPLY',
+  REDIS_NO_REPLY: 'REDIS_NO_REPLY',
   /** The queue holds `maxQueueLength` commands already: the producer must wait. */
-  QueueFull: 'QUEUE_FULL',
+  QUEUE_FULL: 'QUEUE_FULL',
   /** The command covers more days than `maxCommandDays`. */
-  TooLarge: 'COMMAND_TOO_LARGE',
+  COMMAND_TOO_LARGE: 'COMMAND_TOO_LARGE',
 } as const;
 
 /** Replies that mean our credentials are refused, by their first word or prefix. */
@@ -57,7 +57,7 @@ const configReplies = [
  */
 export function configurationError(error: unknown, where?: string): TgfetchError | undefined {
   if (error instanceof TgfetchError) {
-    return error.code === RedisErrorCode.Auth || error.code === RedisErrorCode.Config
+    return error.code === RedisErrorCode.REDIS_AUTH || error.code === RedisErrorCode.REDIS_CONFIG
       ? error
       : undefined;
   }
@@ -65,14 +65,14 @@ export function configurationError(error: unknown, where?: string): TgfetchError
   const at = where ? ` (${where})` : '';
   if (authReplies.some((p) => error.message.startsWith(p))) {
     return new TgfetchError(
-      RedisErrorCode.Auth,
+      RedisErrorCode.REDIS_AUTH,
       `Redis refused the credentials${at}: ${firstLine(error.message)}; check REDIS_URL / REDIS_PASSWORD`,
       { retryable: false, cause: error },
     );
   }
   if (configReplies.some((p) => error.message.startsWith(p))) {
     return new TgfetchError(
-      RedisErrorCode.Config,
+      RedisErrorCode.REDIS_CONFIG,
       `Redis refused the configuration${at}: ${firstLine(error.message)}`,
       { retryable: false, cause: error },
     );
@@ -111,12 +111,14 @@ const connectionCodes = new Set([
  */
 export function toRedisError(error: unknown, where?: string): TgfetchError {
   if (error instanceof TgfetchError) return error;
-  if (!(error instanceof Error)) return new TgfetchError(RedisErrorCode.Reply, String(error));
+  if (!(error instanceof Error)) return new TgfetchError(RedisErrorCode.REDIS_ERROR, String(error));
   const refused = configurationError(error, where);
   if (refused) return refused;
   const code = (error as { code?: unknown }).code;
   if (error instanceof ClientClosedError) {
-    return new TgfetchError(RedisErrorCode.Closed, 'the Redis client is closed', { cause: error });
+    return new TgfetchError(RedisErrorCode.REDIS_CLOSED, 'the Redis client is closed', {
+      cause: error,
+    });
   }
   if (
     connectionErrors.some((type) => error instanceof type) ||
@@ -125,14 +127,18 @@ export function toRedisError(error: unknown, where?: string): TgfetchError {
     // Node's own messages name the address already ("connect ECONNREFUSED 127.0.0.1:6379").
     const at = where && !error.message.includes(where) ? ` (${where})` : '';
     return new TransientError(
-      RedisErrorCode.Disconnected,
+      RedisErrorCode.REDIS_DISCONNECTED,
       `Redis connection lost${at}: ${error.message || error.name}`,
       { cause: error },
     );
   }
-  return new TgfetchError(RedisErrorCode.Reply, `Redis replied with an error: ${error.message}`, {
-    cause: error,
-  });
+  return new TgfetchError(
+    RedisErrorCode.REDIS_ERROR,
+    `Redis replied with an error: ${error.message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export function unavailableError(outageMs: number, cause?: unknown, where?: string): TgfetchError {
@@ -140,12 +146,12 @@ export function unavailableError(outageMs: number, cause?: unknown, where?: stri
   const why =
     cause instanceof Error && cause.message ? ` (last error: ${firstLine(cause.message)})` : '';
   return new TgfetchError(
-    RedisErrorCode.Unavailable,
+    RedisErrorCode.REDIS_UNAVAILABLE,
     `Redis${at} has been unreachable or silent for more than ${Math.round(outageMs / 1000)}s${why}`,
     { retryable: false, cause },
   );
 }
 
 export function closedError(what: string): TgfetchError {
-  return new TgfetchError(RedisErrorCode.Closed, `the ${what} is closed`);
+  return new TgfetchError(RedisErrorCode.REDIS_CLOSED, `the ${what} is closed`);
 }

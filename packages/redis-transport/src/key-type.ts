@@ -14,7 +14,7 @@ export async function checkKeyType(
   const found = await client.type(key);
   if (found === 'none' || found === wanted) return;
   throw new TgfetchError(
-    RedisErrorCode.Config,
+    RedisErrorCode.REDIS_CONFIG,
     `the Redis key "${key.slice(0, 200)}" holds a ${found}, not a ${wanted}: choose another QUEUE_NAME or remove the key`,
     { retryable: false },
   );

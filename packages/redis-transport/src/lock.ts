@@ -74,7 +74,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         if (got !== null) break;
         if (Date.now() >= giveUpAt) {
           throw new TransientError(
-            DeliveryErrorCode.ChatBusy,
+            DeliveryErrorCode.CHAT_BUSY,
             `another worker is fetching ${String(chat).slice(0, 200)}; the command goes back to the queue`,
           );
         }

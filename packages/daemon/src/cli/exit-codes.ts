@@ -35,8 +35,8 @@ export function exitCodeTable(): string {
 const USAGE_CODES: ReadonlySet<unknown> = new Set([
   'USAGE',
   'CONFIG',
-  RedisErrorCode.Auth,
-  RedisErrorCode.Config,
+  RedisErrorCode.REDIS_AUTH,
+  RedisErrorCode.REDIS_CONFIG,
 ]);
 
 /**
@@ -48,5 +48,5 @@ const USAGE_CODES: ReadonlySet<unknown> = new Set([
 export function exitCodeFor(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
   if (USAGE_CODES.has(code)) return EXIT.usage;
-  return code === RedisErrorCode.Unavailable ? EXIT.redisUnavailable : EXIT.failed;
+  return code === RedisErrorCode.REDIS_UNAVAILABLE ? EXIT.redisUnavailable : EXIT.failed;
 }

@@ -26,7 +26,7 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
 
   const writeDay = (day: DayDocument): Promise<DayWriteResult> => {
     if (typeof day !== 'object' || day === null) {
-      throw storeError(FsStoreErrorCode.invalidDay, 'A day must be an object');
+      throw storeError(FsStoreErrorCode.STORE_INVALID_DAY, 'A day must be an object');
     }
     const place = chatPlace(day.chat);
     const date = checkDate(day.date);
@@ -140,7 +140,7 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
 /** What a day file must hold to be read back: refused here rather than found corrupt later. */
 function checkDay(day: DayDocument): void {
   const bad = (why: string) =>
-    storeError(FsStoreErrorCode.invalidDay, `Bad day ${day.date}: ${why}`);
+    storeError(FsStoreErrorCode.STORE_INVALID_DAY, `Bad day ${day.date}: ${why}`);
   if (!Array.isArray(day.messages)) throw bad('no messages array');
   if (typeof day.time_zone !== 'string' || typeof day.fetched_at !== 'string') {
     throw bad('time_zone and fetched_at must be strings');

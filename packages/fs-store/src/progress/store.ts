@@ -213,7 +213,7 @@ export function createProgressSide(ctx: StoreContext) {
         typeof day.fetched_at !== 'string' ||
         (day.time_zone !== undefined && typeof day.time_zone !== 'string')
       ) {
-        throw storeError(FsStoreErrorCode.invalidDay, `Bad progress record for ${date}`);
+        throw storeError(FsStoreErrorCode.STORE_INVALID_DAY, `Bad progress record for ${date}`);
       }
       const record = {
         date,

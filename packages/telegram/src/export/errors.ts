@@ -3,15 +3,15 @@ import { FatalError } from '@tgfetch/core';
 /** The stable codes of the export reader's errors (all fatal: a retry reads the same file). */
 export const ExportErrorCode = {
   /** No file at the path given. */
-  NotFound: 'EXPORT_NOT_FOUND',
+  EXPORT_NOT_FOUND: 'EXPORT_NOT_FOUND',
   /** The path exists but cannot be read (a folder, no permission). */
-  Unreadable: 'EXPORT_UNREADABLE',
+  EXPORT_UNREADABLE: 'EXPORT_UNREADABLE',
   /** Not JSON, or JSON that is not a Telegram Desktop export; carries the position. */
-  Invalid: 'EXPORT_INVALID',
+  EXPORT_INVALID: 'EXPORT_INVALID',
   /** A full export holds several chats and none was chosen. */
-  Ambiguous: 'EXPORT_AMBIGUOUS',
+  EXPORT_AMBIGUOUS: 'EXPORT_AMBIGUOUS',
   /** The chosen chat is not in the export. */
-  ChatNotFound: 'EXPORT_CHAT_NOT_FOUND',
+  EXPORT_CHAT_NOT_FOUND: 'EXPORT_CHAT_NOT_FOUND',
 } as const;
 
 export type ExportErrorCode = (typeof ExportErrorCode)[keyof typeof ExportErrorCode];

@@ -12,19 +12,19 @@ export async function openExport(file: string): Promise<FileHandle> {
     });
     if (!stat.isFile()) {
       await handle.close();
-      throw new ExportError(ExportErrorCode.Unreadable, `${file} is not a file`);
+      throw new ExportError(ExportErrorCode.EXPORT_UNREADABLE, `${file} is not a file`);
     }
     return handle;
   } catch (error) {
     if (error instanceof ExportError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ExportError(ExportErrorCode.NotFound, `No export file at ${file}`, {
+      throw new ExportError(ExportErrorCode.EXPORT_NOT_FOUND, `No export file at ${file}`, {
         cause: error,
       });
     }
     throw new ExportError(
-      ExportErrorCode.Unreadable,
+      ExportErrorCode.EXPORT_UNREADABLE,
       `Cannot read the export file ${file} (${code ?? 'error'})`,
       { cause: error },
     );
@@ -100,7 +100,7 @@ export async function invalidExport(
   if (!(error instanceof JsonSyntaxError)) return error;
   const position = await locate(handle, error.offset);
   return new ExportError(
-    ExportErrorCode.Invalid,
+    ExportErrorCode.EXPORT_INVALID,
     `${file} is not a valid Telegram Desktop export: ${error.reason} at line ${position.line}, column ${position.column} (byte ${position.offset})`,
     { position },
   );

@@ -21,16 +21,16 @@ export function pickChat(
     .filter(({ chat }) => selector === undefined || matchesChat(chat, selector));
   if (candidates.length === 1) return candidates[0]!.at;
   if (chats.length === 0) {
-    throw new ExportError(ExportErrorCode.ChatNotFound, `${file} holds no chats`);
+    throw new ExportError(ExportErrorCode.EXPORT_CHAT_NOT_FOUND, `${file} holds no chats`);
   }
   if (candidates.length === 0) {
     throw new ExportError(
-      ExportErrorCode.ChatNotFound,
+      ExportErrorCode.EXPORT_CHAT_NOT_FOUND,
       `${file} has no chat "${selector}"; it holds: ${listChats(chats)}`,
     );
   }
   throw new ExportError(
-    ExportErrorCode.Ambiguous,
+    ExportErrorCode.EXPORT_AMBIGUOUS,
     `${file} holds ${candidates.length} chats${selector === undefined ? '' : ` named "${selector}"`}; choose one with the chat option (its id): ${listChats(candidates.map((c) => c.chat))}`,
   );
 }

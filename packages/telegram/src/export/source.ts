@@ -173,7 +173,7 @@ async function openFile(
     const chat = label ?? chosen.chat;
     if (chat === undefined) {
       throw new ExportError(
-        ExportErrorCode.Invalid,
+        ExportErrorCode.EXPORT_INVALID,
         `${file}: the chat has no "id"; pass the chat option to name it`,
       );
     }
