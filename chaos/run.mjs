@@ -39,8 +39,21 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  const names = scenarios.flatMap((scenario) => scenario.names ?? [scenario.name]);
+  console.log(`Usage: node chaos/run.mjs [--short] [--seed N] [--only a,b] [--keep]
+
+  --short   bounded trials, as CI runs it (results go to a temporary folder)
+  --seed N  replay a run (each run prints its seed)
+  --only    scenarios whose name starts with one of these, e.g. --only sigkill,zone-flood
+  --keep    keep each scenario's folder (logs, data, redis.log) for a look afterwards
+
+Scenarios: ${names.join(', ')}`);
+  process.exit(0);
+}
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 const only = values.only?.split(',');
 const short = values.short;
