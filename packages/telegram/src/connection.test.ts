@@ -3,6 +3,7 @@ import { Api } from 'telegram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';
 import { createTelegramConnection } from './connection.js';
+import { clientInvoke } from './dialogs.js';
 import { translateTelegramError } from './errors.js';
 import {
   closedPort,
@@ -45,6 +46,45 @@ describe('connect deadline', () => {
     await expect
       .poll(() => server.connections.every((c) => c.closed), { timeout: 3000 })
       .toBe(true);
+  });
+
+  it('bounds the connect of a client the caller owns (clientInvoke), and leaves it theirs', async () => {
+    const server = await silentServer();
+    servers.push(server);
+    const refused = await closedPort();
+    const owned = [
+      // gramjs alone would wait 60 s on the silent server, and give up (false) on the refusal.
+      createOwnedClient({
+        ...TEST_API,
+        session: await sessionAt(),
+        serverPort: server.port,
+        connectTimeoutMs: 60_000,
+      }),
+      createOwnedClient({
+        ...TEST_API,
+        session: await sessionAt(),
+        serverPort: refused,
+        connectionRetries: 1,
+        connectTimeoutMs: 1000,
+      }),
+    ];
+    try {
+      for (const { client } of owned) {
+        const started = Date.now();
+        const invoke = clientInvoke(client, { connectTimeoutMs: 1500, requestTimeoutMs: 1500 });
+        const error = await invoke(new Api.help.GetConfig()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnreachableError);
+        expect(error).toMatchObject({ code: 'TELEGRAM_UNREACHABLE', retryable: true });
+        expect(Date.now() - started).toBeLessThan(1500 + 2000);
+        // The next request is bounded too (by the connect deadline, or by the request's once
+        // gramjs counts a socket that never did its handshake as connected).
+        const again = Date.now();
+        await expect(invoke(new Api.help.GetConfig())).rejects.toMatchObject({ retryable: true });
+        expect(Date.now() - again).toBeLessThan(1500 + 1500 + 2000);
+      }
+    } finally {
+      for (const client of owned) await client.shutdown();
+    }
   });
 
   it('tries again with a fresh client on the next request after being unreachable', async () => {

@@ -1,6 +1,14 @@
-import { type ChatRef, FatalError, isNumericChat, parseChat } from '@tgfetch/core';
+import {
+  type ChatRef,
+  FatalError,
+  isNumericChat,
+  parseChat,
+  UnreachableError,
+} from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, withTimeout } from './client.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, invokeWithin } from './connection.js';
 import { type Invoke, rememberEntities } from './entities.js';
 import { TelegramErrorCode, translateTelegramError } from './errors.js';
 import { markedId, toPeer } from './ids.js';
@@ -122,14 +130,36 @@ export async function scanDialogs(
   return false;
 }
 
-/** Requests on a client this caller owns: connected on first use, errors translated. */
-export function clientInvoke(client: TelegramClient): Invoke {
-  let connecting: Promise<unknown> | undefined;
+/**
+ * Requests on a client this caller owns: connected on first use within `connectTimeoutMs`
+ * (gramjs' own `connect()` returns `false` after its retries and later requests would wait
+ * forever: that is a retryable `TELEGRAM_UNREACHABLE`, and the next request tries again),
+ * each request within `requestTimeoutMs` (a retryable `TIMEOUT`), errors translated. The
+ * client stays the caller's: it is never shut down or replaced here.
+ */
+export function clientInvoke(
+  client: TelegramClient,
+  options: { connectTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): Invoke {
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  let connecting: Promise<void> | undefined;
+  const connect = async () => {
+    const outcome = await withTimeout(client.connect(), connectTimeoutMs).catch(
+      () => 'timed out' as const,
+    );
+    if (outcome === true) return;
+    connecting = undefined;
+    throw new UnreachableError(
+      TelegramErrorCode.TELEGRAM_UNREACHABLE,
+      `Could not reach Telegram within ${connectTimeoutMs / 1000}s (the client ${outcome === false ? 'gave up' : 'was still connecting'})`,
+    );
+  };
   return async (request) => {
     try {
-      connecting ??= client.connected ? Promise.resolve() : client.connect();
+      connecting ??= client.connected ? Promise.resolve() : connect();
       await connecting;
-      return await client.invoke(request);
+      return await invokeWithin(client, request, requestTimeoutMs);
     } catch (error) {
       throw translateTelegramError(error);
     }
