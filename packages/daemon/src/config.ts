@@ -349,6 +349,19 @@ function proxyProblem(issue: v.CheckIssue<string>): string {
   return 'TELEGRAM_PROXY is not valid';
 }
 
+/** Every secret value of a configuration: what a service's logs must never show. */
+export function configSecrets(config: Config): (string | undefined)[] {
+  return [
+    config.TELEGRAM_SESSION,
+    config.TELEGRAM_API_HASH,
+    config.REDIS_PASSWORD,
+    config.METRICS_TOKEN,
+    passwordOf(config.redisUrl),
+    ...proxySecrets(config.TELEGRAM_PROXY),
+    passwordOf(config.DATABASE_URL),
+  ];
+}
+
 /** The password or MTProxy secret in TELEGRAM_PROXY, for the logger to redact. */
 export function proxySecrets(url: string | undefined): string[] {
   if (!url) return [];

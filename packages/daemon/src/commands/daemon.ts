@@ -5,7 +5,7 @@ import { createLifetime, StoppedBeforeReady } from '../compose/lifetime.js';
 import { openDaemonParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
 import type { Config } from '../config.js';
-import { passwordOf, proxySecrets, redactUrl } from '../config.js';
+import { configSecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
@@ -29,15 +29,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   );
   const logger = createLogger({
     level: config.LOG_LEVEL,
-    secrets: [
-      config.TELEGRAM_SESSION,
-      config.TELEGRAM_API_HASH,
-      config.REDIS_PASSWORD,
-      config.METRICS_TOKEN,
-      passwordOf(config.redisUrl),
-      ...proxySecrets(config.TELEGRAM_PROXY),
-      passwordOf(config.DATABASE_URL),
-    ],
+    secrets: configSecrets(config),
     destination: ctx.stdout,
     format: logFormat(config.LOG_FORMAT, ctx.stdout),
   });

@@ -2,7 +2,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime } from '../compose/lifetime.js';
 import { openPersistParts } from '../compose/parts.js';
-import { passwordOf, redactUrl } from '../config.js';
+import { configSecrets, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
@@ -25,7 +25,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
   if (!stream) throw new ConfigError(['MESSAGES_STREAM is required: the stream to persist']);
   const logger = createLogger({
     level: config.LOG_LEVEL,
-    secrets: [config.REDIS_PASSWORD, passwordOf(config.redisUrl), passwordOf(config.DATABASE_URL)],
+    secrets: configSecrets(config),
     destination: ctx.stdout,
   });
   const metrics = createMetrics();
