@@ -140,6 +140,7 @@ export type {
 } from './ports.js';
 export {
   type CommandQueue,
+  chatBusyError,
   type Delivery,
   DeliveryErrorCode,
   type QueueState,

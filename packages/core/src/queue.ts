@@ -6,6 +6,8 @@
  * stream queues of `@tgfetch/redis-transport`; every one runs `describeCommandQueue`.
  */
 
+import { TransientError } from './errors.js';
+
 /** Stable codes of queue-driven work (the table in `ERROR_CODES`, source `delivery`). */
 export const DeliveryErrorCode = {
   /** The chat's lock is held by another worker: the command goes back after a delay. */
@@ -13,6 +15,17 @@ export const DeliveryErrorCode = {
   /** A command was delivered more than `maxDeliveries` times: it was dead-lettered. */
   POISON_COMMAND: 'POISON_COMMAND',
 } as const;
+
+/**
+ * What a chat lock made with a wait limit throws once the limit passed and another holder
+ * still has the chat: retryable, and the worker puts the command back for later.
+ */
+export function chatBusyError(chat: string): TransientError {
+  return new TransientError(
+    DeliveryErrorCode.CHAT_BUSY,
+    `another worker is fetching ${chat.slice(0, 200)}; the command goes back to the queue`,
+  );
+}
 
 /** One command handed to a worker. Settle it exactly once: `ack` or `release`. */
 export interface Delivery {

@@ -1,6 +1,14 @@
-import { AbortError, type ChatLock, chatKey, systemClock, TgfetchError } from '@tgfetch/core';
+import {
+  AbortError,
+  type ChatLock,
+  chatBusyError,
+  chatKey,
+  DeliveryErrorCode,
+  systemClock,
+  TgfetchError,
+} from '@tgfetch/core';
 import pg from 'pg';
-import { PgStoreErrorCode, pgError, toPgError } from './errors.js';
+import { toPgError } from './errors.js';
 import { checkSchema, DEFAULT_SCHEMA, LOCK_NAMESPACE } from './sql.js';
 
 export interface PgChatLockOptions {
@@ -106,7 +114,7 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
             [namespace, key],
           );
           if (got.rows[0]?.ok) break;
-          if (Date.now() >= giveUpAt) throw busy(chat);
+          if (Date.now() >= giveUpAt) throw chatBusyError(chat);
           const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
           const pause = Math.min(cap / 2 + (Math.random() * cap) / 2, giveUpAt - Date.now());
           await systemClock.sleep(pause, signal).catch(() => {
@@ -156,15 +164,6 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
   };
 }
 
-/** The chat is held elsewhere and the lock's `waitMs` passed: the code the worker defers on. */
-function busy(chat: string): Error {
-  return pgError(
-    PgStoreErrorCode.CHAT_BUSY,
-    `another worker is fetching ${chat.slice(0, 200)}; the command goes back to the queue`,
-    { retryable: true },
-  );
-}
-
 function isBusy(error: unknown): boolean {
-  return error instanceof TgfetchError && error.code === PgStoreErrorCode.CHAT_BUSY;
+  return error instanceof TgfetchError && error.code === DeliveryErrorCode.CHAT_BUSY;
 }

@@ -12,8 +12,6 @@ export const PgStoreErrorCode = {
   PG_UNAVAILABLE: 'PG_UNAVAILABLE',
   PG_CONFLICT: 'PG_CONFLICT',
   PG_ERROR: 'PG_ERROR',
-  /** Another holder has the chat and the lock's `waitMs` passed (retryable: the command goes back). */
-  CHAT_BUSY: 'CHAT_BUSY',
 } as const;
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AbortError,
-  type ChatLock,
-  chatKey,
-  DeliveryErrorCode,
-  TransientError,
-} from '@tgfetch/core';
+import { AbortError, type ChatLock, chatBusyError, chatKey } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
 import { toRedisError } from './errors.js';
 import { defineScript } from './script.js';
@@ -73,10 +67,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         }
         if (got !== null) break;
         if (Date.now() >= giveUpAt) {
-          throw new TransientError(
-            DeliveryErrorCode.CHAT_BUSY,
-            `another worker is fetching ${String(chat).slice(0, 200)}; the command goes back to the queue`,
-          );
+          throw chatBusyError(String(chat));
         }
         const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
         const pause = cap / 2 + (random() * cap) / 2;
