@@ -6,6 +6,7 @@ import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { busyDate } from './testing/busy-day.js';
 import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
@@ -69,7 +70,7 @@ describe('tgfetch fetch', () => {
   });
 
   it('writes identical messages for a past day from two simulated runs seconds apart', async () => {
-    const date = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const date = busyDate('steady', 3);
     const run = (out: string) =>
       runCli(
         ['fetch', '--source', 'simulated', '--chat', 'steady', '--date', date, '--data-dir', out],

@@ -8,6 +8,7 @@ import {
   tempDir,
 } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { busyYesterday } from './testing/busy-day.js';
 import { uniqueNames } from './testing/cli-process.js';
 import { daemonEnv, daemonPool } from './testing/daemon-process.js';
 
@@ -57,7 +58,8 @@ describe("the daemon's Redis connections", () => {
       );
       const command = JSON.stringify({
         command: 'fetch',
-        chat: `@${names.chat}`,
+        // A chat whose yesterday has messages, so that the stream has something to hold.
+        chat: `@${busyYesterday(names.chat)}`,
         mode: 'days',
         days: 1,
         command_id: `conn-${mode}`,

@@ -100,7 +100,8 @@ describe('a delivery that cannot be settled while Redis is down', () => {
       await queue.close();
       await events.close();
     }
-  });
+    // A restart, 5.5 s away and a 15 s deadline: more than the default 20 s on a loaded machine.
+  }, 40_000);
 });
 
 describe('a chat another worker holds', () => {
