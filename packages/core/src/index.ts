@@ -1,3 +1,4 @@
+export { type Backoff, backoffDelay, type Jitter, jittered } from './backoff.js';
 export {
   type ChatParseResult,
   type ChatRef,
@@ -6,7 +7,12 @@ export {
   MAX_CHAT_LENGTH,
   parseChat,
 } from './chat.js';
-export { createVirtualClock, systemClock, type VirtualClock } from './clock.js';
+export {
+  createVirtualClock,
+  systemClock,
+  type VirtualClock,
+  type VirtualClockOptions,
+} from './clock.js';
 export {
   CommandError,
   CommandErrorCode,

@@ -1,10 +1,11 @@
+import { type Backoff, backoffDelay, jittered } from './backoff.js';
 import { FloodWaitError, type TgfetchError, toTgfetchError, UnreachableError } from './errors.js';
 
 /**
  * When to try again. Flood waits are Telegram telling us exactly how long to pause: we
  * honour them (plus jitter, so that workers sharing an account do not return in lockstep)
  * up to `maxFloodWaitSec`, beyond which the command fails as retryable rather than holding
- * a worker for an hour. Transient errors back off exponentially with full jitter. An
+ * a worker for an hour. Transient errors back off exponentially with equal jitter. An
  * unreachable service (its own attempts already spent) and anything else fail at once.
  */
 export interface RetryPolicy {
@@ -50,9 +51,9 @@ export function decideRetry(
     if (e.seconds > policy.maxFloodWaitSec || attempt > policy.maxFloodWaits) {
       return { retry: false, error: e };
     }
-    const jitter = e.seconds * 1000 * policy.floodJitter * random();
+    const delayMs = jittered(e.seconds * 1000, { extra: policy.floodJitter }, random);
     // Waits of 0 s happen (FLOOD_WAIT_0); a short pause still avoids hammering.
-    return { retry: true, delayMs: Math.max(e.seconds * 1000, 100) + Math.round(jitter), error: e };
+    return { retry: true, delayMs: Math.max(delayMs, 100), error: e };
   }
   if (
     !e.retryable ||
@@ -62,7 +63,10 @@ export function decideRetry(
   ) {
     return { retry: false, error: e };
   }
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  // "Full jitter" (AWS architecture blog): uniform in [ceiling/2, ceiling].
-  return { retry: true, delayMs: Math.round(ceiling / 2 + (ceiling / 2) * random()), error: e };
+  const backoff: Backoff = {
+    baseMs: policy.baseDelayMs,
+    maxMs: policy.maxDelayMs,
+    jitter: 'equal',
+  };
+  return { retry: true, delayMs: backoffDelay(attempt - 1, backoff, random), error: e };
 }

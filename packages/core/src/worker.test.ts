@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createVirtualClock } from './clock.js';
 import { TransientError } from './errors.js';
 import { createMemoryEventSink } from './memory/events.js';
 import { createMemoryLock } from './memory/lock.js';
@@ -33,6 +34,25 @@ async function withWorker(queue: MemoryQueue, worker: Worker, fn: () => Promise<
     await worker.stop();
     await queue.close();
   }
+}
+
+/** A queue whose service fails the first `failures` acks (a dropped connection). */
+function failingAcks(inner: MemoryQueue, failures: number): MemoryQueue & { acks: number } {
+  const queue = Object.assign(Object.create(inner) as MemoryQueue, {
+    acks: 0,
+    async next(signal?: AbortSignal): Promise<Delivery | undefined> {
+      const delivery = await inner.next(signal);
+      if (!delivery) return undefined;
+      return {
+        ...delivery,
+        ack: async () => {
+          if (queue.acks++ < failures) throw new TransientError('REDIS_DISCONNECTED', 'dropped');
+          await delivery.ack();
+        },
+      };
+    },
+  });
+  return queue;
 }
 
 describe('worker', () => {
@@ -136,6 +156,31 @@ describe('worker', () => {
     });
   });
 
+  it('keeps a command whose chat is busy in hand for busyRetryMs of its clock', async () => {
+    const queue = createMemoryQueue();
+    const clock = createVirtualClock(undefined, { autoAdvance: false });
+    const lock: ChatLock = {
+      acquire: async () => {
+        throw new TransientError(DeliveryErrorCode.CHAT_BUSY, 'another worker holds @x');
+      },
+    };
+    queue.push(command({ command_id: 'busy' }));
+    const worker = createWorker({
+      queue,
+      ports: ports(createMemoryEventSink(), lock),
+      runOptions: { clock },
+    });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => clock.slept).toEqual([1_000]);
+      clock.advance(999);
+      await new Promise(setImmediate);
+      expect(clock.slept).toEqual([1_000]);
+      clock.advance(1);
+      // Back in the queue, taken again, still busy: in hand again.
+      await expect.poll(() => clock.slept).toEqual([1_000, 1_000]);
+    });
+  });
+
   it('hands a running command back uncounted when stopped past its grace', async () => {
     const queue = createMemoryQueue({ maxDeliveries: 1 });
     const events = createMemoryEventSink();
@@ -158,21 +203,7 @@ describe('worker', () => {
 
   it('tries an ack again until it goes through, and says so', async () => {
     const inner = createMemoryQueue();
-    let failures = 1;
-    // A queue whose service fails the first ack (a dropped connection).
-    const queue: MemoryQueue = Object.assign(Object.create(inner) as MemoryQueue, {
-      async next(signal?: AbortSignal): Promise<Delivery | undefined> {
-        const delivery = await inner.next(signal);
-        if (!delivery) return undefined;
-        return {
-          ...delivery,
-          ack: async () => {
-            if (failures-- > 0) throw new TransientError('REDIS_DISCONNECTED', 'dropped');
-            await delivery.ack();
-          },
-        };
-      },
-    });
+    const queue = failingAcks(inner, 1);
     const late: number[] = [];
     const errors: string[] = [];
     inner.push(command({ command_id: 'late' }));
@@ -185,6 +216,32 @@ describe('worker', () => {
     await withWorker(inner, worker, async () => {
       await expect.poll(() => late).toEqual([2]);
       expect(errors).toEqual(['REDIS_DISCONNECTED']);
+    });
+  });
+
+  it('waits between tries of an ack on its clock, not on timers', async () => {
+    const inner = createMemoryQueue();
+    const queue = failingAcks(inner, 2);
+    const clock = createVirtualClock(undefined, { autoAdvance: false });
+    const late: number[] = [];
+    inner.push(command({ command_id: 'late' }));
+    const worker = createWorker({
+      queue,
+      ports: ports(createMemoryEventSink()),
+      runOptions: { clock },
+      onSettledLate: (_delivery, attempts) => late.push(attempts),
+    });
+    await withWorker(inner, worker, async () => {
+      await expect.poll(() => clock.slept).toEqual([200]);
+      clock.advance(199);
+      await new Promise(setImmediate);
+      expect([queue.acks, clock.slept]).toEqual([1, [200]]);
+      clock.advance(1);
+      // Tried again, failed again: the wait doubles.
+      await expect.poll(() => clock.slept).toEqual([200, 400]);
+      expect([queue.acks, late]).toEqual([2, []]);
+      clock.advance(400);
+      await expect.poll(() => late).toEqual([3]);
     });
   });
 

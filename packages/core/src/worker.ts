@@ -1,3 +1,4 @@
+import { type Backoff, backoffDelay } from './backoff.js';
 import { systemClock } from './clock.js';
 import { deadLetterEvent } from './dead-letter.js';
 import { stableCommandId } from './delivery-id.js';
@@ -6,10 +7,17 @@ import { type TgfetchError, toTgfetchError } from './errors.js';
 import { type CommandQueue, type Delivery, DeliveryErrorCode } from './queue.js';
 import { runCommand } from './run-command.js';
 
+/** Between tries of an ack or release: 200 ms, doubling, at most 2 s. */
+const settleBackoff: Backoff = { baseMs: 100, maxMs: 2_000 };
+
 export interface WorkerOptions {
   queue: CommandQueue;
   ports: FetchPorts;
-  /** Passed to core's `runCommand` (its `signal` is the worker's own). @default {} */
+  /**
+   * Passed to core's `runCommand` (its `signal` is the worker's own). Its `clock` is the
+   * worker's too: the waits before putting a busy chat back and between tries of an ack or
+   * release are slept on it. @default {}
+   */
   runOptions?: Omit<RunOptions, 'signal'>;
   /** Commands run at once (use a `lock` in `ports` when above 1). @default 1 */
   concurrency?: number;
@@ -49,10 +57,11 @@ export interface Worker {
 export function createWorker(options: WorkerOptions): Worker {
   const { queue, ports } = options;
   const busyRetryMs = options.busyRetryMs ?? 1_000;
+  const clock = options.runOptions?.clock ?? systemClock;
   const taking = new AbortController();
   const running = new AbortController();
   /** Commands whose chat was busy, waiting in hand to go back to the queue. */
-  const deferred = new Map<Delivery, NodeJS.Timeout>();
+  const deferred = new Map<Delivery, AbortController>();
 
   /** Runs `fn` (an ack or release) until it goes through, the queue fails or a hard stop. */
   const settle = async (delivery: Delivery, fn: () => Promise<void>) => {
@@ -67,30 +76,37 @@ export function createWorker(options: WorkerOptions): Worker {
         // Gone for good (exit and be restarted) or a hard stop: what we hold comes back
         // through the queue's visibility timeout.
         if (!e.retryable || running.signal.aborted) return;
-        await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)), running.signal);
+        // A hard stop cuts the wait short: one last try, then the abort above ends it.
+        await clock.sleep(backoffDelay(attempt, settleBackoff), running.signal).catch(() => {});
       }
     }
   };
 
   /** The chat is busy: keep it in hand a while, then put it back (not counted). */
   const defer = (delivery: Delivery) => {
-    const timer = setTimeout(() => {
-      deferred.delete(delivery);
-      void settle(delivery, () => delivery.release());
-    }, busyRetryMs);
-    deferred.set(delivery, timer);
+    const waiting = new AbortController();
+    deferred.set(delivery, waiting);
+    clock.sleep(busyRetryMs, waiting.signal).then(
+      () => {
+        // Unless the worker, stopping, has put it back already.
+        if (deferred.get(delivery) !== waiting) return;
+        deferred.delete(delivery);
+        void settle(delivery, () => delivery.release());
+      },
+      () => {},
+    );
   };
   const releaseDeferred = async () => {
     const waiting = [...deferred.entries()];
     deferred.clear();
-    for (const [, timer] of waiting) clearTimeout(timer);
+    for (const [, wait] of waiting) wait.abort();
     await Promise.all(waiting.map(([delivery]) => settle(delivery, () => delivery.release())));
   };
 
   /** The queue moved it to its dead letters already: it is reported, never run. */
   const reportDeadLetter = async (delivery: Delivery) => {
     const workerId = options.runOptions?.workerId ?? 'embedded';
-    const now = (options.runOptions?.clock ?? systemClock).now();
+    const now = clock.now();
     try {
       await ports.events.publish(deadLetterEvent(delivery, workerId, now));
     } catch {
@@ -135,7 +151,7 @@ export function createWorker(options: WorkerOptions): Worker {
       // One slot failed (Redis gone for good): the others must not keep running.
       taking.abort();
       running.abort();
-      for (const timer of deferred.values()) clearTimeout(timer);
+      for (const wait of deferred.values()) wait.abort();
       deferred.clear();
       throw error;
     },
@@ -156,16 +172,4 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

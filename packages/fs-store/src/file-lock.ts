@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AbortError, systemClock } from '@tgfetch/core';
+import { AbortError, type Backoff, backoffDelay, systemClock } from '@tgfetch/core';
 import { tempName } from './atomic.js';
 import { errnoCode, FsStoreErrorCode, storeError } from './errors.js';
 import { hostTag, isOwnerDead } from './process-info.js';
@@ -60,8 +60,13 @@ export async function acquireFileLock(
   signal?: AbortSignal,
 ): Promise<HeldLock> {
   const started = Date.now();
-  let delay = options.pollMinMs;
-  for (;;) {
+  const backoff: Backoff = {
+    baseMs: options.pollMinMs,
+    maxMs: options.pollMaxMs,
+    factor: 1.5,
+    jitter: { extra: 0.5 },
+  };
+  for (let attempt = 0; ; ) {
     if (signal?.aborted) throw new AbortError('Aborted while waiting for a lock');
     const token = randomBytes(12).toString('hex');
     if (await tryCreate(file, token)) return hold(file, token, options.staleMs);
@@ -77,9 +82,7 @@ export async function acquireFileLock(
         { retryable: true },
       );
     }
-    const jitter = Math.random() * delay * 0.5;
-    await systemClock.sleep(Math.round(delay + jitter), signal);
-    delay = Math.min(options.pollMaxMs, Math.ceil(delay * 1.5));
+    await systemClock.sleep(backoffDelay(attempt++, backoff), signal);
   }
 }
 

@@ -1,5 +1,7 @@
 import {
   AbortError,
+  type Backoff,
+  backoffDelay,
   type ChatLock,
   chatBusyError,
   chatKey,
@@ -62,6 +64,7 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
   const checkMs = options.checkMs ?? 5_000;
   const minWaitMs = options.minWaitMs ?? 50;
   const maxWaitMs = options.maxWaitMs ?? 1_000;
+  const backoff: Backoff = { baseMs: minWaitMs, maxMs: maxWaitMs, jitter: 'equal' };
   const holds = new Set<Hold>();
   const namespace = `${LOCK_NAMESPACE.chat}${schema}`;
 
@@ -115,8 +118,7 @@ export function createPgChatLock(options: PgChatLockOptions): PgChatLock {
           );
           if (got.rows[0]?.ok) break;
           if (Date.now() >= giveUpAt) throw chatBusyError(chat);
-          const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
-          const pause = Math.min(cap / 2 + (Math.random() * cap) / 2, giveUpAt - Date.now());
+          const pause = Math.min(backoffDelay(attempt, backoff), giveUpAt - Date.now());
           await systemClock.sleep(pause, signal).catch(() => {
             throw new AbortError('gave up waiting for the chat lock');
           });

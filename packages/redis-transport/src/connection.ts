@@ -1,4 +1,10 @@
-import { type QueueState, type TgfetchError, TransientError } from '@tgfetch/core';
+import {
+  type Backoff,
+  backoffDelay,
+  type QueueState,
+  type TgfetchError,
+  TransientError,
+} from '@tgfetch/core';
 import { createClient, type RedisClientType } from 'redis';
 import { configurationError, RedisErrorCode, toRedisError, unavailableError } from './errors.js';
 
@@ -70,8 +76,11 @@ export interface Connection {
 
 export async function openConnection(options: ConnectionOptions): Promise<Connection> {
   const maxOutageMs = options.maxOutageMs ?? 60_000;
-  const baseMs = options.reconnect?.baseMs ?? 100;
-  const maxMs = options.reconnect?.maxMs ?? 5_000;
+  const reconnect: Backoff = {
+    baseMs: options.reconnect?.baseMs ?? 100,
+    maxMs: options.reconnect?.maxMs ?? 5_000,
+    jitter: 'equal',
+  };
   const random = options.random ?? Math.random;
   const replyTimeoutMs = options.replyTimeoutMs ?? 2_000;
   const probeIntervalMs = options.probeIntervalMs ?? 1_000;
@@ -83,8 +92,7 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
       queueMicrotask(() => fail(refused));
       return refused;
     }
-    const delay = Math.min(maxMs, baseMs * 2 ** Math.min(retries, 20));
-    return Math.round(delay / 2 + (random() * delay) / 2);
+    return backoffDelay(retries, reconnect, random);
   };
   const owned = new Set<RedisClient>();
   const watchers: Array<() => void> = [];

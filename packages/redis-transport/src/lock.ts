@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AbortError, type ChatLock, chatBusyError, chatKey } from '@tgfetch/core';
+import {
+  AbortError,
+  type Backoff,
+  backoffDelay,
+  type ChatLock,
+  chatBusyError,
+  chatKey,
+  systemClock,
+} from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
 import { toRedisError } from './errors.js';
 import { defineScript } from './script.js';
@@ -47,6 +55,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
   const renewMs = options.renewMs ?? Math.max(1, Math.floor(ttlMs / 3));
   const minWaitMs = options.minWaitMs ?? 100;
   const maxWaitMs = options.maxWaitMs ?? 2_000;
+  const backoff: Backoff = { baseMs: minWaitMs, maxMs: maxWaitMs, jitter: 'equal' };
   const random = options.random ?? Math.random;
 
   return {
@@ -69,9 +78,10 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         if (Date.now() >= giveUpAt) {
           throw chatBusyError(String(chat));
         }
-        const cap = Math.min(maxWaitMs, minWaitMs * 2 ** Math.min(attempt, 16));
-        const pause = cap / 2 + (random() * cap) / 2;
-        await wait(Math.max(0, Math.min(pause, giveUpAt - Date.now())), signal);
+        const pause = Math.min(backoffDelay(attempt, backoff, random), giveUpAt - Date.now());
+        await systemClock.sleep(Math.max(0, pause), signal).catch(() => {
+          throw new AbortError('gave up waiting for the chat lock');
+        });
       }
       const renewal = setInterval(() => {
         renewScript.run(client, [key], [token, String(ttlMs)]).then(
@@ -96,18 +106,4 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
       };
     },
   };
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('gave up waiting for the chat lock'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import { type TgfetchError, toTgfetchError } from '@tgfetch/core';
+import { backoffDelay, type TgfetchError, toTgfetchError } from '@tgfetch/core';
 import {
   inTransaction,
   type MessageRow,
@@ -194,7 +194,7 @@ export function createPersistWorker(options: PersistWorkerOptions): PersistWorke
           dead += alone.dead;
           break;
         }
-        const delayMs = Math.min(5_000, 100 * 2 ** Math.min(attempt, 10));
+        const delayMs = backoffDelay(attempt, { baseMs: 100, maxMs: 5_000 });
         options.onRetry?.(failure, delayMs);
         if (stopping) {
           // Left pending: another worker (or we, after a restart) takes them over.
