@@ -245,6 +245,87 @@ describe('worker', () => {
     });
   });
 
+  it('tells how many deliveries it holds, from taken to settled, whatever the outcome', async () => {
+    const queue = createMemoryQueue();
+    const events = createMemoryEventSink();
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // '@x' waits at the gate: its command stays in hand while the invalid one is settled.
+    const memory = ports(events).source;
+    const gated: MessageSource = {
+      async *messages(request, signal) {
+        const aborted = new Promise((resolve) =>
+          signal.addEventListener('abort', resolve, { once: true }),
+        );
+        await Promise.race([gate, aborted]);
+        yield* memory.messages(request, signal);
+      },
+    };
+    const held: number[] = [];
+    const outcomes: string[] = [];
+    queue.push(command({ command_id: 'slow' }));
+    queue.push('{"command":"fetch"');
+    const worker = createWorker({
+      queue,
+      ports: { ...ports(events), source: gated },
+      concurrency: 2,
+      onHeldChange: (n) => held.push(n),
+      onOutcome: (outcome) => outcomes.push(`${outcome.event}:${held.at(-1)}`),
+    });
+    await withWorker(queue, worker, async () => {
+      await expect.poll(() => outcomes).toEqual(['failed:1']);
+      expect(held).toEqual([1, 2, 1]);
+      open();
+      await expect.poll(() => outcomes).toEqual(['failed:1', 'completed:0']);
+      expect(held).toEqual([1, 2, 1, 0]);
+    });
+  });
+
+  it('holds a command whose chat is busy until it goes back, and a dead letter until reported', async () => {
+    const queue = createMemoryQueue({ maxDeliveries: 1 });
+    const events = createMemoryEventSink();
+    const busy: ChatLock = {
+      acquire: async () => {
+        throw new TransientError(DeliveryErrorCode.CHAT_BUSY, 'another worker holds @x');
+      },
+    };
+    const held: number[] = [];
+    queue.push(command({ command_id: 'busy' }));
+    const worker = createWorker({
+      queue,
+      ports: ports(events, busy),
+      busyRetryMs: 60_000,
+      onHeldChange: (n) => held.push(n),
+    });
+    await expect.poll(() => held).toEqual([1]);
+    expect(await queue.length()).toBe(0);
+    await worker.stop();
+    // Stopping hands it back: nothing is held any more.
+    expect(held).toEqual([1, 0]);
+    expect(await queue.length()).toBe(1);
+    await queue.close();
+
+    // A delivery the queue dead-lettered is held only while the worker reports it.
+    const poisoned = createMemoryQueue({ maxDeliveries: 1 });
+    poisoned.push(command({ command_id: 'poison' }));
+    const first = await poisoned.next();
+    await first?.release({ counted: true });
+    const reported: number[] = [];
+    const reporter = createWorker({
+      queue: poisoned,
+      ports: ports(events),
+      onHeldChange: (n) => reported.push(n),
+    });
+    await withWorker(poisoned, reporter, async () => {
+      await expect
+        .poll(() => events.events.some((e) => e.command_id === 'poison' && e.event === 'failed'))
+        .toBe(true);
+      await expect.poll(() => reported).toEqual([1, 0]);
+    });
+  });
+
   it('ends with the queue when the queue fails for good', async () => {
     const inner = createMemoryQueue();
     const fatal = new TransientError('REDIS_UNAVAILABLE', 'gone');

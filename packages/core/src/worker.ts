@@ -33,6 +33,14 @@ export interface WorkerOptions {
   onError?: (error: TgfetchError, delivery: Delivery) => void;
   /** Told of a command that could be settled only after retrying (the queue's service came back). @default none */
   onSettledLate?: (delivery: Delivery, attempts: number) => void;
+  /**
+   * Told how many deliveries the worker holds each time that changes: one more when one is
+   * taken from the queue, one fewer once it is settled whatever the outcome (acknowledged,
+   * released, reported as a dead letter, or left to the queue's visibility timeout when
+   * settling it gave up). A command whose chat is busy is held until it goes back.
+   * @default none
+   */
+  onHeldChange?: (held: number) => void;
 }
 
 export interface Worker {
@@ -62,6 +70,11 @@ export function createWorker(options: WorkerOptions): Worker {
   const running = new AbortController();
   /** Commands whose chat was busy, waiting in hand to go back to the queue. */
   const deferred = new Map<Delivery, AbortController>();
+  let held = 0;
+  const hold = (by: 1 | -1) => {
+    held += by;
+    options.onHeldChange?.(held);
+  };
 
   /** Runs `fn` (an ack or release) until it goes through, the queue fails or a hard stop. */
   const settle = async (delivery: Delivery, fn: () => Promise<void>) => {
@@ -91,7 +104,7 @@ export function createWorker(options: WorkerOptions): Worker {
         // Unless the worker, stopping, has put it back already.
         if (deferred.get(delivery) !== waiting) return;
         deferred.delete(delivery);
-        void settle(delivery, () => delivery.release());
+        void settle(delivery, () => delivery.release()).then(() => hold(-1));
       },
       () => {},
     );
@@ -100,7 +113,12 @@ export function createWorker(options: WorkerOptions): Worker {
     const waiting = [...deferred.entries()];
     deferred.clear();
     for (const [, wait] of waiting) wait.abort();
-    await Promise.all(waiting.map(([delivery]) => settle(delivery, () => delivery.release())));
+    await Promise.all(
+      waiting.map(async ([delivery]) => {
+        await settle(delivery, () => delivery.release());
+        hold(-1);
+      }),
+    );
   };
 
   /** The queue moved it to its dead letters already: it is reported, never run. */
@@ -129,9 +147,11 @@ export function createWorker(options: WorkerOptions): Worker {
       // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
       // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
       if (e.code !== 'ABORTED') options.onError?.(e, delivery);
-      return settle(delivery, () => delivery.release({ counted: e.code !== 'ABORTED' }));
+      await settle(delivery, () => delivery.release({ counted: e.code !== 'ABORTED' }));
+      return hold(-1);
     }
     await settle(delivery, () => delivery.ack());
+    hold(-1);
     options.onOutcome?.(outcome, delivery);
   };
 
@@ -139,8 +159,11 @@ export function createWorker(options: WorkerOptions): Worker {
     for (;;) {
       const delivery = await queue.next(taking.signal);
       if (!delivery) return;
-      if (delivery.deadLettered) await reportDeadLetter(delivery);
-      else await runOne(delivery);
+      hold(1);
+      if (delivery.deadLettered) {
+        await reportDeadLetter(delivery);
+        hold(-1);
+      } else await runOne(delivery);
     }
   };
 
@@ -151,7 +174,11 @@ export function createWorker(options: WorkerOptions): Worker {
       // One slot failed (Redis gone for good): the others must not keep running.
       taking.abort();
       running.abort();
-      for (const wait of deferred.values()) wait.abort();
+      // What waited in hand comes back to others through the visibility timeout.
+      for (const wait of deferred.values()) {
+        wait.abort();
+        hold(-1);
+      }
       deferred.clear();
       throw error;
     },

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { DAEMON_METRICS, PERSIST_METRICS } from './metric-declarations.js';
 import { createMetrics, serveMetrics } from './metrics.js';
 
 describe('createMetrics', () => {
   it('renders HELP and TYPE for every series, and values with sorted, escaped labels', () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(DAEMON_METRICS);
     metrics.inc('tgfetch_commands_total', { status: 'completed' });
     metrics.inc('tgfetch_commands_total', { status: 'completed' }, 2);
-    metrics.inc('tgfetch_errors_total', { code: 'FLOOD_WAIT', z: 'a"b\\c\nd' });
+    metrics.inc('tgfetch_errors_total', { code: 'a"b\\c\nd' });
     metrics.set('tgfetch_queue_length', 7);
     metrics.set('tgfetch_queue_length', 4);
     const text = metrics.render();
@@ -15,15 +16,38 @@ describe('createMetrics', () => {
       '# HELP tgfetch_commands_total Commands finished, by outcome\n# TYPE tgfetch_commands_total counter\n',
     );
     expect(text).toContain('\ntgfetch_commands_total{status="completed"} 3\n');
-    expect(text).toContain('\ntgfetch_errors_total{code="FLOOD_WAIT",z="a\\"b\\\\c\\nd"} 1\n');
+    expect(text).toContain('\ntgfetch_errors_total{code="a\\"b\\\\c\\nd"} 1\n');
     expect(text).toContain('\ntgfetch_queue_length 4\n');
     expect(text).toContain('# TYPE tgfetch_redis_connected gauge');
-    // A series never set has its header only.
-    expect(text).not.toMatch(/^tgfetch_flood_wait_seconds_total/m);
+    // A counter without labels starts at zero; a labelled or a gauge never set has its header only.
+    expect(text).toContain('\ntgfetch_flood_wait_seconds_total 0\n');
+    expect(text).not.toMatch(/^tgfetch_fetch_duration_seconds/m);
+    expect(text).not.toMatch(/^tgfetch_telegram_connected/m);
+  });
+
+  it('starts a histogram without labels at zero', () => {
+    const lines = createMetrics(PERSIST_METRICS)
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('tgfetch_persist_batch_size'));
+    expect(lines[0]).toBe('tgfetch_persist_batch_size_bucket{le="1"} 0');
+    expect(lines.slice(-3)).toEqual([
+      'tgfetch_persist_batch_size_bucket{le="+Inf"} 0',
+      'tgfetch_persist_batch_size_sum 0',
+      'tgfetch_persist_batch_size_count 0',
+    ]);
+  });
+
+  it('renders only the metrics of its own process', () => {
+    const daemon = createMetrics(DAEMON_METRICS).render();
+    const persist = createMetrics(PERSIST_METRICS).render();
+    expect(daemon).not.toContain('tgfetch_persist_total');
+    expect(persist).not.toContain('tgfetch_commands_total');
+    for (const text of [daemon, persist]) expect(text).toContain('# TYPE tgfetch_redis_connected');
   });
 
   it('renders histograms as cumulative buckets, _sum and _count', () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(DAEMON_METRICS);
     metrics.observe('tgfetch_fetch_duration_seconds', 0.3, { status: 'completed' });
     metrics.observe('tgfetch_fetch_duration_seconds', 2, { status: 'completed' });
     metrics.observe('tgfetch_fetch_duration_seconds', 5000, { status: 'completed' });
@@ -31,7 +55,9 @@ describe('createMetrics', () => {
       .render()
       .split('\n')
       .filter((l) => l.startsWith('tgfetch_fetch_duration'));
+    // Every bucket, an empty one too (histogram_quantile reads a missing one as absent).
     expect(lines).toEqual([
+      'tgfetch_fetch_duration_seconds_bucket{status="completed",le="0.1"} 0',
       'tgfetch_fetch_duration_seconds_bucket{status="completed",le="0.5"} 1',
       'tgfetch_fetch_duration_seconds_bucket{status="completed",le="1"} 1',
       'tgfetch_fetch_duration_seconds_bucket{status="completed",le="5"} 2',
@@ -45,14 +71,24 @@ describe('createMetrics', () => {
     ]);
   });
 
-  it('refuses an unknown metric name', () => {
-    expect(() => createMetrics().inc('tgfetch_typo')).toThrow('unknown metric tgfetch_typo');
+  it('refuses a metric name it does not declare, at compile time and at run time', () => {
+    const daemon = createMetrics(DAEMON_METRICS);
+    // @ts-expect-error: not a declared metric
+    expect(() => daemon.inc('tgfetch_typo')).toThrow('unknown metric tgfetch_typo');
+    // @ts-expect-error: a metric of `tgfetch persist`, not of the daemon
+    expect(() => daemon.inc('tgfetch_persist_total')).toThrow('unknown metric');
+  });
+
+  it('refuses a label the metric does not declare', () => {
+    expect(() =>
+      createMetrics(DAEMON_METRICS).inc('tgfetch_errors_total', { code: 'X', chat: '@x' }),
+    ).toThrow('metric tgfetch_errors_total has no label chat');
   });
 });
 
 describe('serveMetrics', () => {
   it('serves /metrics, /healthz (200 or 503) and 404 elsewhere', async () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(DAEMON_METRICS);
     metrics.set('tgfetch_redis_connected', 1);
     let healthy = true;
     const server = await serveMetrics(metrics, {
@@ -77,14 +113,14 @@ describe('serveMetrics', () => {
   });
 
   it('rejects when the port is taken', async () => {
-    const first = await serveMetrics(createMetrics(), {
+    const first = await serveMetrics(createMetrics(DAEMON_METRICS), {
       port: 0,
       host: '127.0.0.1',
       healthy: () => ({ ok: true }),
     });
     try {
       await expect(
-        serveMetrics(createMetrics(), {
+        serveMetrics(createMetrics(DAEMON_METRICS), {
           port: first.port,
           host: '127.0.0.1',
           healthy: () => ({ ok: true }),
@@ -98,7 +134,7 @@ describe('serveMetrics', () => {
 
 describe('serveMetrics exposure', () => {
   it('wants the bearer token for /metrics when one is set, and leaves /healthz open', async () => {
-    const server = await serveMetrics(createMetrics(), {
+    const server = await serveMetrics(createMetrics(DAEMON_METRICS), {
       port: 0,
       host: '127.0.0.1',
       token: 'metrics-secret',

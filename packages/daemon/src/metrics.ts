@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { MetricDeclaration, MetricName } from './metric-declarations.js';
 
 /**
  * Just enough of the Prometheus text format (0.0.4) for the daemon's counters, gauges and
@@ -7,120 +8,60 @@ import { createServer, type Server } from 'node:http';
  */
 type Labels = Record<string, string>;
 
-interface Series {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
+interface Series extends MetricDeclaration {
   values: Map<string, number>;
-  buckets?: number[];
 }
 
-export interface Metrics {
-  inc(name: string, labels?: Labels, by?: number): void;
-  set(name: string, value: number, labels?: Labels): void;
-  observe(name: string, value: number, labels?: Labels): void;
+/** A registry of the metrics `declared` names; a name it does not declare does not compile. */
+export interface Metrics<Name extends string = MetricName> {
+  inc(name: Name, labels?: Labels, by?: number): void;
+  set(name: Name, value: number, labels?: Labels): void;
+  observe(name: Name, value: number, labels?: Labels): void;
   render(): string;
 }
 
-const DEFINITIONS: Array<Omit<Series, 'values'>> = [
-  { name: 'tgfetch_commands_total', help: 'Commands finished, by outcome', type: 'counter' },
-  {
-    name: 'tgfetch_fetch_duration_seconds',
-    help: 'Duration of commands',
-    type: 'histogram',
-    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
-  },
-  { name: 'tgfetch_messages_fetched_total', help: 'Messages fetched and stored', type: 'counter' },
-  {
-    name: 'tgfetch_days_stored_total',
-    help: 'Days written (skipped ones not counted)',
-    type: 'counter',
-  },
-  { name: 'tgfetch_errors_total', help: 'Errors, by code', type: 'counter' },
-  {
-    name: 'tgfetch_flood_wait_seconds_total',
-    help: 'Seconds spent in Telegram flood waits',
-    type: 'counter',
-  },
-  { name: 'tgfetch_queue_length', help: 'Commands waiting in the queue', type: 'gauge' },
-  {
-    name: 'tgfetch_queue_dead_letters',
-    help: 'Commands in the dead letters (<queue>:dead)',
-    type: 'gauge',
-  },
-  { name: 'tgfetch_commands_in_progress', help: 'Commands being run now', type: 'gauge' },
-  { name: 'tgfetch_redis_connected', help: '1 when Redis is reachable', type: 'gauge' },
-  {
-    name: 'tgfetch_redis_data_lost_total',
-    help: "Times Redis came back without the daemon's marker key (restarted empty: queued commands lost)",
-    type: 'counter',
-  },
-  {
-    name: 'tgfetch_commands_settled_late_total',
-    help: 'Commands acknowledged or released only after Redis came back',
-    type: 'counter',
-  },
-  {
-    name: 'tgfetch_telegram_connected',
-    help: '1 when the Telegram source is usable',
-    type: 'gauge',
-  },
-  // tgfetch persist (seed 004's PostPersistenceWorker metrics, renamed tgfetch_*).
-  {
-    name: 'tgfetch_persist_total',
-    help: 'Messages taken from the stream, by status: ok (stored), conflict (changed nothing), error (failed attempt)',
-    type: 'counter',
-  },
-  {
-    name: 'tgfetch_persist_latency_seconds',
-    help: 'Time of persist operations: upsert (the transaction), ack, batch (read to ack)',
-    type: 'histogram',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  },
-  {
-    name: 'tgfetch_persist_batch_size',
-    help: 'Entries per persisted batch',
-    type: 'histogram',
-    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
-  },
-  {
-    name: 'tgfetch_persist_dead_letters_total',
-    help: 'Entries moved to the dead-letter stream',
-    type: 'counter',
-  },
-  {
-    name: 'tgfetch_stream_pending',
-    help: 'Entries read by a consumer group and not yet acknowledged',
-    type: 'gauge',
-  },
-  { name: 'tgfetch_database_connected', help: '1 when PostgreSQL answers', type: 'gauge' },
-];
-
-export function createMetrics(): Metrics {
+/**
+ * The registry of one process (`DAEMON_METRICS`, `PERSIST_METRICS`): each declared metric is
+ * rendered, and a counter or histogram without labels starts at zero, so that a scrape shows
+ * it before its first event.
+ */
+export function createMetrics<const Name extends string>(
+  declared: readonly MetricDeclaration<Name>[],
+): Metrics<Name> {
   const series = new Map<string, Series>(
-    DEFINITIONS.map((d) => [d.name, { ...d, values: new Map() }]),
+    declared.map((d) => [d.name, { ...d, values: new Map() }]),
   );
-  const get = (name: string) => {
+  const get = (name: string, labels: Labels) => {
     const s = series.get(name);
     if (!s) throw new Error(`unknown metric ${name}`);
+    const unknown = Object.keys(labels).filter((k) => !s.labels?.includes(k));
+    if (unknown.length > 0) throw new Error(`metric ${name} has no label ${unknown.join(', ')}`);
     return s;
   };
   const add = (s: Series, key: string, by: number) =>
     s.values.set(key, (s.values.get(key) ?? 0) + by);
+  const observe = (s: Series, value: number, base: string, count: number) => {
+    for (const le of s.buckets ?? []) {
+      add(s, joinLabels(base, `le="${le}"`), value <= le ? count : 0);
+    }
+    add(s, joinLabels(base, 'le="+Inf"'), count);
+    add(s, `sum|${base}`, value);
+    add(s, `count|${base}`, count);
+  };
+  for (const s of series.values()) {
+    if (s.labels?.length) continue;
+    if (s.type === 'counter') s.values.set('', 0);
+    if (s.type === 'histogram') observe(s, 0, '', 0);
+  }
   return {
     inc(name, labels = {}, by = 1) {
-      add(get(name), labelKey(labels), by);
+      add(get(name, labels), labelKey(labels), by);
     },
     set(name, value, labels = {}) {
-      get(name).values.set(labelKey(labels), value);
+      get(name, labels).values.set(labelKey(labels), value);
     },
     observe(name, value, labels = {}) {
-      const s = get(name);
-      const base = labelKey(labels);
-      for (const le of s.buckets ?? []) if (value <= le) add(s, joinLabels(base, `le="${le}"`), 1);
-      add(s, joinLabels(base, 'le="+Inf"'), 1);
-      add(s, `sum|${base}`, value);
-      add(s, `count|${base}`, 1);
+      observe(get(name, labels), value, labelKey(labels), 1);
     },
     render() {
       const lines: string[] = [];
@@ -169,7 +110,7 @@ export interface MetricsServer {
  * telling nothing secret).
  */
 export async function serveMetrics(
-  metrics: Metrics,
+  metrics: Pick<Metrics<string>, 'render'>,
   options: {
     port: number;
     host: string;

@@ -10,8 +10,8 @@ export interface TelegramClientSourceOptions
  * first use within `connectTimeoutMs` (else a retryable `TELEGRAM_UNREACHABLE`), every
  * request under `requestTimeoutMs`, a client whose sender gave up replaced by a fresh one,
  * and on `close()` everything it opened ended (no gramjs timer or socket outlives it).
- * gramjs' logger is silenced; what matters reaches the caller as typed errors and
- * flood-wait notices.
+ * gramjs' logger is silenced; what matters reaches the caller as typed errors, flood-wait
+ * notices and `onConnectionState`.
  */
 export function createTelegramClientSource(options: TelegramClientSourceOptions): TelegramSource {
   // The connection reads its own options by name; the source is given the rest.
@@ -25,6 +25,7 @@ export function createTelegramClientSource(options: TelegramClientSourceOptions)
     connectionRetries,
     useIPV6,
     serverPort,
+    onConnectionState,
     ...sourceOptions
   } = options;
   return createTelegramSource({ ...sourceOptions, connection: createTelegramConnection(options) });

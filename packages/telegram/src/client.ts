@@ -2,6 +2,7 @@ import { FatalError, UnreachableError } from '@tgfetch/core';
 import { TelegramClient } from 'telegram';
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js';
 import { PromisedNetSockets } from 'telegram/extensions/PromisedNetSockets.js';
+import { UpdateConnectionState } from 'telegram/network/index.js';
 import { StringSession } from 'telegram/sessions/index.js';
 import { TelegramErrorCode } from './errors.js';
 import { describeProxy, parseProxy, type TelegramProxy } from './proxy.js';
@@ -41,6 +42,12 @@ export interface OwnedClient {
   gaveUp(): boolean;
   /** Ends the sender, its retry loop and every socket (half-open ones too). Idempotent. */
   shutdown(): Promise<void>;
+  /**
+   * Once connected: told when gramjs' sender loses its link to Telegram (`false`: it is
+   * reconnecting on its own, requests wait) and when it has it again (`true`). gramjs tells
+   * both only to its sender's update callback (MTProtoSender `_disconnect` and `connect`).
+   */
+  watchLink(listener: (up: boolean) => void): void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -53,6 +60,7 @@ interface SenderInternals {
   userDisconnected?: boolean;
   _retries?: number;
   _reconnectRetries?: number;
+  _updateCallback?: (client: TelegramClient, update: unknown) => unknown;
 }
 
 /** Builds a quiet gramjs client (no logging, no flood sleeping) that `shutdown()` truly ends. */
@@ -139,6 +147,18 @@ export function createOwnedClient(options: TelegramClientOptions): OwnedClient {
       );
     },
     shutdown,
+    watchLink(listener) {
+      const s = sender();
+      if (!s) return;
+      const updates = s._updateCallback;
+      s._updateCallback = (owner, update) => {
+        if (update instanceof UpdateConnectionState) {
+          if (update.state === UpdateConnectionState.connected) listener(true);
+          if (update.state === UpdateConnectionState.disconnected) listener(false);
+        }
+        return updates?.(owner, update);
+      };
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { TransientError, UnreachableError } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';
-import { createTelegramConnection } from './connection.js';
+import { createTelegramConnection, type TelegramConnectionState } from './connection.js';
 import { clientInvoke } from './dialogs.js';
 import { translateTelegramError } from './errors.js';
 import {
@@ -164,5 +164,87 @@ describe('request deadline and a sender that gave up', () => {
     const error = translateTelegramError(await pending);
     expect(error).toMatchObject({ code: 'DISCONNECTED', retryable: true });
     await connection.close();
+  });
+});
+
+describe('connection state', () => {
+  it('tells connecting, connected, reconnecting while gramjs reconnects, and closed', async () => {
+    const states: TelegramConnectionState[] = [];
+    const built: Array<ReturnType<typeof installScriptedSender>> = [];
+    const connection = createTelegramConnection(
+      { ...TEST_API, session: await sessionAt(), onConnectionState: (s) => states.push(s) },
+      (options) => {
+        const owned = createOwnedClient(options);
+        built.push(
+          installScriptedSender(
+            owned.client,
+            () => new Api.NearestDc({ country: 'NL', thisDc: 2, nearestDc: 2 }),
+          ),
+        );
+        return owned;
+      },
+    );
+    expect(states).toEqual([]);
+    await connection.invoke(new Api.help.GetNearestDc());
+    expect(states).toEqual(['connecting', 'connected']);
+    built[0]?.loseLink();
+    expect(states.at(-1)).toBe('reconnecting');
+    built[0]?.regainLink();
+    expect(states.at(-1)).toBe('connected');
+    await connection.close();
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'closed']);
+    // What a closed client's sender tells afterwards changes nothing.
+    built[0]?.loseLink();
+    expect(states.at(-1)).toBe('closed');
+  });
+
+  it('tells disconnected when a client is given up, and ignores what that client tells after', async () => {
+    const states: TelegramConnectionState[] = [];
+    const built: Array<ReturnType<typeof installScriptedSender>> = [];
+    const connection = createTelegramConnection(
+      {
+        ...TEST_API,
+        session: await sessionAt(),
+        requestTimeoutMs: 500,
+        onConnectionState: (s) => states.push(s),
+      },
+      (options) => {
+        const owned = createOwnedClient(options);
+        const first = built.length === 0;
+        built.push(
+          installScriptedSender(owned.client, () =>
+            first ? 'silent' : new Api.NearestDc({ country: 'NL', thisDc: 2, nearestDc: 2 }),
+          ),
+        );
+        return owned;
+      },
+    );
+    await expect(connection.invoke(new Api.help.GetNearestDc())).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    built[0]?.regainLink();
+    expect(states.at(-1)).toBe('disconnected');
+    await connection.invoke(new Api.help.GetNearestDc());
+    expect(states).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
+    await connection.close();
+  });
+
+  it('tells disconnected after a real gramjs client could not connect', async () => {
+    const states: TelegramConnectionState[] = [];
+    const connection = createTelegramConnection({
+      ...TEST_API,
+      session: await sessionAt(),
+      serverPort: await closedPort(),
+      connectTimeoutMs: 1000,
+      connectionRetries: 1,
+      onConnectionState: (s) => states.push(s),
+    });
+    await expect(connection.invoke(new Api.help.GetNearestDc())).rejects.toMatchObject({
+      code: 'TELEGRAM_UNREACHABLE',
+    });
+    expect(states).toEqual(['connecting', 'disconnected']);
+    await connection.close();
+    expect(states).toEqual(['connecting', 'disconnected', 'closed']);
   });
 });

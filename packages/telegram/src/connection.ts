@@ -13,9 +13,24 @@ export interface TelegramConnection {
   close(): Promise<void>;
 }
 
+/**
+ * Where a connection stands: `connected` is the one state a request goes through at once.
+ * `disconnected` before the first request and after a client was given up (the next request
+ * connects a fresh one); `connecting` while a client connects; `reconnecting` while gramjs
+ * reconnects a client that lost its link; `closed` for good.
+ */
+export type TelegramConnectionState =
+  | 'disconnected'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'closed';
+
 export interface TelegramConnectionOptions extends TelegramClientOptions {
   /** How long one request may take before it fails as a retryable `TIMEOUT`. @default 30000 */
   requestTimeoutMs?: number | undefined;
+  /** Told each time the connection's state changes (it starts `disconnected`). @default none */
+  onConnectionState?: ((state: TelegramConnectionState) => void) | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -37,20 +52,40 @@ export function createTelegramConnection(
   let owned: OwnedClient = build(options);
   let connected: Promise<OwnedClient> | undefined;
   let closed = false;
+  let state: TelegramConnectionState = 'disconnected';
+  /** The client whose link changes count (none while it is being given up). */
+  let linked: OwnedClient | undefined;
+  const report = (next: TelegramConnectionState) => {
+    if (next === state || state === 'closed') return;
+    state = next;
+    options.onConnectionState?.(next);
+  };
 
   const replace = (stale: OwnedClient) => {
     if (owned !== stale) return;
+    linked = undefined;
     void stale.shutdown();
     owned = build(options);
     connected = undefined;
+    report('disconnected');
   };
 
   const ready = (): Promise<OwnedClient> => {
     if (closed) return Promise.reject(closedError());
     if (connected && owned.gaveUp()) replace(owned);
     const current = owned;
+    if (!connected) report('connecting');
     connected ??= current.connect().then(
-      () => current,
+      () => {
+        if (owned === current && !closed) {
+          linked = current;
+          current.watchLink((up) => {
+            if (linked === current) report(up ? 'connected' : 'reconnecting');
+          });
+          report('connected');
+        }
+        return current;
+      },
       (error: unknown) => {
         // The next request tries again with a fresh client (this one is shut down).
         replace(current);
@@ -75,6 +110,8 @@ export function createTelegramConnection(
     },
     async close() {
       closed = true;
+      linked = undefined;
+      report('closed');
       await owned.shutdown();
     },
   };

@@ -17,6 +17,7 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type TelegramConnection,
   type TelegramConnectionOptions,
+  type TelegramConnectionState,
 } from './connection.js';
 export {
   type ChatInfo,

@@ -143,3 +143,14 @@ describe('createTelegramSource paging', () => {
     expect(source.client.floodSleepThreshold).toBe(0);
   });
 });
+
+describe('the simulated source’s connection state', () => {
+  it('is connected from the start (it answers in this process) until closed', async () => {
+    const states: string[] = [];
+    const source = createSimulatedSource({ onConnectionState: (s) => states.push(s) });
+    expect(states).toEqual(['connected']);
+    await source.close();
+    await source.close();
+    expect(states).toEqual(['connected', 'closed']);
+  });
+});

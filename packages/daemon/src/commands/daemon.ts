@@ -10,6 +10,7 @@ import { type CliContext, configFor } from '../context.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
 import { createLogger, logFatal } from '../logger.js';
+import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { watchRedisMarker } from '../redis-marker.js';
 import { onShutdownSignals } from '../signals.js';
@@ -33,7 +34,10 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     destination: ctx.stdout,
     format: logFormat(config.LOG_FORMAT, ctx.stdout),
   });
-  const metrics = createMetrics();
+  const metrics = createMetrics(DAEMON_METRICS);
+  // Nothing in hand and no Telegram yet, until the worker and the source say otherwise.
+  metrics.set('tgfetch_commands_in_progress', 0);
+  metrics.set('tgfetch_telegram_connected', 0);
   const reports = workerReports(logger, metrics);
   const started = Date.now();
   const shutdown = shutdownPlan(config.SHUTDOWN_GRACE_MS);
@@ -68,6 +72,8 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   try {
     const { redis, queue, source, store, ports } = await openDaemonParts(config, lifetime, {
       cwd: ctx.cwd,
+      onConnectionState: (state) =>
+        metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
       onRedisError: (error) =>
         logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
       storeHooks: {
@@ -121,6 +127,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       onOutcome: reports.onOutcome,
       onError: reports.onError,
       onSettledLate: reports.onSettledLate,
+      onHeldChange: reports.onHeldChange,
     });
     logger.info(
       {
@@ -162,8 +169,11 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   }
 }
 
-function sampleQueue(metrics: Metrics, queue: CommandQueue): ReturnType<typeof setInterval> {
-  const timer = setInterval(() => {
+function sampleQueue(
+  metrics: Metrics<DaemonMetricName>,
+  queue: CommandQueue,
+): ReturnType<typeof setInterval> {
+  const sample = () => {
     metrics.set('tgfetch_redis_connected', queue.isReady ? 1 : 0);
     // A failed sample keeps the last value: the connection problem is logged by its own path.
     queue.length().then(
@@ -174,7 +184,10 @@ function sampleQueue(metrics: Metrics, queue: CommandQueue): ReturnType<typeof s
       (n) => metrics.set('tgfetch_queue_dead_letters', n),
       () => {},
     );
-  }, 5_000);
+  };
+  // At once too: a scrape right after start sees the queue rather than no sample.
+  sample();
+  const timer = setInterval(sample, 5_000);
   timer.unref();
   return timer;
 }

@@ -5,6 +5,7 @@ import { openPersistParts } from '../compose/parts.js';
 import { configSecrets, redactUrl } from '../config.js';
 import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
+import { PERSIST_METRICS } from '../metric-declarations.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
 import { onShutdownSignals } from '../signals.js';
@@ -28,7 +29,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     secrets: configSecrets(config),
     destination: ctx.stdout,
   });
-  const metrics = createMetrics();
+  const metrics = createMetrics(PERSIST_METRICS);
   const group = config.PERSIST_GROUP;
   const lifetime = createLifetime({
     onCloseError: (e) => logger.warn({ err: String(e) }, 'cleanup failed'),

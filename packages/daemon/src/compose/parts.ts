@@ -15,7 +15,7 @@ import {
 import type { Config } from '../config.js';
 import type { Lifetime } from './lifetime.js';
 import { openEventSink, openQueue, redisOptions } from './redis.js';
-import { type OpenedSource, openSource } from './sources.js';
+import { type OpenedSource, openSource, type SourceOptions } from './sources.js';
 import { type OpenedStore, openPgFromConfig, openStore, type StoreHooks } from './stores.js';
 
 /**
@@ -49,7 +49,7 @@ export async function openFetchParts(
   options: { cwd: string; chat: string; storeHooks?: StoreHooks },
 ): Promise<FetchParts> {
   const source = await lifetime.open(
-    openSource(config.TGFETCH_SOURCE, config, { chat: options.chat }),
+    openSource(config.TGFETCH_SOURCE, config, { only: { chat: options.chat } }),
   );
   const store = await lifetime.open(openStore(config, options.cwd, options.storeHooks));
   return { source, store };
@@ -63,13 +63,16 @@ export async function openDaemonParts(
     cwd: string;
     onRedisError: (error: TgfetchError) => void;
     storeHooks?: StoreHooks;
+    onConnectionState?: SourceOptions['onConnectionState'];
   },
 ): Promise<DaemonParts> {
   const connectionOptions = redisOptions(config, options.onRedisError);
   const redis = await lifetime.open(openConnection(connectionOptions));
   const events = await lifetime.open(openEventSink(config, connectionOptions, redis));
   const queue = await lifetime.open(openQueue(config, connectionOptions));
-  const source = await lifetime.open(openSource(config.TGFETCH_SOURCE, config));
+  const source = await lifetime.open(
+    openSource(config.TGFETCH_SOURCE, config, { onConnectionState: options.onConnectionState }),
+  );
   // Never waits on a chat another worker holds (Redis or PostgreSQL lock alike): the command
   // goes back and the slot takes other work.
   const store = await lifetime.open(

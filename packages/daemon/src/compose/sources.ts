@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
-import type { Invoke } from '@tgfetch/telegram';
+import type { Invoke, TelegramConnectionState } from '@tgfetch/telegram';
 import type { Config } from '../config.js';
 import { simulatedOptions } from '../simulated-options.js';
 
@@ -15,11 +15,21 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
+export interface SourceOptions {
+  /** The chat a one-shot fetch names: with an export, it also picks the export's chat. */
+  only?: { chat: string } | undefined;
+  /**
+   * Told where a Telegram (or simulated) source's connection stands; an export has none and
+   * never tells.
+   */
+  onConnectionState?: ((state: TelegramConnectionState) => void) | undefined;
+}
+
 type SourceAdapter = (
   /** What follows `kind:` in the setting (`export:<file>`); empty for the others. */
   argument: string,
   config: Config,
-  only?: { chat: string },
+  options: SourceOptions,
 ) => Promise<OpenedSource>;
 
 /**
@@ -37,21 +47,20 @@ const SOURCES: Record<OpenedSource['kind'], SourceAdapter> = {
 export async function openSource(
   spec: string,
   config: Config,
-  /** The chat a one-shot fetch names: with an export, it also picks the export's chat. */
-  only?: { chat: string },
+  options: SourceOptions = {},
 ): Promise<OpenedSource> {
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const open = Object.hasOwn(SOURCES, kind) ? SOURCES[kind as OpenedSource['kind']] : undefined;
   if (!open)
     throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
-  return open(colon < 0 ? '' : spec.slice(colon + 1), config, only);
+  return open(colon < 0 ? '' : spec.slice(colon + 1), config, options);
 }
 
 async function openExport(
   file: string,
   config: Config,
-  only?: { chat: string },
+  { only }: SourceOptions,
 ): Promise<OpenedSource> {
   const { createExportSource } = await import('@tgfetch/telegram/export');
   const source = createExportSource({
@@ -63,13 +72,21 @@ async function openExport(
   return { source, kind: 'export', close: () => source.close() };
 }
 
-async function openSimulated(): Promise<OpenedSource> {
+async function openSimulated(
+  _: string,
+  _config: Config,
+  { onConnectionState }: SourceOptions,
+): Promise<OpenedSource> {
   const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-  const source = createSimulatedSource(simulatedOptions());
+  const source = createSimulatedSource({ ...simulatedOptions(), onConnectionState });
   return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
 }
 
-async function openTelegram(_: string, config: Config): Promise<OpenedSource> {
+async function openTelegram(
+  _: string,
+  config: Config,
+  { onConnectionState }: SourceOptions,
+): Promise<OpenedSource> {
   const { createTelegramClientSource } = await import('@tgfetch/telegram');
   const source = createTelegramClientSource({
     apiId: config.TELEGRAM_API_ID ?? 0,
@@ -79,6 +96,7 @@ async function openTelegram(_: string, config: Config): Promise<OpenedSource> {
     proxy: config.TELEGRAM_PROXY,
     connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+    onConnectionState,
     ...peerCacheOptions(config),
   });
   return { source, kind: 'telegram', invoke: source.invoke, close: () => source.close() };

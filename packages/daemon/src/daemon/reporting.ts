@@ -1,10 +1,14 @@
 import type { Delivery, FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import type { DaemonMetricName } from '../metric-declarations.js';
+import type { Metrics as Registry } from '../metrics.js';
+
+type Metrics = Registry<DaemonMetricName>;
 
 /**
  * What the daemon tells of its work, as log lines and metrics: each finished command, each
- * wait before a retry, each command that could not be settled, or only late.
+ * wait before a retry, each command that could not be settled, or only late, and how many
+ * it holds.
  */
 export function workerReports(logger: Logger, metrics: Metrics) {
   return {
@@ -22,6 +26,7 @@ export function workerReports(logger: Logger, metrics: Metrics) {
       metrics.inc('tgfetch_commands_settled_late_total');
       logger.warn({ delivery: delivery.id, attempts }, 'command settled once Redis answered');
     },
+    onHeldChange: (held: number) => metrics.set('tgfetch_commands_in_progress', held),
   };
 }
 

@@ -2,6 +2,7 @@
  * `@tgfetch/telegram/testing`: a simulated Telegram behind a real gramjs client, for our
  * tests and benchmarks and for anyone testing an integration without an account.
  */
+import type { TelegramConnectionState } from '../connection.js';
 import {
   createTelegramSource,
   type TelegramSource,
@@ -58,7 +59,13 @@ export {
 
 export interface SimulatedSourceOptions
   extends SimulatedTelegramOptions,
-    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connection' | 'requestTimeoutMs'> {}
+    Omit<TelegramSourceOptions, 'client' | 'clock' | 'connection' | 'requestTimeoutMs'> {
+  /**
+   * As a Telegram connection's: the simulated Telegram answers in this process, so it is
+   * `connected` from the start (told at once) until `close()` (`closed`). @default none
+   */
+  onConnectionState?: ((state: TelegramConnectionState) => void) | undefined;
+}
 
 export interface SimulatedSource extends TelegramSource {
   telegram: SimulatedTelegram;
@@ -85,5 +92,16 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     ...(pacing !== undefined ? { pacing } : {}),
     ...(clock ? { clock } : {}),
   });
-  return Object.assign(source, { telegram });
+  const { onConnectionState } = options;
+  onConnectionState?.('connected');
+  const close = source.close.bind(source);
+  let closed = false;
+  return Object.assign(source, {
+    telegram,
+    async close() {
+      if (!closed) onConnectionState?.('closed');
+      closed = true;
+      await close();
+    },
+  });
 }

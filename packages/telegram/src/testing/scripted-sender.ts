@@ -4,6 +4,7 @@ import { _handleUpdate } from 'telegram/client/updates.js';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import { RPCMessageToError } from 'telegram/errors/index.js';
 import { BinaryReader } from 'telegram/extensions/index.js';
+import { UpdateConnectionState } from 'telegram/network/index.js';
 import type { RequestState } from 'telegram/network/RequestState.js';
 
 /** A TL object, a Bool, or a vector of them: what Telegram sends back. */
@@ -25,6 +26,13 @@ export interface ScriptedSender {
   giveUp(): void;
   /** Delivers an update from Telegram, through gramjs' own update handling. */
   pushUpdate(update: Api.TypeUpdate): void;
+  /**
+   * Does what gramjs' sender does when its link breaks (`reconnect()`, then `_reconnect`'s
+   * `_disconnect`): reconnecting, and `disconnected` told to its update callback.
+   */
+  loseLink(): void;
+  /** Does what it does once that reconnect's `connect()` got through: `connected` told. */
+  regainLink(): void;
 }
 
 /**
@@ -80,6 +88,9 @@ export function installScriptedSender(
       sender.userDisconnected = true;
     },
     reconnect() {},
+    // gramjs' own sender is built with `updateCallback: _handleUpdate.bind(client)`.
+    _updateCallback: (owner: TelegramClient, update: unknown) =>
+      _handleUpdate(owner, update as never),
   };
   (client as unknown as { _sender: unknown })._sender = sender;
   return {
@@ -92,6 +103,14 @@ export function installScriptedSender(
     },
     pushUpdate(update) {
       _handleUpdate(client, update);
+    },
+    loseLink() {
+      sender.isReconnecting = true;
+      sender._updateCallback(client, new UpdateConnectionState(UpdateConnectionState.disconnected));
+    },
+    regainLink() {
+      sender.isReconnecting = false;
+      sender._updateCallback(client, new UpdateConnectionState(UpdateConnectionState.connected));
     },
   };
 }
