@@ -30,7 +30,8 @@ export function parseChat(input: string | number): ChatParseResult {
   }
   const raw = input.trim();
   if (raw.length === 0) return { ok: false, reason: 'chat is empty' };
-  if (raw.length > 256) return { ok: false, reason: 'chat is too long' };
+  // Characters as JSON Schema counts them (code points), not UTF-16 units.
+  if (raw.length > 256 && [...raw].length > 256) return { ok: false, reason: 'chat is too long' };
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
   if (/[\u0000-\u001f\u007f]/.test(raw))
     return { ok: false, reason: 'chat contains control characters' };

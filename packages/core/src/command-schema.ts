@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { parseChat } from './chat.js';
 import { preview } from './echo.js';
+import { anyCaseNames, END, NOT_TRIMMED, TRIMMED } from './json-pattern.js';
 import { isIsoDate, isTimeZone } from './time-zone.js';
+import { TIME_ZONE_DATA, TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**
  * The wire form of a `fetch` command (DESIGN.md, "Commands"), as valibot schemas. These
@@ -17,11 +19,27 @@ export const MAX_LIMIT = 100_000_000;
 /** Objects and arrays nested deeper than this are rejected (`PAYLOAD_TOO_DEEP`). */
 export const MAX_COMMAND_DEPTH = 16;
 
-// The same rule as `isIsoDate` for JSON Schema: years from 1970, format `date` for the calendar.
-const DATE_PATTERN =
-  '^(?:19[7-9][0-9]|[2-9][0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$';
+// `isIsoDate` as a pattern, for validators that do not assert `format` (jsonschema does not
+// by default): years from 1970, each month its days, February 29 in leap years only.
+const YEAR = '(?:19[7-9][0-9]|[2-9][0-9]{3})';
+const LEAP_YEAR =
+  '(?:19(?:7[26]|8[048]|9[26])|[2-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)';
+const MONTH_DAY =
+  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
+export const DATE_PATTERN = `^(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)${END}`;
 
-const DateSchema = v.pipe(
+/**
+ * At most `max` characters as JSON Schema counts them (code points): `v.maxLength` counts
+ * UTF-16 units, so an emoji would count twice and the schema and the parser would differ.
+ */
+function maxCharacters(max: number, message: string) {
+  return [
+    v.check<string, string>((s) => s.length <= max || [...s].length <= max, message),
+    v.metadata<string, { maxLength: number }>({ maxLength: max }),
+  ] as const;
+}
+
+export const DateSchema = v.pipe(
   v.string('must be a date string "YYYY-MM-DD"'),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form'),
   v.check(isIsoDate, 'must be a real calendar date in YYYY-MM-DD form'),
@@ -29,16 +47,22 @@ const DateSchema = v.pipe(
   v.description('A calendar date YYYY-MM-DD from 1970-01-01, not after today.'),
 );
 
-// `parseChat` as a pattern: a username (with @ or not), a t.me link, a numeric id.
+// `parseChat` as a pattern: a username (with @ or not), a t.me link, a numeric id, with what
+// `trim` removes around it, at most 256 characters without that.
 const NAME = '[A-Za-z][A-Za-z0-9_]{0,63}';
 const HOST =
   '(?:[Hh][Tt][Tt][Pp][Ss]?://)?(?:[Ww][Ww][Ww]\\.)?(?:[Tt]\\.[Mm][Ee]|[Tt][Ee][Ll][Ee][Gg][Rr][Aa][Mm]\\.(?:[Mm][Ee]|[Dd][Oo][Gg]))';
-const CHAT_PATTERN = `^\\s*(?:@?${NAME}|0|-?[1-9][0-9]{0,19}|${HOST}/(?:s/)?${NAME}/?(?:[?#][^\\u0000-\\u001f\\u007f]*)?)\\s*$`;
+// A path starting `s/` is the preview form (`t.me/s/name`): `s` is then never the name.
+const LINK_PATH = `(?:[Ss]/${NAME}|(?![Ss]/)${NAME})/?`;
+// After `?` or `#` anything but controls and the line terminators the parser's `.` stops at.
+const LINK_REST = '(?:[?#][^\\u0000-\\u001f\\u007f\\u2028\\u2029]*)?';
+const TRIMMED_LENGTH = `(?=[\\s\\S]{0,255}${NOT_TRIMMED}${TRIMMED}*${END})`;
+export const CHAT_PATTERN = `^${TRIMMED}*${TRIMMED_LENGTH}(?:@?${NAME}|0|-?[1-9][0-9]{0,19}|${HOST}/${LINK_PATH}${LINK_REST})${TRIMMED}*${END}`;
 
 export const ChatSchema = v.pipe(
   v.union(
     [
-      v.pipe(v.string(), v.metadata({ maxLength: 256, pattern: CHAT_PATTERN })),
+      v.pipe(v.string(), v.metadata({ pattern: CHAT_PATTERN })),
       v.pipe(
         v.number(),
         v.metadata({
@@ -62,6 +86,28 @@ export const ChatSchema = v.pipe(
   ),
 );
 
+/**
+ * A zone of the list (`time-zone-names.ts`) in any ASCII letter case. It is the list and not
+ * whatever the running ICU takes that decides, so the schema that lists the names holds on
+ * every Node: a newer ICU takes offsets (`+03:00`) and may know zones the list does not.
+ */
+export const TimeZoneSchema = v.pipe(
+  v.string('must be an IANA time zone name'),
+  v.maxLength(64, 'is too long for a time zone'),
+  v.check(isTimeZone, (issue) => `"${preview(issue.input)}" is not a known IANA time zone`),
+  v.metadata({ pattern: `^${anyCaseNames(TIME_ZONE_NAMES)}${END}` }),
+  v.description(
+    `IANA time zone of the calendar days: a name or alias of the tz database ${TIME_ZONE_DATA.tz} (or one of ICU's legacy ids), in any ASCII letter case; events and files use the canonical name. Not an offset. Default: the worker TGFETCH_TZ, else UTC.`,
+  ),
+);
+
+/** The definitions the published command schema names once and refers to (`$defs`). */
+export const COMMAND_SCHEMA_DEFINITIONS = {
+  Chat: ChatSchema,
+  Date: DateSchema,
+  TimeZone: TimeZoneSchema,
+};
+
 export const CommandOptionsSchema = v.pipe(
   v.object({
     force: v.optional(
@@ -70,16 +116,7 @@ export const CommandOptionsSchema = v.pipe(
         v.description('Fetch days again even when stored as complete.'),
       ),
     ),
-    tz: v.optional(
-      v.pipe(
-        v.string('must be an IANA time zone name'),
-        v.maxLength(64, 'is too long for a time zone'),
-        v.check(isTimeZone, (issue) => `"${preview(issue.input)}" is not a known IANA time zone`),
-        v.description(
-          'IANA time zone of the calendar days (any letter case, aliases allowed; events and files use the canonical name). Default: the worker TGFETCH_TZ, else UTC. Which names exist is checked by the parser (the ICU zone list), not by this schema.',
-        ),
-      ),
-    ),
+    tz: v.optional(TimeZoneSchema),
     include_today: v.optional(
       v.pipe(
         v.boolean('must be true or false'),
@@ -101,7 +138,7 @@ const common = {
       v.string('must be a string'),
       v.minLength(1, 'must not be empty'),
       v.maxLength(128, 'must be at most 128 characters'),
-      v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+      v.regex(/^[\x21-\x7e]+(?![\s\S])/, 'must be printable ASCII without spaces'),
       v.description(
         'Your id for the command, echoed in every event (default: a new UUID). An invalid one is still echoed in the `failed` event, cut to 128 characters.',
       ),
@@ -130,15 +167,17 @@ const common = {
   requested_by: v.optional(
     v.pipe(
       v.string('must be a string'),
-      v.maxLength(256, 'is too long'),
-      v.description('Who asked (free text, for logs).'),
+      ...maxCharacters(256, 'is too long'),
+      v.description('Who asked (free text, for logs), at most 256 characters.'),
     ),
   ),
   timestamp: v.optional(
     v.pipe(
       v.string('must be a string'),
-      v.maxLength(64, 'is too long'),
-      v.description('When it was sent (free text; seed 000 sends a local ISO time).'),
+      ...maxCharacters(64, 'is too long'),
+      v.description(
+        'When it was sent (free text, at most 64 characters; seed 000 sends a local ISO time).',
+      ),
     ),
   ),
   options: v.optional(CommandOptionsSchema),
@@ -215,15 +254,14 @@ export const CommandWireSchema = v.pipe(
   v.description(
     [
       'A fetch command: a JSON object (UTF-8), pushed with RPUSH onto the command list, or XADDed to the command stream as JSON in field `payload` or as flat fields.',
-      'Unknown fields are ignored. `parseCommand` of @tgfetch/core is the reference; this schema cannot state these rules, which the parser checks:',
+      'Unknown fields are ignored. `parseCommand` of @tgfetch/core is the reference. This schema states the fields, the calendar (real days from 1970, February 29 in leap years only), the chat forms and the time zone names (in patterns that mean the same to ECMA-262 and to Python `re`); these rules it cannot state, and only the daemon refuses a command for them:',
       '(1) no date after today in the command time zone (FUTURE_DATE);',
-      '(2) dates are real calendar days (format "date"; e.g. 2025-02-30 is rejected, INVALID_DATE);',
-      '(3) range: `from` not after `to`, at most 3660 days (INVALID_RANGE);',
-      '(4) the whole payload at most 65536 bytes (PAYLOAD_TOO_LARGE) and nested at most 16 levels (PAYLOAD_TOO_DEEP);',
-      '(5) options.tz must be in the time zone list of ICU, any letter case (INVALID_TIME_ZONE);',
-      '(6) JSON numbers beyond ±(2^53−1), or fractions that would round to an integer, are rejected (INEXACT_NUMBER): send big chat ids as strings;',
-      '(7) the bytes must be UTF-8 (INVALID_ENCODING);',
-      '(8) flat stream fields: `days`, `days_back` and `limit` may be decimal strings and options are dotted fields (`options.tz`); in JSON they must be numbers and an object.',
+      '(2) range: `from` not after `to`, at most 3660 days (INVALID_RANGE);',
+      '(3) the whole payload at most 65536 bytes (PAYLOAD_TOO_LARGE) and nested at most 16 levels (PAYLOAD_TOO_DEEP);',
+      '(4) JSON numbers beyond ±(2^53−1), or fractions that would round to an integer (3.0000000000000001), are rejected (INEXACT_NUMBER): send big chat ids as strings;',
+      '(5) the bytes must be UTF-8 (INVALID_ENCODING);',
+      "(6) options.tz: a listed zone that the worker's ICU does not know (a Node older than the list) is refused (INVALID_TIME_ZONE);",
+      '(7) flat stream fields: `days`, `days_back` and `limit` may be decimal strings and options are dotted fields (`options.tz`); in JSON they must be numbers and an object.',
     ].join(' '),
   ),
 );

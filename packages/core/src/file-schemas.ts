@@ -24,7 +24,7 @@ export const BigIdSchema = v.pipe(
       v.minValue(Number.MIN_SAFE_INTEGER),
       v.maxValue(Number.MAX_SAFE_INTEGER),
     ),
-    v.pipe(v.string(), v.regex(/^-?[0-9]+$/)),
+    v.pipe(v.string(), v.regex(/^-?[0-9]+(?![\s\S])/)),
   ]),
   v.description(
     'A 64-bit Telegram id: a JSON number while within ±(2^53−1), else its exact decimal string (read both as 64-bit integers).',
@@ -78,7 +78,7 @@ export const ProgressFileSchema = v.pipe(
     ),
     days: v.pipe(
       v.record(
-        v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+        v.pipe(v.string(), v.regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])/)),
         v.looseObject({
           count: int('Messages in the day.'),
           location: v.pipe(

@@ -167,4 +167,5 @@ export {
   startOfDay,
   zoneOffset,
 } from './time-zone.js';
+export { TIME_ZONE_DATA, TIME_ZONE_NAMES } from './time-zone-names.js';
 export { createWorker, type Worker, type WorkerOptions } from './worker.js';

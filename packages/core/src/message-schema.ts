@@ -8,13 +8,13 @@ import * as v from 'valibot';
 
 const IsoSecondsSchema = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+  v.regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z(?![\s\S])/),
   v.metadata({ format: 'date-time' }),
   v.description('ISO-8601 UTC with seconds: 2025-11-07T10:23:45Z.'),
 );
 /** Every number of a message is a whole number (ids, offsets, counts, sizes, seconds). */
 const int = () => v.pipe(v.number(), v.integer());
-const BigIdSchema = v.union([int(), v.pipe(v.string(), v.regex(/^-?\d+$/))]);
+const BigIdSchema = v.union([int(), v.pipe(v.string(), v.regex(/^-?[0-9]+(?![\s\S])/))]);
 
 export const TgPeerSchema = v.pipe(
   v.object({

@@ -5,6 +5,7 @@
  */
 
 import { BoundedCache } from './bounded-cache.js';
+import { TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -38,7 +39,17 @@ export function isIsoDate(value: string): boolean {
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
-/** True when `Intl` knows the zone (any IANA name, or `UTC`). */
+/**
+ * The names a zone may be given by, ASCII-lowercased. The list decides, not what the running
+ * `Intl` happens to take: the published command schema lists these names, and a newer ICU
+ * takes more (offsets such as `+03:00`, zones the list does not have yet).
+ */
+const ZONE_KEYS: ReadonlySet<string> = new Set(TIME_ZONE_NAMES.map(foldAsciiCase));
+
+/**
+ * True for a zone of the list (`time-zone-names.ts`, any ASCII letter case) that `Intl`
+ * knows; on a Node whose ICU is older than the list's a zone it lacks is not one.
+ */
 export function isTimeZone(timeZone: string): boolean {
   return canonicalZone(timeZone) !== undefined;
 }
@@ -48,6 +59,7 @@ export function canonicalZone(timeZone: string): string | undefined {
   // No zone name is this long; nothing longer is even handed to Intl.
   if (timeZone.length > 64) return undefined;
   const key = foldAsciiCase(timeZone);
+  if (!ZONE_KEYS.has(key)) return undefined;
   const known = canonicalNames.get(key);
   if (known !== undefined) return known;
   let canonical: string;
