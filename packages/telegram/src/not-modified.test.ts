@@ -65,7 +65,7 @@ async function fetchDay(
     { clock, random: () => 0.5 },
   );
   await source.close();
-  const recorded = await progress.completed(outcome.chat, [DATE]);
+  const recorded = await progress.completed(outcome.chat ?? parsed.command.chat, [DATE]);
   return { outcome, store, recorded, pages: account.count('messages.GetHistory') };
 }
 
