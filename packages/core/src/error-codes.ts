@@ -117,6 +117,13 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
     meaning: 'Telegram failed on its side (5xx)',
   },
   {
+    code: 'HISTORY_NOT_MODIFIED',
+    source: 'telegram',
+    retryable: true,
+    meaning:
+      'Telegram answered a history page with messages.messagesNotModified (no messages) on every try: the day was not stored as complete',
+  },
+  {
     code: 'INVALID_PROXY',
     source: 'telegram',
     retryable: false,

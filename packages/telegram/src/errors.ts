@@ -21,6 +21,8 @@ export const TelegramErrorCode = {
   TELEGRAM_INTERNAL: 'TELEGRAM_INTERNAL',
   /** No connection within the connect deadline (retryable later, not within the command). */
   TELEGRAM_UNREACHABLE: 'TELEGRAM_UNREACHABLE',
+  /** A history page answered with `messages.messagesNotModified`: no messages, not the end. */
+  HISTORY_NOT_MODIFIED: 'HISTORY_NOT_MODIFIED',
 } as const;
 export type TelegramErrorCode = (typeof TelegramErrorCode)[keyof typeof TelegramErrorCode];
 

@@ -1,5 +1,6 @@
-import { AbortError, type HistoryRequest, type TgMessage } from '@tgfetch/core';
+import { AbortError, type HistoryRequest, type TgMessage, TransientError } from '@tgfetch/core';
 import { Api } from 'telegram';
+import { TelegramErrorCode } from './errors.js';
 import { type MapContext, mapMessage } from './map-message.js';
 
 /** Telegram's largest page for `messages.GetHistory`. */
@@ -19,7 +20,10 @@ export interface WalkDeps {
  * Walks one range of history newest first with `messages.GetHistory`: the first page jumps
  * straight to the end of the range (`offset_date`, or `offset_id` when resuming), each next
  * page continues below the smallest id seen, and the walk ends on an empty page or on a page
- * that reaches back past `from`. A short page is not the end: channels return them.
+ * that reaches back past `from`. A short page is not the end: channels return them, and
+ * neither is `messages.messagesNotModified` (an answer to a `hash` we never send, with no
+ * messages): it fails the walk with a retryable `HISTORY_NOT_MODIFIED`, so the caller's
+ * retry policy asks for the same page again and the day in hand is never taken as read.
  * Cost: about ceil(messages in range / 100) + 1 requests, nothing outside the range.
  * Returns true when the walk reached back past `from` or the limit (nothing older is
  * wanted), false when the history itself ended.
@@ -37,8 +41,12 @@ export async function* walkHistory(
   for (;;) {
     if (signal.aborted) throw new AbortError();
     const page = await deps.page({ offsetId, offsetDate });
-    // `messages.MessagesNotModified` carries no messages: nothing more to read.
-    if (page instanceof Api.messages.MessagesNotModified) return false;
+    if (page instanceof Api.messages.MessagesNotModified) {
+      throw new TransientError(
+        TelegramErrorCode.HISTORY_NOT_MODIFIED,
+        `Telegram answered messages.GetHistory of ${request.chat} with messages.messagesNotModified (no messages) at offset id ${offsetId}: not the end of its history`,
+      );
+    }
     const messages = [...page.messages];
     if (messages.length === 0) return false;
     const context = deps.context?.(page) ?? {};

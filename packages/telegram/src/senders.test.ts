@@ -271,18 +271,3 @@ describe('fields kept', () => {
     ]);
   });
 });
-
-describe('messages.MessagesNotModified', () => {
-  it('ends the history walk', async () => {
-    const account = createScriptedAccount({
-      channels: [{ id: CHANNEL, accessHash: 5, username: 'src', messages: [] }],
-      historyAnswer: () => new Api.messages.MessagesNotModified({ count: 3 }),
-    });
-    const source = createTelegramSource({ client: account.client });
-    const got: TgMessage[] = [];
-    for await (const m of source.messages({ chat: '@src', ...ALL }, signal())) got.push(m);
-    expect(got).toEqual([]);
-    expect(account.count('messages.GetHistory')).toBe(1);
-    await source.close();
-  });
-});

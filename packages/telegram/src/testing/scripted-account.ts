@@ -37,8 +37,8 @@ export interface ScriptedAccountOptions {
   dialogs?: string[];
   /** Dialogs per `messages.GetDialogs` page (Telegram's is 100). @default 100 */
   dialogsPage?: number;
-  /** The answer to every `messages.GetHistory`, instead of the history. */
-  historyAnswer?: () => Api.messages.TypeMessages;
+  /** The answer to a `messages.GetHistory` instead of the history (`undefined`: the history's page). */
+  historyAnswer?: (request: Api.messages.GetHistory) => Api.messages.TypeMessages | undefined;
 }
 
 export interface ScriptedAccount extends ScriptedTelegram {
@@ -179,7 +179,8 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
       throw rpcError('USERNAME_NOT_OCCUPIED', request);
     }
     if (request instanceof Api.messages.GetHistory) {
-      if (options.historyAnswer) return options.historyAnswer();
+      const answer = options.historyAnswer?.(request);
+      if (answer) return answer;
       const all = historyOf(request);
       if (!all) throw rpcError('PEER_ID_INVALID', request);
       const messages = page(request, all);
