@@ -5,8 +5,11 @@ import { main } from '../dist/index.js';
 
 const finish = (code) => {
   process.exitCode = code;
-  // Once a command returned, nothing may keep the process alive (a socket to a frozen Redis
-  // that would not close): the timer does not hold it, and only fires if something else does.
+  // main() leaves nothing behind when its work is done (login-exit.e2e.test.ts runs it without
+  // this bin): the timer does not hold the process, and only fires if something else does.
+  // It stays as the safety net of a shutdown that gave up waiting: after a signal (or a fatal
+  // error) the daemon stops waiting for a close past its deadline, and a socket to a frozen
+  // Redis that would not close must not keep the process beyond the grace period.
   setTimeout(() => process.exit(code), 100).unref();
 };
 

@@ -10,13 +10,18 @@ export interface TerminalPrompts extends LoginPrompts {
 interface Input extends NodeJS.ReadableStream {
   isTTY?: boolean;
   setRawMode?(raw: boolean): unknown;
+  /** A socket's (a pipe's, a terminal's): whether it keeps the process alive. */
+  ref?(): unknown;
+  unref?(): unknown;
 }
 
 /**
  * Login prompts on a terminal or a pipe. Questions and notices go to `output` (stderr), so
  * stdout carries the session alone. Lines are read from `input` as they come; a secret is
  * read with the terminal's echo off (raw mode: Ctrl-C interrupts, Ctrl-D ends the input).
- * Input that ends before an answer is named as the reason (`INPUT_CLOSED`).
+ * Input that ends before an answer is named as the reason (`INPUT_CLOSED`). Once closed,
+ * the input no longer keeps the process alive: Node goes on reading a pipe or a terminal
+ * it has read from, paused or not, so a login would otherwise end only when its stdin does.
  */
 export function terminalPrompts(
   input: Input,
@@ -88,6 +93,8 @@ export function terminalPrompts(
       return new Promise((resolve, reject) => {
         waiting = { resolve, reject, secret: options?.secret === true };
         if (waiting.secret && input.isTTY) input.setRawMode?.(true);
+        // An earlier `close()` on the same input let go of it: a question holds the process.
+        input.ref?.();
         input.resume();
         settle();
       });
@@ -104,6 +111,7 @@ export function terminalPrompts(
       input.off('data', onData);
       input.off('end', onEnd);
       input.pause();
+      input.unref?.();
     },
   };
 }

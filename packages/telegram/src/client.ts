@@ -5,7 +5,11 @@ import { PromisedNetSockets } from 'telegram/extensions/PromisedNetSockets.js';
 import { UpdateConnectionState } from 'telegram/network/index.js';
 import { StringSession } from 'telegram/sessions/index.js';
 import { TelegramErrorCode } from './errors.js';
+import { keepAlive } from './keep-alive.js';
 import { describeProxy, parseProxy, type TelegramProxy } from './proxy.js';
+import { withTimeout } from './with-timeout.js';
+
+export { withTimeout };
 
 export interface TelegramClientOptions {
   /** From https://my.telegram.org. */
@@ -40,7 +44,7 @@ export interface OwnedClient {
   connect(): Promise<void>;
   /** gramjs' sender has stopped for good: requests would wait forever, reconnects do nothing. */
   gaveUp(): boolean;
-  /** Ends the sender, its retry loop and every socket (half-open ones too). Idempotent. */
+  /** Ends the sender, its retry loop, its pings and every socket (half-open ones too). Idempotent. */
   shutdown(): Promise<void>;
   /**
    * Once connected: told when gramjs' sender loses its link to Telegram (`false`: it is
@@ -95,11 +99,14 @@ export function createOwnedClient(options: TelegramClientOptions): OwnedClient {
   client.onError = async (error) => {
     lastError = error;
   };
+  // In place of gramjs' update loop, which would outlive `destroy()` (see keepAlive).
+  const pings = keepAlive(client);
   const sender = () => (client as unknown as { _sender?: SenderInternals })._sender;
   let ended: Promise<void> | undefined;
 
   const shutdown = () => {
     ended ??= (async () => {
+      pings.stop();
       const s = sender();
       // Stop gramjs' connect loop after its current attempt, and its reconnects.
       if (s) {
@@ -129,7 +136,10 @@ export function createOwnedClient(options: TelegramClientOptions): OwnedClient {
         },
       );
       const outcome = await withTimeout(attempt, timeoutMs).catch(() => 'timed out' as const);
-      if (outcome === 'connected') return;
+      if (outcome === 'connected') {
+        pings.start();
+        return;
+      }
       await shutdown();
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new UnreachableError(
@@ -200,14 +210,4 @@ function trackSockets(serverPort: number | undefined) {
       for (const socket of [...open]) destroy(socket);
     },
   };
-}
-
-/** Settles like `promise`, or rejects after `ms` (the timer is cleared after the race and never holds the process). */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { lingerAfter, spawnProcess } from '@tgfetch/test-utils';
+import { useBundledScript } from '@tgfetch/test-utils/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort, type SilentServer, sessionAt, silentServer } from './testing/endpoints.js';
 
@@ -64,4 +66,20 @@ describe('closing a Telegram source', () => {
     expect(out).toBe('TELEGRAM_UNREACHABLE\nclosed\n');
     expect(afterCloseMs).toBeLessThan(3000);
   });
+});
+
+describe('closing a Telegram source after a fetch', () => {
+  const child = useBundledScript(
+    fileURLToPath(new URL('./testing-fixtures/fetch-child.ts', import.meta.url)),
+  );
+
+  // gramjs' update loop raced each ping against a 10 s timer it never cleared: the process
+  // lived on up to 10 s after close() (the fetch waits for the first ping, 9 s in).
+  it('lets the process exit by itself within 1 s of close() resolving', async () => {
+    const run = spawnProcess(process.execPath, [child.script]);
+    const lingered = await lingerAfter(run, 'closed\n', 30_000);
+    expect(run.stdout()).toBe('messages 3\nclosed\n');
+    expect((await run.exited).code).toBe(0);
+    expect(lingered).toBeLessThan(1000);
+  }, 60_000);
 });

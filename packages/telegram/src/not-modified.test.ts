@@ -65,7 +65,9 @@ async function fetchDay(
     { clock, random: () => 0.5 },
   );
   await source.close();
-  const recorded = await progress.completed(outcome.chat ?? parsed.command.chat, [DATE]);
+  // The engine stores and records the chat by its canonical (marked) id.
+  expect(outcome.chat).toBe(`-100${CHANNEL}`);
+  const recorded = await progress.completed(`-100${CHANNEL}`, [DATE]);
   return { outcome, store, recorded, pages: account.count('messages.GetHistory') };
 }
 

@@ -14,6 +14,7 @@ export {
 export { type EventLog, type LoggedEvent, recordEvents, type Subscribe } from './event-log.js';
 export { type EventuallyOptions, eventually } from './eventually.js';
 export { freePort } from './free-port.js';
+export { lingerAfter } from './linger.js';
 export {
   createTestDatabase,
   DEFAULT_SERVER_URL,

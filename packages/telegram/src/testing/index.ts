@@ -34,6 +34,7 @@ export {
   startMicrosocks,
 } from './endpoints.js';
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
+export { type LoginScriptOptions, loginScript } from './login-script.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export {
   createScriptedAccount,
@@ -42,6 +43,11 @@ export {
   type ScriptedChannel,
   type ScriptedGroup,
 } from './scripted-account.js';
+export {
+  type Script as SenderScript,
+  type ScriptedSenderOptions,
+  scriptEveryClient,
+} from './scripted-sender.js';
 export {
   createScriptedTelegram,
   rpcError,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Api, type TelegramClient } from 'telegram';
+import { Api, TelegramClient } from 'telegram';
 import { _handleUpdate } from 'telegram/client/updates.js';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import { RPCMessageToError } from 'telegram/errors/index.js';
 import { BinaryReader } from 'telegram/extensions/index.js';
+import { returnBigInt } from 'telegram/Helpers.js';
 import { UpdateConnectionState } from 'telegram/network/index.js';
 import type { RequestState } from 'telegram/network/RequestState.js';
 
@@ -35,6 +36,16 @@ export interface ScriptedSender {
   regainLink(): void;
 }
 
+export interface ScriptedSenderOptions {
+  /** Connected from the start, as if `connect()` had run. @default false */
+  connected?: boolean;
+  /**
+   * Sees each request gramjs sends on the sender itself rather than through `invoke`: the
+   * `InvokeWithLayer` of `connect()`, the keep-alive's `PingDelayDisconnect`.
+   */
+  onSend?: (request: Api.AnyRequest) => void;
+}
+
 /**
  * Puts a scripted MTProto sender under a real gramjs `TelegramClient`: `client.connect()`,
  * `client.invoke()` with its retries and flood-wait handling, RPC error classes and the
@@ -45,8 +56,7 @@ export interface ScriptedSender {
 export function installScriptedSender(
   client: TelegramClient,
   script: Script,
-  /** Connected from the start, as if `connect()` had run. @default false */
-  options: { connected?: boolean } = {},
+  options: ScriptedSenderOptions = {},
 ): ScriptedSender {
   const calls: string[] = [];
   const pending = new Set<RequestState>();
@@ -78,8 +88,13 @@ export function installScriptedSender(
       return true;
     },
     isConnected: () => sender._userConnected,
-    // Used by `connect()` for InitConnection, whose answer gramjs ignores.
-    send: async () => new Api.Config({} as never),
+    // Used by `connect()` for InitConnection, whose answer gramjs ignores, and for pings.
+    send: async (request: Api.AnyRequest) => {
+      options.onSend?.(request);
+      return request instanceof Api.PingDelayDisconnect
+        ? new Api.Pong({ msgId: returnBigInt(0), pingId: request.pingId })
+        : new Api.Config({} as never);
+    },
     addStateToQueue(state: RequestState) {
       void answer(state).catch((error: unknown) => state.reject(error));
     },
@@ -137,4 +152,24 @@ function int32(n: number): Buffer {
   const buffer = Buffer.alloc(4);
   buffer.writeUInt32LE(n >>> 0);
   return buffer;
+}
+
+/**
+ * From now on every gramjs `TelegramClient` of this process gets a scripted sender (see
+ * `installScriptedSender`) when it first connects: for a child process that runs a whole
+ * command (`tgfetch login`) against a script instead of Telegram. Returns the undo.
+ */
+export function scriptEveryClient(script: Script, options: ScriptedSenderOptions = {}): () => void {
+  const { connect } = TelegramClient.prototype;
+  const scripted = new WeakSet<TelegramClient>();
+  TelegramClient.prototype.connect = function (this: TelegramClient) {
+    if (!scripted.has(this)) {
+      scripted.add(this);
+      installScriptedSender(this, script, options);
+    }
+    return connect.call(this);
+  };
+  return () => {
+    TelegramClient.prototype.connect = connect;
+  };
 }
