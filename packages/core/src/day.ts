@@ -23,7 +23,10 @@ export interface DayDocument {
   time_zone: string;
   /** ISO-8601 UTC of the fetch that wrote it. */
   fetched_at: string;
-  /** The whole day was fetched after it had ended (not cut by `limit`, not today). */
+  /**
+   * The whole day was fetched after it had ended (not cut by `limit`, not today) from a
+   * source that holds it whole (not an edge day of an export: see `SourceCoverage`).
+   */
   complete: boolean;
   count: number;
   messages: TgMessage[];

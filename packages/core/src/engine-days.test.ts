@@ -23,13 +23,19 @@ const setup = (sourceOptions: MemorySourceOptions = {}) =>
   memoryPorts(CHAT, HISTORY, NOW, sourceOptions);
 
 /** A source that knows only the messages between two instants, like an export. */
-function exportLike(messages: TgMessage[]): MessageSource {
+function exportLike(messages: TgMessage[], fromStart?: boolean): MessageSource {
   const inner = createMemorySource({ [CHAT]: messages });
   const times = messages.map((m) => Date.parse(m.date));
   return {
     messages: (request, signal) => inner.messages(request, signal),
     coverage: async (): Promise<SourceCoverage> =>
-      times.length === 0 ? null : { first: Math.min(...times), last: Math.max(...times) },
+      times.length === 0
+        ? null
+        : {
+            first: Math.min(...times),
+            last: Math.max(...times),
+            ...(fromStart === undefined ? {} : { fromStart }),
+          },
   };
 }
 
@@ -80,8 +86,10 @@ describe('coverage: a source may not know a day', () => {
     if (first.event !== 'completed') throw new Error(JSON.stringify(first));
     const outcome = (date: string) => first.days.find((d) => d.date === date)?.outcome;
     expect(outcome('2025-10-19')).toBe('not_covered'); // before its first post
-    expect(outcome('2025-10-20')).toBe('stored');
-    expect(outcome('2025-11-02')).toBe('stored');
+    expect(outcome('2025-10-20')).toBe('partial'); // its first post's day: from that post on
+    expect(outcome('2025-10-21')).toBe('stored');
+    expect(outcome('2025-11-01')).toBe('stored');
+    expect(outcome('2025-11-02')).toBe('partial'); // its last post's day: up to that post
     expect(outcome('2025-11-03')).toBe('not_covered'); // after its last post
     expect(first.days.find((d) => d.date === '2025-11-04')).toMatchObject({
       count: 0,
@@ -99,10 +107,43 @@ describe('coverage: a source may not know a day', () => {
     );
     if (newer.event !== 'completed') throw new Error(JSON.stringify(newer));
     expect(newer.days.find((d) => d.date === '2025-11-03')).toMatchObject({ outcome: 'stored' });
-    expect(newer.days.find((d) => d.date === '2025-11-02')).toMatchObject({ outcome: 'skipped' });
+    expect(newer.days.find((d) => d.date === '2025-11-02')).toMatchObject({ outcome: 'stored' });
+    expect(newer.days.find((d) => d.date === '2025-11-01')).toMatchObject({ outcome: 'skipped' });
     expect((await t.store.readDay(CHAT, '2025-11-03'))?.messages.map((m) => m.id)).toEqual(
       inDay('2025-11-03'),
     );
+  });
+
+  it('stores the edge days of a span partial, so that a newer export or a live fetch completes them', async () => {
+    const t = setup();
+    const cut = Date.parse('2025-11-02T12:00:00Z');
+    const range = command({ mode: 'range', from: '2025-10-20', to: '2025-11-02' });
+    const older = HISTORY.filter((m) => Date.parse(m.date) < cut);
+    const first = await runFetch(range, { ...t.ports, source: exportLike(older, true) }, t.options);
+    if (first.event !== 'completed') throw new Error(JSON.stringify(first));
+    // It opens with the chat's start: its first day is whole; its last is known up to `cut`.
+    expect(first.days.map((d) => d.outcome)).toEqual(['partial', ...Array(13).fill('stored')]);
+    expect(await t.store.readDay(CHAT, '2025-11-02')).toMatchObject({ complete: false });
+    expect((await t.progress.completed(CHAT, ['2025-11-02'])).size).toBe(0);
+
+    // A live source (no coverage) reads that one day again, none of the others.
+    t.source.requests.length = 0;
+    const live = await runFetch(range, t.ports, t.options);
+    if (live.event !== 'completed') throw new Error(JSON.stringify(live));
+    expect(live.days.map((d) => d.outcome)).toEqual(['stored', ...Array(13).fill('skipped')]);
+    expect(t.source.requests.map((r) => [r.from, r.to])).toEqual([
+      [Date.parse('2025-11-02T00:00:00Z'), Date.parse('2025-11-03T00:00:00Z')],
+    ]);
+    expect(await t.store.readDay(CHAT, '2025-11-02')).toMatchObject({
+      complete: true,
+      messages: inDay('2025-11-02').map((id) => expect.objectContaining({ id })),
+    });
+
+    // Without `fromStart` the first day is an edge day too.
+    const u = setup();
+    const start = await runFetch(range, { ...u.ports, source: exportLike(older) }, u.options);
+    if (start.event !== 'completed') throw new Error(JSON.stringify(start));
+    expect(start.days.at(-1)).toMatchObject({ date: '2025-10-20', outcome: 'partial' });
   });
 
   it('takes a source that holds nothing as covering nothing', async () => {

@@ -61,10 +61,11 @@ export type FetchOutcome = CompletedEvent | FailedEvent;
 
 /**
  * Runs one command: plans its days, skips those already complete (unless `force`) whose
- * stored copy still matches its record, leaves out days the source does not cover, walks
- * the source newest first, hands each finished day to the store whole, records complete
- * days, and publishes `started`, one `progress` per planned day (newest first; days the
- * `limit` kept it from are `not_reached`), then `completed` or `failed`.
+ * stored copy still matches its record, leaves out days the source does not cover (and
+ * never completes the edge days of its span), walks the source newest first, hands each
+ * finished day to the store whole, records complete days, and publishes `started`, one
+ * `progress` per planned day (newest first; days the `limit` kept it from are
+ * `not_reached`), then `completed` or `failed`.
  *
  * Resolves with the final event (also published). Rejects, having published no final
  * event, with `AbortError` when `signal` aborts, or with the error of `ports.events` when
@@ -244,7 +245,12 @@ class FetchRun {
         if (problem !== undefined) summary.repair = problem;
         planned.push({ kind: 'report', day, summary });
       } else {
-        planned.push({ kind: 'fetch', day, ...(problem === undefined ? {} : { repair: problem }) });
+        planned.push({
+          kind: 'fetch',
+          day,
+          ...(problem === undefined ? {} : { repair: problem }),
+          ...(coverage && knownInPart(coverage, day) ? { inPart: true } : {}),
+        });
       }
     }
     return planned;
@@ -376,19 +382,20 @@ class FetchRun {
     const { day } = item;
     const { chat } = this.#command;
     const fetchedAt = new Date(this.#clock.now()).toISOString();
+    const done = whole && day.ended && item.inPart !== true;
     const result = await this.#ports.store.writeDay({
       chat,
       date: day.date,
       time_zone: this.#timeZone,
       fetched_at: fetchedAt,
-      complete: whole && day.ended,
+      complete: done,
       count: messages.length,
       messages: [...messages].sort(compareMessages),
     });
     // A late message joins a day already reported: it stays complete if it was (stores
     // keep `complete` once set), and its summary and record follow a new count.
     const earlier = late ? this.#days.find((d) => d.date === day.date) : undefined;
-    const complete = earlier ? earlier.complete : whole && day.ended;
+    const complete = earlier ? earlier.complete : done;
     if (complete && result.count !== earlier?.count) {
       await this.#ports.progress.markComplete(chat, {
         date: day.date,
@@ -471,7 +478,10 @@ interface StoreDayOptions {
   item: FetchItem;
   /** Messages fetched for the day in this walk; the store merges them with its copy. */
   messages: TgMessage[];
-  /** The walk saw the whole day (not cut by `limit`): complete once the day has ended. */
+  /**
+   * The walk saw the whole day (not cut by `limit`): complete once the day has ended,
+   * unless the source knows it only in part.
+   */
   whole?: boolean;
   /**
    * A message that came after its day was stored and reported (sources may order
@@ -485,6 +495,8 @@ interface FetchItem {
   day: DayWindow;
   /** Why a day recorded complete is fetched again. */
   repair?: string;
+  /** An edge day of the source's coverage: stored, never complete (see `SourceCoverage`). */
+  inPart?: true;
 }
 
 type PlannedDay = FetchItem | { kind: 'report'; day: DayWindow; summary: DaySummary };
@@ -492,6 +504,12 @@ type PlannedDay = FetchItem | { kind: 'report'; day: DayWindow; summary: DaySumm
 /** Whether a source that holds `coverage` knows the day (see `SourceCoverage`). */
 function covers(coverage: SourceCoverage, day: DayWindow): boolean {
   return coverage !== null && day.end > coverage.first && day.start <= coverage.last;
+}
+
+/** Whether a covered day is an edge day the source knows only in part (see `SourceCoverage`). */
+function knownInPart(coverage: NonNullable<SourceCoverage>, day: DayWindow): boolean {
+  const holds = (time: number) => time >= day.start && time < day.end;
+  return holds(coverage.last) || (holds(coverage.first) && coverage.fromStart !== true);
 }
 
 /** Where a walk got to: the last message taken, and its peer when not the chat's own. */

@@ -44,7 +44,8 @@ const FailedParamsSchema = v.pipe(
 /**
  * What became of one planned day:
  * - `stored`: fetched and stored complete;
- * - `partial`: fetched and stored, not complete (today, or cut by `limit`);
+ * - `partial`: fetched and stored, not complete (today, cut by `limit`, or a day the
+ *   source holds only in part, such as an export's last day);
  * - `skipped`: already complete, and its stored copy matched its progress record;
  * - `not_covered`: the source does not know this day (an export outside the days it
  *   holds); nothing stored, a later source can fill it;
@@ -67,13 +68,15 @@ export const DaySummarySchema = v.object({
   skipped: v.pipe(v.boolean(), v.description('Already stored as complete: not fetched again.')),
   complete: v.pipe(
     v.boolean(),
-    v.description('The whole day was fetched after it ended (not cut by limit, not today).'),
+    v.description(
+      'The whole day was fetched after it ended (not cut by limit, not today, not a day the source holds only in part).',
+    ),
   ),
   outcome: v.optional(
     v.pipe(
       v.picklist(DAY_OUTCOMES),
       v.description(
-        'What became of the day: stored (complete), partial (today, or cut by limit), skipped (already complete, its stored copy checked), not_covered (the source does not know it: nothing stored), not_reached (the limit ran out first: nothing stored). Optional so that events of older workers still parse.',
+        'What became of the day: stored (complete), partial (today, cut by limit, or a day the source holds only in part, such as an export’s last day), skipped (already complete, its stored copy checked), not_covered (the source does not know it: nothing stored), not_reached (the limit ran out first: nothing stored). Optional so that events of older workers still parse.',
       ),
     ),
   ),

@@ -41,7 +41,9 @@ const dayHeader = {
   fetched_at: dateTime('When the fetch that wrote it ran, ISO-8601 UTC.'),
   complete: v.pipe(
     v.boolean(),
-    v.description('The whole day was fetched after it ended (not cut by limit, not today).'),
+    v.description(
+      'The whole day was fetched after it ended (not cut by limit, not today, not a day the source holds only in part).',
+    ),
   ),
   count: int('How many messages the day holds (= messages.length).'),
 };

@@ -32,8 +32,24 @@ export interface HistoryRequest {
  * What a source holds of a chat: epoch ms of its oldest and newest message, or `null`
  * when it holds none. A day the span does not reach is not covered: the source does not
  * know it, which is not the same as knowing it is empty.
+ *
+ * The days between the day of `first` and the day of `last` are known whole. The two edge
+ * days are known only in part: a snapshot (an export) does not say when in its last day it
+ * was taken, so posts after `last` that day may exist; nor where in its first day it began
+ * (Telegram Desktop exports from a chosen date and time), unless `fromStart` says nothing
+ * came before `first`. An edge day is fetched and stored, but never as complete, so that a
+ * newer snapshot or a live fetch completes it.
  */
-export type SourceCoverage = { first: number; last: number } | null;
+export type SourceCoverage = {
+  first: number;
+  last: number;
+  /**
+   * `first` is the start of the chat's history (an export that opens with the chat's
+   * creation): nothing came before it, so the day of `first` is known whole.
+   * @default false
+   */
+  fromStart?: boolean;
+} | null;
 
 export interface MessageSource {
   /**
@@ -45,7 +61,8 @@ export interface MessageSource {
   /**
    * The span of the chat this source knows (the coverage rule): days from the day of
    * `first` to the day of `last`, in the command's zone, are covered; others are neither
-   * fetched nor stored as complete. Absent for a live source, which knows all history.
+   * fetched nor stored. Its edge days are stored partial (see `SourceCoverage`). Absent
+   * for a live source, which knows all history.
    */
   coverage?(chat: ChatRef, signal: AbortSignal): Promise<SourceCoverage>;
   /**

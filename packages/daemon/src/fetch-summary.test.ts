@@ -53,12 +53,18 @@ describe('tgfetch fetch summary', () => {
     const newer = await exportFile('new.json', 10, 2);
     const second = await fetch(newer, ['--days', '3', '--json']);
     const event = JSON.parse(second.out);
+    // Its last day is stored, not complete: the export does not say when that day it was made.
     expect(event.days.map((d: { outcome: string }) => d.outcome)).toEqual([
       'not_covered',
-      'stored',
+      'partial',
       'stored',
     ]);
     expect(event.days[1]).toMatchObject({ date: isoDate(today - 2 * DAY), count: 4 });
+    const third = await fetch(newer, ['--days', '3']);
+    expect(third.out).toContain(
+      `  in part      ${isoDate(today - 2 * DAY)} (4, the source holds only part of this day; not complete)\n`,
+    );
+    expect(third.out).not.toContain('cut by limit');
   });
 
   it('lists the days a limit kept it from, and says the limit stopped it', async () => {

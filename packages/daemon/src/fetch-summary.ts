@@ -4,7 +4,8 @@ import { type CompletedEvent, type DaySummary, dateInZone, type FetchCommand } f
 /**
  * What `tgfetch fetch` says at the end: the first line (`summaryLine`), then where the
  * files went and, day by day, what was written, skipped as already complete, fetched only
- * so far (today), cut by `--limit`, not covered by the source, or not reached.
+ * so far (today), cut by `--limit`, held only in part by the source (an export's last
+ * day), not covered by the source, or not reached.
  */
 export function fetchSummary(
   result: CompletedEvent,
@@ -35,6 +36,7 @@ export function fetchSummary(
   );
   const today = dateInZone(context.now, context.timeZone);
   const partial = withOutcome('partial');
+  const cut = cutDay(result, limit);
   list(
     'so far',
     partial
@@ -44,8 +46,14 @@ export function fetchSummary(
   list(
     'cut by limit',
     partial
-      .filter((d) => d.date !== today)
+      .filter((d) => d.date !== today && d === cut)
       .map((d) => `${d.date} (${d.count} of the day's newest)`),
+  );
+  list(
+    'in part',
+    partial
+      .filter((d) => d.date !== today && d !== cut)
+      .map((d) => `${d.date} (${d.count}, the source holds only part of this day; not complete)`),
   );
   list(
     'not covered',
@@ -58,6 +66,21 @@ export function fetchSummary(
     withOutcome('not_reached').map((d) => `${d.date} (--limit ${limit})`),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The day `--limit` cut into: the oldest day written, when it is partial and the limit
+ * can have run out (a walk stops storing days there). Other partial days of the past are
+ * days the source holds only in part (see core's `SourceCoverage`).
+ */
+function cutDay(result: CompletedEvent, limit: number | undefined): DaySummary | undefined {
+  if (limit === undefined || result.processed < limit) return undefined;
+  const written = result.days.filter((d) => {
+    const outcome = outcomeOf(d);
+    return outcome === 'stored' || outcome === 'partial';
+  });
+  const oldest = written[written.length - 1];
+  return oldest && outcomeOf(oldest) === 'partial' ? oldest : undefined;
 }
 
 /** A day of an older worker's event has no outcome: read it from its flags. */

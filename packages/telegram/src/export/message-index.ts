@@ -10,6 +10,8 @@ export interface MessageIndex {
   /** Epoch ms of the first and last message (by time), or undefined when empty. */
   readonly first: number | undefined;
   readonly last: number | undefined;
+  /** The oldest message is the chat's creation: nothing came before it (see `coverage`). */
+  readonly fromStart: boolean;
   /** Positions into the index of the messages in the slice, newest (highest id) first. */
   select(request: Pick<HistoryRequest, 'from' | 'to' | 'beforeId'>): Iterable<number>;
   id(at: number): number;
@@ -18,7 +20,8 @@ export interface MessageIndex {
 }
 
 export interface IndexBuilder {
-  add(id: number, time: number, start: number, end: number): void;
+  /** `creation`: the message is the service message that created the chat. */
+  add(id: number, time: number, start: number, end: number, creation?: boolean): void;
   readonly count: number;
   finish(): MessageIndex;
 }
@@ -29,6 +32,7 @@ export function createIndexBuilder(initialCapacity = 1024): IndexBuilder {
   let starts = new Float64Array(initialCapacity);
   let ends = new Float64Array(initialCapacity);
   let count = 0;
+  let created: number | undefined;
 
   const grow = () => {
     const size = ids.length * 2;
@@ -47,7 +51,8 @@ export function createIndexBuilder(initialCapacity = 1024): IndexBuilder {
     get count() {
       return count;
     },
-    add(id, time, start, end) {
+    add(id, time, start, end, creation = false) {
+      if (creation && (created === undefined || time < created)) created = time;
       if (count === ids.length) grow();
       ids[count] = id;
       times[count] = time;
@@ -61,6 +66,7 @@ export function createIndexBuilder(initialCapacity = 1024): IndexBuilder {
         times.slice(0, count),
         starts.slice(0, count),
         ends.slice(0, count),
+        created,
       );
     },
   };
@@ -71,6 +77,7 @@ function buildIndex(
   times: Float64Array,
   starts: Float64Array,
   ends: Float64Array,
+  created: number | undefined,
 ): MessageIndex {
   // Exports list messages by ascending id; sort only when a file does not.
   let sorted = true;
@@ -109,6 +116,7 @@ function buildIndex(
     count: n,
     first,
     last,
+    fromStart: created !== undefined && created === first,
     id: (i) => ids[i]!,
     start: (i) => starts[i]!,
     end: (i) => ends[i]!,

@@ -98,7 +98,7 @@ export function createScanner(options: ScanOptions) {
       if (time === undefined) {
         throw new JsonSyntaxError(`message ${id} has no valid "date"`, start);
       }
-      state.builder.add(id, time, start, end);
+      state.builder.add(id, time, start, end, isCreation(raw));
     },
     scalar(path, value, offset) {
       if (isMessagePath(path)) throw new JsonSyntaxError('a message is not an object', offset);
@@ -158,6 +158,16 @@ export function createScanner(options: ScanOptions) {
 export function createScanTokenizer(options: ScanOptions) {
   const scanner = createScanner(options);
   return { tokenizer: createJsonTokenizer(scanner.events), finish: scanner.finish };
+}
+
+/**
+ * The service message a chat's history opens with. A supergroup's `migrate_from_group` is
+ * not one: its history before that is the basic group's.
+ */
+function isCreation(raw: { [key: string]: JsonValue }): boolean {
+  return (
+    raw.type === 'service' && (raw.action === 'create_channel' || raw.action === 'create_group')
+  );
 }
 
 function isMessagesPath(path: JsonPath): boolean {

@@ -132,6 +132,31 @@ describe('createExportSource', () => {
     expect(await empty.source.coverage(CHAT, signal)).toBeNull();
   });
 
+  it('says it holds the chat from its start only when it opens with the chat’s creation', async () => {
+    const signal = new AbortController().signal;
+    const service = (action: string, unix: number) => {
+      const m = exportMessage({ id: 1, unix, text: '', extra: { action, title: 'Test' } });
+      m.type = 'service';
+      return m;
+    };
+    const posts = history(5).slice(1);
+    const opened = (action: string, unix = START) =>
+      setup(singleChatExport([service(action, unix), ...posts]));
+    for (const action of ['create_channel', 'create_group']) {
+      const { source } = await opened(action);
+      expect(await source.coverage(CHAT, signal)).toEqual({
+        first: START * 1000,
+        last: (START + 4 * 47 * 60) * 1000,
+        fromStart: true,
+      });
+    }
+    // A migrated supergroup's history goes on in its basic group; a later creation is no start.
+    const migrated = await opened('migrate_from_group');
+    expect(await migrated.source.coverage(CHAT, signal)).not.toHaveProperty('fromStart');
+    const late = await opened('create_channel', START + 5 * 47 * 60);
+    expect(await late.source.coverage(CHAT, signal)).not.toHaveProperty('fromStart');
+  });
+
   it('reads an old export (no date_unixtime) in the given time zone', async () => {
     // Exported on a machine in Moscow (UTC+3): naive dates are 3 hours ahead.
     const raw = history(60, { old: true, offsetHours: 3 });

@@ -56,7 +56,10 @@ export interface ExportSourceInfo extends ExportChatInfo {
 }
 
 export interface ExportSource extends MessageSource {
-  /** The span of the export: days outside it are not covered (see core's `SourceCoverage`). */
+  /**
+   * The span of the export: days outside it are not covered, its last day (and its first,
+   * unless it opens with the chat's creation) is stored partial (see core's `SourceCoverage`).
+   */
   coverage(chat: ChatRef, signal: AbortSignal): Promise<SourceCoverage>;
   /**
    * Reads the file once (the only full pass) and says which chat it serves. `messages`
@@ -131,11 +134,17 @@ export function createExportSource(options: ExportSourceOptions): ExportSource {
       const { index, info } = await open();
       if (signal.aborted) throw new AbortError();
       checkChat(info, chat);
-      // An export knows the days from its first post to its last, nothing before or after:
-      // a day past its last post may have posts a newer export holds.
-      return index.first === undefined || index.last === undefined
-        ? null
-        : { first: index.first, last: index.last };
+      // An export knows the days from its first post to its last, nothing before or after,
+      // and its edge days only in part: it does not say when it was made, so its last day
+      // may have later posts; nor, when Telegram Desktop was given a start ("From" a date
+      // and time), what came before it on its first day, unless it opens with the chat's
+      // creation.
+      if (index.first === undefined || index.last === undefined) return null;
+      return {
+        first: index.first,
+        last: index.last,
+        ...(index.fromStart ? { fromStart: true } : {}),
+      };
     },
   };
 }
