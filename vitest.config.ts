@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@tgfetch\/telegram\/testing$/, replacement: src('telegram/src/testing/index.ts') },
       { find: /^@tgfetch\/telegram\/export$/, replacement: src('telegram/src/export/index.ts') },
       { find: /^@tgfetch\/telegram\/proxy$/, replacement: src('telegram/src/proxy.ts') },
+      { find: /^@tgfetch\/telegram\/errors$/, replacement: src('telegram/src/error-codes.ts') },
       { find: /^@tgfetch\/telegram$/, replacement: src('telegram/src/index.ts') },
       { find: /^@tgfetch\/fs-store$/, replacement: src('fs-store/src/index.ts') },
       { find: /^@tgfetch\/pg-store$/, replacement: src('pg-store/src/index.ts') },

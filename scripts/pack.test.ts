@@ -23,6 +23,7 @@ const entries: Record<string, string> = {
   '@tgfetch/telegram/testing': 'createSimulatedTelegram',
   '@tgfetch/telegram/export': 'createExportSource',
   '@tgfetch/telegram/proxy': 'parseProxy',
+  '@tgfetch/telegram/errors': 'TELEGRAM_ERROR_CODES',
   '@tgfetch/fs-store': 'createFsStore',
   '@tgfetch/pg-store': 'openPgStore',
   '@tgfetch/redis-transport': 'createCommandClient',
@@ -95,7 +96,7 @@ describe('packed packages in a fresh project', () => {
     const script = Object.entries(entries)
       .map(
         ([spec, name], i) =>
-          `import * as m${i} from '${spec}';\nif (typeof m${i}.${name} !== 'function') throw new Error('${spec} lacks ${name}');`,
+          `import * as m${i} from '${spec}';\nif (m${i}.${name} === undefined) throw new Error('${spec} lacks ${name}');`,
       )
       .join('\n');
     await writeFile(join(project, 'esm.mjs'), `${script}\nconsole.log('esm ok');\n`);
@@ -107,7 +108,7 @@ describe('packed packages in a fresh project', () => {
     const script = Object.entries(entries)
       .map(
         ([spec, name]) =>
-          `if (typeof require('${spec}').${name} !== 'function') throw new Error('${spec} lacks ${name}');`,
+          `if (require('${spec}').${name} === undefined) throw new Error('${spec} lacks ${name}');`,
       )
       .join('\n');
     await writeFile(join(project, 'cjs.cjs'), `${script}\nconsole.log('cjs ok');\n`);

@@ -5,4 +5,5 @@ export default packageBuild({
   testing: 'src/testing/index.ts',
   export: 'src/export/index.ts',
   proxy: 'src/proxy.ts',
+  errors: 'src/error-codes.ts',
 });

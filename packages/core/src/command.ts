@@ -8,6 +8,8 @@ import {
   MAX_DAYS,
 } from './command-schema.js';
 import { echo, preview } from './echo.js';
+import { COMMAND_ERROR_CODES, CommandErrorCode } from './error-codes.js';
+import { retryableIn } from './error-table.js';
 import { TgfetchError } from './errors.js';
 import { inspectJsonText } from './json-text.js';
 import { canonicalZone, dateInZone, daysBetween, type IsoDate, isIsoDate } from './time-zone.js';
@@ -40,28 +42,6 @@ export type FetchCommand =
 
 export type CommandParams = { date: IsoDate } | { days: number } | { from: IsoDate; to: IsoDate };
 
-/** Stable codes of rejected commands. */
-export const CommandErrorCode = {
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  PAYLOAD_TOO_DEEP: 'PAYLOAD_TOO_DEEP',
-  INVALID_ENCODING: 'INVALID_ENCODING',
-  INVALID_JSON: 'INVALID_JSON',
-  INEXACT_NUMBER: 'INEXACT_NUMBER',
-  NOT_AN_OBJECT: 'NOT_AN_OBJECT',
-  UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
-  UNKNOWN_MODE: 'UNKNOWN_MODE',
-  MISSING_FIELD: 'MISSING_FIELD',
-  INVALID_TYPE: 'INVALID_TYPE',
-  INVALID_CHAT: 'INVALID_CHAT',
-  INVALID_DATE: 'INVALID_DATE',
-  FUTURE_DATE: 'FUTURE_DATE',
-  INVALID_RANGE: 'INVALID_RANGE',
-  INVALID_DAYS: 'INVALID_DAYS',
-  INVALID_TIME_ZONE: 'INVALID_TIME_ZONE',
-  INVALID_VALUE: 'INVALID_VALUE',
-} as const;
-export type CommandErrorCode = (typeof CommandErrorCode)[keyof typeof CommandErrorCode];
-
 export interface CommandIssue {
   code: CommandErrorCode;
   /** Dot path of the offending field (`options.tz`), empty for the whole command. */
@@ -75,8 +55,14 @@ export class CommandError extends TgfetchError {
   readonly issues: readonly CommandIssue[];
 
   constructor(issues: readonly CommandIssue[]) {
-    const first = issues[0] ?? { code: 'INVALID_VALUE', path: '', message: 'invalid command' };
-    super(first.code, issues.map(formatIssue).join('; '), { retryable: false });
+    const first = issues[0] ?? {
+      code: CommandErrorCode.INVALID_VALUE,
+      path: '',
+      message: 'invalid command',
+    };
+    super(first.code, issues.map(formatIssue).join('; '), {
+      retryable: retryableIn(COMMAND_ERROR_CODES, first.code),
+    });
     this.issues = issues;
   }
 }

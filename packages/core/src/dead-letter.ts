@@ -1,8 +1,9 @@
 import { commandParams, parseCommand } from './command.js';
 import { deliveryKey, stableCommandId } from './delivery-id.js';
-import { TgfetchError } from './errors.js';
+import { DeliveryErrorCode } from './error-codes.js';
+import { coreError } from './errors.js';
 import { type FailedEvent, failedEvent } from './events.js';
-import { type Delivery, DeliveryErrorCode } from './queue.js';
+import type { Delivery } from './queue.js';
 
 /**
  * The `failed` event of a dead-lettered delivery: the command kept coming back without
@@ -12,10 +13,9 @@ export function deadLetterEvent(delivery: Delivery, workerId: string, now: numbe
   const attempts = delivery.attempt - 1;
   return failedEvent({
     ...describeDeadLetter(delivery),
-    error: new TgfetchError(
+    error: coreError(
       DeliveryErrorCode.POISON_COMMAND,
       `the command was delivered ${attempts} times without finishing; moved to the dead-letter queue`,
-      { retryable: false },
     ),
     errors: attempts,
     ts: new Date(now).toISOString(),

@@ -1,3 +1,11 @@
+import {
+  CORE_ERROR_CODES,
+  EngineErrorCode,
+  SourceErrorCode,
+  StoreErrorCode,
+} from './error-codes.js';
+import { type ErrorCodeTable, retryableIn } from './error-table.js';
+
 /**
  * Every error tgfetch raises or reports carries a stable string `code` (for programs) and a
  * `retryable` flag (may a later re-run succeed?). Adapters translate their libraries'
@@ -23,33 +31,25 @@ export interface TgfetchErrorOptions {
   cause?: unknown;
 }
 
-/** Builds TgfetchErrors with one package's own codes: a code not in its table does not compile. */
-export type ErrorBuilder<Code extends string> = (
-  code: Code,
-  message: string,
-  options?: TgfetchErrorOptions,
-) => TgfetchError;
-
-/** The builder of a package's code table, e.g. `errorBuilder<PgStoreErrorCode>()`. */
-export function errorBuilder<Code extends string>(): ErrorBuilder<Code> {
-  return (code, message, options) => new TgfetchError(code, message, options);
-}
-
 /** Telegram asked us to wait before the next request (FLOOD_WAIT_X). */
 export class FloodWaitError extends TgfetchError {
   override name = 'FloodWaitError';
   readonly seconds: number;
 
   constructor(seconds: number, options: { cause?: unknown } = {}) {
-    super('FLOOD_WAIT', `Telegram asked to wait ${seconds}s before the next request`, {
-      retryable: true,
-      ...options,
-    });
+    super(
+      SourceErrorCode.FLOOD_WAIT,
+      `Telegram asked to wait ${seconds}s before the next request`,
+      { retryable: retryableIn(CORE_ERROR_CODES, SourceErrorCode.FLOOD_WAIT), ...options },
+    );
     this.seconds = seconds;
   }
 }
 
-/** A failure that is expected to pass: timeouts, disconnects, server-side 500s. */
+/**
+ * A failure that is expected to pass: timeouts, disconnects, server-side 500s (what
+ * `errorBuilder` makes for a code its table calls retryable).
+ */
 export class TransientError extends TgfetchError {
   override name = 'TransientError';
 
@@ -58,7 +58,10 @@ export class TransientError extends TgfetchError {
   }
 }
 
-/** A failure that no retry will fix: revoked session, private channel, unknown username. */
+/**
+ * A failure that no retry will fix: revoked session, private channel, unknown username (what
+ * `errorBuilder` makes for any other code).
+ */
 export class FatalError extends TgfetchError {
   override name = 'FatalError';
 
@@ -72,15 +75,16 @@ export class FatalError extends TgfetchError {
  * another window of messages under the same date, so a store refuses it rather than serve,
  * skip or merge it.
  */
-export class ZoneConflictError extends FatalError {
+export class ZoneConflictError extends TgfetchError {
   override name = 'ZoneConflictError';
   readonly storedZone: string;
   readonly requestedZone: string;
 
   constructor(chat: string, storedZone: string, requestedZone: string) {
     super(
-      'ZONE_CONFLICT',
+      StoreErrorCode.ZONE_CONFLICT,
       `${chat} is stored in time zone ${storedZone}, not ${requestedZone}: use tz ${storedZone}, or another data directory for ${requestedZone}`,
+      { retryable: retryableIn(CORE_ERROR_CODES, StoreErrorCode.ZONE_CONFLICT) },
     );
     this.storedZone = storedZone;
     this.requestedZone = requestedZone;
@@ -96,7 +100,8 @@ export class ZoneConflictError extends FatalError {
 export class UnreachableError extends TgfetchError {
   override name = 'UnreachableError';
 
-  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+  /** Retryable unless `options.retryable` says otherwise (an adapter passes its table's flag). */
+  constructor(code: string, message: string, options: TgfetchErrorOptions = {}) {
     super(code, message, { retryable: true, ...options });
   }
 }
@@ -106,7 +111,9 @@ export class AbortError extends TgfetchError {
   override name = 'AbortError';
 
   constructor(message = 'The fetch was aborted') {
-    super('ABORTED', message, { retryable: true });
+    super(EngineErrorCode.ABORTED, message, {
+      retryable: retryableIn(CORE_ERROR_CODES, EngineErrorCode.ABORTED),
+    });
   }
 }
 
@@ -114,8 +121,32 @@ export class AbortError extends TgfetchError {
 export function toTgfetchError(error: unknown): TgfetchError {
   if (error instanceof TgfetchError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new TgfetchError('UNEXPECTED', message, { cause: error });
+  return coreError(EngineErrorCode.UNEXPECTED, message, { cause: error });
 }
+
+/** Builds TgfetchErrors with one package's codes: a code not in its table does not compile. */
+export type ErrorBuilder<Code extends string> = (
+  code: Code,
+  message: string,
+  options?: { cause?: unknown },
+) => TgfetchError;
+
+/**
+ * The builder of a package's codes, retryable as `table` says: a `TransientError` for a
+ * retryable code, else a `FatalError`. E.g. `errorBuilder([...STORE_ERROR_CODES, ...own])`
+ * for a store that raises the shared store codes and its own.
+ */
+export function errorBuilder<Code extends string>(table: ErrorCodeTable<Code>): ErrorBuilder<Code> {
+  const retryable = new Map(table.map((row) => [row.code, row.retryable]));
+  return (code, message, options = {}) =>
+    retryable.get(code)
+      ? new TransientError(code, message, options)
+      : new FatalError(code, message, options);
+}
+
+/** The builder of core's own codes (`CORE_ERROR_CODES`). */
+export const coreError: ErrorBuilder<(typeof CORE_ERROR_CODES)[number]['code']> =
+  errorBuilder(CORE_ERROR_CODES);
 
 /** The `{code, message, retryable}` object carried by `failed` events. */
 export interface ErrorInfo {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ERROR_CODES } from './error-codes.js';
+import { CORE_ERROR_CODES } from './error-codes.js';
 import { errorInfo } from './errors.js';
 
 /**
@@ -171,19 +171,29 @@ export const CompletedEventSchema = v.pipe(
   v.description('The command ended: every day stored, skipped, not covered or not reached.'),
 );
 
+/**
+ * Open: an adapter's codes reach events too (a store's, a source's), and core knows none of
+ * them, so the schema lists core's own and accepts any other string, as `parseEvent` does (a
+ * client must not drop a final event over a code it does not know).
+ */
 const ErrorCodeSchema = v.pipe(
   v.string(),
   v.metadata({
-    examples: ERROR_CODES.map((c) => c.code),
+    examples: CORE_ERROR_CODES.map((c) => c.code),
     anyOf: [
-      ...ERROR_CODES.map((c) => ({
+      ...CORE_ERROR_CODES.map((c) => ({
         const: c.code,
-        description: `${c.meaning} (${c.source}; retryable: ${c.retryable})`,
+        description: `${c.meaning} (${c.origin}; retryable: ${c.retryable})`,
       })),
-      { description: 'A code added in a later version: treat it as its retryable flag says.' },
+      {
+        description:
+          'A code of the adapter that raised it (each adapter package exports the table of its codes), or one added in a later version: treat it as its retryable flag says.',
+      },
     ],
   }),
-  v.description('A stable code from the table of error codes (README, "Error codes").'),
+  v.description(
+    'A stable code in upper snake case. The tgfetch README ("Error codes") lists every code of its packages.',
+  ),
 );
 
 export const ErrorInfoSchema = v.object({

@@ -15,7 +15,6 @@ export {
 } from './clock.js';
 export {
   CommandError,
-  CommandErrorCode,
   type CommandIssue,
   type CommandOptions,
   type CommandParams,
@@ -54,7 +53,27 @@ export {
   type RunOptions,
   runFetch,
 } from './engine.js';
-export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
+export {
+  COMMAND_ERROR_CODES,
+  CORE_ERROR_CODES,
+  CommandErrorCode,
+  type CoreErrorCode,
+  DELIVERY_ERROR_CODES,
+  DeliveryErrorCode,
+  ENGINE_ERROR_CODES,
+  EngineErrorCode,
+  SOURCE_ERROR_CODES,
+  SourceErrorCode,
+  STORE_ERROR_CODES,
+  StoreErrorCode,
+} from './error-codes.js';
+export {
+  type ErrorCodeInfo,
+  type ErrorCodeRow,
+  type ErrorCodeTable,
+  errorCodeTable,
+  retryableIn,
+} from './error-table.js';
 export {
   AbortError,
   type ErrorBuilder,
@@ -148,13 +167,11 @@ export {
   type CommandQueue,
   chatBusyError,
   type Delivery,
-  DeliveryErrorCode,
   type QueueState,
   type ReleaseOptions,
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { runCommand } from './run-command.js';
-export { StoreErrorCode } from './store-error-codes.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,

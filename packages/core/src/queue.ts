@@ -6,22 +6,15 @@
  * stream queues of `@tgfetch/redis-transport`; every one runs `describeCommandQueue`.
  */
 
-import { TransientError } from './errors.js';
-
-/** Stable codes of queue-driven work (the table in `ERROR_CODES`, source `delivery`). */
-export const DeliveryErrorCode = {
-  /** The chat's lock is held by another worker: the command goes back after a delay. */
-  CHAT_BUSY: 'CHAT_BUSY',
-  /** A command was delivered more than `maxDeliveries` times: it was dead-lettered. */
-  POISON_COMMAND: 'POISON_COMMAND',
-} as const;
+import { DeliveryErrorCode } from './error-codes.js';
+import { coreError, type TgfetchError } from './errors.js';
 
 /**
  * What a chat lock made with a wait limit throws once the limit passed and another holder
  * still has the chat: retryable, and the worker puts the command back for later.
  */
-export function chatBusyError(chat: string): TransientError {
-  return new TransientError(
+export function chatBusyError(chat: string): TgfetchError {
+  return coreError(
     DeliveryErrorCode.CHAT_BUSY,
     `another worker is fetching ${chat.slice(0, 200)}; the command goes back to the queue`,
   );

@@ -1,4 +1,5 @@
 import { type Backoff, backoffDelay, jittered } from './backoff.js';
+import { EngineErrorCode } from './error-codes.js';
 import { FloodWaitError, type TgfetchError, toTgfetchError, UnreachableError } from './errors.js';
 
 /**
@@ -57,7 +58,7 @@ export function decideRetry(
   }
   if (
     !e.retryable ||
-    e.code === 'ABORTED' ||
+    e.code === EngineErrorCode.ABORTED ||
     e instanceof UnreachableError ||
     attempt >= policy.maxAttempts
   ) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
+import { DeliveryErrorCode } from './error-codes.js';
 import { TransientError } from './errors.js';
 import { createMemoryEventSink } from './memory/events.js';
 import { createMemoryLock } from './memory/lock.js';
@@ -7,7 +8,7 @@ import { createMemoryQueue, type MemoryQueue } from './memory/queue.js';
 import { createMemorySource } from './memory/source.js';
 import { createMemoryProgress, createMemoryStore } from './memory/store.js';
 import type { ChatLock, EventSink, MessageSource } from './ports.js';
-import { type Delivery, DeliveryErrorCode } from './queue.js';
+import type { Delivery } from './queue.js';
 import { makeMessages } from './testing/messages.js';
 import { createWorker, type Worker } from './worker.js';
 

@@ -3,8 +3,9 @@ import { systemClock } from './clock.js';
 import { deadLetterEvent } from './dead-letter.js';
 import { stableCommandId } from './delivery-id.js';
 import type { FetchOutcome, FetchPorts, RunOptions } from './engine.js';
+import { DeliveryErrorCode, EngineErrorCode } from './error-codes.js';
 import { type TgfetchError, toTgfetchError } from './errors.js';
-import { type CommandQueue, type Delivery, DeliveryErrorCode } from './queue.js';
+import type { CommandQueue, Delivery } from './queue.js';
 import { runCommand } from './run-command.js';
 
 /** Between tries of an ack or release: 200 ms, doubling, at most 2 s. */
@@ -146,8 +147,10 @@ export function createWorker(options: WorkerOptions): Worker {
       if (e.code === DeliveryErrorCode.CHAT_BUSY) return defer(delivery);
       // Aborted (shutdown) goes back as it came; anything else (a crash, Redis trouble while
       // publishing) counts as a delivery, so a command that always crashes is dead-lettered.
-      if (e.code !== 'ABORTED') options.onError?.(e, delivery);
-      await settle(delivery, () => delivery.release({ counted: e.code !== 'ABORTED' }));
+      if (e.code !== EngineErrorCode.ABORTED) options.onError?.(e, delivery);
+      await settle(delivery, () =>
+        delivery.release({ counted: e.code !== EngineErrorCode.ABORTED }),
+      );
       return hold(-1);
     }
     await settle(delivery, () => delivery.ack());

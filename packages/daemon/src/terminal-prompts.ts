@@ -1,7 +1,10 @@
-import { TgfetchError } from '@tgfetch/core';
+import { errorBuilder } from '@tgfetch/core';
 // Types only: gramjs is loaded by `login` alone, never at the start of every command.
 import type { LoginPrompts } from '@tgfetch/telegram';
+import { LoginErrorCode, TELEGRAM_ERROR_CODES } from '@tgfetch/telegram/errors';
 import qrcode from 'qrcode-terminal';
+
+const loginError = errorBuilder(TELEGRAM_ERROR_CODES);
 
 export interface TerminalPrompts extends LoginPrompts {
   close(): void;
@@ -64,8 +67,8 @@ export function terminalPrompts(
     waiting = undefined;
     if (w?.secret && input.isTTY) input.setRawMode?.(false);
     w?.reject(
-      new TgfetchError(
-        'INPUT_CLOSED',
+      loginError(
+        LoginErrorCode.INPUT_CLOSED,
         'Standard input closed before an answer was given: run `tgfetch login` in a terminal, or pipe every answer on its own line',
       ),
     );

@@ -1,4 +1,12 @@
-import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
+import {
+  type ErrorBuilder,
+  type ErrorCodeTable,
+  errorBuilder,
+  errorCodeTable,
+  STORE_ERROR_CODES,
+  StoreErrorCode,
+  TgfetchError,
+} from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. Node's fs errors never leave the store
@@ -19,7 +27,29 @@ export const FsStoreErrorCode = {
 
 export type FsStoreErrorCode = (typeof FsStoreErrorCode)[keyof typeof FsStoreErrorCode];
 
-export const storeError: ErrorBuilder<FsStoreErrorCode> = errorBuilder();
+/** The codes this store adds to the shared ones (core's `STORE_ERROR_CODES` lists those). */
+export const FS_STORE_ERROR_CODES: ErrorCodeTable<Exclude<FsStoreErrorCode, StoreErrorCode>> =
+  errorCodeTable<Exclude<FsStoreErrorCode, StoreErrorCode>>('store', {
+    PATH_ESCAPE: { retryable: false, meaning: 'a file path would leave DATA_DIR' },
+    STORE_READ_ONLY: { retryable: false, meaning: 'DATA_DIR is read-only or not permitted' },
+    // A re-run after space is freed succeeds, and nothing was half-written.
+    STORE_FULL: { retryable: true, meaning: 'no space left (or quota) on DATA_DIR' },
+    STORE_CORRUPT: {
+      retryable: false,
+      meaning: 'a stored file is unreadable; it is left as found',
+    },
+    STORE_IO: { retryable: true, meaning: 'any other file system error' },
+    LOCK_TIMEOUT: {
+      retryable: true,
+      meaning: "another process held the chat's file lock too long",
+    },
+  });
+
+/** Errors with this store's codes, retryable as the tables say. */
+export const storeError: ErrorBuilder<FsStoreErrorCode> = errorBuilder<FsStoreErrorCode>([
+  ...STORE_ERROR_CODES,
+  ...FS_STORE_ERROR_CODES,
+]);
 
 /** The errno code of a Node fs error, if it is one. */
 export function errnoCode(error: unknown): string | undefined {
@@ -44,14 +74,11 @@ export function fromFsError(error: unknown, action: string, file: string): Tgfet
       });
     case 'ENOSPC':
     case 'EDQUOT':
-      // Retryable: a re-run after space is freed succeeds, and nothing was half-written.
       return storeError(FsStoreErrorCode.STORE_FULL, `No space left: ${detail}`, {
-        retryable: true,
         cause: error,
       });
     default:
       return storeError(FsStoreErrorCode.STORE_IO, `File system error: ${detail}`, {
-        retryable: true,
         cause: error,
       });
   }

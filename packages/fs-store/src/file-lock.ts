@@ -79,7 +79,6 @@ export async function acquireFileLock(
       throw storeError(
         FsStoreErrorCode.LOCK_TIMEOUT,
         `${file} is still held by pid ${state.info?.pid ?? '?'} after ${options.timeoutMs} ms`,
-        { retryable: true },
       );
     }
     await systemClock.sleep(backoffDelay(attempt++, backoff), signal);

@@ -171,7 +171,9 @@ describe('fs errors', () => {
     ['EIO', 'STORE_IO', true],
   ])('translates %s into %s', (code, expected, retryable) => {
     const error = fromFsError(errno(code), 'writing', 'x.json');
-    expect(error).toMatchObject({ name: 'TgfetchError', code: expected, retryable });
+    // The class follows the table's retryable flag.
+    const name = retryable ? 'TransientError' : 'FatalError';
+    expect(error).toMatchObject({ name, code: expected, retryable });
     expect(error.message).toContain('x.json');
   });
 

@@ -1,4 +1,12 @@
-import { type ErrorBuilder, errorBuilder, StoreErrorCode, TgfetchError } from '@tgfetch/core';
+import {
+  type ErrorBuilder,
+  type ErrorCodeTable,
+  errorBuilder,
+  errorCodeTable,
+  STORE_ERROR_CODES,
+  StoreErrorCode,
+  TgfetchError,
+} from '@tgfetch/core';
 
 /**
  * Stable codes of the errors this store raises. node-postgres errors never leave the store
@@ -16,7 +24,36 @@ export const PgStoreErrorCode = {
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
 
-export const pgError: ErrorBuilder<PgStoreErrorCode> = errorBuilder();
+/** The codes this store adds to the shared ones (core's `STORE_ERROR_CODES` lists those). */
+export const PG_STORE_ERROR_CODES: ErrorCodeTable<Exclude<PgStoreErrorCode, StoreErrorCode>> =
+  errorCodeTable<Exclude<PgStoreErrorCode, StoreErrorCode>>('store', {
+    PG_UNAVAILABLE: {
+      retryable: true,
+      meaning: 'PostgreSQL refused or lost the connection, is shutting down, or timed out',
+    },
+    PG_CONFLICT: {
+      retryable: true,
+      meaning: 'PostgreSQL aborted a write for a serialization failure or a deadlock',
+    },
+    PG_ERROR: {
+      retryable: false,
+      meaning: 'any other PostgreSQL error (the SQLSTATE is in the message)',
+    },
+    PG_SCHEMA_TOO_NEW: {
+      retryable: false,
+      meaning: 'the database schema has a version this tgfetch does not know: upgrade tgfetch',
+    },
+    PG_INVALID_SCHEMA: {
+      retryable: false,
+      meaning: 'DATABASE_SCHEMA is not a plain lower-case identifier',
+    },
+  });
+
+/** Errors with this store's codes, retryable as the tables say. */
+export const pgError: ErrorBuilder<PgStoreErrorCode> = errorBuilder<PgStoreErrorCode>([
+  ...STORE_ERROR_CODES,
+  ...PG_STORE_ERROR_CODES,
+]);
 
 /** Node's network errno codes that mean "the server is not there (now)". */
 const NETWORK = new Set([
@@ -45,13 +82,11 @@ export function toPgError(error: unknown, action: string): TgfetchError {
   if (typeof code === 'string' && code.length === 5) {
     if (code === '40001' || code === '40P01') {
       return pgError(PgStoreErrorCode.PG_CONFLICT, `Concurrent write, retry: ${detail}`, {
-        retryable: true,
         cause: error,
       });
     }
     if (TRANSIENT_CLASSES.includes(code.slice(0, 2))) {
       return pgError(PgStoreErrorCode.PG_UNAVAILABLE, `PostgreSQL unavailable: ${detail}`, {
-        retryable: true,
         cause: error,
       });
     }
@@ -66,7 +101,6 @@ export function toPgError(error: unknown, action: string): TgfetchError {
     )
   ) {
     return pgError(PgStoreErrorCode.PG_UNAVAILABLE, `PostgreSQL unavailable: ${detail}`, {
-      retryable: true,
       cause: error,
     });
   }

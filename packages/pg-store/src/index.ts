@@ -1,6 +1,6 @@
 export { createPgChatLock, type PgChatLock, type PgChatLockOptions } from './chat-lock.js';
 export { dayLocation } from './days.js';
-export { PgStoreErrorCode, toPgError } from './errors.js';
+export { PG_STORE_ERROR_CODES, PgStoreErrorCode, toPgError } from './errors.js';
 export { MIGRATIONS, type MigrateResult, type Migration, SCHEMA_VERSION } from './migrations.js';
 export { type MessageRow, messageRow, peerOf, uniqueRows } from './rows.js';
 export { DEFAULT_SCHEMA } from './sql.js';

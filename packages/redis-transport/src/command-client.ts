@@ -16,7 +16,7 @@ import {
   openConnection,
   type RedisClient,
 } from './connection.js';
-import { closedError, RedisErrorCode } from './errors.js';
+import { closedError, RedisErrorCode, redisError } from './errors.js';
 import { checkKeyType } from './key-type.js';
 import { defineScript } from './script.js';
 import { PAYLOAD_FIELD } from './stream-queue.js';
@@ -140,7 +140,7 @@ export async function createCommandClient(
     if (!parsed.ok) throw parsed.error;
     const days = commandDays(parsed.command);
     if (days > maxCommandDays) {
-      throw new TgfetchError(
+      throw redisError(
         RedisErrorCode.COMMAND_TOO_LARGE,
         `the command covers ${days} days; at most ${maxCommandDays} are allowed (MAX_COMMAND_DAYS): split it`,
       );
@@ -160,10 +160,9 @@ export async function createCommandClient(
       throw connection.translate(error);
     }
     if (pushed === -1) {
-      throw new TgfetchError(
+      throw redisError(
         RedisErrorCode.QUEUE_FULL,
         `the queue holds ${maxQueueLength} commands already (MAX_QUEUE_LENGTH): try again later`,
-        { retryable: true },
       );
     }
     return parsed.command.command_id;
@@ -191,10 +190,9 @@ export async function createCommandClient(
         timer = setTimeout(
           () =>
             reject(
-              new TgfetchError(
+              redisError(
                 RedisErrorCode.WAIT_TIMEOUT,
                 `no final event for command ${id} within ${ms}ms`,
-                { retryable: true },
               ),
             ),
           ms,

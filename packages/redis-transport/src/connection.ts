@@ -1,12 +1,12 @@
-import {
-  type Backoff,
-  backoffDelay,
-  type QueueState,
-  type TgfetchError,
-  TransientError,
-} from '@tgfetch/core';
+import { type Backoff, backoffDelay, type QueueState, type TgfetchError } from '@tgfetch/core';
 import { createClient, type RedisClientType } from 'redis';
-import { configurationError, RedisErrorCode, toRedisError, unavailableError } from './errors.js';
+import {
+  configurationError,
+  RedisErrorCode,
+  redisError,
+  toRedisError,
+  unavailableError,
+} from './errors.js';
 
 /** The node-redis client this package works with (`createClient()` from `redis`). */
 export type RedisClient = RedisClientType;
@@ -160,7 +160,7 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
       timer = setTimeout(
         () =>
           reject(
-            new TransientError(
+            redisError(
               RedisErrorCode.REDIS_NO_REPLY,
               `Redis (${where}) did not answer ${what} within ${replyTimeoutMs}ms`,
             ),

@@ -1,4 +1,10 @@
-import { TgfetchError, TransientError } from '@tgfetch/core';
+import {
+  type ErrorBuilder,
+  type ErrorCodeTable,
+  errorBuilder,
+  errorCodeTable,
+  TgfetchError,
+} from '@tgfetch/core';
 import {
   ClientClosedError,
   ClientOfflineError,
@@ -33,6 +39,55 @@ export const RedisErrorCode = {
   /** The command covers more days than `maxCommandDays`. */
   COMMAND_TOO_LARGE: 'COMMAND_TOO_LARGE',
 } as const;
+export type RedisErrorCode = (typeof RedisErrorCode)[keyof typeof RedisErrorCode];
+
+/** The table of this package's codes: the connection's (`redis`) and the producer's. */
+export const REDIS_ERROR_CODES: ErrorCodeTable<RedisErrorCode> = errorCodeTable<RedisErrorCode>(
+  'redis',
+  {
+    REDIS_DISCONNECTED: {
+      retryable: true,
+      meaning: 'the Redis connection dropped; it reconnects',
+    },
+    REDIS_UNAVAILABLE: {
+      retryable: false,
+      meaning: 'Redis unreachable past REDIS_MAX_OUTAGE_MS: the daemon exits 3',
+    },
+    REDIS_ERROR: { retryable: false, meaning: 'Redis answered with an error reply' },
+    REDIS_CLOSED: { retryable: false, meaning: 'the queue, client or sink was closed' },
+    REDIS_AUTH: {
+      retryable: false,
+      meaning: 'Redis refused the credentials (NOAUTH, WRONGPASS, NOPERM): exit 2',
+    },
+    REDIS_CONFIG: {
+      retryable: false,
+      meaning: 'Redis refused the set-up (no such database, a queue key of another type): exit 2',
+    },
+    REDIS_NO_REPLY: {
+      retryable: true,
+      meaning: 'Redis did not answer within REDIS_REPLY_TIMEOUT_MS (a frozen or overloaded server)',
+    },
+    QUEUE_FULL: {
+      origin: 'producer',
+      retryable: true,
+      meaning: 'the queue already holds MAX_QUEUE_LENGTH commands: the producer refuses to push',
+    },
+    COMMAND_TOO_LARGE: {
+      origin: 'producer',
+      retryable: false,
+      meaning: 'the command covers more days than MAX_COMMAND_DAYS',
+    },
+    WAIT_TIMEOUT: {
+      origin: 'producer',
+      retryable: true,
+      meaning:
+        '`run()` / `send --wait` stopped waiting for the final event; the command may still run (never in events)',
+    },
+  },
+);
+
+/** Errors with this package's codes, retryable as its table says. */
+export const redisError: ErrorBuilder<RedisErrorCode> = errorBuilder(REDIS_ERROR_CODES);
 
 /** Replies that mean our credentials are refused, by their first word or prefix. */
 const authReplies = [
@@ -64,17 +119,17 @@ export function configurationError(error: unknown, where?: string): TgfetchError
   if (!(error instanceof Error)) return undefined;
   const at = where ? ` (${where})` : '';
   if (authReplies.some((p) => error.message.startsWith(p))) {
-    return new TgfetchError(
+    return redisError(
       RedisErrorCode.REDIS_AUTH,
       `Redis refused the credentials${at}: ${firstLine(error.message)}; check REDIS_URL / REDIS_PASSWORD`,
-      { retryable: false, cause: error },
+      { cause: error },
     );
   }
   if (configReplies.some((p) => error.message.startsWith(p))) {
-    return new TgfetchError(
+    return redisError(
       RedisErrorCode.REDIS_CONFIG,
       `Redis refused the configuration${at}: ${firstLine(error.message)}`,
-      { retryable: false, cause: error },
+      { cause: error },
     );
   }
   return undefined;
@@ -111,12 +166,12 @@ const connectionCodes = new Set([
  */
 export function toRedisError(error: unknown, where?: string): TgfetchError {
   if (error instanceof TgfetchError) return error;
-  if (!(error instanceof Error)) return new TgfetchError(RedisErrorCode.REDIS_ERROR, String(error));
+  if (!(error instanceof Error)) return redisError(RedisErrorCode.REDIS_ERROR, String(error));
   const refused = configurationError(error, where);
   if (refused) return refused;
   const code = (error as { code?: unknown }).code;
   if (error instanceof ClientClosedError) {
-    return new TgfetchError(RedisErrorCode.REDIS_CLOSED, 'the Redis client is closed', {
+    return redisError(RedisErrorCode.REDIS_CLOSED, 'the Redis client is closed', {
       cause: error,
     });
   }
@@ -126,32 +181,28 @@ export function toRedisError(error: unknown, where?: string): TgfetchError {
   ) {
     // Node's own messages name the address already ("connect ECONNREFUSED 127.0.0.1:6379").
     const at = where && !error.message.includes(where) ? ` (${where})` : '';
-    return new TransientError(
+    return redisError(
       RedisErrorCode.REDIS_DISCONNECTED,
       `Redis connection lost${at}: ${error.message || error.name}`,
       { cause: error },
     );
   }
-  return new TgfetchError(
-    RedisErrorCode.REDIS_ERROR,
-    `Redis replied with an error: ${error.message}`,
-    {
-      cause: error,
-    },
-  );
+  return redisError(RedisErrorCode.REDIS_ERROR, `Redis replied with an error: ${error.message}`, {
+    cause: error,
+  });
 }
 
 export function unavailableError(outageMs: number, cause?: unknown, where?: string): TgfetchError {
   const at = where ? ` at ${where}` : '';
   const why =
     cause instanceof Error && cause.message ? ` (last error: ${firstLine(cause.message)})` : '';
-  return new TgfetchError(
+  return redisError(
     RedisErrorCode.REDIS_UNAVAILABLE,
     `Redis${at} has been unreachable or silent for more than ${Math.round(outageMs / 1000)}s${why}`,
-    { retryable: false, cause },
+    { cause },
   );
 }
 
 export function closedError(what: string): TgfetchError {
-  return new TgfetchError(RedisErrorCode.REDIS_CLOSED, `the ${what} is closed`);
+  return redisError(RedisErrorCode.REDIS_CLOSED, `the ${what} is closed`);
 }

@@ -12,7 +12,7 @@ export {
   openConnection,
   type RedisClient,
 } from './connection.js';
-export { RedisErrorCode, toRedisError } from './errors.js';
+export { REDIS_ERROR_CODES, RedisErrorCode, toRedisError } from './errors.js';
 export {
   createEventStreamReader,
   type EventStreamReader,

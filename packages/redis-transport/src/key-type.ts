@@ -1,6 +1,5 @@
-import { TgfetchError } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
-import { RedisErrorCode } from './errors.js';
+import { RedisErrorCode, redisError } from './errors.js';
 
 /**
  * Fails with `REDIS_CONFIG` when `key` holds another type than `wanted` (a queue name that
@@ -13,9 +12,8 @@ export async function checkKeyType(
 ): Promise<void> {
   const found = await client.type(key);
   if (found === 'none' || found === wanted) return;
-  throw new TgfetchError(
+  throw redisError(
     RedisErrorCode.REDIS_CONFIG,
     `the Redis key "${key.slice(0, 200)}" holds a ${found}, not a ${wanted}: choose another QUEUE_NAME or remove the key`,
-    { retryable: false },
   );
 }

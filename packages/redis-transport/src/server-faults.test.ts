@@ -124,7 +124,7 @@ describe('a private redis-server that goes away', () => {
     const waiting = queue.next();
     await server.stop();
     await expect(waiting).rejects.toMatchObject({
-      name: 'TgfetchError',
+      name: 'FatalError',
       code: 'REDIS_UNAVAILABLE',
       retryable: false,
     });

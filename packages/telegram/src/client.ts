@@ -1,10 +1,10 @@
-import { FatalError, UnreachableError } from '@tgfetch/core';
 import { TelegramClient } from 'telegram';
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js';
 import { PromisedNetSockets } from 'telegram/extensions/PromisedNetSockets.js';
 import { UpdateConnectionState } from 'telegram/network/index.js';
 import { StringSession } from 'telegram/sessions/index.js';
-import { TelegramErrorCode } from './errors.js';
+import { tgError, unreachableError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 import { keepAlive } from './keep-alive.js';
 import { describeProxy, parseProxy, type TelegramProxy } from './proxy.js';
 import { withTimeout } from './with-timeout.js';
@@ -75,7 +75,7 @@ export function createOwnedClient(options: TelegramClientOptions): OwnedClient {
   try {
     session = new StringSession(options.session);
   } catch (error) {
-    throw new FatalError(
+    throw tgError(
       TelegramErrorCode.AUTH_FAILED,
       'TELEGRAM_SESSION is not a gramjs string session: make one with `tgfetch login`',
       { cause: error },
@@ -142,8 +142,7 @@ export function createOwnedClient(options: TelegramClientOptions): OwnedClient {
       }
       await shutdown();
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new UnreachableError(
-        TelegramErrorCode.TELEGRAM_UNREACHABLE,
+      throw unreachableError(
         `Could not reach Telegram at ${address()} within ${timeoutMs / 1000}s${why}`,
         { cause: lastError },
       );

@@ -1,7 +1,8 @@
-import { TransientError } from '@tgfetch/core';
+import { TgfetchError } from '@tgfetch/core';
 import type { Api, TelegramClient } from 'telegram';
 import { createOwnedClient, type OwnedClient, type TelegramClientOptions } from './client.js';
-import { TelegramErrorCode } from './errors.js';
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 
 /** How requests reach Telegram: each with a deadline, through a client kept alive. */
 export interface TelegramConnection {
@@ -142,7 +143,7 @@ export function invokeWithin<R extends Api.AnyRequest>(
     timer = setTimeout(() => {
       pending.catch(() => undefined);
       reject(
-        new TransientError(
+        tgError(
           TelegramErrorCode.TIMEOUT,
           `Telegram did not answer ${request.className} within ${timeoutMs / 1000}s`,
         ),
@@ -156,9 +157,9 @@ export function invokeWithin<R extends Api.AnyRequest>(
 }
 
 function isRequestTimeout(error: unknown): boolean {
-  return error instanceof TransientError && error.code === TelegramErrorCode.TIMEOUT;
+  return error instanceof TgfetchError && error.code === TelegramErrorCode.TIMEOUT;
 }
 
 function closedError() {
-  return new TransientError('SOURCE_CLOSED', 'The Telegram connection is closed');
+  return tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram connection is closed');
 }

@@ -1,16 +1,18 @@
 import {
   type ChatRef,
-  FatalError,
+  CommandError,
+  CommandErrorCode,
   isNumericChat,
   parseChat,
-  UnreachableError,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, withTimeout } from './client.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, invokeWithin } from './connection.js';
 import { type Invoke, rememberEntities } from './entities.js';
-import { TelegramErrorCode, translateTelegramError } from './errors.js';
+import { tgError, unreachableError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
+import { translateTelegramError } from './errors.js';
 import { markedId, toPeer } from './ids.js';
 import type { PeerCache } from './peer-cache.js';
 
@@ -150,8 +152,7 @@ export function clientInvoke(
     );
     if (outcome === true) return;
     connecting = undefined;
-    throw new UnreachableError(
-      TelegramErrorCode.TELEGRAM_UNREACHABLE,
+    throw unreachableError(
       `Could not reach Telegram within ${connectTimeoutMs / 1000}s (the client ${outcome === false ? 'gave up' : 'was still connecting'})`,
     );
   };
@@ -193,12 +194,16 @@ export async function listDialogs(
  */
 export async function describeChat(invoke: Invoke, input: string): Promise<ChatInfo> {
   const parsed = parseChat(input);
-  if (!parsed.ok) throw new FatalError('INVALID_CHAT', parsed.reason);
+  if (!parsed.ok) {
+    throw new CommandError([
+      { code: CommandErrorCode.INVALID_CHAT, path: '', message: parsed.reason },
+    ]);
+  }
   const chat = parsed.chat;
   if (isNumericChat(chat)) {
     const found = (await listDialogs(invoke)).find((d) => d.id === chat);
     if (found) return found;
-    throw new FatalError(
+    throw tgError(
       TelegramErrorCode.CHAT_NOT_FOUND,
       `Chat ${chat} is not among this account's dialogs; give its @username or link instead.`,
     );
@@ -209,7 +214,7 @@ export async function describeChat(invoke: Invoke, input: string): Promise<ChatI
   const key = keyOfPeer(resolved.peer);
   const entity = [...resolved.chats, ...resolved.users].find((e) => peerKey(e) === key);
   const found = entity && chatInfo(entity);
-  if (!found) throw new FatalError(TelegramErrorCode.CHAT_NOT_FOUND, `${chat} resolved to nothing`);
+  if (!found) throw tgError(TelegramErrorCode.CHAT_NOT_FOUND, `${chat} resolved to nothing`);
   return found;
 }
 

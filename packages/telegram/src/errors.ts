@@ -1,30 +1,7 @@
-import {
-  FatalError,
-  FloodWaitError,
-  TgfetchError,
-  TransientError,
-  toTgfetchError,
-} from '@tgfetch/core';
+import { FloodWaitError, TgfetchError, toTgfetchError } from '@tgfetch/core';
 import { errors } from 'telegram';
-
-/** The stable codes this package adds to core's (`FLOOD_WAIT`, `ABORTED`, `UNEXPECTED`). */
-export const TelegramErrorCode = {
-  AUTH_FAILED: 'AUTH_FAILED',
-  SESSION_IN_USE: 'SESSION_IN_USE',
-  CHAT_PRIVATE: 'CHAT_PRIVATE',
-  CHAT_NOT_FOUND: 'CHAT_NOT_FOUND',
-  TAKEOUT_DELAY: 'TAKEOUT_DELAY',
-  TAKEOUT_INVALID: 'TAKEOUT_INVALID',
-  TELEGRAM_REJECTED: 'TELEGRAM_REJECTED',
-  TIMEOUT: 'TIMEOUT',
-  DISCONNECTED: 'DISCONNECTED',
-  TELEGRAM_INTERNAL: 'TELEGRAM_INTERNAL',
-  /** No connection within the connect deadline (retryable later, not within the command). */
-  TELEGRAM_UNREACHABLE: 'TELEGRAM_UNREACHABLE',
-  /** A history page answered with `messages.messagesNotModified`: no messages, not the end. */
-  HISTORY_NOT_MODIFIED: 'HISTORY_NOT_MODIFIED',
-} as const;
-export type TelegramErrorCode = (typeof TelegramErrorCode)[keyof typeof TelegramErrorCode];
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 
 const AUTH = new Set([
   'AUTH_KEY_UNREGISTERED',
@@ -60,9 +37,8 @@ export interface TranslateContext {
 
 /**
  * Translates whatever gramjs (or the network under it) threw into core's error classes, so
- * the engine's retry policy never sees a gramjs type: flood waits keep their seconds,
- * auth and chat problems are fatal with a stable code, timeouts, disconnects and
- * Telegram's own 500s are transient.
+ * the engine's retry policy never sees a gramjs type: flood waits keep their seconds, every
+ * other failure gets a stable code, retryable as the code's table says.
  */
 export function translateTelegramError(
   error: unknown,
@@ -78,26 +54,24 @@ export function translateTelegramError(
   const code = (error as { code?: unknown } | null)?.code;
   const username = NO_USERNAME.exec(message);
   if (username) {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.CHAT_NOT_FOUND,
       `No Telegram chat or user is called @${username[1]}`,
       { cause: error },
     );
   }
   if (/Request was unsuccessful \d+ time/.test(message)) {
-    return new TransientError(
-      TelegramErrorCode.TELEGRAM_INTERNAL,
-      'Telegram kept failing the request',
-      { cause: error },
-    );
+    return tgError(TelegramErrorCode.TELEGRAM_INTERNAL, 'Telegram kept failing the request', {
+      cause: error,
+    });
   }
   if (code === 'ETIMEDOUT' || TIMEOUT.test(message)) {
-    return new TransientError(TelegramErrorCode.TIMEOUT, 'The request to Telegram timed out', {
+    return tgError(TelegramErrorCode.TIMEOUT, 'The request to Telegram timed out', {
       cause: error,
     });
   }
   if ((typeof code === 'string' && DISCONNECT.test(code)) || DISCONNECT.test(message)) {
-    return new TransientError(
+    return tgError(
       TelegramErrorCode.DISCONNECTED,
       `The connection to Telegram was lost: ${message}`,
       { cause: error },
@@ -111,28 +85,28 @@ function translateRpc(error: errors.RPCError, chat: string): TgfetchError {
   const code = error.code ?? 0;
   const options = { cause: error };
   if (AUTH.has(name) || code === 401) {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.AUTH_FAILED,
       `Telegram no longer accepts this session (${name}): re-run \`tgfetch login\` to make a new one`,
       options,
     );
   }
   if (name === 'AUTH_KEY_DUPLICATED') {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.SESSION_IN_USE,
       'Telegram saw this session used by two processes at once (AUTH_KEY_DUPLICATED) and revoked it: give each worker its own session and re-run `tgfetch login`',
       options,
     );
   }
   if (PRIVATE.has(name)) {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.CHAT_PRIVATE,
       `${chat} is private or this account was banned from it (${name})`,
       options,
     );
   }
   if (NOT_FOUND.has(name)) {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.CHAT_NOT_FOUND,
       `Telegram does not know ${chat} (${name})`,
       options,
@@ -140,30 +114,30 @@ function translateRpc(error: errors.RPCError, chat: string): TgfetchError {
   }
   const takeout = /^TAKEOUT_INIT_DELAY_(\d+)$/.exec(name);
   if (takeout) {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.TAKEOUT_DELAY,
       `Telegram waits for you to allow the data export (takeout): open Telegram on another device logged in to this account and allow it in the message from Telegram, then run again. Unconfirmed, Telegram allows it only after ${humanDuration(Number(takeout[1]))}; or set TELEGRAM_TAKEOUT=false to fetch without a takeout`,
       options,
     );
   }
   if (name === 'TAKEOUT_INVALID' || name === 'TAKEOUT_REQUIRED') {
-    return new FatalError(
+    return tgError(
       TelegramErrorCode.TAKEOUT_INVALID,
       `The takeout session is not valid (${name})`,
       options,
     );
   }
   if (INTERNAL.has(name) || code === 500 || code === -500) {
-    return new TransientError(
+    return tgError(
       TelegramErrorCode.TELEGRAM_INTERNAL,
       `Telegram had an internal error (${name})`,
       options,
     );
   }
   if (code === 503 || code === -503 || /^TIMEOUT$/i.test(name)) {
-    return new TransientError(TelegramErrorCode.TIMEOUT, `Telegram timed out (${name})`, options);
+    return tgError(TelegramErrorCode.TIMEOUT, `Telegram timed out (${name})`, options);
   }
-  return new FatalError(
+  return tgError(
     TelegramErrorCode.TELEGRAM_REJECTED,
     `Telegram rejected the request: ${code} ${name}`,
     options,

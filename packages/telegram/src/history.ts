@@ -1,6 +1,7 @@
-import { AbortError, type HistoryRequest, type TgMessage, TransientError } from '@tgfetch/core';
+import { AbortError, type HistoryRequest, type TgMessage } from '@tgfetch/core';
 import { Api } from 'telegram';
-import { TelegramErrorCode } from './errors.js';
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 import { type MapContext, mapMessage } from './map-message.js';
 
 /** Telegram's largest page for `messages.GetHistory`. */
@@ -42,7 +43,7 @@ export async function* walkHistory(
     if (signal.aborted) throw new AbortError();
     const page = await deps.page({ offsetId, offsetDate });
     if (page instanceof Api.messages.MessagesNotModified) {
-      throw new TransientError(
+      throw tgError(
         TelegramErrorCode.HISTORY_NOT_MODIFIED,
         `Telegram answered messages.GetHistory of ${request.chat} with messages.messagesNotModified (no messages) at offset id ${offsetId}: not the end of its history`,
       );

@@ -2,7 +2,8 @@
  * `@tgfetch/telegram`: a `MessageSource` over gramjs. The simulated Telegram lives in
  * `@tgfetch/telegram/testing`, the Telegram Desktop export reader in
  * `@tgfetch/telegram/export` (which never loads gramjs), the proxy URL parser also in
- * `@tgfetch/telegram/proxy` (which never loads gramjs either, for configuration checks).
+ * `@tgfetch/telegram/proxy` (which never loads gramjs either, for configuration checks), the
+ * error codes and their table also in `@tgfetch/telegram/errors` (no gramjs).
  */
 export {
   createOwnedClient,
@@ -28,12 +29,16 @@ export {
   listDialogs,
 } from './dialogs.js';
 export type { Invoke } from './entities.js';
-export { TelegramErrorCode, type TranslateContext, translateTelegramError } from './errors.js';
+export {
+  LoginErrorCode,
+  TELEGRAM_ERROR_CODES,
+  TelegramErrorCode,
+} from './error-codes.js';
+export { type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';
 export {
   LoginError,
-  LoginErrorCode,
   type LoginOptions,
   type LoginPrompts,
   login,

@@ -1,4 +1,4 @@
-import { AbortError, FloodWaitError, TgfetchError, UnreachableError } from '@tgfetch/core';
+import { AbortError, FloodWaitError, retryableIn, TgfetchError } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { computeCheck } from 'telegram/Password.js';
 import {
@@ -9,7 +9,9 @@ import {
   withTimeout,
 } from './client.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, invokeWithin } from './connection.js';
-import { TelegramErrorCode, translateTelegramError } from './errors.js';
+import { unreachableError } from './error-builders.js';
+import { LOGIN_ERROR_CODES, LoginErrorCode } from './error-codes.js';
+import { translateTelegramError } from './errors.js';
 
 /** How a login talks to the person signing in (a terminal, a web form, a test). */
 export interface LoginPrompts {
@@ -42,16 +44,11 @@ export interface LoginOptions extends Omit<TelegramClientOptions, 'session'> {
 /** A login that made no session; `code` says why. */
 export class LoginError extends TgfetchError {
   override name = 'LoginError';
-}
 
-export const LoginErrorCode = {
-  PHONE_CODE_INVALID: 'PHONE_CODE_INVALID',
-  PHONE_CODE_EXPIRED: 'PHONE_CODE_EXPIRED',
-  PASSWORD_INVALID: 'PASSWORD_INVALID',
-  PHONE_NUMBER_INVALID: 'PHONE_NUMBER_INVALID',
-  SIGN_UP_REQUIRED: 'SIGN_UP_REQUIRED',
-  INPUT_CLOSED: 'INPUT_CLOSED',
-} as const;
+  constructor(code: LoginErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { retryable: retryableIn(LOGIN_ERROR_CODES, code), ...options });
+  }
+}
 
 /**
  * Signs in to Telegram and returns the new gramjs string session (a secret). Every network
@@ -109,7 +106,8 @@ export async function login(
       : await codeLogin(flow, phoneNumber);
     const session = String(client.session.save() ?? '');
     // Never hand out an empty session: `tgfetch login > session.txt` must not "succeed".
-    if (!user || !session) throw new TgfetchError('LOGIN_FAILED', 'Telegram made no session');
+    if (!user || !session)
+      throw new LoginError(LoginErrorCode.LOGIN_FAILED, 'Telegram made no session');
     return session;
   } catch (error) {
     if (error instanceof TgfetchError) throw error;
@@ -222,8 +220,7 @@ async function qrLogin(
         () => false,
       );
       if (!switched) {
-        throw new UnreachableError(
-          TelegramErrorCode.TELEGRAM_UNREACHABLE,
+        throw unreachableError(
           `Could not reach Telegram's data center ${result.dcId} within ${timeoutMs / 1000}s`,
         );
       }

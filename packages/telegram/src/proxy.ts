@@ -1,5 +1,7 @@
-import { TgfetchError } from '@tgfetch/core';
+import type { TgfetchError } from '@tgfetch/core';
 import type { ProxyInterface } from 'telegram/network/connection/TCPMTProxy.js';
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 
 /** The gramjs proxy settings `parseProxy` produces (SOCKS4/5 or MTProxy). */
 export type TelegramProxy = ProxyInterface;
@@ -80,5 +82,5 @@ function portOf(port: string): number {
 }
 
 function invalid(problem: string): TgfetchError {
-  return new TgfetchError('INVALID_PROXY', `TELEGRAM_PROXY ${problem}`);
+  return tgError(TelegramErrorCode.INVALID_PROXY, `TELEGRAM_PROXY ${problem}`);
 }

@@ -1,9 +1,10 @@
-import { type ChatRef, type Clock, FatalError, isNumericChat } from '@tgfetch/core';
+import { type ChatRef, type Clock, isNumericChat } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { scanDialogs } from './dialogs.js';
 import { type Invoke, rememberEntities } from './entities.js';
-import { TelegramErrorCode } from './errors.js';
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 import { type LongLike, markedId, toPeer, unmarkId } from './ids.js';
 import type { PeerCache } from './peer-cache.js';
 
@@ -53,7 +54,7 @@ export async function resolveChat(chat: ChatRef, deps: ResolveDeps): Promise<Res
       if (cached) return cached;
     }
   }
-  throw new FatalError(
+  throw tgError(
     TelegramErrorCode.CHAT_NOT_FOUND,
     `Chat ${ref} is not known to this account: it is neither in the peer cache nor among the account's dialogs. Join the chat (or write to the user) with this account, or fetch it once by @username or t.me link, then the id works too.`,
   );
@@ -122,7 +123,7 @@ function resolvedPeer(resolved: Api.contacts.ResolvedPeer, chat: string): Resolv
   );
   const out = ref && chatOf(ref, entity?.accessHash, entity instanceof Api.Channel ? entity : {});
   if (out) return out;
-  throw new FatalError(
+  throw tgError(
     TelegramErrorCode.CHAT_NOT_FOUND,
     `Telegram resolved ${chat} but sent no access to it`,
   );

@@ -6,14 +6,14 @@ import {
   type HistoryRequest,
   type MessageSource,
   systemClock,
-  TgfetchError,
   type TgMessage,
   type TgPeer,
-  TransientError,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import { clientConnection, type TelegramConnection } from './connection.js';
 import { carriesEntities, type Invoke, rememberEntities } from './entities.js';
+import { tgError } from './error-builders.js';
+import { TelegramErrorCode } from './error-codes.js';
 import { translateTelegramError } from './errors.js';
 import { type HistoryPage, PAGE_SIZE, walkHistory } from './history.js';
 import { toBigId } from './ids.js';
@@ -115,7 +115,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
   let self: Promise<string> | undefined;
   const selfId = () => {
     self ??= raw(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })).then(([me]) => {
-      if (!(me instanceof Api.User)) throw new TgfetchError('ACCOUNT_UNKNOWN', 'No account');
+      if (!(me instanceof Api.User)) throw tgError(TelegramErrorCode.ACCOUNT_UNKNOWN, 'No account');
       return String(me.id);
     });
     self.catch(() => {
@@ -131,7 +131,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     chat: ChatRef,
     signal: AbortSignal,
   ): Promise<R['__response']> => {
-    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
+    if (closed) throw tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram source is closed');
     await pacer?.wait(signal);
     try {
       const result = await abortable(send(request), signal);
@@ -220,7 +220,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     });
 
   const invoke: Invoke = async (request) => {
-    if (closed) throw new TransientError('SOURCE_CLOSED', 'The Telegram source is closed');
+    if (closed) throw tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram source is closed');
     const result = await raw(request).catch((error: unknown) => {
       throw translateTelegramError(error);
     });

@@ -1,5 +1,6 @@
 import { parseChat } from '../chat.js';
-import { FatalError } from '../errors.js';
+import { SourceErrorCode } from '../error-codes.js';
+import { coreError } from '../errors.js';
 import { messageTime, type TgMessage } from '../message.js';
 import type { HistoryRequest, MessageSource } from '../ports.js';
 
@@ -41,7 +42,8 @@ export function createMemorySource(
     async *messages(request, signal) {
       requests.push(request);
       const all = byChat.get(request.chat);
-      if (!all) throw new FatalError('CHAT_NOT_FOUND', `No chat ${request.chat} in this source`);
+      if (!all)
+        throw coreError(SourceErrorCode.CHAT_NOT_FOUND, `No chat ${request.chat} in this source`);
       let yielded = 0;
       for (const message of all) {
         if (signal.aborted) return;

@@ -1,6 +1,15 @@
-import { FatalError } from '@tgfetch/core';
+import {
+  type ErrorBuilder,
+  type ErrorCodeTable,
+  errorBuilder,
+  errorCodeTable,
+  retryableIn,
+  SOURCE_ERROR_CODES,
+  type SourceErrorCode,
+  TgfetchError,
+} from '@tgfetch/core';
 
-/** The stable codes of the export reader's errors (all fatal: a retry reads the same file). */
+/** The stable codes of the export reader's errors. */
 export const ExportErrorCode = {
   /** No file at the path given. */
   EXPORT_NOT_FOUND: 'EXPORT_NOT_FOUND',
@@ -16,6 +25,33 @@ export const ExportErrorCode = {
 
 export type ExportErrorCode = (typeof ExportErrorCode)[keyof typeof ExportErrorCode];
 
+/** None is retryable: a retry reads the same file. */
+export const EXPORT_ERROR_CODES: ErrorCodeTable<ExportErrorCode> = errorCodeTable<ExportErrorCode>(
+  'export',
+  {
+    EXPORT_NOT_FOUND: {
+      retryable: false,
+      meaning: 'no Telegram Desktop export file at the path given',
+    },
+    EXPORT_UNREADABLE: {
+      retryable: false,
+      meaning: 'the export path exists but cannot be read (a folder, no permission)',
+    },
+    EXPORT_INVALID: {
+      retryable: false,
+      meaning: 'not JSON, or not a Telegram Desktop export (the message gives the position)',
+    },
+    EXPORT_AMBIGUOUS: {
+      retryable: false,
+      meaning: 'a full export holds several chats and none was chosen',
+    },
+    EXPORT_CHAT_NOT_FOUND: { retryable: false, meaning: 'the chosen chat is not in the export' },
+  },
+);
+
+/** Errors with the codes every source shares (`SOURCE_CLOSED`, `CHAT_NOT_FOUND`). */
+export const sourceError: ErrorBuilder<SourceErrorCode> = errorBuilder(SOURCE_ERROR_CODES);
+
 /** Where in the file a problem was found; line and column are 1-based, columns count characters. */
 export interface ExportPosition {
   offset: number;
@@ -23,7 +59,7 @@ export interface ExportPosition {
   column: number;
 }
 
-export class ExportError extends FatalError {
+export class ExportError extends TgfetchError {
   override name = 'ExportError';
   override readonly code: ExportErrorCode;
   /** Set for `EXPORT_INVALID`. */
@@ -34,7 +70,10 @@ export class ExportError extends FatalError {
     message: string,
     options: { position?: ExportPosition; cause?: unknown } = {},
   ) {
-    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
+    super(code, message, {
+      retryable: retryableIn(EXPORT_ERROR_CODES, code),
+      cause: options.cause,
+    });
     this.code = code;
     this.position = options.position;
   }

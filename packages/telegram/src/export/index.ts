@@ -2,7 +2,12 @@
  * `@tgfetch/telegram/export`: Telegram Desktop's JSON export (`result.json`) as a
  * `MessageSource`. This entry point never loads gramjs.
  */
-export { ExportError, ExportErrorCode, type ExportPosition } from './errors.js';
+export {
+  EXPORT_ERROR_CODES,
+  ExportError,
+  ExportErrorCode,
+  type ExportPosition,
+} from './errors.js';
 export { type ListExportChatsOptions, listExportChats } from './list-chats.js';
 export type { ExportChatInfo } from './scan.js';
 export {

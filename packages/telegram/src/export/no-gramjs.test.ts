@@ -49,3 +49,9 @@ it('the export entry point never imports gramjs, even through core', async () =>
   // Test helpers stay out of the shipped graph.
   expect(files.filter((f) => f.endsWith('.test.ts') || f.includes('/testing/'))).toEqual([]);
 });
+
+it('the errors entry point never imports gramjs either (the daemon loads it for its prompts)', async () => {
+  const { files, packages } = await importGraph(path.join(here, '..', 'error-codes.ts'));
+  expect(files).toContain(path.join(here, 'errors.ts'));
+  expect(packages).toEqual(['valibot']);
+});

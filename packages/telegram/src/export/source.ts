@@ -2,16 +2,15 @@ import type { FileHandle } from 'node:fs/promises';
 import {
   AbortError,
   type ChatRef,
-  FatalError,
   type HistoryRequest,
   isTimeZone,
   type MessageSource,
   parseChat,
   type SourceCoverage,
+  SourceErrorCode,
   type TgMessage,
-  TransientError,
 } from '@tgfetch/core';
-import { ExportError, ExportErrorCode } from './errors.js';
+import { ExportError, ExportErrorCode, sourceError } from './errors.js';
 import { invalidExport, openExport, readRange, streamFile } from './file-io.js';
 import { createJsonTokenizer, JsonSyntaxError } from './json-tokenizer.js';
 import { createJsonWalker, type JsonValue } from './json-walker.js';
@@ -110,7 +109,9 @@ export function createExportSource(options: ExportSourceOptions): ExportSource {
 
   const open = () => {
     if (closed)
-      return Promise.reject(new TransientError('SOURCE_CLOSED', 'The export source is closed'));
+      return Promise.reject(
+        sourceError(SourceErrorCode.SOURCE_CLOSED, 'The export source is closed'),
+      );
     opening ??= openFile(options.file, chunkSize, wallClock, selector, label);
     return opening;
   };
@@ -152,7 +153,10 @@ export function createExportSource(options: ExportSourceOptions): ExportSource {
 function checkChat(info: ExportSourceInfo, chat: ChatRef): void {
   const asked = parseChat(chat);
   if (!asked.ok || asked.chat !== info.chat) {
-    throw new FatalError('CHAT_NOT_FOUND', `This export serves ${info.chat}, not ${chat}`);
+    throw sourceError(
+      SourceErrorCode.CHAT_NOT_FOUND,
+      `This export serves ${info.chat}, not ${chat}`,
+    );
   }
 }
 
