@@ -14,6 +14,16 @@ const NEEDED = [
   { command: 'tmux', debian: 'tmux' },
   // The alert rules are checked and unit-tested with promtool.
   { command: 'promtool', debian: 'prometheus' },
+  // The published JSON Schemas are checked with Python's jsonschema, as a Python producer
+  // would use them: python3 on PATH or the system's (where Debian's package puts it).
+  {
+    command: 'python3 with jsonschema',
+    debian: 'python3-jsonschema',
+    present: () =>
+      ['python3', '/usr/bin/python3'].some(
+        (python) => spawnSync(python, ['-c', 'import jsonschema']).status === 0,
+      ),
+  },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -21,7 +31,7 @@ const root = typeof process.getuid === 'function' && process.getuid() === 0;
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 const aptGet = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
 
-const missing = NEEDED.filter((tool) => !has(tool.command));
+const missing = NEEDED.filter((tool) => !(tool.present ? tool.present() : has(tool.command)));
 // The pg-store tests need a PostgreSQL server where they may CREATE DATABASE: DATABASE_URL,
 // or postgres@127.0.0.1:5432. Nothing listening there and no server installed: install one.
 const wantsPostgres = !process.env.DATABASE_URL && !(await listening('127.0.0.1', 5432));
