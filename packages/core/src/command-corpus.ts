@@ -354,6 +354,10 @@ const edges: CorpusCase[] = [
     name: 'NaN in an unknown field',
     text: '{"command":"fetch","chat":"@x_y","days_back":1,"x":NaN}',
   },
+  {
+    name: 'nested 16 deep',
+    text: `{"command":"fetch","chat":"@x_y","mode":"days","days":1,"extra":${'['.repeat(15)}${']'.repeat(15)}}`,
+  },
 ];
 
 // Rules the JSON Schema cannot state: the agreement test expects these to disagree, each
@@ -371,6 +375,11 @@ export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
     text: json({ ...base, mode: 'range', from: '1990-01-01', to: '2025-11-01' }),
   },
   { name: 'over 64 KiB', rule: 'PAYLOAD_TOO_LARGE', text: json({ ...d, pad: 'x'.repeat(70_000) }) },
+  {
+    name: 'nested 17 deep',
+    rule: 'PAYLOAD_TOO_DEEP',
+    text: `{"command":"fetch","chat":"@x_y","days_back":1,"extra":${'{"a":'.repeat(15)}{}${'}'.repeat(15)}}`,
+  },
   {
     name: 'nested 4100 deep',
     rule: 'PAYLOAD_TOO_DEEP',
