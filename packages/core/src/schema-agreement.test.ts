@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { pythonValidates } from '@tgfetch/test-utils';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './command.js';
 import { COMMAND_CORPUS, CORPUS_NOW, type CorpusCase, UNSTATABLE } from './command-corpus.js';
-import { pythonValidates } from './python-jsonschema.js';
 import { TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { pythonSearches } from '@tgfetch/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parseChat } from './chat.js';
 import { COMMAND_CORPUS } from './command-corpus.js';
 import { CHAT_PATTERN, DATE_PATTERN } from './command-schema.js';
 import { NOT_TRIMMED, TRIMMED } from './json-pattern.js';
-import { pythonSearches } from './python-jsonschema.js';
 import { isIsoDate } from './time-zone.js';
 
 /**

@@ -21,6 +21,7 @@ export {
   type TestDatabase,
   testServerUrl,
 } from './pg-database.js';
+export { pythonSearches, pythonValidates, pythonWithJsonschema } from './python-jsonschema.js';
 export { redisCli } from './redis-cli.js';
 export {
   type RedisServer,
