@@ -100,7 +100,7 @@ describe('messages stream reader', () => {
         chat: '@s',
         time_zone: 'UTC',
         date: '2025-11-07',
-        message: { id: 1, date: '2025-11-07T00:00:00Z', chat: '@s' },
+        message: { id: 1, date: '2025-11-07T00:00:00Z', chat: '@s', text: 'x' },
       }),
       change: 'deleted',
     });
