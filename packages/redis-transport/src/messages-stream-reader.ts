@@ -56,6 +56,8 @@ export interface MessagesStreamReader extends AsyncIterable<MessageDelivery[]> {
   /** Entries of the group handed out and not settled yet (every consumer's). */
   pending(): Promise<number>;
   state(): ConnectionState;
+  /** Rejects with `REDIS_UNAVAILABLE` once Redis was away past `maxOutageMs`, even between reads. */
+  readonly failed: Promise<never>;
   /**
    * Stops reading. Deliveries not settled stay pending: this consumer name takes them back
    * at once when it starts again, another after `claimIdleMs`.
@@ -201,6 +203,7 @@ export async function createMessagesStreamReader(
       }
     },
     state: connection.state,
+    failed: connection.failed,
     async close() {
       if (loop.closed) return;
       loop.close();

@@ -124,7 +124,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     });
     lifetime.defer(stopSignals);
     try {
-      await Promise.race([worker.done, stopRequested]);
+      await Promise.race([worker.done, reader.failed, stopRequested]);
       logger.info('stopped');
       return EXIT.ok;
     } catch (error) {
