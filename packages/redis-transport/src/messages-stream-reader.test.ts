@@ -189,6 +189,12 @@ describe('messages stream reader', () => {
     await Promise.all(held.map((d) => d.ack()));
   });
 
+  it('fails for good when the stream key holds another type, a mistake no retry fixes', async () => {
+    await ctx.client.set(stream(), 'not a stream');
+    const { reader } = await open();
+    await expect(reader.next()).rejects.toMatchObject({ code: 'REDIS_CONFIG', retryable: false });
+  });
+
   it('stops a blocked read at once when aborted, and closes promptly', async () => {
     const consumer = `${ctx.prefix}blocked`;
     const { reader } = await open({ blockMs: 30_000, consumer });
