@@ -2,8 +2,9 @@ import type { MessageStore, ProgressStore } from '@tgfetch/core';
 import pg from 'pg';
 import { createPgChatLock, type PgChatLock } from './chat-lock.js';
 import { createDays } from './days.js';
-import { PgStoreErrorCode, pgError, toPgError } from './errors.js';
+import { toPgError } from './errors.js';
 import { type MigrateResult, migrate } from './migrations.js';
+import { createOperations } from './operations.js';
 import { createProgress } from './progress.js';
 import { checkSchema, DEFAULT_SCHEMA } from './sql.js';
 
@@ -77,15 +78,23 @@ export async function migratePg(options: PgStoreOptions = {}): Promise<MigrateRe
   }
 }
 
+/** The schema checked and migrated (unless `migrate: false`), and a pool on the database. */
+export async function openPool(
+  options: PgStoreOptions,
+): Promise<{ schema: string; pool: pg.Pool; migration: MigrateResult | undefined }> {
+  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
+  const migration = options.migrate === false ? undefined : await migratePg(options);
+  const pool = new pg.Pool(poolConfig(options));
+  pool.on('error', (error) => options.onError?.(error));
+  return { schema, pool, migration };
+}
+
 /**
  * Days, progress and chat locks on PostgreSQL: see README.md for the tables and the
  * guarantees. Opening migrates the schema unless told not to.
  */
 export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore> {
-  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
-  const migration = options.migrate === false ? undefined : await migratePg(options);
-  const pool = new pg.Pool(poolConfig(options));
-  pool.on('error', (error) => options.onError?.(error));
+  const { schema, pool, migration } = await openPool(options);
   const lock = createPgChatLock({
     connection: options.connection ?? {},
     schema,
@@ -94,23 +103,8 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
   });
   const days = createDays(pool, schema);
   const progress = createProgress(pool, schema);
-  const running = new Set<Promise<unknown>>();
-  let closed = false;
-
-  /** Runs a public operation: refuses after close, tracks it, translates pg errors. */
-  const op = <T>(action: string, fn: () => Promise<T>): Promise<T> => {
-    if (closed)
-      return Promise.reject(pgError(PgStoreErrorCode.STORE_CLOSED, 'The store is closed'));
-    const run = (async () => fn())().catch((error: unknown) => {
-      throw toPgError(error, action);
-    });
-    running.add(run);
-    void run.then(
-      () => running.delete(run),
-      () => running.delete(run),
-    );
-    return run;
-  };
+  const ops = createOperations('store');
+  const op = ops.run;
 
   return {
     schema,
@@ -125,9 +119,7 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     markComplete: (chat, day) =>
       op(`recording progress of ${chat}`, () => progress.markComplete(chat, day)),
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.allSettled([...running]);
+      if (!(await ops.close())) return;
       await lock.close();
       await pool.end();
     },

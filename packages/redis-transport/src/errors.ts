@@ -41,10 +41,25 @@ export const RedisErrorCode = {
 } as const;
 export type RedisErrorCode = (typeof RedisErrorCode)[keyof typeof RedisErrorCode];
 
-/** The table of this package's codes: the connection's (`redis`) and the producer's. */
-export const REDIS_ERROR_CODES: ErrorCodeTable<RedisErrorCode> = errorCodeTable<RedisErrorCode>(
-  'redis',
-  {
+/**
+ * Why the messages-stream reader moved an entry to `<stream>:dead`: the dead letter's
+ * `reason` starts with the code.
+ */
+export const MessagesStreamErrorCode = {
+  /** Not an entry of the format (not JSON, no chat, an unknown change, over 1 MB…). */
+  INVALID_ENTRY: 'INVALID_ENTRY',
+  /** Handed out more than `maxDeliveries` times without being settled. */
+  MAX_DELIVERIES: 'MAX_DELIVERIES',
+} as const;
+export type MessagesStreamErrorCode =
+  (typeof MessagesStreamErrorCode)[keyof typeof MessagesStreamErrorCode];
+
+/**
+ * The table of this package's codes: the connection's (`redis`), the producer's and the
+ * messages stream's.
+ */
+export const REDIS_ERROR_CODES: ErrorCodeTable<RedisErrorCode | MessagesStreamErrorCode> =
+  errorCodeTable<RedisErrorCode | MessagesStreamErrorCode>('redis', {
     REDIS_DISCONNECTED: {
       retryable: true,
       meaning: 'the Redis connection dropped; it reconnects',
@@ -83,11 +98,23 @@ export const REDIS_ERROR_CODES: ErrorCodeTable<RedisErrorCode> = errorCodeTable<
       meaning:
         '`run()` / `send --wait` stopped waiting for the final event; the command may still run (never in events)',
     },
-  },
-);
+    INVALID_ENTRY: {
+      origin: 'messages-stream',
+      retryable: false,
+      meaning:
+        'a messages-stream entry that does not decode (not JSON, no chat, an unknown change, over 1 MB): moved to `<stream>:dead` (never in events)',
+    },
+    MAX_DELIVERIES: {
+      origin: 'messages-stream',
+      retryable: false,
+      meaning:
+        'a messages-stream entry handed out more than MAX_DELIVERIES times without being stored: moved to `<stream>:dead` (never in events)',
+    },
+  });
 
 /** Errors with this package's codes, retryable as its table says. */
-export const redisError: ErrorBuilder<RedisErrorCode> = errorBuilder(REDIS_ERROR_CODES);
+export const redisError: ErrorBuilder<RedisErrorCode | MessagesStreamErrorCode> =
+  errorBuilder(REDIS_ERROR_CODES);
 
 /** Replies that mean our credentials are refused, by their first word or prefix. */
 const authReplies = [

@@ -12,7 +12,12 @@ export {
   openConnection,
   type RedisClient,
 } from './connection.js';
-export { REDIS_ERROR_CODES, RedisErrorCode, toRedisError } from './errors.js';
+export {
+  MessagesStreamErrorCode,
+  REDIS_ERROR_CODES,
+  RedisErrorCode,
+  toRedisError,
+} from './errors.js';
 export {
   createEventStreamReader,
   type EventStreamReader,
@@ -34,12 +39,26 @@ export { type CommandQueueOptions, createCommandQueue, listQueueKeys } from './l
 export { createRedisChatLock, type RedisChatLockOptions } from './lock.js';
 export {
   createMessagesStream,
-  MESSAGE_ENTRY_FIELDS,
-  type MessageEntry,
   type MessagesStream,
   type MessagesStreamOptions,
 } from './messages-stream.js';
-export { type GroupEntry, type GroupReaderOptions, groupReader } from './stream-group.js';
+export {
+  type DecodedEntry,
+  decodeMessagesStreamEntry,
+  encodeMessagesStreamEntry,
+  MAX_ENTRY_BYTES,
+  MESSAGE_CHANGES,
+  MESSAGES_STREAM_FIELDS,
+  type MessageChange,
+  type MessagesStreamEntry,
+  type MessagesStreamFields,
+} from './messages-stream-entry.js';
+export {
+  createMessagesStreamReader,
+  type MessageDelivery,
+  type MessagesStreamReader,
+  type MessagesStreamReaderOptions,
+} from './messages-stream-reader.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,

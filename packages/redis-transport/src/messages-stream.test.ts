@@ -37,6 +37,7 @@ describe('messages stream', () => {
     const entries = await ctx.client.xRange(stream, '-', '+');
     expect((entries ?? []).map((e) => e.message)).toEqual(
       written.messages.map((m) => ({
+        change: 'new',
         chat: '@s',
         time_zone: 'Europe/Moscow',
         date: '2025-11-07',

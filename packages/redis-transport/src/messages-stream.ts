@@ -1,6 +1,7 @@
 import type { DayDocument, MessageStore } from '@tgfetch/core';
 import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
 import { closedError } from './errors.js';
+import { encodeMessagesStreamEntry } from './messages-stream-entry.js';
 
 export interface MessagesStreamOptions extends ConnectionOptions {
   /** The stream each stored day's messages are appended to (seed 004: `stream:posts:parsed`). */
@@ -9,15 +10,12 @@ export interface MessagesStreamOptions extends ConnectionOptions {
   maxLen?: number;
 }
 
-/**
- * The fields of one entry: one message per entry, with the day it was stored in.
- * `message` is the message JSON of the wire contract.
- */
-export const MESSAGE_ENTRY_FIELDS = ['chat', 'time_zone', 'date', 'id', 'message'] as const;
-export type MessageEntry = Record<(typeof MESSAGE_ENTRY_FIELDS)[number], string>;
-
+/** The writer of the messages stream (`createMessagesStreamReader` reads it). */
 export interface MessagesStream {
-  /** Appends a day's messages, all or none (one MULTI/EXEC). Resolves with how many. */
+  /**
+   * Appends a day's messages as `new` entries (`MESSAGES_STREAM_FIELDS`), all or none (one
+   * MULTI/EXEC). Resolves with how many.
+   */
   append(day: DayDocument): Promise<number>;
   /**
    * `store` with `writeDay` appending the day's messages once it is stored. A failed append
@@ -43,13 +41,13 @@ export async function createMessagesStream(
     if (day.messages.length === 0) return 0;
     const batch = client.multi();
     for (const message of day.messages) {
-      const entry: MessageEntry = {
+      const entry = encodeMessagesStreamEntry({
+        change: 'new',
         chat: day.chat,
         time_zone: day.time_zone,
         date: day.date,
-        id: String(message.id),
-        message: JSON.stringify(message),
-      };
+        message,
+      });
       batch.xAdd(stream, '*', entry, {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen },
       });

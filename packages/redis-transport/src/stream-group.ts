@@ -12,6 +12,12 @@ export interface GroupEntry {
   notUtf8?: Buffer;
 }
 
+/** A page of the entries one consumer holds; `next` is where the next page starts. */
+export interface OwnPage {
+  entries: GroupEntry[];
+  next?: string;
+}
+
 // Field values are read as bytes, so a value that is not UTF-8 can be told from one that
 // merely contains U+FFFD.
 const asBytes = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
@@ -31,6 +37,8 @@ export interface GroupReaderOptions {
   startId: string;
   /** Entries one read returns at most (claimed or fresh). @default 1 fresh, 10 claimed */
   count?: number;
+  /** Bounds each plain command (the blocking read has its own bound). @default none */
+  deadline?: <T>(promise: Promise<T>, what: string) => Promise<T>;
 }
 
 /**
@@ -42,12 +50,16 @@ export interface GroupReaderOptions {
 export function groupReader(options: GroupReaderOptions) {
   const { client, blocking, stream, group, consumer } = options;
   const claimCount = options.count ?? 10;
+  const deadline = options.deadline ?? (<T>(promise: Promise<T>) => promise);
   let ensured = false;
 
   const ensureGroup = async () => {
     if (ensured) return;
     try {
-      await client.xGroupCreate(stream, group, options.startId, { MKSTREAM: true });
+      await deadline(
+        client.xGroupCreate(stream, group, options.startId, { MKSTREAM: true }),
+        'creating the group',
+      );
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('BUSYGROUP')) throw error;
     }
@@ -58,15 +70,21 @@ export function groupReader(options: GroupReaderOptions) {
     const claimed: GroupEntry[] = [];
     let cursor = '0-0';
     do {
-      const reply = await client
-        .withTypeMapping(asBytes)
-        .xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, { COUNT: claimCount });
+      const reply = await deadline(
+        client
+          .withTypeMapping(asBytes)
+          .xAutoClaim(stream, group, consumer, options.claimIdleMs, cursor, { COUNT: claimCount }),
+        'XAUTOCLAIM',
+      );
       cursor = String(reply.nextId);
       // Trimmed while pending: nothing to run, XAUTOCLAIM already dropped them from the PEL.
       for (const message of reply.messages) {
         if (!message) continue;
         const id = String(message.id);
-        const [pending] = await client.xPendingRange(stream, group, id, id, 1);
+        const [pending] = await deadline(
+          client.xPendingRange(stream, group, id, id, 1),
+          'XPENDING',
+        );
         claimed.push({
           id,
           ...fieldsOf(message.message),
@@ -103,20 +121,63 @@ export function groupReader(options: GroupReaderOptions) {
     return entries;
   };
 
+  /**
+   * The entries this consumer name holds (from before a restart), page by page from `from`
+   * (`-` first, then the `next` of the page before; none left when it is undefined):
+   * claimed again at once rather than after `claimIdleMs`, each one more delivery.
+   */
+  const own = async (from: string): Promise<OwnPage> => {
+    await ensureGroup();
+    const mine = await deadline(
+      client.xPendingRange(stream, group, from, '+', claimCount, { consumer }),
+      'XPENDING',
+    );
+    const last = mine.at(-1);
+    if (!last) return { entries: [] };
+    const ids = mine.map((p) => String(p.id));
+    const claimed = await deadline(
+      client.withTypeMapping(asBytes).xClaim(stream, group, consumer, 0, ids),
+      'XCLAIM',
+    );
+    const entries: GroupEntry[] = [];
+    const gone: string[] = [];
+    for (const [i, message] of claimed.entries()) {
+      const id = ids[i] ?? '';
+      // Trimmed while pending: nothing left to hand out.
+      if (!message) {
+        gone.push(id);
+        continue;
+      }
+      const before = mine.find((p) => String(p.id) === String(message.id));
+      entries.push({
+        id: String(message.id),
+        ...fieldsOf(message.message),
+        deliveries: Number(before?.deliveriesCounter ?? 0) + 1,
+      });
+    }
+    if (gone.length > 0) await deadline(client.xAck(stream, group, gone), 'XACK');
+    return { entries, next: `(${String(last.id)}` };
+  };
+
+  /** `read`, or `none` when the group was deleted meanwhile (the next read makes it again). */
+  const orNone = async <T>(read: () => Promise<T>, none: T): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
+      ensured = false;
+      return none;
+    }
+  };
+
   return {
     /**
      * Idle entries taken over from dead consumers, then fresh ones; [] after `blockMs`, and
      * [] when the group was deleted meanwhile (the next read makes it again).
      */
-    async read(): Promise<GroupEntry[]> {
-      try {
-        return await readGroup();
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
-        ensured = false;
-        return [];
-      }
-    },
+    read: (): Promise<GroupEntry[]> => orNone(readGroup, []),
+    /** Entries this consumer name still holds, a page from `from` (making the group if need be). */
+    own: (from: string): Promise<OwnPage> => orNone(() => own(from), { entries: [] }),
     /** Done with it: acknowledged and deleted, so the stream holds only unfinished work. */
     async ack(id: string): Promise<void> {
       await client.multi().xAck(stream, group, id).xDel(stream, id).exec();

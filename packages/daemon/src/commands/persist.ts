@@ -35,24 +35,20 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     onCloseError: (e) => logger.warn({ err: String(e) }, 'cleanup failed'),
   });
   try {
-    const { store, redis: connection } = await openPersistParts(config, lifetime, {
+    const { reader, sink } = await openPersistParts(config, lifetime, {
+      stream,
       onRedisError: (error) =>
         logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
       onDatabaseError: (error) =>
         logger.warn({ err: error.message }, 'database connection problem'),
+      onDeadLetter: (id, reason) => {
+        metrics.inc('tgfetch_persist_dead_letters_total');
+        logger.error({ entry: id, reason }, 'entry moved to the dead-letter stream');
+      },
     });
-    const blocking = await connection.dedicated(`tgfetch:${config.workerId}:persist`);
     const worker = createPersistWorker({
-      client: connection.client,
-      blocking,
-      pool: store.pool,
-      schema: store.schema,
-      stream,
-      group,
-      consumer: config.workerId,
-      batchSize: config.PERSIST_BATCH_SIZE,
-      maxDeliveries: config.MAX_DELIVERIES,
-      claimIdleMs: config.PERSIST_CLAIM_IDLE_MS,
+      reader,
+      sink,
       onBatch: (report) => {
         metrics.inc('tgfetch_persist_total', { status: 'ok' }, report.written);
         metrics.inc('tgfetch_persist_total', { status: 'conflict' }, report.unchanged);
@@ -71,18 +67,14 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
           'persist retry',
         );
       },
-      onDeadLetter: (id, reason) => {
-        metrics.inc('tgfetch_persist_dead_letters_total');
-        logger.error({ entry: id, reason }, 'entry moved to the dead-letter stream');
-      },
     });
     const sampler = setInterval(() => {
-      metrics.set('tgfetch_redis_connected', connection.state() === 'ready' ? 1 : 0);
-      worker.pending().then(
+      metrics.set('tgfetch_redis_connected', reader.state() === 'ready' ? 1 : 0);
+      reader.pending().then(
         (n) => metrics.set('tgfetch_stream_pending', n, { stream, group }),
         () => undefined,
       );
-      store.pool.query('SELECT 1').then(
+      sink.ping().then(
         () => metrics.set('tgfetch_database_connected', 1),
         () => metrics.set('tgfetch_database_connected', 0),
       );
@@ -94,7 +86,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
         serveMetrics(metrics, {
           port: config.METRICS_PORT,
           host: config.METRICS_HOST,
-          healthy: () => ({ ok: connection.state() === 'ready', redis: connection.state() }),
+          healthy: () => ({ ok: reader.state() === 'ready', redis: reader.state() }),
         }),
       );
     }
@@ -104,7 +96,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
         redis: redactUrl(config.redisUrl),
         stream,
         group,
-        schema: store.schema,
+        schema: sink.schema,
         batch_size: config.PERSIST_BATCH_SIZE,
       },
       'ready',
@@ -132,7 +124,7 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     });
     lifetime.defer(stopSignals);
     try {
-      await Promise.race([worker.done, connection.failed, stopRequested]);
+      await Promise.race([worker.done, reader.failed, stopRequested]);
       logger.info('stopped');
       return EXIT.ok;
     } catch (error) {

@@ -5,18 +5,19 @@ import type {
   MessageSource,
   TgfetchError,
 } from '@tgfetch/core';
-import type { PgStore } from '@tgfetch/pg-store';
+import type { PgMessageSink } from '@tgfetch/pg-store';
 import {
   type Connection,
   createRedisChatLock,
+  type MessagesStreamReader,
   openConnection,
   type RedisEventSink,
 } from '@tgfetch/redis-transport';
 import type { Config } from '../config.js';
 import type { Lifetime } from './lifetime.js';
-import { openEventSink, openQueue, redisOptions } from './redis.js';
+import { openEventSink, openMessagesReader, openQueue, redisOptions } from './redis.js';
 import { type OpenedSource, openSource, type SourceOptions } from './sources.js';
-import { type OpenedStore, openPgFromConfig, openStore, type StoreHooks } from './stores.js';
+import { type OpenedStore, openMessageSink, openStore, type StoreHooks } from './stores.js';
 
 /**
  * The one place where commands get their adapters: each is chosen by its setting
@@ -91,18 +92,34 @@ export async function openDaemonParts(
   };
 }
 
-/** What `tgfetch persist` runs on: the PostgreSQL store and a Redis connection. */
+export interface PersistParts {
+  /** The messages stream `stream`, read through the group PERSIST_GROUP. */
+  reader: MessagesStreamReader;
+  /** Where its messages are stored. */
+  sink: PgMessageSink;
+}
+
+/** What `tgfetch persist` runs on: the messages-stream reader and the message sink. */
 export async function openPersistParts(
   config: Config,
   lifetime: Lifetime,
   options: {
+    stream: string;
     onRedisError: (error: TgfetchError) => void;
     onDatabaseError: (error: Error) => void;
+    onDeadLetter: (id: string, reason: string) => void;
   },
-): Promise<{ store: PgStore; redis: Connection }> {
-  const store = await lifetime.open(openPgFromConfig(config, { onError: options.onDatabaseError }));
-  const redis = await lifetime.open(openConnection(redisOptions(config, options.onRedisError)));
-  return { store, redis };
+): Promise<PersistParts> {
+  const sink = await lifetime.open(openMessageSink(config, { onError: options.onDatabaseError }));
+  const reader = await lifetime.open(
+    openMessagesReader(
+      config,
+      redisOptions(config, options.onRedisError),
+      options.stream,
+      options.onDeadLetter,
+    ),
+  );
+  return { reader, sink };
 }
 
 /** The engine's ports from a source and a store; the store's own lock unless another is given. */

@@ -3,8 +3,10 @@ import {
   type Connection,
   type ConnectionOptions,
   createCommandQueue,
+  createMessagesStreamReader,
   createRedisEventSink,
   createStreamCommandQueue,
+  type MessagesStreamReader,
   type RedisEventSink,
 } from '@tgfetch/redis-transport';
 import type { Config } from '../config.js';
@@ -65,4 +67,23 @@ export function openQueue(config: Config, options: ConnectionOptions): Promise<C
     },
     config.QUEUE_NAME,
   );
+}
+
+/** The messages stream `stream` as `persist` reads it: group PERSIST_GROUP, this worker's name. */
+export function openMessagesReader(
+  config: Config,
+  options: ConnectionOptions,
+  stream: string,
+  onDeadLetter: (id: string, reason: string) => void,
+): Promise<MessagesStreamReader> {
+  return createMessagesStreamReader({
+    ...options,
+    stream,
+    group: config.PERSIST_GROUP,
+    consumer: config.workerId,
+    batchSize: config.PERSIST_BATCH_SIZE,
+    maxDeliveries: config.MAX_DELIVERIES,
+    claimIdleMs: config.PERSIST_CLAIM_IDLE_MS,
+    onDeadLetter,
+  });
 }

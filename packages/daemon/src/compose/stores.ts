@@ -80,17 +80,30 @@ export function pgConnection(config: Config): { connectionString?: string } {
   return config.DATABASE_URL ? { connectionString: config.DATABASE_URL } : {};
 }
 
-/** The PostgreSQL store of the configuration, migrated at open (`persist` writes into it too). */
-export async function openPgFromConfig(config: Config, hooks: StoreHooks = {}) {
-  const { openPgStore } = await import('@tgfetch/pg-store');
-  return openPgStore({
+/** Where the configuration's PostgreSQL database and schema are, as store and sink open them. */
+function pgOptions(config: Config, hooks: Pick<StoreHooks, 'onError'>) {
+  return {
     connection: pgConnection(config),
     schema: config.DATABASE_SCHEMA,
     poolSize: config.DATABASE_POOL_SIZE,
-    ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
     ...(hooks.onError ? { onError: hooks.onError } : {}),
+  };
+}
+
+/** The PostgreSQL store of the configuration, migrated at open. */
+async function openPgFromConfig(config: Config, hooks: StoreHooks = {}) {
+  const { openPgStore } = await import('@tgfetch/pg-store');
+  return openPgStore({
+    ...pgOptions(config, hooks),
+    ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
     ...(hooks.chatLockWaitMs === undefined ? {} : { lockWaitMs: hooks.chatLockWaitMs }),
   });
+}
+
+/** Where `persist` writes: the messages table of the configuration's PostgreSQL store. */
+export async function openMessageSink(config: Config, hooks: Pick<StoreHooks, 'onError'> = {}) {
+  const { openPgMessageSink } = await import('@tgfetch/pg-store');
+  return openPgMessageSink(pgOptions(config, hooks));
 }
 
 async function openPg(config: Config, _cwd: string, hooks: StoreHooks): Promise<OpenedStore> {

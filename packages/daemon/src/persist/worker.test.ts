@@ -1,7 +1,11 @@
 import type { TgfetchError } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
-import { openPgStore, type PgStore } from '@tgfetch/pg-store';
-import { createMessagesStream, type RedisClient } from '@tgfetch/redis-transport';
+import { openPgMessageSink, type PgMessageSink } from '@tgfetch/pg-store';
+import {
+  createMessagesStream,
+  createMessagesStreamReader,
+  type MessagesStreamReader,
+} from '@tgfetch/redis-transport';
 import { eventually, freePort } from '@tgfetch/test-utils';
 import {
   type PgTestContext,
@@ -12,24 +16,25 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BatchReport, createPersistWorker, type PersistWorker } from './worker.js';
 
+/**
+ * The worker between the real reader and the real sink: what reaches PostgreSQL and what
+ * is settled on the stream. The reader's own behaviour (takeover, dead letters of entries
+ * that do not decode) is tested in redis-transport, the sink's in pg-store.
+ */
+
 let redis: RedisTestContext;
 let pg: PgTestContext;
-let store: PgStore;
-let blocking: RedisClient;
-const workers: PersistWorker[] = [];
+let sink: PgMessageSink;
+const opened: Array<{ worker: PersistWorker; reader: MessagesStreamReader }> = [];
 
 beforeEach(async () => {
   redis = await redisTestContext();
   pg = await pgTestContext();
-  store = await openPgStore({ connection: { connectionString: pg.url }, schema: pg.schema });
-  blocking = redis.client.duplicate();
-  blocking.on('error', () => {});
-  await blocking.connect();
+  sink = await openPgMessageSink({ connection: { connectionString: pg.url }, schema: pg.schema });
 });
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 5_000 })));
-  blocking.destroy();
-  await store.close();
+  await Promise.all(opened.splice(0).map(stopOne));
+  await sink.close();
   await pg.cleanup();
   await redis.cleanup();
 });
@@ -38,27 +43,31 @@ const CHAT = '@persisted';
 const START = Date.parse('2025-11-07T00:00:00Z');
 const names = () => ({ stream: `${redis.prefix}messages`, group: 'post_persist_workers' });
 
-function start(over: Partial<Parameters<typeof createPersistWorker>[0]> = {}) {
+async function stopOne({ worker, reader }: (typeof opened)[number]) {
+  await worker.stop({ graceMs: 5_000 });
+  await reader.close();
+}
+
+async function start(over: { sink?: PgMessageSink } = {}) {
   const reports: BatchReport[] = [];
   const retries: TgfetchError[] = [];
   const dead: Array<{ id: string; reason: string }> = [];
-  const worker = createPersistWorker({
-    client: redis.client,
-    blocking,
-    pool: store.pool,
-    schema: pg.schema,
+  const reader = await createMessagesStreamReader({
+    url: redis.url,
     ...names(),
     consumer: 'w1',
     batchSize: 50,
-    maxDeliveries: 3,
     claimIdleMs: 60_000,
     blockMs: 100,
+    onDeadLetter: (id, reason) => dead.push({ id, reason }),
+  });
+  const worker = createPersistWorker({
+    reader,
+    sink: over.sink ?? sink,
     onBatch: (r) => reports.push(r),
     onRetry: (e) => retries.push(e),
-    onDeadLetter: (id, reason) => dead.push({ id, reason }),
-    ...over,
   });
-  workers.push(worker);
+  opened.push({ worker, reader });
   return { worker, reports, retries, dead };
 }
 
@@ -91,7 +100,7 @@ const pending = async () =>
 describe('persist worker', () => {
   it('stores every message of the stream once, acks them, and a redelivery changes nothing', async () => {
     const day = await appendDay(120);
-    const { reports } = start();
+    const { reports } = await start();
     await eventually(async () => (await rows()).length === 120, { what: 'all rows' });
     await eventually(async () => (await pending()) === 0, { what: 'all acked' });
     expect(reports.every((r) => r.entries <= 50)).toBe(true);
@@ -106,79 +115,44 @@ describe('persist worker', () => {
     expect(await pending()).toBe(0);
   });
 
-  it('replaces a message with a later edit', async () => {
-    await appendDay(3);
-    start();
-    await eventually(async () => (await rows()).length === 3, { what: 'rows' });
-    await appendDay(3, { text: 'edited', edit_date: '2025-11-07T23:00:00Z' });
-    await eventually(async () => (await rows()).every((r) => r.text === 'edited'), {
-      what: 'edits',
-    });
-  });
-
   it('acknowledges nothing while the database is down, and dead-letters nothing for it', async () => {
     await appendDay(10);
-    const down = await openPgStore({
+    const down = await openPgMessageSink({
       connection: { host: '127.0.0.1', port: await freePort(), user: 'postgres' },
       migrate: false,
       connectTimeoutMs: 500,
     });
-    const { retries, dead } = start({ pool: down.pool });
+    const { retries, dead } = await start({ sink: down });
     await eventually(() => retries.length >= 2, { what: 'failed attempts' });
     expect(retries.every((e) => e.code === 'PG_UNAVAILABLE')).toBe(true);
     expect(await pending()).toBe(10);
     expect(dead).toEqual([]);
-    await workers.pop()?.stop({ graceMs: 5_000 });
+    const first = opened.pop();
+    if (first) await stopOne(first);
     await down.close();
     // Started again on a database that answers: the pending entries get stored.
-    start({ consumer: 'w1' });
+    await start();
     await eventually(async () => (await rows()).length === 10, { what: 'rows after recovery' });
     await eventually(async () => (await pending()) === 0, { what: 'acks after recovery' });
   });
 
-  it('takes over the entries of a consumer that died holding them', async () => {
-    await appendDay(20);
-    const { stream, group } = names();
-    await redis.client.xGroupCreate(stream, group, '0', { MKSTREAM: true });
-    // A consumer reads them and dies without acknowledging.
-    await redis.client.xReadGroup(group, 'dead', { key: stream, id: '>' }, { COUNT: 100 });
-    expect(await pending()).toBe(20);
-    start({ consumer: 'alive', claimIdleMs: 200 });
-    await eventually(async () => (await rows()).length === 20, { what: 'claimed rows' });
-    await eventually(async () => (await pending()) === 0, { what: 'claimed acks' });
-  });
-
-  it('dead-letters malformed entries, entries the database refuses, and entries handed out too often', async () => {
-    const { stream, group } = names();
-    // First an entry handed out (and never acknowledged) more often than allowed.
-    await redis.client.xGroupCreate(stream, group, '0', { MKSTREAM: true });
-    const poison = await redis.client.xAdd(stream, '*', {
-      chat: CHAT,
-      time_zone: 'UTC',
-      date: '2025-11-07',
-      id: '5000',
-      message: JSON.stringify({ id: 5000, date: '2025-11-07T01:00:00Z', chat: CHAT, text: 'x' }),
-    });
-    await redis.client.xReadGroup(group, 'crashing', { key: stream, id: '>' }, { COUNT: 1 });
-    for (let i = 0; i < 3; i++) await redis.client.xClaim(stream, group, 'crashing', 0, [poison]);
+  it('dead-letters the messages the database refuses and stores the others', async () => {
     await appendDay(5);
-    await redis.client.xAdd(stream, '*', { chat: CHAT, message: 'not json' });
     await appendDay(1, { id: 999, edit_date: 'not a time' });
-    const { dead } = start({ claimIdleMs: 1_000 });
-    await eventually(() => dead.length >= 3, { what: 'three dead letters' });
+    const { dead, reports } = await start();
     await eventually(async () => (await rows()).length === 5, { what: 'the good rows' });
-    const letters = (await redis.client.xRange(`${stream}:dead`, '-', '+')) ?? [];
-    const reasons = letters.map((l) => l.message.reason ?? '');
-    expect(reasons.some((r) => r.startsWith('INVALID_ENTRY'))).toBe(true);
-    expect(reasons.some((r) => r.startsWith('PG_ERROR'))).toBe(true);
-    expect(reasons.some((r) => r.startsWith('MAX_DELIVERIES'))).toBe(true);
-    expect(letters.every((l) => l.message.source_id)).toBe(true);
     await eventually(async () => (await pending()) === 0, { what: 'everything settled' });
+    expect(dead.map((d) => d.reason.split(':')[0])).toEqual(['PG_ERROR']);
+    expect(reports.reduce((n, r) => n + r.dead, 0)).toBe(1);
+    const letters = (await redis.client.xRange(`${names().stream}:dead`, '-', '+')) ?? [];
+    expect(letters.map((l) => l.message.source_id)).toEqual(dead.map((d) => d.id));
   });
 
   it('stops promptly when idle', async () => {
-    const { worker } = start();
-    await new Promise((r) => setTimeout(r, 50));
+    const { worker } = await start();
+    await eventually(async () => (await redis.client.exists(names().stream)) === 1, {
+      what: 'the group to be made',
+    });
     const t0 = Date.now();
     await worker.stop({ graceMs: 10_000 });
     await worker.done;
