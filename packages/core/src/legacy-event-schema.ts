@@ -1,12 +1,16 @@
 import * as v from 'valibot';
 
 /**
- * Seed 000's per-day events, published on the events channel next to the v1 events when
- * `LEGACY_EVENTS=true` (redis-transport's `legacyEvents`). `schema/legacy-event.json`.
+ * The older per-day events, for consumers written before v1: published on the events channel
+ * next to the v1 events when `LEGACY_EVENTS=true` (redis-transport's `legacyEvents`).
+ * `schema/legacy-event.json`.
  */
 
 const common = {
-  chat: v.pipe(v.string(), v.description('The chat as seed 000 named it: no @.')),
+  chat: v.pipe(
+    v.string(),
+    v.description('The chat, without a leading @ (as the older events spell it).'),
+  ),
   timestamp: v.pipe(v.string(), v.metadata({ format: 'date-time' })),
   service: v.pipe(v.string(), v.description('The publishing service name.')),
   worker_id: v.string(),
@@ -40,5 +44,7 @@ export const LegacyFetchFailedSchema = v.pipe(
 
 export const LegacyEventSchema = v.pipe(
   v.variant('event', [LegacyFetchCompleteSchema, LegacyFetchFailedSchema]),
-  v.description("The original daemon's events (seed 000), when LEGACY_EVENTS=true."),
+  v.description(
+    'The older per-day events, for consumers written before v1, when LEGACY_EVENTS=true.',
+  ),
 );

@@ -102,7 +102,7 @@ const xadd = (...fields: string[]) =>
   redisCli(redis.url, 'XADD', names.stream.queue, '*', ...fields);
 
 describe('list mode, commands pushed with redis-cli RPUSH', () => {
-  it("runs seed 000's command, and one without days_back as one day", async () => {
+  it('runs the older days_back command, and one without days_back as one day', async () => {
     await rpush(
       JSON.stringify({
         command: 'fetch',
@@ -196,7 +196,7 @@ async function pushNotUtf8(chat: string, ...args: string[]): Promise<Json> {
 }
 
 describe('stream mode, commands pushed with redis-cli XADD', () => {
-  it('runs flat fields (numbers as strings), JSON in field payload, and the seed 000 form', async () => {
+  it('runs flat fields (numbers as strings), JSON in field payload, and the older days_back form', async () => {
     await xadd(
       'command',
       'fetch',
