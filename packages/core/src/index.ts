@@ -139,6 +139,7 @@ export {
   type BigId,
   compareMessages,
   isoSeconds,
+  mergeMessage,
   mergeMessages,
   messageKey,
   messageTime,
@@ -150,6 +151,7 @@ export {
   type TgPeerKind,
   type TgReaction,
   type TgReplyToPeer,
+  tombstone,
 } from './message.js';
 export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
