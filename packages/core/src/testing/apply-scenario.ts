@@ -50,7 +50,8 @@ const SEEN = Date.parse('2025-11-10T00:00:00Z');
  * One random history of a chat (the `seed` decides): thirty posts over three days of
  * `zone`, ids growing with time; the first day fetched complete, the second in part; then
  * posts arriving, edits, deletions (naming the chat or not), stale replays of earlier
- * changes and history re-fetches, cut into batches at random. After every batch the store
+ * changes and history re-fetches (some from a snapshot older than the deletions), cut into
+ * batches at random. After every batch the store
  * must hold what folding the same changes with `mergeMessage` gives, and the ids no day
  * held must come back unlocated.
  */
@@ -82,9 +83,14 @@ export async function runScenario(
   const complete = new Set<IsoDate>();
   const dayOf = (date: IsoDate) => model.get(date) ?? model.set(date, new Map()).get(date)!;
 
-  /** What the engine does: the day's history as Telegram has it now, and its record. */
-  const fetch = async (date: IsoDate, whole: boolean, upTo = POSTS) => {
-    const fresh = ids.filter((id) => dateOf(id) === date && id <= upTo && !gone.has(id)).map(post);
+  /**
+   * What the engine does: the day's history as Telegram has it now (or, `stale`, as a
+   * snapshot taken before the deletions: an export), and its record.
+   */
+  const fetch = async (date: IsoDate, whole: boolean, upTo = POSTS, stale = false) => {
+    const fresh = ids
+      .filter((id) => dateOf(id) === date && id <= upTo && (stale || !gone.has(id)))
+      .map(post);
     const result = await ports.store.writeDay({
       chat,
       date,
@@ -182,7 +188,7 @@ export async function runScenario(
     } else {
       await flush();
       const d = pick(dates.length);
-      await fetch(dates[d]!, d < 2);
+      await fetch(dates[d]!, d < 2, POSTS, random() < 0.3);
     }
     if (random() < 0.35) await flush();
   }
