@@ -21,13 +21,15 @@ export interface DayDocument {
   chat: ChatRef;
   date: IsoDate;
   time_zone: string;
-  /** ISO-8601 UTC of the fetch that wrote it. */
+  /** ISO-8601 UTC of the fetch (or of the changes applied: `applyChanges`) that wrote it last. */
   fetched_at: string;
   /**
    * The whole day was fetched after it had ended (not cut by `limit`, not today) from a
    * source that holds it whole (not an edge day of an export: see `SourceCoverage`).
+   * Changes applied later keep it complete.
    */
   complete: boolean;
+  /** Messages in the day, tombstones (deleted messages) included. */
   count: number;
   messages: TgMessage[];
 }

@@ -1,4 +1,24 @@
+export {
+  type AppliedDay,
+  type ApplyOptions,
+  type ApplyPorts,
+  type ApplyResult,
+  applyChanges,
+  type UnlocatedDeletion,
+} from './apply-changes.js';
 export { type Backoff, backoffDelay, type Jitter, jittered } from './backoff.js';
+export type {
+  ChangeBatch,
+  ChangeRequest,
+  ChangeSource,
+  DeletedMessagesChange,
+  EditedMessageChange,
+  JsonValue,
+  MessageChange,
+  NewMessageChange,
+  ResumePoint,
+  ResumeStore,
+} from './changes.js';
 export {
   type ChatParseResult,
   type ChatRef,
@@ -122,6 +142,12 @@ export {
   LegacyFetchCompleteSchema,
   LegacyFetchFailedSchema,
 } from './legacy-event-schema.js';
+export {
+  createMemoryChangeSource,
+  createMemoryResumeStore,
+  type MemoryChangeSource,
+  type MemoryChangeSourceOptions,
+} from './memory/changes.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
@@ -139,6 +165,7 @@ export {
   type BigId,
   compareMessages,
   isoSeconds,
+  mergeMessage,
   mergeMessages,
   messageKey,
   messageTime,
@@ -150,6 +177,7 @@ export {
   type TgPeerKind,
   type TgReaction,
   type TgReplyToPeer,
+  tombstone,
 } from './message.js';
 export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';

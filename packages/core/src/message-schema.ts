@@ -133,6 +133,22 @@ export const TgMessageSchema = v.looseObject({
   topic_id: v.nullish(int()),
   action: v.nullish(v.looseObject({ type: v.string() })),
   reactions: v.optional(v.array(v.object({ reaction: v.string(), count: int() }))),
+  deleted: v.optional(
+    v.pipe(
+      v.literal(true),
+      v.description(
+        'A tombstone: the message was deleted in Telegram after it was stored. It keeps what was last known of it and is never removed; once true it stays true.',
+      ),
+    ),
+  ),
+  deleted_at: v.optional(
+    v.pipe(
+      IsoSecondsSchema,
+      v.description(
+        'When the deletion was seen (Telegram does not say when), ISO-8601 UTC with seconds.',
+      ),
+    ),
+  ),
 });
 
 /** Where a value departs from the message contract, as `path: message` lines (none when it fits). */

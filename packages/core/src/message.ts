@@ -108,6 +108,14 @@ export interface TgMessage {
   topic_id?: number | null;
   action?: { type: string; [key: string]: unknown } | null;
   reactions?: TgReaction[];
+  /**
+   * A tombstone: the message was deleted in Telegram after it was stored. It stays in its
+   * day (never silently removed), with what was last known of it; once set, no later copy
+   * clears it (see `mergeMessage`).
+   */
+  deleted?: true;
+  /** When the deletion was seen, ISO-8601 UTC with seconds (Telegram does not say when). */
+  deleted_at?: string;
   [extra: string]: unknown;
 }
 
@@ -146,9 +154,9 @@ export function compareMessages(
 
 /**
  * Merges a fresh fetch of a day into what a store already holds: one copy per peer and id
- * (`messageKey`), in file order (`compareMessages`); a message seen again replaces the
- * stored copy unless the stored copy carries a later edit (a re-run never undoes an edit
- * it already saw).
+ * (`messageKey`), in file order (`compareMessages`), each message seen again merged with
+ * its stored copy by `mergeMessage`. Stored messages the fresh fetch lacks stay (a message
+ * deleted since keeps its tombstone, whatever a re-fetch of its day returns).
  */
 export function mergeMessages(
   stored: readonly TgMessage[],
@@ -159,12 +167,42 @@ export function mergeMessages(
   for (const m of fresh) {
     const key = messageKey(m);
     const old = byKey.get(key);
-    if (old && editTime(old) > editTime(m)) continue;
-    byKey.set(key, m);
+    byKey.set(key, old ? mergeMessage(old, m) : m);
   }
   return [...byKey.values()].sort(compareMessages);
 }
 
+/**
+ * One message seen again: the fresh copy replaces the stored one unless the stored copy
+ * carries a later edit (a re-run never undoes an edit it already saw). A tombstone is
+ * sticky: when either copy is deleted the result is, with the earliest `deleted_at`, so a
+ * re-fetch from a snapshot taken before the deletion (or a late `new`) never revives it.
+ * Returns one of its arguments when nothing needs combining.
+ */
+export function mergeMessage(stored: TgMessage, fresh: TgMessage): TgMessage {
+  const winner = editTime(stored) > editTime(fresh) ? stored : fresh;
+  if (stored.deleted !== true && fresh.deleted !== true) return winner;
+  const deletedAt = earliest(deletionTime(stored), deletionTime(fresh));
+  if (winner.deleted === true && winner.deleted_at === deletedAt) return winner;
+  const { deleted_at: _, ...rest } = winner;
+  return { ...rest, deleted: true, ...(deletedAt === undefined ? {} : { deleted_at: deletedAt }) };
+}
+
+/** The message marked deleted as seen at `at` (epoch ms); an earlier deletion stands. */
+export function tombstone(message: TgMessage, at: number): TgMessage {
+  return mergeMessage(message, { ...message, deleted: true, deleted_at: isoSeconds(at) });
+}
+
 function editTime(m: TgMessage): number {
   return m.edit_date ? Date.parse(m.edit_date) : 0;
+}
+
+function deletionTime(m: TgMessage): string | undefined {
+  return m.deleted === true && typeof m.deleted_at === 'string' ? m.deleted_at : undefined;
+}
+
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
 }

@@ -7,7 +7,9 @@ import type { IsoDate } from './time-zone.js';
 /**
  * The ports: the engine talks to these four small interfaces (and an optional lock) and
  * never knows where messages come from or go. Each has an in-memory adapter in this package
- * and a conformance suite in `@tgfetch/core/testing`.
+ * and a conformance suite in `@tgfetch/core/testing`. What changes after a fetch (the live
+ * side: `ChangeSource`, `ResumeStore`) is in `changes.ts`, and reaches the same stores
+ * through `applyChanges`.
  */
 
 /** A slice of one chat's history: messages with `from <= date < to`, newest first. */
@@ -95,6 +97,20 @@ export interface MessageStore {
   writeDay(day: DayDocument): Promise<DayWriteResult>;
   /** The stored day, or undefined. A copy that cannot be read rejects (`STORE_CORRUPT`). */
   readDay(chat: ChatRef, date: IsoDate): Promise<DayDocument | undefined>;
+  /**
+   * The day each of `ids` is stored in, among the chat's own messages (not those of an
+   * earlier peer: a migrated group's history): how a deletion, which Telegram names by id
+   * only, finds its day (see `applyChanges`). Ids not stored are absent, never guessed.
+   * The work must not grow with every day stored (an index, or a search over the days by
+   * their id ranges: message ids grow with time). Optional: without it, a deletion reaches
+   * only the days its batch touches anyway.
+   */
+  locate?(chat: ChatRef, ids: readonly number[]): Promise<ReadonlyMap<number, IsoDate>>;
+  /**
+   * The zone the chat is stored in (the zone rule), or undefined while nothing of it is
+   * stored: where `applyChanges` cuts the days of a chat it did not fetch itself.
+   */
+  zoneOf?(chat: ChatRef): Promise<string | undefined>;
   /**
    * How events show a `location` (a file store joins its configured directory, so that
    * `ru_python/2025/…` reads `data/ru_python/2025/…`). Absent: the location as it is.

@@ -1,4 +1,8 @@
-import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
+import {
+  describeChangeApplier,
+  describeMessageStore,
+  describeProgressStore,
+} from '@tgfetch/core/testing';
 import { tempDir } from '@tgfetch/test-utils';
 import { createFsStore } from './index.js';
 
@@ -16,4 +20,8 @@ for (const format of ['json', 'jsonl'] as const) {
   };
   describeMessageStore(`fs-store (${format})`, setup);
   describeProgressStore(`fs-store (${format})`, setup);
+  describeChangeApplier(`fs-store (${format})`, async () => {
+    const { store, cleanup } = await setup();
+    return { store, progress: store, cleanup, runs: 6 };
+  });
 }

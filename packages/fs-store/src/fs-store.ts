@@ -49,6 +49,10 @@ export interface FsStore extends MessageStore, ProgressStore {
   listChats(): Promise<ChatRef[]>;
   /** Dates with a day file for `chat`, sorted. */
   listDays(chat: ChatRef): Promise<IsoDate[]>;
+  /** The day of each stored id of `chat`: a bisection over its days by id range (see README). */
+  locate(chat: ChatRef, ids: readonly number[]): Promise<ReadonlyMap<number, IsoDate>>;
+  /** The zone `chat` is stored in, or undefined while nothing of it is. */
+  zoneOf(chat: ChatRef): Promise<string | undefined>;
   /** The complete days recorded for `chat`, by date. */
   listProgress(chat: ChatRef): Promise<DayProgress[]>;
   /** Waits for writes under way, releases held locks; later calls fail with `STORE_CLOSED`. */
@@ -145,6 +149,8 @@ export function createFsStore(options: FsStoreOptions): FsStore {
     writeDay: (day) =>
       op('writing', `${String(day?.chat)} ${String(day?.date)}`, () => days.writeDay(day)),
     readDay: (chat, date) => op('reading', `${chat} ${date}`, () => days.readDay(chat, date)),
+    locate: (chat, ids) => op('locating messages of', chat, () => days.locate(chat, ids)),
+    zoneOf: (chat) => op('reading the zone of', chat, () => days.zoneOf(chat)),
     listChats: () => op('listing', dir.base, days.listChats),
     listDays: (chat) => op('listing', chat, () => days.listDays(chat)),
     listProgress: (chat) => op('reading progress of', chat, () => progress.list(chatPlace(chat))),

@@ -1,4 +1,8 @@
-import { describeMessageStore, describeProgressStore } from '@tgfetch/core/testing';
+import {
+  describeChangeApplier,
+  describeMessageStore,
+  describeProgressStore,
+} from '@tgfetch/core/testing';
 import { pgTestContext } from '@tgfetch/test-utils/vitest';
 import { openPgStore } from './store.js';
 
@@ -19,3 +23,7 @@ const setup = async () => {
 
 describeMessageStore('pg-store', setup);
 describeProgressStore('pg-store', setup);
+describeChangeApplier('pg-store', async () => {
+  const { store, cleanup } = await setup();
+  return { store, progress: store, cleanup, runs: 6 };
+});

@@ -162,5 +162,37 @@ export function createDays(pool: Pool, schema: string) {
     );
   };
 
-  return { writeDay, readDay };
+  /**
+   * The day of each of the chat's own messages among `ids` (its peer is the chat itself):
+   * one query, by the `messages` key, then the `day_messages` key within three dates (a
+   * local date is never more than a day from the UTC one).
+   */
+  const locate = async (
+    chatRef: ChatRef,
+    ids: readonly number[],
+  ): Promise<ReadonlyMap<number, IsoDate>> => {
+    const chat = checkChat(chatRef);
+    if (!Array.isArray(ids))
+      throw pgError(PgStoreErrorCode.STORE_INVALID_DAY, 'ids must be an array');
+    const wanted = [...new Set(ids)].filter((id) => Number.isSafeInteger(id));
+    const found = new Map<number, IsoDate>();
+    if (wanted.length === 0) return found;
+    const result = await pool.query<{ id: string; date: string }>(
+      `SELECT l.id::text AS id, l.date::text AS date
+       FROM ${messages} m JOIN ${links} l
+         ON l.chat = m.chat AND l.peer = m.peer AND l.id = m.id
+        AND l.time_zone = (SELECT time_zone FROM ${table(schema, 'chat_zones')} WHERE chat = $1)
+        AND l.date BETWEEN (m.date AT TIME ZONE 'UTC')::date - 1 AND (m.date AT TIME ZONE 'UTC')::date + 1
+       WHERE m.chat = $1 AND m.peer = $1 AND m.id = ANY($2::bigint[])`,
+      [chat, wanted],
+    );
+    for (const row of result.rows) found.set(Number(row.id), row.date);
+    return found;
+  };
+
+  /** The chat's zone as claimed in `chat_zones`. */
+  const zoneOf = (chatRef: ChatRef): Promise<string | undefined> =>
+    zones.zoneOf(pool, checkChat(chatRef));
+
+  return { writeDay, readDay, locate, zoneOf };
 }

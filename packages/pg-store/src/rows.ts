@@ -1,4 +1,4 @@
-import type { ChatRef, TgMessage } from '@tgfetch/core';
+import { type ChatRef, mergeMessage, type TgMessage } from '@tgfetch/core';
 
 /** A message as the typed columns of the `messages` table hold it. */
 export interface MessageRow {
@@ -49,26 +49,41 @@ export function messageRow(message: TgMessage, chat: ChatRef): MessageRow {
     edit_date: message.edit_date ?? null,
     sender: senderOf(message),
     text: pgText(typeof message.text === 'string' ? message.text : ''),
-    // JSON escapes NUL as \u0000, which jsonb refuses: replace the escape itself.
-    message: JSON.stringify(message).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd'),
+    message: messageJson(message),
   };
 }
 
-function editTime(row: Pick<MessageRow, 'edit_date'>): number {
-  return row.edit_date ? Date.parse(row.edit_date) : 0;
+/** The message as JSON text for a `jsonb` parameter. */
+function messageJson(message: TgMessage): string {
+  // JSON escapes NUL as \u0000, which jsonb refuses: replace the escape itself.
+  return JSON.stringify(message).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
 }
 
 /**
- * One row per (peer, id), the later edit winning as in core's `mergeMessages`: one
- * INSERT ... ON CONFLICT may not touch a row twice.
+ * One row per (peer, id), two copies merged as core's `mergeMessage` merges them (the later
+ * edit wins, a tombstone stays): one INSERT ... ON CONFLICT may not touch a row twice.
  */
 export function uniqueRows(rows: readonly MessageRow[]): MessageRow[] {
   const byKey = new Map<string, MessageRow>();
   for (const row of rows) {
     const key = `${row.peer}\u0000${row.id}`;
     const old = byKey.get(key);
-    if (old && editTime(old) > editTime(row)) continue;
-    byKey.set(key, row);
+    byKey.set(key, old ? mergeRows(old, row) : row);
   }
   return [...byKey.values()];
+}
+
+function mergeRows(old: MessageRow, row: MessageRow): MessageRow {
+  const stored = JSON.parse(old.message) as TgMessage;
+  const fresh = JSON.parse(row.message) as TgMessage;
+  const merged = mergeMessage(stored, fresh);
+  if (merged === fresh) return row;
+  if (merged === stored) return old;
+  // A tombstone joined to the copy whose edit won: that copy's columns, the merged JSON.
+  const winner = editTime(old) > editTime(row) ? old : row;
+  return { ...winner, message: messageJson(merged) };
+}
+
+function editTime(row: Pick<MessageRow, 'edit_date'>): number {
+  return row.edit_date ? Date.parse(row.edit_date) : 0;
 }

@@ -1,9 +1,11 @@
 import net from 'node:net';
-import type { DayDocument } from '@tgfetch/core';
+import { type DayDocument, mergeMessage, tombstone } from '@tgfetch/core';
 import { makeDay, makeMessages } from '@tgfetch/core/testing';
 import { type PgTestContext, pgTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messageRow, uniqueRows } from './rows.js';
 import { openPgStore, type PgStore } from './store.js';
+import { upsertMessages } from './upsert.js';
 
 let ctx: PgTestContext;
 let store: PgStore;
@@ -114,6 +116,50 @@ describe('pg-store', () => {
       [own!.id],
     );
     expect(peers.rows.map((r) => r.peer)).toEqual([CHAT, 'chat:777'].sort());
+  });
+
+  it('merges copies of a message as core does, in one batch and against the table: the later edit wins, a tombstone stays', async () => {
+    const [m] = makeMessages({ chat: CHAT, start: START, count: 1 });
+    const edit = { ...m!, text: 'edited', edit_date: '2025-11-07T05:00:00Z' };
+    const dead = tombstone(m!, Date.parse('2025-11-08T00:00:00Z'));
+    const later = tombstone(m!, Date.parse('2025-11-09T00:00:00Z'));
+    const batch = [edit, dead, m!, later];
+    const rows = uniqueRows(batch.map((x) => messageRow(x, CHAT)));
+    const expected = batch.reduce((a, b) => mergeMessage(a, b));
+    expect(rows).toHaveLength(1);
+    expect(JSON.parse(rows[0]!.message)).toEqual(expected);
+    expect(rows[0]!.text).toBe('edited');
+    const client = await store.pool.connect();
+    try {
+      await upsertMessages(client, ctx.schema, CHAT, [messageRow(edit, CHAT)]);
+      for (const copy of [dead, m!, later, edit]) {
+        await upsertMessages(client, ctx.schema, CHAT, [messageRow(copy, CHAT)]);
+      }
+      const stored = await client.query(`SELECT text, message FROM "${ctx.schema}".messages`);
+      expect(stored.rows).toEqual([{ text: 'edited', message: expected }]);
+      // Seen again, nothing is written.
+      expect(await upsertMessages(client, ctx.schema, CHAT, rows)).toEqual({
+        written: 0,
+        unchanged: 1,
+      });
+    } finally {
+      client.release();
+    }
+  });
+
+  it('locates ids in days of zones far from UTC', async () => {
+    for (const [chat, zone] of [
+      ['@kiritimati', 'Pacific/Kiritimati'],
+      ['@pago_pago', 'Pacific/Pago_Pago'],
+    ] as const) {
+      // A message at 23:30 UTC on the 6th is on the 7th in Kiritimati (+14), at 10:30 UTC on
+      // the 7th on the 6th in Pago Pago (-11).
+      const at = zone === 'Pacific/Kiritimati' ? '2025-11-06T23:30:00Z' : '2025-11-07T10:30:00Z';
+      const date = zone === 'Pacific/Kiritimati' ? '2025-11-07' : '2025-11-06';
+      const [m] = makeMessages({ chat, start: Date.parse(at), count: 1, firstId: 42 });
+      await store.writeDay(makeDay(chat, date, [m!], { time_zone: zone }));
+      expect(Object.fromEntries(await store.locate(chat, [42, 43]))).toEqual({ 42: date });
+    }
   });
 
   it('refuses bad input with stable codes', async () => {

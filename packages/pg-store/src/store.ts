@@ -1,4 +1,4 @@
-import type { MessageStore, ProgressStore } from '@tgfetch/core';
+import type { ChatRef, IsoDate, MessageStore, ProgressStore } from '@tgfetch/core';
 import pg from 'pg';
 import { createPgChatLock, type PgChatLock } from './chat-lock.js';
 import { createDays } from './days.js';
@@ -34,6 +34,10 @@ export interface PgStoreOptions {
 }
 
 export interface PgStore extends MessageStore, ProgressStore {
+  /** The day of each stored id of a chat: one indexed query (see README). */
+  locate(chat: ChatRef, ids: readonly number[]): Promise<ReadonlyMap<number, IsoDate>>;
+  /** The zone a chat is stored in, or undefined while nothing of it is. */
+  zoneOf(chat: ChatRef): Promise<string | undefined>;
   readonly schema: string;
   /** Core's `ChatLock` on advisory locks in the same database. */
   readonly lock: PgChatLock;
@@ -114,6 +118,8 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     writeDay: (day) =>
       op(`writing ${String(day?.chat)} ${String(day?.date)}`, () => days.writeDay(day)),
     readDay: (chat, date) => op(`reading ${chat} ${date}`, () => days.readDay(chat, date)),
+    locate: (chat, ids) => op(`locating messages of ${chat}`, () => days.locate(chat, ids)),
+    zoneOf: (chat) => op(`reading the zone of ${chat}`, () => days.zoneOf(chat)),
     completed: (chat, dates, timeZone) =>
       op(`reading progress of ${chat}`, () => progress.completed(chat, dates, timeZone)),
     markComplete: (chat, day) =>

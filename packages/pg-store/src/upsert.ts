@@ -9,11 +9,28 @@ export interface UpsertResult {
   unchanged: number;
 }
 
+/** The fresh copy wins unless the stored one carries a later edit (core's `mergeMessage`). */
+const FRESH_WINS = `coalesce(excluded.edit_date, '-infinity') >= coalesce(m.edit_date, '-infinity')`;
+const isTombstone = (row: string) => `(${row}.message @> '{"deleted":true}')`;
 /**
- * Inserts or replaces messages of one chat, keyed (chat, peer, id): a message seen again
- * replaces the stored copy unless that copy carries a later edit, so a redelivered or
- * re-run batch changes nothing (not even `stored_at`). `rows` must be unique by (peer, id) (`uniqueRows`). One
- * statement whatever the number of rows: the columns travel as arrays.
+ * A tombstone is sticky: when either copy is deleted, so is the result, with the earlier
+ * `deleted_at` of the two (ISO text of one form, so text order is time order).
+ */
+const TOMBSTONE = `CASE WHEN ${isTombstone('m')} OR ${isTombstone('excluded')} THEN jsonb_strip_nulls(
+    jsonb_build_object('deleted', true, 'deleted_at', least(
+      CASE WHEN ${isTombstone('m')} THEN m.message->>'deleted_at' END,
+      CASE WHEN ${isTombstone('excluded')} THEN excluded.message->>'deleted_at' END)))
+  ELSE '{}'::jsonb END`;
+const MERGED = `(CASE WHEN ${FRESH_WINS} THEN excluded.message ELSE m.message END) || ${TOMBSTONE}`;
+const column = (name: string) =>
+  `${name} = CASE WHEN ${FRESH_WINS} THEN excluded.${name} ELSE m.${name} END`;
+
+/**
+ * Inserts or merges messages of one chat, keyed (chat, peer, id), as core's `mergeMessage`
+ * does: a message seen again replaces the stored copy unless that copy carries a later
+ * edit, and a deleted message stays deleted (a tombstone), so a redelivered or re-run batch
+ * changes nothing (not even `stored_at`). `rows` must be unique by (peer, id)
+ * (`uniqueRows`). One statement whatever the number of rows: the columns travel as arrays.
  */
 export async function upsertMessages(
   client: ClientBase,
@@ -31,10 +48,9 @@ export async function upsertMessages(
        FROM jsonb_to_recordset($2::jsonb)
          AS r(peer text, id bigint, date timestamptz, edit_date timestamptz, sender text, text text, message jsonb)
      ON CONFLICT (chat, peer, id) DO UPDATE SET
-       date = excluded.date, edit_date = excluded.edit_date, sender = excluded.sender,
-       text = excluded.text, message = excluded.message, stored_at = now()
-     WHERE coalesce(excluded.edit_date, '-infinity') >= coalesce(m.edit_date, '-infinity')
-       AND m.message IS DISTINCT FROM excluded.message`,
+       ${['date', 'edit_date', 'sender', 'text'].map(column).join(', ')},
+       message = ${MERGED}, stored_at = now()
+     WHERE m.message IS DISTINCT FROM ${MERGED}`,
     [chat, `[${rows.map(rowJson).join(',')}]`],
   );
   const written = result.rowCount ?? 0;

@@ -37,6 +37,20 @@ export function createMemoryStore(): MemoryStore {
       const day = days.get(key(chat, date));
       return day && copy(day);
     },
+    async locate(chat, ids) {
+      const wanted = new Set(ids);
+      const found = new Map<number, IsoDate>();
+      for (const [k, day] of days) {
+        if (!k.startsWith(`${chatKey(chat)}/`)) continue;
+        for (const m of day.messages) {
+          if (m.peer === undefined && wanted.has(m.id)) found.set(m.id, day.date);
+        }
+      }
+      return found;
+    },
+    async zoneOf(chat) {
+      return zones.get(chatKey(chat));
+    },
   };
 }
 

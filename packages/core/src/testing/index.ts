@@ -2,6 +2,12 @@
  * Conformance suites (vitest) that every adapter of a port runs, and test data helpers.
  * `vitest` is an optional peer dependency: only this entry point needs it.
  */
+export { type ApplyFixture, describeChangeApplier } from './apply-suite.js';
+export {
+  type ChangeSourceFixture,
+  describeChangeSource,
+  describeResumeStore,
+} from './changes-suite.js';
 export { describeEventSink, type EventSinkFixture, sampleEvents } from './events-suite.js';
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';

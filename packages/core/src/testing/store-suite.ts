@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DayDocument } from '../day.js';
-import type { TgMessage } from '../message.js';
+import { isoSeconds, type TgMessage, tombstone } from '../message.js';
 import type { MessageStore, ProgressStore } from '../ports.js';
+import { addDays } from '../time-zone.js';
 import { makeDay, makeMessages } from './messages.js';
 
 export interface StoreFixture<T> {
@@ -19,8 +20,9 @@ function day(messages: TgMessage[], over: Partial<DayDocument> = {}): DayDocumen
 
 /**
  * The `MessageStore` contract: whole days in and out, merged by id, edits replace older
- * copies, messages sorted by id, empty days kept, chats and dates independent, one zone
- * per chat (ZONE_CONFLICT), locations relative to the store's root.
+ * copies, tombstones stay, messages sorted by id, empty days kept, chats and dates
+ * independent, one zone per chat (ZONE_CONFLICT), locations relative to the store's root;
+ * and, for a store that has them, `locate` and `zoneOf`.
  */
 export function describeMessageStore(
   name: string,
@@ -155,6 +157,84 @@ export function describeMessageStore(
         const { location } = await store.writeDay(day(messages));
         expect(location).not.toMatch(/^([/\\]|[A-Za-z]:[/\\])/);
         expect(location.length).toBeGreaterThan(0);
+      }),
+    );
+
+    it(
+      'keeps a deleted message as a tombstone, whatever copy of it comes later',
+      withStore(async (store) => {
+        await store.writeDay(day(messages));
+        const at = START + 2 * 86_400_000;
+        await store.writeDay(day([tombstone(messages[3]!, at)], { complete: false }));
+        const edited = { ...messages[3]!, text: 'edited', edit_date: '2025-11-07T23:00:00Z' };
+        await store.writeDay(day([messages[3]!, edited]));
+        await store.writeDay(day([tombstone(messages[3]!, at + 60_000)]));
+        const read = await store.readDay(CHAT, DATE);
+        expect(read?.count).toBe(20);
+        expect(read?.complete).toBe(true);
+        expect(read?.messages[3]).toEqual({ ...tombstone(edited, at) });
+        // A re-fetch of the day that no longer has the message keeps the tombstone.
+        await store.writeDay(day(messages.filter((m) => m.id !== messages[3]!.id)));
+        expect((await store.readDay(CHAT, DATE))?.messages[3]).toMatchObject({
+          deleted: true,
+          deleted_at: isoSeconds(at),
+        });
+      }),
+    );
+
+    it(
+      "locates stored ids by their day, the chat's own messages only (when it can)",
+      withStore(async (store) => {
+        if (!store.locate) return;
+        // Twelve days of five messages (ids 1..60, growing with time), an empty day, and a
+        // day holding only messages of an earlier peer (a migrated group) with clashing ids.
+        const dates: string[] = [];
+        for (let i = 0; i < 14; i++) {
+          const date = addDays('2025-10-01', i);
+          dates.push(date);
+          const start = Date.parse(`${date}T08:00:00Z`);
+          const own =
+            i < 12 ? makeMessages({ chat: CHAT, start, count: 5, firstId: 1 + 5 * i }) : [];
+          const peer = { kind: 'chat' as const, id: 777 };
+          const migrated =
+            i === 13
+              ? makeMessages({ chat: CHAT, start, count: 3, firstId: 2 }).map((m) => ({
+                  ...m,
+                  peer,
+                }))
+              : [];
+          await store.writeDay(day([...own, ...migrated], { date }));
+        }
+        await store.writeDay(
+          day(makeMessages({ chat: '@other_chat', start: START, count: 80 }), {
+            chat: '@other_chat',
+          }),
+        );
+        const ids = [1, 5, 6, 33, 60, 61, 0, 1000, 33];
+        const found = await store.locate(CHAT, ids);
+        expect(Object.fromEntries([...found].sort((a, b) => a[0] - b[0]))).toEqual({
+          1: dates[0],
+          5: dates[0],
+          6: dates[1],
+          33: dates[6],
+          60: dates[11],
+        });
+        for (let id = 1; id <= 60; id++) {
+          expect((await store.locate(CHAT, [id])).get(id)).toBe(dates[Math.floor((id - 1) / 5)]);
+        }
+        expect((await store.locate('@never_stored', [1, 2])).size).toBe(0);
+        expect((await store.locate(CHAT, [])).size).toBe(0);
+      }),
+    );
+
+    it(
+      'tells the zone a chat is stored in (when it can)',
+      withStore(async (store) => {
+        if (!store.zoneOf) return;
+        expect(await store.zoneOf(CHAT)).toBeUndefined();
+        await store.writeDay(day(messages, { time_zone: 'Asia/Tokyo' }));
+        expect(await store.zoneOf(CHAT)).toBe('Asia/Tokyo');
+        expect(await store.zoneOf('@other_chat')).toBeUndefined();
       }),
     );
 

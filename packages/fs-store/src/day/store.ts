@@ -16,6 +16,7 @@ import { chatOfKey, chatPlace, checkDate, dayFileName } from '../paths.js';
 import type { ProgressSide } from '../progress/store.js';
 import { datesIn, mergeStored, readStoredDays, yearsIn } from './copies.js';
 import { encodeDay } from './format.js';
+import { locateIds } from './locate.js';
 
 /**
  * The day side of the store (core's `MessageStore`): merge-and-replace writes under the
@@ -134,7 +135,37 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
     return [...dates].sort();
   };
 
-  return { writeDay, readDay, listChats, listDays };
+  /** See core's `MessageStore.locate` and `locateIds`: lock-free reads of a few days. */
+  const locate = async (
+    chat: ChatRef,
+    ids: readonly number[],
+  ): Promise<ReadonlyMap<number, IsoDate>> => {
+    if (!Array.isArray(ids))
+      throw storeError(FsStoreErrorCode.STORE_INVALID_DAY, 'ids must be an array');
+    if (ids.length === 0) return new Map();
+    const dates = await listDays(chat);
+    return locateIds(dates, ids, async (date) => {
+      // A corrupt copy holds nothing we can vouch for; its next write repairs it.
+      const day = await readDay(chat, date).catch((error: unknown) => {
+        if (error instanceof CorruptFileError) return undefined;
+        throw error;
+      });
+      return new Set((day?.messages ?? []).filter((m) => m.peer === undefined).map((m) => m.id));
+    });
+  };
+
+  /**
+   * The chat's zone as recorded in its progress, or, for a chat stored before zones were
+   * recorded, as its first day file says.
+   */
+  const zoneOf = async (chat: ChatRef): Promise<string | undefined> => {
+    const recorded = await progress.zoneOf(chatPlace(chat));
+    if (recorded !== undefined) return recorded;
+    const [first] = await listDays(chat);
+    return first === undefined ? undefined : (await readDay(chat, first))?.time_zone;
+  };
+
+  return { writeDay, readDay, listChats, listDays, locate, zoneOf };
 }
 
 /** What a day file must hold to be read back: refused here rather than found corrupt later. */

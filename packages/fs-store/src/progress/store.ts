@@ -198,6 +198,10 @@ export function createProgressSide(ctx: StoreContext) {
       }
       return found;
     },
+    /** The chat's zone as claimed (undefined while unclaimed, or for a chat stored before zones were recorded). */
+    async zoneOf(place: ChatPlace): Promise<string | undefined> {
+      return zones.get(place.key) ?? (await read(place)).time_zone;
+    },
     async list(place: ChatPlace): Promise<DayProgress[]> {
       const progress = await read(place);
       return Object.keys(progress.days)
