@@ -1,7 +1,7 @@
 /**
  * A corpus of commands as producers send them (raw JSON text), for the agreement test of
- * `parseCommand` and the published JSON Schema: every form a producer may send (the older
- * `days_back` form, the three modes of the wire contract), every rejection class, edge cases.
+ * `parseCommand` and the published JSON Schema: every form of the original documents
+ * (seed 000's `days_back`, DESIGN.md's three modes), every rejection class, edge cases.
  * `now` of every case is 2025-11-08T12:00:00Z.
  */
 
@@ -119,10 +119,10 @@ function accepted(): CorpusCase[] {
   return cases;
 }
 
-// The older form (no mode, `days_back`): a command as its producers send it, and each variant.
+// Seed 000: its documented command, and each of its variants.
 const legacy: CorpusCase[] = [
   {
-    name: 'older form, as its producers send it',
+    name: 'seed 000 command',
     text: json({
       command: 'fetch',
       chat: 'pythonstepikchat',
@@ -134,24 +134,24 @@ const legacy: CorpusCase[] = [
     }),
   },
   {
-    name: 'older form without days_back',
+    name: 'seed 000 without days_back',
     text: json({ command: 'fetch', chat: 'pythonstepikchat' }),
   },
   {
-    name: 'older form days_back 7 sequential',
+    name: 'seed 000 days_back 7 sequential',
     text: json({ command: 'fetch', chat: 'x_y', days_back: 7, strategy: 'sequential' }),
   },
   {
-    name: 'older form with a numeric chat',
+    name: 'seed 000 with a numeric chat',
     text: json({ command: 'fetch', chat: -1001234567890, days_back: 2 }),
   },
-  { name: 'older form days_back 0', text: json({ command: 'fetch', chat: 'x_y', days_back: 0 }) },
+  { name: 'seed 000 days_back 0', text: json({ command: 'fetch', chat: 'x_y', days_back: 0 }) },
   {
-    name: 'older form days_back string',
+    name: 'seed 000 days_back string',
     text: json({ command: 'fetch', chat: 'x_y', days_back: '2' }),
   },
   {
-    name: 'older form days_back 3661',
+    name: 'seed 000 days_back 3661',
     text: json({ command: 'fetch', chat: 'x_y', days_back: 3661 }),
   },
   { name: 'no mode but a date', text: json({ command: 'fetch', chat: 'x_y', date: '2025-11-07' }) },

@@ -6,7 +6,7 @@ import { isIsoDate, isTimeZone } from './time-zone.js';
 import { TIME_ZONE_DATA, TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**
- * The wire form of a `fetch` command (docs/wire-contract.md), as valibot schemas. These
+ * The wire form of a `fetch` command (DESIGN.md, "Commands"), as valibot schemas. These
  * check each field on its own; `parseCommand` adds what needs the whole command or the
  * clock (legacy form, `from <= to`, no future dates, payload size). The published JSON
  * Schema (`schema/command.json`) is generated from `CommandWireSchema`; `v.metadata` adds
@@ -151,7 +151,7 @@ const common = {
         'must be "batch" or "per_day" (or the older "auto" / "sequential")',
       ),
       v.description(
-        'batch: one pass over the whole span; per_day: one pass per day. "auto" means batch and "sequential" per_day (the older names). Default: the worker FETCH_STRATEGY.',
+        'batch: one pass over the whole span; per_day: one pass per day. "auto" means batch and "sequential" per_day (seed 000). Default: the worker FETCH_STRATEGY.',
       ),
     ),
   ),
@@ -176,7 +176,7 @@ const common = {
       v.string('must be a string'),
       ...maxCharacters(64, 'is too long'),
       v.description(
-        'When it was sent (free text, at most 64 characters, such as a local ISO time).',
+        'When it was sent (free text, at most 64 characters; seed 000 sends a local ISO time).',
       ),
     ),
   ),
@@ -220,7 +220,7 @@ export const RangeCommandSchema = v.pipe(
 // Present in the legacy form means "not the legacy form": these fields belong to a mode.
 const absent = v.optional(v.never());
 
-/** The older form, from before `mode`: `days_back` (default 1) days. */
+/** Seed 000's form: no `mode`; `days_back` (default 1) days. */
 export const LegacyCommandSchema = v.pipe(
   v.object({
     ...common,
@@ -234,7 +234,7 @@ export const LegacyCommandSchema = v.pipe(
     ),
   }),
   v.description(
-    'The older form, still accepted: no mode, `days_back` days (default 1), as mode days.',
+    "The original daemon's form (seed 000): no mode, `days_back` days (default 1), as mode days.",
   ),
 );
 

@@ -17,7 +17,7 @@ function rejected(input: unknown, options = opts) {
   return result;
 }
 
-describe('parseCommand: the three modes of the wire contract', () => {
+describe('parseCommand: the three forms of DESIGN.md', () => {
   it('accepts mode date', () => {
     expect(
       ok(
@@ -100,7 +100,7 @@ describe('parseCommand: the three modes of the wire contract', () => {
   });
 });
 
-describe('parseCommand: the older form (no mode, days_back)', () => {
+describe('parseCommand: the older seed-000 form', () => {
   it('reads days_back as mode days and maps the strategies', () => {
     const c = ok(
       '{"command":"fetch","chat":"pythonstepikchat","days_back":1,"limit":100,"strategy":"auto"}',
@@ -120,7 +120,7 @@ describe('parseCommand: the older form (no mode, days_back)', () => {
     );
   });
 
-  it('reads a command with neither mode nor days_back as one day (days_back defaults to 1)', () => {
+  it('reads a command with neither mode nor days_back as one day (seed 000: days_back defaults to 1)', () => {
     expect(ok({ command: 'fetch', chat: 'pythonstepikchat', limit: 100 })).toMatchObject({
       mode: 'days',
       days: 1,

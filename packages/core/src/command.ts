@@ -239,7 +239,7 @@ function idOfBrokenText(bytes: Uint8Array): { identity?: Record<string, unknown>
 const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;
 
 /**
- * The older form, from before `mode`: `days_back` (default 1) instead, strategies `auto` and
+ * Seed 000's form: no `mode`, `days_back` (default 1) instead, strategies `auto` and
  * `sequential`. A command without `mode` that names a mode's own field (`date`, `days`,
  * `from`, `to`) is not that form: it lacks its `mode`.
  */

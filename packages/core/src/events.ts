@@ -3,7 +3,7 @@ import { CORE_ERROR_CODES } from './error-codes.js';
 import { errorInfo } from './errors.js';
 
 /**
- * The events of the wire contract (docs/wire-contract.md), as valibot schemas so that
+ * The events of the wire contract (DESIGN.md, "Events"), as valibot schemas so that
  * subscribers can validate what they receive and the JSON Schema is generated from the
  * same source.
  */
@@ -192,7 +192,7 @@ const ErrorCodeSchema = v.pipe(
     ],
   }),
   v.description(
-    'A stable code in upper snake case. docs/error-codes.md in the tgfetch repository lists every code of its packages.',
+    'A stable code in upper snake case. The tgfetch README ("Error codes") lists every code of its packages.',
   ),
 );
 

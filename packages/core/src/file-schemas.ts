@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { TgMessageSchema } from './message-schema.js';
 
 /**
- * The files of the wire contract (docs/file-contract.md), as valibot schemas from
+ * The files of the wire contract (DESIGN.md, "Messages and files"), as valibot schemas from
  * which `schema/day.json`, `schema/day-jsonl-header.json`, `schema/message.json` and
  * `schema/progress.json` are generated, for readers in any language. Loose objects: readers
  * must ignore fields they do not know.

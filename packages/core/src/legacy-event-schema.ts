@@ -1,16 +1,12 @@
 import * as v from 'valibot';
 
 /**
- * The older per-day events, for consumers written before v1: published on the events channel
- * next to the v1 events when `LEGACY_EVENTS=true` (redis-transport's `legacyEvents`).
- * `schema/legacy-event.json`.
+ * Seed 000's per-day events, published on the events channel next to the v1 events when
+ * `LEGACY_EVENTS=true` (redis-transport's `legacyEvents`). `schema/legacy-event.json`.
  */
 
 const common = {
-  chat: v.pipe(
-    v.string(),
-    v.description('The chat, without a leading @ (as the older events spell it).'),
-  ),
+  chat: v.pipe(v.string(), v.description('The chat as seed 000 named it: no @.')),
   timestamp: v.pipe(v.string(), v.metadata({ format: 'date-time' })),
   service: v.pipe(v.string(), v.description('The publishing service name.')),
   worker_id: v.string(),
@@ -44,7 +40,5 @@ export const LegacyFetchFailedSchema = v.pipe(
 
 export const LegacyEventSchema = v.pipe(
   v.variant('event', [LegacyFetchCompleteSchema, LegacyFetchFailedSchema]),
-  v.description(
-    'The older per-day events, for consumers written before v1, when LEGACY_EVENTS=true.',
-  ),
+  v.description("The original daemon's events (seed 000), when LEGACY_EVENTS=true."),
 );

@@ -1,5 +1,5 @@
 /**
- * The message JSON of the wire contract (docs/wire-contract.md). Sources map
+ * The message JSON of the wire contract (DESIGN.md, "Messages and files"). Sources map
  * their own message objects to this; stores write it as is. Ids that may exceed 2^53
  * (users, channels, albums, documents) are `number` while safe and a decimal `string`
  * beyond, so nothing is rounded.

@@ -38,7 +38,7 @@ function generate(
 const SCHEMAS = [
   ['command', 'tgfetch fetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
   ['event', 'tgfetch event', FetchEventSchema, undefined],
-  ['legacy-event', 'tgfetch legacy event (before v1)', LegacyEventSchema, undefined],
+  ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema, undefined],
   ['day', 'tgfetch day file (json format)', DayFileSchema, undefined],
   [
     'day-jsonl-header',
@@ -77,7 +77,7 @@ describe('JSON Schema of the wire contracts', () => {
     );
   });
 
-  it('has the older days_back form and names what JSON Schema cannot state', () => {
+  it('has the days_back form of seed 000 and names what JSON Schema cannot state', () => {
     const command = read('command');
     const legacy = command.anyOf.find((s: { properties: object }) => 'days_back' in s.properties);
     expect(legacy.properties.days_back).toMatchObject({ type: 'integer', minimum: 1 });

@@ -36,7 +36,7 @@ describe('stream entries: JSON in field payload, or flat fields', () => {
     expect(json.ok || json.error.code).toBe('INVALID_TYPE');
   });
 
-  it('reads the older flat form (days_back, or nothing: one day)', () => {
+  it("reads the original daemon's flat form (days_back, or nothing: one day)", () => {
     expect(parse({ command: 'fetch', chat: 'pythonstepikchat', days_back: '2' })).toMatchObject({
       ok: true,
       command: { mode: 'days', days: 2 },

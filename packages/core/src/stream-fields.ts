@@ -1,5 +1,5 @@
 /**
- * Commands on a Redis stream come in two forms (docs/wire-contract.md, "Pushing commands"):
+ * Commands on a Redis stream come in two forms (README, "Contracts"):
  *
  * - JSON in field `payload`: `XADD tg_commands * payload '{"command":"fetch",…}'`, exactly
  *   the JSON a list producer pushes;

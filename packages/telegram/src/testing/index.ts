@@ -78,7 +78,7 @@ export interface SimulatedSource extends TelegramSource {
 }
 
 /**
- * The folder (canonical chat, see docs/chat-identity.md) of simulated chat `name` in
+ * The folder (canonical chat, see the README's identity rule) of simulated chat `name` in
  * a simulated Telegram of `seed`: its marked `-100…` id.
  */
 export function simulatedFolder(name: string, seed?: number): string {
