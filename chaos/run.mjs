@@ -205,7 +205,8 @@ function renderTable(rows) {
         ].map(String),
   );
   const lines = [header, ...body];
-  // Padded like a Markdown formatter would, so the table can be pasted into the README as is.
+  // Padded like a Markdown formatter would, so the table can be pasted into
+  // docs/reliability.md as is.
   const widths = header.map((_h, i) => Math.max(...lines.map((cells) => cells[i].length)));
   const row = (cells) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;

@@ -1,5 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createMemoryProgress,
   createMemoryStore,
@@ -52,6 +53,26 @@ describe('embed the engine with a custom store', () => {
   describeMessageStore('JSON Lines example store', async () => {
     const { dir, cleanup } = await tempDir('tgfetch-jsonl-');
     return { store: createJsonlStore(dir), cleanup };
+  });
+});
+
+describe("the root README's library snippet", () => {
+  it('runs as written: three complete days of the simulated chat in its data folder', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const snippet = /```ts\n([\s\S]*?)\n```/.exec(readme)?.[1] ?? '';
+    expect(snippet).toContain("dataDir: './data'");
+    const data = path.join(temp.dir, 'data');
+    // The snippet in a folder of its own, importing the packages as an installed service would.
+    await symlink(
+      fileURLToPath(new URL('./node_modules', import.meta.url)),
+      path.join(temp.dir, 'node_modules'),
+    );
+    const file = path.join(temp.dir, 'snippet.ts');
+    await writeFile(file, snippet.replace("'./data'", JSON.stringify(data)));
+    await import(file);
+    expect(console.log).toHaveBeenCalledWith('completed', expect.any(Number));
+    const files = await readdir(data, { recursive: true });
+    expect(files.filter((name) => path.basename(name).startsWith('discussions_'))).toHaveLength(3);
   });
 });
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { namedPaths } from './docs-paths.ts';
+import { headingAnchors, namedAnchors, namedPaths } from './docs-paths.ts';
 
 /** Every repository path a document names exists, so a reader who follows one finds it. */
 
@@ -36,11 +36,11 @@ const topLevel = new Set(tracked.map((file) => file.split('/')[0] as string));
 describe('paths named in the documents', () => {
   it('finds the documents and the paths they name', async () => {
     expect(documents).toContain('README.md');
+    expect(documents).toContain('docs/wire-contract.md');
     expect(documents).toContain('packages/core/README.md');
-    const readme = namedPaths('README.md', await readFile(path.join(root, 'README.md'), 'utf8'), {
-      topLevel,
-    });
-    expect(readme).toContain('packages/core/schema/asyncapi.yaml');
+    const page = 'docs/wire-contract.md';
+    const named = namedPaths(page, await readFile(path.join(root, page), 'utf8'), { topLevel });
+    expect(named).toContain('packages/core/schema/asyncapi.yaml');
   });
 
   it('every one of them exists (or is one the reader makes, which git ignores)', async () => {
@@ -52,6 +52,31 @@ describe('paths named in the documents', () => {
           missing.push(`${document}: ${named}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('every docs/ page is linked from the docs index, and the index from the README', async () => {
+    const index = await readFile(path.join(root, 'docs/README.md'), 'utf8');
+    const linked = new Set(namedPaths('docs/README.md', index, { topLevel }));
+    const pages = documents.filter((d) => d.startsWith('docs/') && d !== 'docs/README.md');
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.filter((page) => !linked.has(page))).toEqual([]);
+    const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+    expect(namedPaths('README.md', readme, { topLevel })).toContain('docs/README.md');
+  });
+
+  it('every link to a heading finds that heading', async () => {
+    const broken: string[] = [];
+    for (const document of documents) {
+      const text = await readFile(path.join(root, document), 'utf8');
+      for (const { target, anchor } of namedAnchors(document, text)) {
+        const file = target.endsWith('.md') ? target : `${target}/README.md`;
+        const linked = existsSync(path.join(root, file))
+          ? await readFile(path.join(root, file), 'utf8')
+          : '';
+        if (!headingAnchors(linked).has(anchor)) broken.push(`${document}: ${target}#${anchor}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
 
@@ -78,5 +103,36 @@ describe('namedPaths', () => {
     expect(named).toEqual(['packages/fs-store/src/engine-days.test.ts']);
     expect(existsSync(path.join(root, named[0] as string))).toBe(false);
     expect(ignored(named[0] as string)).toBe(false);
+  });
+});
+
+describe('namedAnchors and headingAnchors', () => {
+  it('reads anchors relative to the document, a bare one in the document itself', () => {
+    const text = 'See [keys](wire.md#redis-keys), [up](../README.md#set-up) and [here](#below).';
+    expect(namedAnchors('docs/cli.md', text)).toEqual([
+      { target: 'docs/wire.md', anchor: 'redis-keys' },
+      { target: 'README.md', anchor: 'set-up' },
+      { target: 'docs/cli.md', anchor: 'below' },
+    ]);
+  });
+
+  it("gives headings GitHub's anchors, and none to a line in a code fence", () => {
+    const text = [
+      '# Scaling out: several machines, one Redis',
+      '### `tgfetch --help`',
+      '## See [the core](../core)',
+      '## Notes',
+      '## Notes',
+      '```sh',
+      '# not a heading',
+      '```',
+    ].join('\n');
+    expect([...headingAnchors(text)]).toEqual([
+      'scaling-out-several-machines-one-redis',
+      'tgfetch---help',
+      'see-the-core',
+      'notes',
+      'notes-1',
+    ]);
   });
 });

@@ -46,3 +46,59 @@ export function namedPaths(document: string, text: string, options: NamedPathsOp
   }
   return [...found];
 }
+
+/** A link into a document at a heading: the document (relative to the root) and the anchor. */
+export interface NamedAnchor {
+  /** The linked document, or the linking one itself for `#anchor`; a folder stands for its README. */
+  target: string;
+  anchor: string;
+}
+
+/** The anchors of a document's relative links, `[text](other.md#anchor)` and `[text](#anchor)`. */
+export function namedAnchors(document: string, text: string): NamedAnchor[] {
+  const folder = path.posix.dirname(document);
+  const found: NamedAnchor[] = [];
+  for (const [, target = ''] of text.matchAll(LINK)) {
+    const hash = target.indexOf('#');
+    if (hash < 0 || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+    const file = target.slice(0, hash);
+    const resolved =
+      file === ''
+        ? document
+        : path.posix.normalize(path.posix.join(folder, file)).replace(/\/$/, '');
+    if (resolved.startsWith('..')) continue;
+    found.push({ target: resolved, anchor: decodeURIComponent(target.slice(hash + 1)) });
+  }
+  return found;
+}
+
+/**
+ * The anchors a document's headings get where it is read (GitHub's rule): the heading's text
+ * as shown (code spans and links reduced to their text), lower case, punctuation dropped,
+ * each space a hyphen; a repeated anchor gets `-1`, `-2`, … Headings inside code fences are
+ * no headings.
+ */
+export function headingAnchors(text: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined) {
+      if (fence === undefined) fence = marker[0];
+      else if (marker[0] === fence) fence = undefined;
+      continue;
+    }
+    const heading = fence === undefined ? /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1] : undefined;
+    if (heading === undefined) continue;
+    const shown = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/`/g, '');
+    const slug = shown
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return anchors;
+}

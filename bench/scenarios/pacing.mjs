@@ -6,7 +6,7 @@ import { medianOf } from '../lib/stats.mjs';
 /**
  * 3. Pacing: real time to fetch a fixed number of messages from a simulated Telegram that
  * enforces a token bucket (and answers FloodWait beyond it), beside the bucket's ideal time
- * and beside seed 000's fixed one-second sleep between pages.
+ * and beside a naive loop that sleeps a fixed second between pages.
  */
 
 const DAY = 86_400_000;
@@ -79,7 +79,7 @@ export async function run(smoke) {
         metric: 'messages/s vs a fixed 1 s sleep between pages',
         ours: rate,
         reference: p.messages / naiveSec,
-        referenceName: `seed 000's loop (${p.naivePages} pages timed, extrapolated)`,
+        referenceName: `a fixed 1 s sleep per page (${p.naivePages} pages timed, extrapolated)`,
         ratio: rate / (p.messages / naiveSec),
         target: '',
         met: undefined,
@@ -139,7 +139,7 @@ async function engine(p) {
   };
 }
 
-/** Seed 000's loop: one page, then a fixed one-second sleep, again and again. */
+/** The naive loop: one page, then a fixed one-second sleep, again and again. */
 async function naive(p) {
   const { source } = sim(p);
   const { client } = source.telegram;

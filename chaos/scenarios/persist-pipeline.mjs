@@ -1,4 +1,4 @@
-// The persistence pipeline of seed 004 under fire: daemons store days as files and append
+// The persistence pipeline (MESSAGES_STREAM + `tgfetch persist`) under fire: daemons store days as files and append
 // their messages to a Redis stream; `tgfetch persist` workers move them into PostgreSQL
 // while being SIGKILLed mid-batch and while the PostgreSQL server is restarted (a clean
 // `fast` stop and a crash-like `immediate` one). The checker then finds every message of

@@ -14,11 +14,11 @@ import {
 
 /**
  * The one table of error codes, concatenated from each package's own: every code a
- * package declares, once, in the README. `UPDATE_README=1 pnpm vitest run
- * packages/daemon/src/contracts.test.ts` rewrites the README's table.
+ * package declares, once, in docs/error-codes.md. `UPDATE_DOCS=1 pnpm vitest run
+ * packages/daemon/src/contracts.test.ts` rewrites that page's table.
  */
 
-const readmeFile = new URL('../../../README.md', import.meta.url);
+const pageFile = new URL('../../../docs/error-codes.md', import.meta.url);
 
 /**
  * Every entry point of every library package, found in the workspace's tsconfig (where a new
@@ -114,18 +114,16 @@ describe('error codes', () => {
     }
   });
 
-  it('is the table of the README', () => {
-    let readme = readFileSync(readmeFile, 'utf8');
-    const start = readme.indexOf(ERROR_TABLE_START);
-    const end = readme.indexOf(ERROR_TABLE_END) + ERROR_TABLE_END.length;
+  it('is the table of docs/error-codes.md', () => {
+    let page = readFileSync(pageFile, 'utf8');
+    const start = page.indexOf(ERROR_TABLE_START);
+    const end = page.indexOf(ERROR_TABLE_END) + ERROR_TABLE_END.length;
     expect(start).toBeGreaterThan(0);
     const fresh = errorCodeReference();
-    if (process.env.UPDATE_README) {
-      readme = readme.slice(0, start) + fresh + readme.slice(end);
-      writeFileSync(readmeFile, readme);
+    if (process.env.UPDATE_DOCS) {
+      page = page.slice(0, start) + fresh + page.slice(end);
+      writeFileSync(pageFile, page);
     }
-    expect(readme.slice(start, readme.indexOf(ERROR_TABLE_END) + ERROR_TABLE_END.length)).toBe(
-      fresh,
-    );
+    expect(page.slice(start, page.indexOf(ERROR_TABLE_END) + ERROR_TABLE_END.length)).toBe(fresh);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT, EXIT_MEANINGS } from './cli/exit-codes.js';
 import { COMMAND_NAMES, FLAGS, flagsOf } from './cli/flags.js';
 
-/** What the READMEs promise about the command line, checked against the code. */
+/** What the READMEs and docs/ promise about the command line, checked against the code. */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
@@ -19,7 +19,7 @@ describe('documentation', () => {
   });
 
   it('says which commands take --source, as the parser does', () => {
-    const readme = read('README.md');
+    const readme = read('docs/cli.md');
     expect(readme).not.toMatch(/work with every command/);
     const takers = COMMAND_NAMES.filter((c) => flagsOf(c).includes('source'));
     expect(FLAGS.source.commands).toEqual(takers);
@@ -29,18 +29,22 @@ describe('documentation', () => {
     );
   });
 
-  it('docker compose reads the root .env the README tells you to create', () => {
+  it('docker compose reads the root .env the README and the deploy docs tell you to create', () => {
     const compose = read('deploy/compose.yaml');
     const envFile = /env_file:\s*(\S+)/.exec(compose)?.[1] ?? '';
     expect(path.resolve(root, 'deploy', envFile)).toBe(path.resolve(root, '.env'));
     expect(read('README.md')).toContain('cp .env.example .env');
+    const deploying = read('docs/daemon.md');
+    expect(deploying).toContain('cp .env.example .env');
+    expect(deploying).toContain('docker compose -f deploy/compose.yaml up -d');
   });
 
   it('explains how to import an export: which --chat and which dates', () => {
-    const readme = read('README.md');
-    expect(readme).toContain('### Importing a Telegram Desktop export');
-    expect(readme).toContain('tgfetch chats --source export:');
-    expect(readme).toMatch(/--chat -100\d+ --from \d{4}-\d{2}-\d{2} --to \d{4}-\d{2}-\d{2}/);
+    expect(read('README.md')).toContain('](docs/import.md)');
+    const page = read('docs/import.md');
+    expect(page).toMatch(/^# Importing a Telegram Desktop export\n/);
+    expect(page).toContain('tgfetch chats --source export:');
+    expect(page).toMatch(/--chat -100\d+ --from \d{4}-\d{2}-\d{2} --to \d{4}-\d{2}-\d{2}/);
   });
 
   it('the exit-code table names every code the commands return, once', () => {

@@ -20,7 +20,7 @@ export const ERROR_CODES: ErrorCodeTable = [
 export const ERROR_TABLE_START = '<!-- error-codes:start -->';
 export const ERROR_TABLE_END = '<!-- error-codes:end -->';
 
-/** The README's table of error codes, between its markers. */
+/** The table of error codes of docs/error-codes.md, between its markers. */
 export function errorCodeReference(): string {
   const rows = ERROR_CODES.map(
     (c) => `| \`${c.code}\` | ${c.origin} | ${c.retryable ? 'yes' : 'no'} | ${c.meaning} |`,

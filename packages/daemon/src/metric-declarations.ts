@@ -73,7 +73,7 @@ export const DAEMON_METRICS = [
   },
 ] as const satisfies readonly MetricDeclaration[];
 
-/** What `tgfetch persist` exports (seed 004's PostPersistenceWorker metrics, renamed tgfetch_*). */
+/** What `tgfetch persist` exports: messages stored per status, latencies, batch sizes, dead letters, the group's pending entries, whether PostgreSQL answers. */
 export const PERSIST_METRICS = [
   {
     name: 'tgfetch_persist_total',

@@ -15,7 +15,7 @@ import { daemonEnv, daemonPool } from './testing/daemon-process.js';
  * The wire contract as a service in another language meets it: two built daemons, one per
  * queue mode, commands pushed with redis-cli (RPUSH and XADD, in every documented form),
  * every event heard checked against the published `event.json`, every Redis key checked
- * against the README's table.
+ * against the table of docs/wire-contract.md.
  */
 
 type Json = Record<string, unknown>;
@@ -102,7 +102,7 @@ const xadd = (...fields: string[]) =>
   redisCli(redis.url, 'XADD', names.stream.queue, '*', ...fields);
 
 describe('list mode, commands pushed with redis-cli RPUSH', () => {
-  it("runs seed 000's command, and one without days_back as one day", async () => {
+  it('runs the older days_back command, and one without days_back as one day', async () => {
     await rpush(
       JSON.stringify({
         command: 'fetch',
@@ -196,7 +196,7 @@ async function pushNotUtf8(chat: string, ...args: string[]): Promise<Json> {
 }
 
 describe('stream mode, commands pushed with redis-cli XADD', () => {
-  it('runs flat fields (numbers as strings), JSON in field payload, and the seed 000 form', async () => {
+  it('runs flat fields (numbers as strings), JSON in field payload, and the older days_back form', async () => {
     await xadd(
       'command',
       'fetch',
@@ -290,15 +290,16 @@ print(json.dumps([e.message for text in json.load(sys.stdin) for e in v.iter_err
     expect(JSON.parse(run.stdout)).toEqual([]);
   });
 
-  it("every Redis key either daemon made is in the README's table", async () => {
-    const readme = await readFile(
-      fileURLToPath(new URL('../../../README.md', import.meta.url)),
+  it('every Redis key either daemon made is in the table of docs/wire-contract.md', async () => {
+    const page = await readFile(
+      fileURLToPath(new URL('../../../docs/wire-contract.md', import.meta.url)),
       'utf8',
     );
-    const section = readme.slice(
-      readme.indexOf('### Redis keys'),
-      readme.indexOf('### Pushing commands'),
-    );
+    const from = page.indexOf('\n## Redis keys\n');
+    const to = page.indexOf('\n## Pushing commands\n');
+    expect(from).toBeGreaterThan(0);
+    expect(to).toBeGreaterThan(from);
+    const section = page.slice(from, to);
     const documented = new Set(
       section
         .split('\n')

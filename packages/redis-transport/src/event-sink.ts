@@ -12,7 +12,7 @@ export interface RedisEventSinkOptions extends ConnectionOptions {
   stream?: string;
   /** Approximate bound of the stream (`XADD … MAXLEN ~ n`). @default 10_000 */
   maxLen?: number;
-  /** Also publish seed 000's per-day `fetch_complete` / `fetch_failed` events on the channel. @default false */
+  /** Also publish the older per-day `fetch_complete` / `fetch_failed` events on the channel (for consumers written before v1). @default false */
   legacy?: boolean;
   /** `service` field of the legacy events. @default 'telegram-fetcher' */
   service?: string;

@@ -72,7 +72,7 @@ describe('redis event sink', () => {
     expect(await ctx.client.exists(stream)).toBe(0);
   });
 
-  it('publishes seed 000 fetch_complete / fetch_failed events in legacy mode', async () => {
+  it('publishes the older per-day fetch_complete / fetch_failed events in legacy mode', async () => {
     const channel = `${ctx.prefix}c`;
     const raw: Array<Record<string, unknown>> = [];
     const listener = ctx.client.duplicate();

@@ -1,6 +1,6 @@
 import type { FetchEvent } from '@tgfetch/core';
 
-/** The per-day events of the older contract (seed 000), for consumers written against it. */
+/** The per-day events of the contract before v1, for consumers written against it. */
 export interface LegacyFetchComplete {
   event: 'fetch_complete';
   chat: string;
@@ -28,7 +28,7 @@ export interface LegacyFetchFailed {
 
 export type LegacyEvent = LegacyFetchComplete | LegacyFetchFailed;
 
-/** The chat as seed 000 named it: the bare username, no `@`. */
+/** The chat as the older events spell it: without a leading `@`. */
 const legacyChat = (chat: string | null) => (chat ?? '').replace(/^@/, '');
 
 /**

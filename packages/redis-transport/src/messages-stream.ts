@@ -4,7 +4,7 @@ import { closedError } from './errors.js';
 import { encodeMessagesStreamEntry } from './messages-stream-entry.js';
 
 export interface MessagesStreamOptions extends ConnectionOptions {
-  /** The stream each stored day's messages are appended to (seed 004: `stream:posts:parsed`). */
+  /** The stream each stored day's messages are appended to, such as `tg_messages`. */
   stream: string;
   /** Approximate bound of the stream (`XADD … MAXLEN ~ n`). @default 1_000_000 */
   maxLen?: number;

@@ -15,7 +15,7 @@ import { buildProgram } from './program.js';
 import { commandReference, helpOf, REFERENCE_END, REFERENCE_START } from './reference.js';
 
 /**
- * The parser, each command's help and the README's reference come from one definition
+ * The parser, each command's help and the daemon README's reference come from one definition
  * (`FLAGS` + `COMMANDS`): these tests fail as soon as any of them says something the others
  * do not.
  */

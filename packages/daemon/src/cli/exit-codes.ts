@@ -1,7 +1,7 @@
 import { RedisErrorCode } from '@tgfetch/redis-transport';
 
 /**
- * What `tgfetch` exits with. The one table: `--help` and the README print it, the commands
+ * What `tgfetch` exits with. The one table: `--help` and the daemon README print it, the commands
  * return these names, and the tests check a real process against it.
  */
 export const EXIT = {

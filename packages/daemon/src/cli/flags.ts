@@ -4,7 +4,7 @@ import { type Env, STORE_KINDS } from '../config.js';
  * Every flag of the command line, once. A flag is one entry: its commander spelling, what it
  * does, the setting it overrides (help shows that setting's name and default, read from the
  * configuration schema), and the commands that take it. The parser, each command's help,
- * shell completion and the README's command reference are all built from this table.
+ * shell completion and the daemon README's command reference are all built from this table.
  */
 export interface FlagSpec {
   /** Commander spelling: `-c, --chat <chat>` takes a value, `--force` is a switch. */

@@ -38,7 +38,7 @@ export function buildProgram(ctx: CliContext, result: RunResult): Command {
       writeErr: (text) => ctx.stderr.write(text),
     })
     .showSuggestionAfterError(true)
-    // A fixed width: help reads the same on every terminal and in the README.
+    // A fixed width: help reads the same on every terminal and in the daemon README.
     .configureHelp({ helpWidth: 100 })
     .addHelpText(
       'after',

@@ -7,8 +7,8 @@ export const REFERENCE_START = '<!-- cli-reference:start (generated: pnpm docs:c
 export const REFERENCE_END = '<!-- cli-reference:end -->';
 
 /**
- * The README's command reference: the general help and each command's help, exactly as
- * `--help` prints them, so the README cannot say something the command line does not do.
+ * The daemon README's command reference: the general help and each command's help, exactly as
+ * `--help` prints them, so that README cannot say something the command line does not do.
  */
 export function commandReference(): string {
   const program = buildProgram(silentContext(), { code: 0 });

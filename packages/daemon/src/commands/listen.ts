@@ -6,7 +6,7 @@ import { dayText } from '../progress-display.js';
 import { redisClientConfig, reportRedisProblems } from '../redis-problems.js';
 import { onShutdownSignals } from '../signals.js';
 
-/** Prints events until interrupted (seed 000's `listen_events.py`). */
+/** Prints events until interrupted: one readable line each, or the event's JSON with `--json`. */
 export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
   const config = redisClientConfig(flags, ctx);
   const subscription = await subscribeEvents(

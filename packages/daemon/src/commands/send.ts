@@ -9,7 +9,7 @@ import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
 
 /**
- * Pushes a command (seed 000's `send_fetch_command.py`). With `--wait`, waits for its
+ * Pushes a command built from the flags onto the queue. With `--wait`, waits for its
  * `completed` or `failed` event, prints it, and exits 0 or 1 to match; at `--timeout` or on
  * Ctrl-C it says the command is still queued (exit 4 or 130).
  */

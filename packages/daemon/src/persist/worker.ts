@@ -45,11 +45,11 @@ export interface PersistWorker {
 const RETRY: Backoff = { baseMs: 100, maxMs: 5_000, jitter: 'equal' };
 
 /**
- * The persistence worker of seed 004 (`PostPersistenceWorker`): each batch of the messages
- * stream goes to the sink in one write, then every entry is acked, or dead-lettered when
- * the sink refused its message. A batch is settled only after it is stored: one that the
- * sink cannot take now (the database is down) is retried with backoff, and left pending
- * when the worker stops meanwhile — never dead-lettered for it.
+ * The persistence worker: each batch of the messages stream goes to the sink in one write,
+ * then every entry is acked, or dead-lettered when the sink refused its message. A batch is
+ * settled only after it is stored: one that the sink cannot take now (the database is down)
+ * is retried with backoff, and left pending when the worker stops meanwhile — never
+ * dead-lettered for it.
  */
 export function createPersistWorker(options: PersistWorkerOptions): PersistWorker {
   const { reader, sink } = options;
