@@ -1,6 +1,8 @@
 import type { TgMessage } from '@tgfetch/core';
+import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedSource, type SimulatedLiveOptions } from '../testing/index.js';
+import { pushThroughSender } from '../testing/scripted-sender.js';
 import type { ResumePoint } from './change-port.js';
 import { createTelegramChangeSource } from './change-source.js';
 import { appliedChanges, until } from './follow-helpers.js';
@@ -14,7 +16,13 @@ afterEach(async () => {
 /** A follow of `chats` over a simulated Telegram, applied to maps as it runs. */
 function following(
   live: SimulatedLiveOptions = {},
-  options: { chats?: string[]; from?: ResumePoint; stored?: 'last' | 'none'; seed?: number } = {},
+  options: {
+    chats?: string[];
+    from?: ResumePoint;
+    stored?: 'last' | 'none';
+    seed?: number;
+    maxPollIntervalMs?: number;
+  } = {},
 ) {
   const source = createSimulatedSource({
     pacing: false,
@@ -28,7 +36,7 @@ function following(
   const changes = createTelegramChangeSource({
     source,
     gapWaitMs: 10,
-    maxPollIntervalMs: 200,
+    maxPollIntervalMs: options.maxPollIntervalMs ?? 200,
     // What a store holds: the generated history (all of it), then what was applied.
     lastStoredId: async (chat) =>
       options.stored === 'none'
@@ -133,6 +141,23 @@ describe('live follow over the simulated Telegram', () => {
     expect([...second.applied.of(CHAT).keys()].sort()).toEqual([...live.truth(CHAT).keys()].sort());
   });
 
+  it('asks a channel for its difference at once on UpdateChannelTooLong', async () => {
+    const f = following({ silentChats: [CHAT] }, { maxPollIntervalMs: 60_000 });
+    await f.ready();
+    const asked = () =>
+      f.telegram.stats.calls.filter((c) => c === 'updates.GetChannelDifference').length;
+    const before = asked();
+    f.telegram.live.post(CHAT);
+    const channelId = returnBigInt(f.telegram.chat(CHAT).channelId);
+    const { Api } = await import('telegram');
+    pushThroughSender(
+      f.telegram.client,
+      new Api.UpdateShort({ update: new Api.UpdateChannelTooLong({ channelId }), date: 1 }),
+    );
+    await f.caughtUp();
+    expect(asked()).toBeGreaterThan(before);
+  });
+
   it('catches up after the link comes back', async () => {
     const f = following({ dropRatio: 1 });
     await f.ready();
@@ -150,6 +175,15 @@ describe('live follow over the simulated Telegram', () => {
     expect(
       f.telegram.stats.calls.filter((c) => c === 'updates.GetChannelDifference').length,
     ).toBeGreaterThan(before.length);
+  });
+
+  it('follows what the simulated Telegram does on its own clock at its rate', async () => {
+    const f = following({ eventsPerSecond: 500, dropRatio: 0.2 });
+    await f.ready();
+    f.telegram.live.start([CHAT]);
+    await until(() => f.telegram.live.pts(CHAT) > 30, 'thirty live events');
+    f.telegram.live.stop();
+    await f.caughtUp();
   });
 
   it('property: under random drops, the changes applied equal the simulated truth', async () => {
