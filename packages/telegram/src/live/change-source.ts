@@ -65,11 +65,11 @@ export function createTelegramChangeSource(
   const closedError = () =>
     tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram change source is closed');
   return {
-    changes(request: ChangeRequest, signal: AbortSignal): AsyncIterable<ChangeBatch> {
+    async *changes(request: ChangeRequest, signal: AbortSignal): AsyncGenerator<ChangeBatch> {
       if (closing.signal.aborted) throw closedError();
       if (signal.aborted) throw new AbortError();
       const both = AbortSignal.any([signal, closing.signal]);
-      return follow(
+      yield* follow(
         {
           access,
           settings,

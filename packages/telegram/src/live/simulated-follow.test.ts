@@ -18,7 +18,7 @@ function following(
   live: SimulatedLiveOptions = {},
   options: {
     chats?: string[];
-    from?: ResumePoint;
+    from?: ResumePoint | undefined;
     stored?: 'last' | 'none';
     seed?: number;
     maxPollIntervalMs?: number;
