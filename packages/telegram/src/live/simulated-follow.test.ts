@@ -186,6 +186,13 @@ describe('live follow over the simulated Telegram', () => {
     await f.caughtUp();
   });
 
+  it('starts changing a channel once it is followed, when asked to (the follow demo)', async () => {
+    const f = following({ startWhenFollowed: true, eventsPerSecond: 200 });
+    await until(() => f.applied.changes.length >= 10, 'ten changes nobody made by hand');
+    f.telegram.live.stop();
+    await f.caughtUp();
+  });
+
   it('property: under random drops, the changes applied equal the simulated truth', async () => {
     for (const seed of [1, 2, 3]) {
       const chats = ['@demo_chat', '@other_chat'];

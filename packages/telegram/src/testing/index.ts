@@ -108,6 +108,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     async close() {
       if (!closed) onConnectionState?.('closed');
       closed = true;
+      telegram.live.stop();
       await close();
     },
   });

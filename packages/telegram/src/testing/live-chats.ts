@@ -22,6 +22,12 @@ export interface SimulatedLiveOptions {
   tooLongAfter?: number;
   /** The `timeout` of a channel difference, seconds. @default 30 */
   timeoutSec?: number;
+  /**
+   * Start changing a channel (at `eventsPerSecond`, with the chats already started) once
+   * its difference is first asked, that is once someone follows it: how
+   * `tgfetch follow --source simulated` shows live changes at once. @default false
+   */
+  startWhenFollowed?: boolean;
 }
 
 /** One live change of a channel, at its pts. */
@@ -52,7 +58,10 @@ export interface SimulatedLive {
   remove(chat: string, ids?: number[]): boolean;
   /** One seeded event (a post, an edit or a deletion) in one of `chats`. */
   step(chats: readonly string[]): void;
-  /** Runs `step` at `eventsPerSecond` on the clock until `signal` aborts or `stop()`. */
+  /**
+   * Runs `step` over these chats (and those started before) at `eventsPerSecond` on the
+   * clock until `signal` aborts or `stop()`.
+   */
   start(chats: readonly string[], signal?: AbortSignal): void;
   stop(): void;
   /** The channel's pts now (1 before any live event). */
@@ -98,6 +107,7 @@ export function createLiveChats(
   const tooLongAfter = options.tooLongAfter ?? 500;
   const timeout = options.timeoutSec ?? 30;
   let running: AbortController | undefined;
+  const active = new Set<string>();
   let pushed = 0;
   let dropped = 0;
 
@@ -208,6 +218,25 @@ export function createLiveChats(
     post(chat);
   };
 
+  function start(chats: readonly string[], signal?: AbortSignal) {
+    for (const chat of chats) active.add(chat);
+    if (running && !running.signal.aborted) return;
+    const stop = new AbortController();
+    running = stop;
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const interval = 1000 / (options.eventsPerSecond ?? 1);
+    void (async () => {
+      for (;;) {
+        await deps.clock.sleep(interval, both);
+        step([...active]);
+        // A virtual clock's sleep takes no time: let the follower run between events.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })().catch((error: unknown) => {
+      if (!(error instanceof AbortError)) throw error;
+    });
+  }
+
   const channelFor = (input: Api.TypeInputChannel, request: Api.AnyRequest): LiveChannel => {
     const plan =
       input instanceof Api.InputChannel ? deps.byChannelId(String(input.channelId)) : undefined;
@@ -226,26 +255,11 @@ export function createLiveChats(
     edit,
     remove,
     step,
-    start(chats, signal) {
-      running?.abort();
-      const stop = new AbortController();
-      running = stop;
-      const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-      const interval = 1000 / (options.eventsPerSecond ?? 1);
-      void (async () => {
-        for (;;) {
-          await deps.clock.sleep(interval, both);
-          step(chats);
-          // A virtual clock's sleep takes no time: let the follower run between events.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      })().catch((error: unknown) => {
-        if (!(error instanceof AbortError)) throw error;
-      });
-    },
+    start,
     stop() {
       running?.abort();
       running = undefined;
+      active.clear();
     },
     pts: (chat) => live(chat).pts,
     truth(chat) {
@@ -278,6 +292,7 @@ export function createLiveChats(
     getChannelDifference(request) {
       const channel = channelFor(request.channel as Api.TypeInputChannel, request);
       const { plan } = channel;
+      if (options.startWhenFollowed) start([`@${plan.username}`]);
       const chats = [simulatedChannel(plan)];
       if (request.pts >= channel.pts) {
         return new Api.updates.ChannelDifferenceEmpty({ final: true, pts: channel.pts, timeout });
