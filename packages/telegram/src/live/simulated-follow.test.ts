@@ -193,6 +193,18 @@ describe('live follow over the simulated Telegram', () => {
     await f.caughtUp();
   });
 
+  it('names the account its resume point belongs to', async () => {
+    const source = createSimulatedSource({ historyDays: 1 });
+    const changes = createTelegramChangeSource({ source, lastStoredId: async () => undefined });
+    expect(await changes.resumeKey(new AbortController().signal)).toMatch(/^telegram:\d+$/);
+    await changes.close();
+    const closed = changes.changes({ chats: [CHAT] }, new AbortController().signal);
+    await expect(closed[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'SOURCE_CLOSED',
+    });
+    await source.close();
+  });
+
   it('property: under random drops, the changes applied equal the simulated truth', async () => {
     for (const seed of [1, 2, 3]) {
       const chats = ['@demo_chat', '@other_chat'];

@@ -248,6 +248,10 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       return liveChats.getChannelDifference(request);
     }
     if (request instanceof Api.updates.GetState) return liveChats.getState();
+    if (request instanceof Api.users.GetUsers) {
+      // The account itself is the one user the simulation knows.
+      return request.id.some((u) => u instanceof Api.InputUserSelf) ? [simulatedMe()] : [];
+    }
     if (request instanceof Api.updates.GetDifference) return liveChats.getDifference(request);
     if (request instanceof Api.contacts.ResolveUsername) {
       stats.resolveUsername++;
