@@ -19,6 +19,7 @@ describe('TGFETCH_SIM', () => {
       rateLimit: { requestsPerSecond: 6, burst: 2 },
       faults: { every: 3, error: 'FLOOD_WAIT_120', methods: ['messages.GetHistory'] },
       dialogs: ['by_number'],
+      live: { startWhenFollowed: true, eventsPerSecond: 2, dropRatio: 0.1, silentChats: ['big'] },
     });
     expect(simulatedOptions({ TGFETCH_SIM: text })).toEqual(JSON.parse(text));
   });
@@ -31,6 +32,9 @@ describe('TGFETCH_SIM', () => {
   it('is refused, every problem named by its path, when it is not what the simulation takes', () => {
     expect(problems('nope')).toEqual(['TGFETCH_SIM must be a JSON object']);
     expect(problems('[1]')).toEqual(['TGFETCH_SIM must be a JSON object']);
+    expect(problems('{"live":{"dropRatio":2}}')).toEqual([
+      expect.stringMatching(/^TGFETCH_SIM\.live\.dropRatio: /),
+    ]);
     expect(problems('{"latencyMS":5}')).toEqual([
       'TGFETCH_SIM.latencyMS: is not an option of the simulated Telegram',
     ]);

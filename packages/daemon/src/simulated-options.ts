@@ -12,6 +12,7 @@ import { ConfigError } from './context.js';
 
 const count = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
 const usernames = v.array(v.string());
+const share = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 /** An unknown key is a misspelt option: say so rather than valibot's "Expected never". */
 const known = (issue: v.BaseIssue<unknown>) =>
   issue.expected === 'never' ? 'is not an option of the simulated Telegram' : 'must be an object';
@@ -76,6 +77,21 @@ export const SimulatedOptionsSchema = v.strictObject(
     privateChats: v.exactOptional(usernames),
     dialogs: v.exactOptional(usernames),
     takeoutDelaySec: v.exactOptional(count(0)),
+    live: v.exactOptional(
+      v.strictObject(
+        {
+          eventsPerSecond: v.exactOptional(v.pipe(v.number(), v.gtValue(0))),
+          editShare: v.exactOptional(share),
+          deleteShare: v.exactOptional(share),
+          dropRatio: v.exactOptional(share),
+          silentChats: v.exactOptional(usernames),
+          tooLongAfter: v.exactOptional(count(1)),
+          timeoutSec: v.exactOptional(count(1)),
+          startWhenFollowed: v.exactOptional(v.boolean()),
+        },
+        known,
+      ),
+    ),
   },
   known,
 );

@@ -26,6 +26,7 @@ import {
   type PeerCache,
 } from './peer-cache.js';
 import { type ResolvedChat, resolveChat } from './resolve.js';
+import { lendAccess } from './source-access.js';
 import { createTakeoutSession, type TakeoutOptions } from './takeout.js';
 
 /** Told whenever Telegram answers with a flood wait, before the error reaches the engine. */
@@ -130,11 +131,12 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     request: R,
     chat: ChatRef,
     signal: AbortSignal,
+    via: Invoke = send,
   ): Promise<R['__response']> => {
     if (closed) throw tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram source is closed');
     await pacer?.wait(signal);
     try {
-      const result = await abortable(send(request), signal);
+      const result = await abortable(via(request), signal);
       pacer?.accepted();
       return result;
     } catch (error) {
@@ -228,7 +230,7 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     return result;
   };
 
-  return {
+  const source: TelegramSource = {
     get client() {
       return connection.client;
     },
@@ -259,6 +261,15 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       }
     },
   };
+  // Following asks for updates, which a takeout session does not serve: never through it.
+  lendAccess(source, {
+    connection,
+    clock,
+    call: (request, chat, signal) => call(request, chat, signal, raw),
+    peer: peerOf,
+    selfId,
+  });
+  return source;
 
   /** The chat's own history in the range, then (for an upgraded group) its old group's. */
   async function* walk(request: HistoryRequest, signal: AbortSignal): AsyncGenerator<TgMessage> {

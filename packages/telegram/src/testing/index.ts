@@ -34,6 +34,7 @@ export {
   startMicrosocks,
 } from './endpoints.js';
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
+export type { SimulatedLive, SimulatedLiveOptions } from './live-chats.js';
 export { type LoginScriptOptions, loginScript } from './login-script.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export {
@@ -107,6 +108,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     async close() {
       if (!closed) onConnectionState?.('closed');
       closed = true;
+      telegram.live.stop();
       await close();
     },
   });

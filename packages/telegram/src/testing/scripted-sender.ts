@@ -25,8 +25,11 @@ export interface ScriptedSender {
   readonly calls: string[];
   /** Does what gramjs' sender does after its last reconnection attempt failed. */
   giveUp(): void;
-  /** Delivers an update from Telegram, through gramjs' own update handling. */
-  pushUpdate(update: Api.TypeUpdate): void;
+  /**
+   * Delivers updates from Telegram as gramjs' sender does: to its update callback (gramjs'
+   * `_handleUpdate`, and whatever listens in front of it).
+   */
+  pushUpdate(update: Api.TypeUpdates | Api.TypeUpdate): void;
   /**
    * Does what gramjs' sender does when its link breaks (`reconnect()`, then `_reconnect`'s
    * `_disconnect`): reconnecting, and `disconnected` told to its update callback.
@@ -117,7 +120,7 @@ export function installScriptedSender(
       sender._userConnected = false;
     },
     pushUpdate(update) {
-      _handleUpdate(client, update);
+      sender._updateCallback(client, update);
     },
     loseLink() {
       sender.isReconnecting = true;
@@ -172,4 +175,33 @@ export function scriptEveryClient(script: Script, options: ScriptedSenderOptions
   return () => {
     TelegramClient.prototype.connect = connect;
   };
+}
+
+/** What a client's sender is to whoever delivers updates through it. */
+interface UpdateCallbackHolder {
+  _updateCallback?: (owner: TelegramClient, update: unknown) => unknown;
+}
+
+/**
+ * Gives a client whose `invoke` is answered in process (the simulated Telegram) a sender
+ * that only delivers updates, as gramjs' own is built (`updateCallback: _handleUpdate`), and
+ * is connected from the start.
+ */
+export function updateSender(client: TelegramClient): void {
+  const internals = client as unknown as { _sender?: UpdateCallbackHolder & object };
+  internals._sender ??= {
+    _userConnected: true,
+    isReconnecting: false,
+    isConnecting: false,
+    userDisconnected: false,
+    isConnected: () => true,
+    _updateCallback: (owner: TelegramClient, update: unknown) =>
+      _handleUpdate(owner, update as never),
+  } as UpdateCallbackHolder;
+}
+
+/** Delivers updates through `client`'s sender's update callback (see `updateSender`). */
+export function pushThroughSender(client: TelegramClient, updates: Api.TypeUpdates): void {
+  const sender = (client as unknown as { _sender?: UpdateCallbackHolder })._sender;
+  sender?._updateCallback?.(client, updates);
 }

@@ -18,6 +18,8 @@ export interface ScriptedTelegram {
   client: TelegramClient;
   /** Class names of the requests received, in order (`messages.GetHistory`, …). */
   readonly calls: string[];
+  /** Delivers updates as Telegram pushes them: through the sender's update callback. */
+  pushUpdate(update: Api.TypeUpdates | Api.TypeUpdate): void;
 }
 
 /** An RPC error as Telegram sends it (`CHANNEL_PRIVATE`, `FLOOD_WAIT_30`, …). */
@@ -43,5 +45,5 @@ export function createScriptedTelegram(script: Script): ScriptedTelegram {
   client.connect = async () => true;
   client.disconnect = async () => undefined;
   client.destroy = async () => undefined;
-  return { client, calls: sender.calls };
+  return { client, calls: sender.calls, pushUpdate: sender.pushUpdate };
 }

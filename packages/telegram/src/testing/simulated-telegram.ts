@@ -19,8 +19,10 @@ import { getDialogs } from './dialogs.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
 import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
+import { createLiveChats, type SimulatedLive, type SimulatedLiveOptions } from './live-chats.js';
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { pushThroughSender, updateSender } from './scripted-sender.js';
 
 export interface SimulatedTelegramOptions {
   /** Seed of every generated chat. @default 1 */
@@ -53,6 +55,8 @@ export interface SimulatedTelegramOptions {
   dialogs?: string[];
   /** Make `account.InitTakeoutSession` answer `TAKEOUT_INIT_DELAY_<n>`. @default undefined */
   takeoutDelaySec?: number;
+  /** How the chats change live (see `SimulatedTelegram.live`). @default its defaults */
+  live?: SimulatedLiveOptions;
 }
 
 /** One generated chat, for tests to compare what a source served with what exists. */
@@ -101,6 +105,12 @@ export interface SimulatedTelegram {
   resetStats(): void;
   /** End of the generated histories, epoch ms. */
   readonly now: number;
+  /**
+   * Posts, edits and deletions after `now`, pushed as updates through the client's sender
+   * (as gramjs' own sender delivers them) and answered by `updates.getChannelDifference`;
+   * history pages include them.
+   */
+  readonly live: SimulatedLive;
 }
 
 interface LiveChat {
@@ -130,6 +140,9 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
   const byChannelId = new Map<string, LiveChat>();
   let takeoutId: string | undefined;
   const stats: SimulatedTelegramStats = emptyStats();
+  const client = new TelegramClient(new StringSession(''), 1, 'simulated', {
+    baseLogger: new Logger(LogLevel.NONE),
+  });
 
   const live = (name: string): LiveChat => {
     const username = name.replace(/^@/, '').toLowerCase();
@@ -150,6 +163,14 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     return chat;
   };
 
+  const liveChats = createLiveChats(options.live ?? {}, {
+    seed,
+    clock,
+    plan: (name) => live(name).plan,
+    byChannelId: (id) => byChannelId.get(id)?.plan,
+    push: (updates) => pushThroughSender(client, updates),
+  });
+
   const getHistory = (request: Api.messages.GetHistory): Api.messages.ChannelMessages => {
     stats.getHistory++;
     const { peer } = request;
@@ -166,6 +187,15 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       );
     }
     if (privateChats.has(chat.plan.username)) throw telegramError('CHANNEL_PRIVATE', request);
+    const query = {
+      offsetId: request.offsetId ?? 0,
+      minId: request.minId ?? 0,
+      maxId: request.maxId ?? 0,
+    };
+    const limit = Math.min(request.limit > 0 ? request.limit : maxPage, maxPage);
+    // Live messages are the newest: a page from the top (no date, no shift) starts with them.
+    const plain = (request.offsetDate ?? 0) === 0 && (request.addOffset ?? 0) === 0;
+    const newest = plain ? liveChats.history(chat.plan, query).slice(0, limit) : [];
     let ids = queryHistory(
       chat.plan,
       chat.dates,
@@ -173,7 +203,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
         offsetId: request.offsetId ?? 0,
         offsetDate: request.offsetDate ?? 0,
         addOffset: request.addOffset ?? 0,
-        limit: request.limit ?? 0,
+        limit: limit - newest.length,
         maxId: request.maxId ?? 0,
         minId: request.minId ?? 0,
       },
@@ -183,7 +213,12 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       const random = mulberry32(hash32(seed, 'short', stats.getHistory));
       ids = ids.slice(0, 1 + Math.floor(random() * ids.length));
     }
-    const messages = ids.map((id) => buildMessage(chat.plan, id, chat.dates.dateOf(id)));
+    const messages = [
+      ...newest,
+      ...(newest.length < limit
+        ? ids.map((id) => buildMessage(chat.plan, id, chat.dates.dateOf(id)))
+        : []),
+    ];
     const users = new Map<string, Api.User>();
     if (chat.plan.kind === 'supergroup') {
       for (let i = 0; i < USERS_PER_CHAT; i++) {
@@ -196,7 +231,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       }
     }
     return new Api.messages.ChannelMessages({
-      pts: 1,
+      pts: liveChats.pts(chat.plan.username),
       count: lastId(chat.plan),
       messages,
       topics: [],
@@ -209,6 +244,15 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     if (request instanceof Api.messages.GetHistory) return getHistory(request);
     if (request instanceof Api.messages.GetDialogs)
       return getDialogs(request, (options.dialogs ?? []).map(live), maxPage);
+    if (request instanceof Api.updates.GetChannelDifference) {
+      return liveChats.getChannelDifference(request);
+    }
+    if (request instanceof Api.updates.GetState) return liveChats.getState();
+    if (request instanceof Api.users.GetUsers) {
+      // The account itself is the one user the simulation knows.
+      return request.id.some((u) => u instanceof Api.InputUserSelf) ? [simulatedMe()] : [];
+    }
+    if (request instanceof Api.updates.GetDifference) return liveChats.getDifference(request);
     if (request instanceof Api.contacts.ResolveUsername) {
       stats.resolveUsername++;
       const username = (request.username ?? '').toLowerCase();
@@ -276,9 +320,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     return dispatch(request, false);
   };
 
-  const client = new TelegramClient(new StringSession(''), 1, 'simulated', {
-    baseLogger: new Logger(LogLevel.NONE),
-  });
+  updateSender(client);
   client.invoke = invoke as TelegramClient['invoke'];
   client.connect = async () => true;
   client.disconnect = async () => undefined;
@@ -289,6 +331,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     client,
     stats,
     now,
+    live: liveChats,
     resetStats() {
       Object.assign(stats, emptyStats());
     },

@@ -1,0 +1,218 @@
+import type { TgMessage } from '@tgfetch/core';
+import { returnBigInt } from 'telegram/Helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulatedSource, type SimulatedLiveOptions } from '../testing/index.js';
+import { pushThroughSender } from '../testing/scripted-sender.js';
+import type { ResumePoint } from './change-port.js';
+import { createTelegramChangeSource } from './change-source.js';
+import { appliedChanges, until } from './follow-helpers.js';
+
+const CHAT = '@demo_chat';
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+/** A follow of `chats` over a simulated Telegram, applied to maps as it runs. */
+function following(
+  live: SimulatedLiveOptions = {},
+  options: {
+    chats?: string[];
+    from?: ResumePoint | undefined;
+    stored?: 'last' | 'none';
+    seed?: number;
+    maxPollIntervalMs?: number;
+  } = {},
+) {
+  const source = createSimulatedSource({
+    pacing: false,
+    historyDays: 3,
+    live,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const { telegram } = source;
+  const chats = options.chats ?? [CHAT];
+  const applied = appliedChanges();
+  const changes = createTelegramChangeSource({
+    source,
+    gapWaitMs: 10,
+    maxPollIntervalMs: options.maxPollIntervalMs ?? 200,
+    // What a store holds: the generated history (all of it), then what was applied.
+    lastStoredId: async (chat) =>
+      options.stored === 'none'
+        ? undefined
+        : Math.max(telegram.chat(chat).lastId, ...applied.of(chat).keys()),
+  });
+  const stop = new AbortController();
+  let failure: unknown;
+  const run = (async () => {
+    const request = { chats, ...(options.from === undefined ? {} : { from: options.from }) };
+    for await (const batch of changes.changes(request, stop.signal)) applied.apply(batch);
+  })().catch((error: unknown) => {
+    failure = error;
+  });
+  const end = async () => {
+    stop.abort();
+    telegram.live.stop();
+    await run;
+    await changes.close();
+    await source.close();
+  };
+  stops.push(end);
+  const started = () => applied.batches > 0;
+  return {
+    telegram,
+    applied,
+    end,
+    failure: () => failure,
+    ready: () => until(started, 'the first batch'),
+    /** Waits until what was applied equals the simulator's truth for every chat. */
+    caughtUp: (deadlineMs?: number) =>
+      until(
+        () => {
+          if (failure) throw failure;
+          return chats.every((chat) => same(applied.of(chat), telegram.live.truth(chat)));
+        },
+        'the follow to match the simulated truth',
+        deadlineMs,
+      ),
+  };
+}
+
+function same(a: Map<number, TgMessage>, b: Map<number, TgMessage>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, m] of b) if (JSON.stringify(a.get(id)) !== JSON.stringify(m)) return false;
+  return true;
+}
+
+describe('live follow over the simulated Telegram', () => {
+  it('applies pushed posts, edits and deletions in order', async () => {
+    const f = following();
+    await f.ready();
+    const a = f.telegram.live.post(CHAT);
+    const b = f.telegram.live.post(CHAT);
+    f.telegram.live.edit(CHAT, a);
+    f.telegram.live.remove(CHAT, [b]);
+    await f.caughtUp();
+    expect(f.applied.changes.map((c) => c.kind)).toEqual(['new', 'new', 'edited', 'deleted']);
+    expect([...f.applied.of(CHAT).keys()]).toEqual([a]);
+    expect(f.telegram.live.dropped).toBe(0);
+  });
+
+  it('closes gaps of dropped pushes with getChannelDifference', async () => {
+    const f = following({ dropRatio: 0.5 });
+    await f.ready();
+    for (let i = 0; i < 40; i++) f.telegram.live.step([CHAT]);
+    await f.caughtUp();
+    expect(f.telegram.live.dropped).toBeGreaterThan(0);
+  });
+
+  it('polls a channel Telegram does not push for', async () => {
+    const f = following({ silentChats: [CHAT] });
+    await f.ready();
+    for (let i = 0; i < 5; i++) f.telegram.live.post(CHAT);
+    await f.caughtUp();
+    expect(f.telegram.live.pushed).toBe(0);
+    expect(f.telegram.stats.calls).toContain('updates.GetChannelDifference');
+  });
+
+  it('walks history above the last stored message when the difference is too long', async () => {
+    const first = following({ tooLongAfter: 5 });
+    await first.ready();
+    first.telegram.live.post(CHAT);
+    await first.caughtUp();
+    const resume = first.applied.resume;
+    await first.end();
+    // A second run resumes from there while many changes happened meanwhile.
+    const second = following({ tooLongAfter: 5, silentChats: [CHAT] }, { from: resume });
+    const { live } = second.telegram;
+    // The same seed gives the same channel, which posted once before.
+    live.post(CHAT);
+    for (let i = 0; i < 30; i++) live.post(CHAT);
+    await second.ready();
+    await until(
+      () => second.applied.of(CHAT).size === live.truth(CHAT).size,
+      'the walk to bring every live message',
+    );
+    const calls = second.telegram.stats.calls;
+    const asked = calls.indexOf('updates.GetChannelDifference');
+    expect(asked).toBeGreaterThan(-1);
+    expect(calls.slice(asked)).toContain('messages.GetHistory');
+    expect([...second.applied.of(CHAT).keys()].sort()).toEqual([...live.truth(CHAT).keys()].sort());
+  });
+
+  it('asks a channel for its difference at once on UpdateChannelTooLong', async () => {
+    const f = following({ silentChats: [CHAT] }, { maxPollIntervalMs: 60_000 });
+    await f.ready();
+    const asked = () =>
+      f.telegram.stats.calls.filter((c) => c === 'updates.GetChannelDifference').length;
+    const before = asked();
+    f.telegram.live.post(CHAT);
+    const channelId = returnBigInt(f.telegram.chat(CHAT).channelId);
+    const { Api } = await import('telegram');
+    pushThroughSender(
+      f.telegram.client,
+      new Api.UpdateShort({ update: new Api.UpdateChannelTooLong({ channelId }), date: 1 }),
+    );
+    await f.caughtUp();
+    expect(asked()).toBeGreaterThan(before);
+  });
+
+  it('catches up after the link comes back', async () => {
+    const f = following({ dropRatio: 1 });
+    await f.ready();
+    const before = f.telegram.stats.calls.filter((c) => c === 'updates.GetChannelDifference');
+    const sender = (
+      f.telegram.client as unknown as { _sender: { _updateCallback(o: unknown, u: unknown): void } }
+    )._sender;
+    const { UpdateConnectionState } = await import('telegram/network/index.js');
+    f.telegram.live.post(CHAT);
+    sender._updateCallback(
+      f.telegram.client,
+      new UpdateConnectionState(UpdateConnectionState.connected),
+    );
+    await f.caughtUp();
+    expect(
+      f.telegram.stats.calls.filter((c) => c === 'updates.GetChannelDifference').length,
+    ).toBeGreaterThan(before.length);
+  });
+
+  it('follows what the simulated Telegram does on its own clock at its rate', async () => {
+    const f = following({ eventsPerSecond: 500, dropRatio: 0.2 });
+    await f.ready();
+    f.telegram.live.start([CHAT]);
+    await until(() => f.telegram.live.pts(CHAT) > 30, 'thirty live events');
+    f.telegram.live.stop();
+    await f.caughtUp();
+  });
+
+  it('starts changing a channel once it is followed, when asked to (the follow demo)', async () => {
+    const f = following({ startWhenFollowed: true, eventsPerSecond: 200 });
+    await until(() => f.applied.changes.length >= 10, 'ten changes nobody made by hand');
+    f.telegram.live.stop();
+    await f.caughtUp();
+  });
+
+  it('names the account its resume point belongs to', async () => {
+    const source = createSimulatedSource({ historyDays: 1 });
+    const changes = createTelegramChangeSource({ source, lastStoredId: async () => undefined });
+    expect(await changes.resumeKey(new AbortController().signal)).toMatch(/^telegram:\d+$/);
+    await changes.close();
+    const closed = changes.changes({ chats: [CHAT] }, new AbortController().signal);
+    await expect(closed[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'SOURCE_CLOSED',
+    });
+    await source.close();
+  });
+
+  it('property: under random drops, the changes applied equal the simulated truth', async () => {
+    for (const seed of [1, 2, 3]) {
+      const chats = ['@demo_chat', '@other_chat'];
+      const f = following({ dropRatio: 0.3, editShare: 0.3, deleteShare: 0.2 }, { chats, seed });
+      await f.ready();
+      for (let i = 0; i < 60; i++) f.telegram.live.step(chats);
+      await f.caughtUp();
+      await f.end();
+    }
+  });
+});

@@ -1,0 +1,353 @@
+import { AbortError, type Clock, type TgMessage } from '@tgfetch/core';
+import { Api } from 'telegram';
+import { returnBigInt } from 'telegram/Helpers.js';
+import { mapMessage } from '../map-message.js';
+import { simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
+import { type ChatPlan, lastId } from './chat-plan.js';
+import { telegramError } from './faults.js';
+import { hash32, mulberry32 } from './prng.js';
+
+export interface SimulatedLiveOptions {
+  /** Events (posts, edits, deletions) per second of the simulated clock while running. @default 1 */
+  eventsPerSecond?: number;
+  /** Share of events that edit a live message. @default 0.2 */
+  editShare?: number;
+  /** Share of events that delete live messages. @default 0.1 */
+  deleteShare?: number;
+  /** Share of pushed updates that never arrive (seeded). @default 0 */
+  dropRatio?: number;
+  /** Channels (usernames) Telegram does not push for, as for a big channel not open. @default [] */
+  silentChats?: string[];
+  /** More pts than this behind: `updates.channelDifferenceTooLong`. @default 500 */
+  tooLongAfter?: number;
+  /** The `timeout` of a channel difference, seconds. @default 30 */
+  timeoutSec?: number;
+  /**
+   * Start changing a channel (at `eventsPerSecond`, with the chats already started) once
+   * its difference is first asked, that is once someone follows it: how
+   * `tgfetch follow --source simulated` shows live changes at once. @default false
+   */
+  startWhenFollowed?: boolean;
+}
+
+/** One live change of a channel, at its pts. */
+interface LiveEvent {
+  pts: number;
+  update:
+    | Api.UpdateNewChannelMessage
+    | Api.UpdateEditChannelMessage
+    | Api.UpdateDeleteChannelMessages;
+}
+
+interface LiveChannel {
+  plan: ChatPlan;
+  events: LiveEvent[];
+  /** Live messages as they are now (deleted ones removed). */
+  messages: Map<number, Api.Message>;
+  nextId: number;
+  pts: number;
+}
+
+/** What the simulated Telegram does live, on its clock (see `SimulatedTelegram.live`). */
+export interface SimulatedLive {
+  /** Posts a message to `chat` now; returns its id. */
+  post(chat: string): number;
+  /** Edits live message `id` of `chat` (the newest one when omitted); false when there is none. */
+  edit(chat: string, id?: number): boolean;
+  /** Deletes live messages of `chat` (the oldest one when omitted); false when there is none. */
+  remove(chat: string, ids?: number[]): boolean;
+  /** One seeded event (a post, an edit or a deletion) in one of `chats`. */
+  step(chats: readonly string[]): void;
+  /**
+   * Runs `step` over these chats (and those started before) at `eventsPerSecond` on the
+   * clock until `signal` aborts or `stop()`.
+   */
+  start(chats: readonly string[], signal?: AbortSignal): void;
+  stop(): void;
+  /** The channel's pts now (1 before any live event). */
+  pts(chat: string): number;
+  /** Live messages of `chat` as they are now, mapped: id → message. */
+  truth(chat: string): Map<number, TgMessage>;
+  /** Updates pushed and dropped so far. */
+  readonly pushed: number;
+  readonly dropped: number;
+}
+
+export interface LiveChats extends SimulatedLive {
+  /** The live messages of the channel between `minId` and `maxId` (exclusive), newest first. */
+  history(plan: ChatPlan, query: { offsetId: number; minId: number; maxId: number }): Api.Message[];
+  getChannelDifference(
+    request: Api.updates.GetChannelDifference,
+  ): Api.updates.TypeChannelDifference;
+  getState(): Api.updates.State;
+  getDifference(request: Api.updates.GetDifference): Api.updates.TypeDifference;
+}
+
+/**
+ * The live side of the simulated Telegram: channels get posts, edits and deletions, each
+ * at the channel's next pts, pushed as `updates` through the client's sender (some dropped
+ * when asked) and answered again by `updates.getChannelDifference`. The account's own box
+ * (private chats, basic groups) has no simulated chats: its difference is always empty.
+ * Edits and deletions touch live messages only, so a channel's truth is its live messages.
+ */
+export function createLiveChats(
+  options: SimulatedLiveOptions,
+  deps: {
+    seed: number;
+    clock: Clock;
+    plan(name: string): ChatPlan;
+    byChannelId(id: string): ChatPlan | undefined;
+    push(updates: Api.TypeUpdates): void;
+  },
+): LiveChats {
+  const random = mulberry32(hash32(deps.seed, 'live'));
+  const dropRandom = mulberry32(hash32(deps.seed, 'drop'));
+  const channels = new Map<string, LiveChannel>();
+  const silent = new Set((options.silentChats ?? []).map(username));
+  const tooLongAfter = options.tooLongAfter ?? 500;
+  const timeout = options.timeoutSec ?? 30;
+  let running: AbortController | undefined;
+  const active = new Set<string>();
+  let pushed = 0;
+  let dropped = 0;
+
+  const channelOf = (plan: ChatPlan): LiveChannel => {
+    let live = channels.get(plan.channelId);
+    if (!live) {
+      live = { plan, events: [], messages: new Map(), nextId: lastId(plan) + 1, pts: 1 };
+      channels.set(plan.channelId, live);
+    }
+    return live;
+  };
+  const live = (chat: string) => channelOf(deps.plan(chat));
+  const peer = (plan: ChatPlan) => new Api.PeerChannel({ channelId: returnBigInt(plan.channelId) });
+  const nowSec = () => Math.floor(deps.clock.now() / 1000);
+
+  const record = (channel: LiveChannel, update: LiveEvent['update']) => {
+    channel.events.push({ pts: channel.pts, update });
+    if (silent.has(channel.plan.username)) return;
+    if (dropRandom() < (options.dropRatio ?? 0)) {
+      dropped++;
+      return;
+    }
+    pushed++;
+    deps.push(
+      new Api.Updates({
+        updates: [update],
+        users: usersOf(channel.plan),
+        chats: [simulatedChannel(channel.plan)],
+        date: nowSec(),
+        seq: 0,
+      }),
+    );
+  };
+
+  const message = (channel: LiveChannel, id: number, text: string, editDate?: number) =>
+    new Api.Message({
+      id,
+      peerId: peer(channel.plan),
+      date: channel.messages.get(id)?.date ?? nowSec(),
+      message: text,
+      ...(editDate === undefined ? {} : { editDate }),
+      ...(channel.plan.kind === 'supergroup'
+        ? {
+            fromId: new Api.PeerUser({
+              userId: simulatedUser(channel.plan, id % USERS_PER_CHAT).id,
+            }),
+          }
+        : { post: true }),
+    });
+
+  const post = (chat: string): number => {
+    const channel = live(chat);
+    const id = channel.nextId++;
+    const posted = message(channel, id, `live message ${id}`);
+    channel.messages.set(id, posted);
+    channel.pts += 1;
+    record(
+      channel,
+      new Api.UpdateNewChannelMessage({ message: posted, pts: channel.pts, ptsCount: 1 }),
+    );
+    return id;
+  };
+
+  const edit = (chat: string, id?: number): boolean => {
+    const channel = live(chat);
+    const target = id ?? [...channel.messages.keys()].at(-1);
+    const old = target === undefined ? undefined : channel.messages.get(target);
+    if (!old) return false;
+    const editDate = Math.max(nowSec(), (old.editDate ?? old.date) + 1);
+    const edited = message(channel, old.id, `${old.message} (edited ${editDate})`, editDate);
+    channel.messages.set(old.id, edited);
+    channel.pts += 1;
+    record(
+      channel,
+      new Api.UpdateEditChannelMessage({ message: edited, pts: channel.pts, ptsCount: 1 }),
+    );
+    return true;
+  };
+
+  const remove = (chat: string, ids?: number[]): boolean => {
+    const channel = live(chat);
+    const gone = (ids ?? [...channel.messages.keys()].slice(0, 1)).filter((id) =>
+      channel.messages.has(id),
+    );
+    if (gone.length === 0) return false;
+    for (const id of gone) channel.messages.delete(id);
+    channel.pts += gone.length;
+    record(
+      channel,
+      new Api.UpdateDeleteChannelMessages({
+        channelId: returnBigInt(channel.plan.channelId),
+        messages: gone,
+        pts: channel.pts,
+        ptsCount: gone.length,
+      }),
+    );
+    return true;
+  };
+
+  const step = (chats: readonly string[]) => {
+    const chat = chats[Math.floor(random() * chats.length)];
+    if (chat === undefined) return;
+    const roll = random();
+    const editShare = options.editShare ?? 0.2;
+    const deleteShare = options.deleteShare ?? 0.1;
+    if (roll < editShare && edit(chat)) return;
+    if (roll >= editShare && roll < editShare + deleteShare && remove(chat)) return;
+    post(chat);
+  };
+
+  function start(chats: readonly string[], signal?: AbortSignal) {
+    for (const chat of chats) active.add(chat);
+    if (running && !running.signal.aborted) return;
+    const stop = new AbortController();
+    running = stop;
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const interval = 1000 / (options.eventsPerSecond ?? 1);
+    void (async () => {
+      for (;;) {
+        await deps.clock.sleep(interval, both);
+        step([...active]);
+        // A virtual clock's sleep takes no time: let the follower run between events.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })().catch((error: unknown) => {
+      if (!(error instanceof AbortError)) throw error;
+    });
+  }
+
+  const channelFor = (input: Api.TypeInputChannel, request: Api.AnyRequest): LiveChannel => {
+    const plan =
+      input instanceof Api.InputChannel ? deps.byChannelId(String(input.channelId)) : undefined;
+    if (
+      !plan ||
+      !(input instanceof Api.InputChannel) ||
+      String(input.accessHash) !== plan.accessHash
+    ) {
+      throw telegramError('CHANNEL_INVALID', request);
+    }
+    return channelOf(plan);
+  };
+
+  return {
+    post,
+    edit,
+    remove,
+    step,
+    start,
+    stop() {
+      running?.abort();
+      running = undefined;
+      active.clear();
+    },
+    pts: (chat) => live(chat).pts,
+    truth(chat) {
+      const channel = live(chat);
+      const ref = `@${channel.plan.username}`;
+      const out = new Map<number, TgMessage>();
+      for (const [id, m] of channel.messages) {
+        const mapped = mapMessage(m, ref);
+        if (mapped) out.set(id, mapped);
+      }
+      return out;
+    },
+    get pushed() {
+      return pushed;
+    },
+    get dropped() {
+      return dropped;
+    },
+    history(plan, query) {
+      const channel = channels.get(plan.channelId);
+      if (!channel) return [];
+      const upper = Math.min(
+        query.offsetId > 0 ? query.offsetId : Number.MAX_SAFE_INTEGER,
+        query.maxId > 0 ? query.maxId : Number.MAX_SAFE_INTEGER,
+      );
+      return [...channel.messages.values()]
+        .filter((m) => m.id < upper && m.id > query.minId)
+        .reverse();
+    },
+    getChannelDifference(request) {
+      const channel = channelFor(request.channel as Api.TypeInputChannel, request);
+      const { plan } = channel;
+      if (options.startWhenFollowed) start([`@${plan.username}`]);
+      const chats = [simulatedChannel(plan)];
+      if (request.pts >= channel.pts) {
+        return new Api.updates.ChannelDifferenceEmpty({ final: true, pts: channel.pts, timeout });
+      }
+      if (channel.pts - request.pts > tooLongAfter) {
+        const top = [...channel.messages.values()].slice(-10).reverse();
+        return new Api.updates.ChannelDifferenceTooLong({
+          final: true,
+          timeout,
+          dialog: new Api.Dialog({
+            peer: peer(plan),
+            topMessage: top[0]?.id ?? lastId(plan),
+            readInboxMaxId: 0,
+            readOutboxMaxId: 0,
+            unreadCount: 0,
+            unreadMentionsCount: 0,
+            unreadReactionsCount: 0,
+            notifySettings: new Api.PeerNotifySettings({}),
+            pts: channel.pts,
+          }),
+          messages: top,
+          chats,
+          users: usersOf(plan),
+        });
+      }
+      const limit = Math.max(1, Math.min(request.limit, 100));
+      const events = channel.events.filter((e) => e.pts > request.pts).slice(0, limit);
+      const last = events.at(-1)!;
+      const newMessages: Api.TypeMessage[] = [];
+      const otherUpdates: Api.TypeUpdate[] = [];
+      for (const { update } of events) {
+        if (update instanceof Api.UpdateNewChannelMessage) newMessages.push(update.message);
+        else otherUpdates.push(update);
+      }
+      return new Api.updates.ChannelDifference({
+        final: last.pts === channel.pts,
+        pts: last.pts,
+        timeout,
+        newMessages,
+        otherUpdates,
+        chats,
+        users: usersOf(plan),
+      });
+    },
+    getState: () =>
+      new Api.updates.State({ pts: 1, qts: 0, date: nowSec(), seq: 0, unreadCount: 0 }),
+    getDifference: () => new Api.updates.DifferenceEmpty({ date: nowSec(), seq: 0 }),
+  };
+}
+
+function usersOf(plan: ChatPlan): Api.User[] {
+  if (plan.kind !== 'supergroup') return [];
+  return Array.from({ length: USERS_PER_CHAT }, (_, i) => simulatedUser(plan, i));
+}
+
+function username(name: string): string {
+  return name.replace(/^@/, '').toLowerCase();
+}
