@@ -37,14 +37,6 @@ export {
 export { type TranslateContext, translateTelegramError } from './errors.js';
 export { PAGE_SIZE } from './history.js';
 export { markedId, type PeerKind, toBigId, unmarkId } from './ids.js';
-export type {
-  ChangeBatch,
-  ChangeRequest,
-  ChangeSource,
-  MessageChange,
-  ResumePoint,
-  ResumeStore,
-} from './live/change-port.js';
 export {
   createTelegramChangeSource,
   DEFAULT_GAP_WAIT_MS,

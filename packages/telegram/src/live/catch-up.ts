@@ -1,9 +1,9 @@
+import type { ChangeBatch, MessageChange } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { tgError } from '../error-builders.js';
 import { TelegramErrorCode } from '../error-codes.js';
 import { PAGE_SIZE } from '../history.js';
-import type { ChangeBatch, MessageChange } from './change-port.js';
 import { changesOf, type FollowContext, schedulePoll } from './follow-context.js';
 import type { FollowedChat } from './followed.js';
 import { newestCopies } from './to-changes.js';

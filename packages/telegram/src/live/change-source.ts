@@ -1,9 +1,9 @@
+import type { ChangeBatch, ChangeRequest, ChangeSource } from '@tgfetch/core';
 import { AbortError, type ChatRef, defaultRetryPolicy, type RetryPolicy } from '@tgfetch/core';
 import { tgError } from '../error-builders.js';
 import { TelegramErrorCode } from '../error-codes.js';
 import type { TelegramSource } from '../source.js';
 import { accessOf } from '../source-access.js';
-import type { ChangeBatch, ChangeRequest, ChangeSource } from './change-port.js';
 import { follow } from './follow.js';
 
 export interface TelegramChangeSourceOptions {

@@ -1,3 +1,4 @@
+import type { ResumePoint } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,6 @@ import { createTelegramSource, type TelegramSource } from '../source.js';
 import { sessionAt, TEST_API } from '../testing/endpoints.js';
 import { installScriptedSender, type ScriptedSender } from '../testing/scripted-sender.js';
 import { createScriptedTelegram } from '../testing/scripted-telegram.js';
-import type { ResumePoint } from './change-port.js';
 import { createTelegramChangeSource } from './change-source.js';
 import { appliedChanges, until } from './follow-helpers.js';
 

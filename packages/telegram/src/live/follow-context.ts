@@ -1,6 +1,5 @@
-import type { ChatRef, Clock } from '@tgfetch/core';
+import type { ChatRef, Clock, MessageChange } from '@tgfetch/core';
 import { Api } from 'telegram';
-import type { MessageChange } from './change-port.js';
 import type { FollowState } from './follow-state.js';
 import type { Followed } from './followed.js';
 import type { ChangeMapper } from './to-changes.js';

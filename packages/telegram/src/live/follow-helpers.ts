@@ -1,5 +1,4 @@
-import type { ChatRef, TgMessage } from '@tgfetch/core';
-import type { ChangeBatch, MessageChange, ResumePoint } from './change-port.js';
+import type { ChangeBatch, ChatRef, MessageChange, ResumePoint, TgMessage } from '@tgfetch/core';
 
 /**
  * A store for tests of live follow: changes applied to a map per chat, and the resume
@@ -33,9 +32,14 @@ export function appliedChanges(): AppliedChanges {
     apply(batch) {
       for (const change of batch.changes) {
         applied.changes.push(change);
-        const map = of(change.chat);
-        if (change.kind === 'deleted') for (const id of change.ids) map.delete(id);
-        else map.set(change.message.id, change.message);
+        if (change.kind !== 'deleted') {
+          of(change.chat).set(change.message.id, change.message);
+          continue;
+        }
+        // An id lives in at most one chat: deleting it from each candidate deletes it once.
+        for (const chat of change.chat ? [change.chat] : (change.among ?? [])) {
+          for (const id of change.ids) of(chat).delete(id);
+        }
       }
       applied.resume = batch.resume;
       applied.batches++;

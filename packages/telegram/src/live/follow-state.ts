@@ -1,5 +1,4 @@
-import type { ChatRef } from '@tgfetch/core';
-import type { ChangeBatch, MessageChange } from './change-port.js';
+import type { ChangeBatch, ChatRef, MessageChange } from '@tgfetch/core';
 import type { Followed } from './followed.js';
 import { decodeResume, encodeResume, type LiveResume } from './resume.js';
 import type { LiveUpdate } from './update-entries.js';

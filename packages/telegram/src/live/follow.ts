@@ -1,8 +1,8 @@
+import type { ChangeBatch, ChangeRequest } from '@tgfetch/core';
 import { AbortError, type ChatRef, decideRetry, type RetryPolicy } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
 import type { SourceAccess } from '../source-access.js';
 import { catchUpAccount, catchUpChannel, channelPts, planWalk, walkChat } from './catch-up.js';
-import type { ChangeBatch, ChangeRequest } from './change-port.js';
 import {
   changesOf,
   type FollowContext,

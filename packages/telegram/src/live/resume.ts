@@ -1,4 +1,4 @@
-import type { JsonValue, ResumePoint } from './change-port.js';
+import type { JsonValue, ResumePoint } from '@tgfetch/core';
 import type { AccountState } from './update-state.js';
 
 /**

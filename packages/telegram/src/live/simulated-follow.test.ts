@@ -1,9 +1,8 @@
-import type { TgMessage } from '@tgfetch/core';
+import type { ResumePoint, TgMessage } from '@tgfetch/core';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedSource, type SimulatedLiveOptions } from '../testing/index.js';
 import { pushThroughSender } from '../testing/scripted-sender.js';
-import type { ResumePoint } from './change-port.js';
 import { createTelegramChangeSource } from './change-source.js';
 import { appliedChanges, until } from './follow-helpers.js';
 

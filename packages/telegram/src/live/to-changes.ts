@@ -1,7 +1,6 @@
-import type { ChatRef } from '@tgfetch/core';
+import type { ChatRef, MessageChange } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { mapMessage } from '../map-message.js';
-import type { MessageChange } from './change-port.js';
 import { type Followed, type FollowedChat, peerKey } from './followed.js';
 import type { LiveUpdate } from './update-entries.js';
 import { ACCOUNT_BOX } from './update-state.js';
@@ -49,6 +48,11 @@ export function changeMapper(followed: Followed): ChangeMapper {
     return [{ kind, chat: chat.ref, message: mapped }];
   };
 
+  /**
+   * `UpdateDeleteMessages` names no chat. Ids this source yielded go to their chat; the rest
+   * to core's applier with the account's followed chats to look in (`among`): an id lives
+   * in at most one of them.
+   */
   const ofAccountDeletion = (ids: readonly number[], at: number): MessageChange[] => {
     const byChat = new Map<ChatRef, number[]>();
     const unknown: number[] = [];
@@ -57,10 +61,17 @@ export function changeMapper(followed: Followed): ChangeMapper {
       if (chat === undefined) unknown.push(id);
       else byChat.set(chat, [...(byChat.get(chat) ?? []), id]);
     }
-    return followed.inAccount.flatMap((chat): MessageChange[] => {
-      const own = [...(byChat.get(chat.ref) ?? []), ...unknown].sort((a, b) => a - b);
-      return own.length > 0 ? [{ kind: 'deleted', chat: chat.ref, ids: own, at }] : [];
-    });
+    const changes: MessageChange[] = [...byChat].map(([chat, own]) => ({
+      kind: 'deleted',
+      chat,
+      ids: own.sort((a, b) => a - b),
+      at,
+    }));
+    const among = followed.inAccount.map((chat) => chat.ref);
+    if (unknown.length > 0 && among.length > 0) {
+      changes.push({ kind: 'deleted', among, ids: unknown.sort((a, b) => a - b), at });
+    }
+    return changes;
   };
 
   return {
