@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOwnedClient } from '../client.js';
 import { createTelegramConnection } from '../connection.js';
 import { createTelegramSource, type TelegramSource } from '../source.js';
+import { readDialog } from '../testing/dialogs.js';
 import { sessionAt, TEST_API } from '../testing/endpoints.js';
 import { installScriptedSender, type ScriptedSender } from '../testing/scripted-sender.js';
 import { createScriptedTelegram } from '../testing/scripted-telegram.js';
@@ -70,17 +71,7 @@ function channelServer(options: { tooLongAfter?: number } = {}) {
         return new Api.updates.ChannelDifferenceTooLong({
           final: true,
           timeout: 1,
-          dialog: new Api.Dialog({
-            peer,
-            topMessage: nextId - 1,
-            readInboxMaxId: 0,
-            readOutboxMaxId: 0,
-            unreadCount: 0,
-            unreadMentionsCount: 0,
-            unreadReactionsCount: 0,
-            notifySettings: new Api.PeerNotifySettings({}),
-            pts,
-          }),
+          dialog: readDialog(peer, nextId - 1, pts),
           messages: [...messages.values()].slice(-5),
           chats: [channel],
           users: [],

@@ -54,3 +54,18 @@ export function getDialogs(
     ? new Api.messages.DialogsSlice({ count: all.length, ...parts })
     : new Api.messages.Dialogs(parts);
 }
+
+/** A dialog as Telegram sends one, read and unmuted: only its peer, top and `pts` vary. */
+export function readDialog(peer: Api.TypePeer, topMessage: number, pts?: number): Api.Dialog {
+  return new Api.Dialog({
+    peer,
+    topMessage,
+    readInboxMaxId: 0,
+    readOutboxMaxId: 0,
+    unreadCount: 0,
+    unreadMentionsCount: 0,
+    unreadReactionsCount: 0,
+    notifySettings: new Api.PeerNotifySettings({}),
+    ...(pts === undefined ? {} : { pts }),
+  });
+}

@@ -4,6 +4,7 @@ import { returnBigInt } from 'telegram/Helpers.js';
 import { mapMessage } from '../map-message.js';
 import { simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
 import { type ChatPlan, lastId } from './chat-plan.js';
+import { readDialog } from './dialogs.js';
 import { telegramError } from './faults.js';
 import { hash32, mulberry32 } from './prng.js';
 
@@ -302,17 +303,7 @@ export function createLiveChats(
         return new Api.updates.ChannelDifferenceTooLong({
           final: true,
           timeout,
-          dialog: new Api.Dialog({
-            peer: peer(plan),
-            topMessage: top[0]?.id ?? lastId(plan),
-            readInboxMaxId: 0,
-            readOutboxMaxId: 0,
-            unreadCount: 0,
-            unreadMentionsCount: 0,
-            unreadReactionsCount: 0,
-            notifySettings: new Api.PeerNotifySettings({}),
-            pts: channel.pts,
-          }),
+          dialog: readDialog(peer(plan), top[0]?.id ?? lastId(plan), channel.pts),
           messages: top,
           chats,
           users: usersOf(plan),

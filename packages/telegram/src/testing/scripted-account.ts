@@ -1,6 +1,7 @@
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { markedId, toPeer } from '../ids.js';
+import { readDialog } from './dialogs.js';
 import { fullChannel } from './full-channel.js';
 import { createScriptedTelegram, rpcError, type ScriptedTelegram } from './scripted-telegram.js';
 
@@ -133,19 +134,7 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
     const offset = toPeer(peerOfInput(request.offsetPeer as Api.TypeInputPeer));
     const start = offset ? order.indexOf(markedId(offset.kind, offset.id)) + 1 : 0;
     const slice = order.slice(start, start + size);
-    const list = slice.map(
-      (marked, i) =>
-        new Api.Dialog({
-          peer: dialogPeer(marked),
-          topMessage: 1000 - start - i,
-          readInboxMaxId: 0,
-          readOutboxMaxId: 0,
-          unreadCount: 0,
-          unreadMentionsCount: 0,
-          unreadReactionsCount: 0,
-          notifySettings: new Api.PeerNotifySettings({}),
-        }),
-    );
+    const list = slice.map((marked, i) => readDialog(dialogPeer(marked), 1000 - start - i));
     const messages = list.map(
       (d) =>
         new Api.Message({ id: d.topMessage, peerId: d.peer, date: 1_700_000_000, message: '' }),
