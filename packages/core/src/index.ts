@@ -137,6 +137,7 @@ export {
   MessageSchema,
   ProgressFileSchema,
 } from './file-schemas.js';
+export { type FollowOptions, type FollowPorts, followChanges } from './follow-changes.js';
 export {
   LegacyEventSchema,
   LegacyFetchCompleteSchema,
