@@ -6,10 +6,12 @@ import { followChanges } from './follow-changes.js';
 import { createMemoryChangeSource, createMemoryResumeStore } from './memory/changes.js';
 import { createMemoryLock } from './memory/lock.js';
 import { createMemoryProgress, createMemoryStore } from './memory/store.js';
+import type { TgMessage } from './message.js';
 import { makeMessages } from './testing/messages.js';
 
 const CHAT = '@live';
 const posts = makeMessages({ chat: CHAT, start: Date.parse('2025-11-05T10:00:00Z'), count: 6 });
+const [first, second] = posts as [TgMessage, TgMessage];
 
 function parts(fault?: (seq: number) => unknown) {
   const source = createMemoryChangeSource(fault ? { fault } : {});
@@ -56,8 +58,8 @@ describe('followChanges', () => {
     );
     // Without a saved point the stream starts now: changes come after the first request.
     await until(async () => p.source.requests.length === 1);
-    p.source.push({ kind: 'new', chat: CHAT, message: posts[0] });
-    p.source.push({ kind: 'new', chat: CHAT, message: posts[1] });
+    p.source.push({ kind: 'new', chat: CHAT, message: first });
+    p.source.push({ kind: 'new', chat: CHAT, message: second });
     await until(async () => (await p.resume.load('account'))?.seq === 2);
     stop.abort();
     await expect(running).rejects.toBeInstanceOf(AbortError);
@@ -118,8 +120,8 @@ describe('followChanges', () => {
       seq === 2 ? new FatalError('BAD_POINT', 'not this source') : undefined,
     );
     await p.resume.save('k', { seq: 0 });
-    p.source.push({ kind: 'new', chat: CHAT, message: posts[0] });
-    p.source.push({ kind: 'new', chat: CHAT, message: posts[1] });
+    p.source.push({ kind: 'new', chat: CHAT, message: first });
+    p.source.push({ kind: 'new', chat: CHAT, message: second });
     const failure = followChanges(p, { key: 'k', chats: [CHAT] }, new AbortController().signal);
     await expect(failure).rejects.toMatchObject({ code: 'BAD_POINT' });
     expect(await p.resume.load('k')).toEqual({ seq: 1 });
@@ -138,7 +140,7 @@ describe('followChanges', () => {
       return acquire(chat, signal);
     };
     await p.resume.save('k', { seq: 0 });
-    p.source.push({ kind: 'new', chat: CHAT, message: posts[0] });
+    p.source.push({ kind: 'new', chat: CHAT, message: first });
     const stop = new AbortController();
     const running = followChanges(p, { key: 'k', chats: [CHAT] }, stop.signal);
     running.catch(() => {});
