@@ -1,5 +1,7 @@
 export {
   type AppliedDay,
+  type AppliedKind,
+  type AppliedMessage,
   type ApplyOptions,
   type ApplyPorts,
   type ApplyResult,
