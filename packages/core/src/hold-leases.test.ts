@@ -143,13 +143,32 @@ describe('holdLeases', () => {
     for (const name of CHATS) expect(await store.acquire(name, { ttlMs: TTL })).toBeDefined();
   });
 
+  it('goes on holding when a listener throws, telling onError', async () => {
+    const clock = createVirtualClock(0, { autoAdvance: false });
+    const errors: string[] = [];
+    const held = holdLeases(createMemoryLeases({ clock }), CHATS, {
+      ttlMs: TTL,
+      clock,
+      onChange: () => {
+        throw new Error('a listener bug');
+      },
+      onError: (error, name) => errors.push(`${name}: ${error.message}`),
+    });
+    await runClock(clock, 3 * TTL);
+    expect(held.held().size).toBe(CHATS.length);
+    expect(errors).toHaveLength(CHATS.length);
+    await held.stop();
+  });
+
   it('refuses bad names and lifetimes before it starts', () => {
     const store = createMemoryLeases();
     expect(() => holdLeases(store, ['a/b'], { ttlMs: TTL })).toThrow(
       expect.objectContaining({ code: 'LEASE_INVALID_NAME' }),
     );
-    expect(() => holdLeases(store, ['a'], { ttlMs: 5 })).toThrow(
-      expect.objectContaining({ code: 'LEASE_INVALID_TTL' }),
-    );
+    for (const options of [{ ttlMs: 5 }, { ttlMs: TTL, renewEveryMs: TTL }]) {
+      expect(() => holdLeases(store, ['a'], options)).toThrow(
+        expect.objectContaining({ code: 'LEASE_INVALID_TTL' }),
+      );
+    }
   });
 });

@@ -73,6 +73,13 @@ export function holdLeases(
   const renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(ttlMs / 3));
   const retryEveryMs = options.retryEveryMs ?? Math.max(1, Math.floor(ttlMs / 2));
   assertLeaseTtl(retryEveryMs, 'retryEveryMs');
+  assertLeaseTtl(renewEveryMs, 'renewEveryMs');
+  if (renewEveryMs >= ttlMs) {
+    throw coreError(
+      LeaseErrorCode.LEASE_INVALID_TTL,
+      `renewEveryMs (${renewEveryMs}) must be under ttlMs (${ttlMs})`,
+    );
+  }
   const timeoutMs = options.timeoutMs ?? renewEveryMs;
   const retry: Backoff = options.retry ?? {
     baseMs: Math.max(1, Math.floor(retryEveryMs / 8)),
@@ -94,7 +101,14 @@ export function holdLeases(
   const held = new Map<string, Lease>();
   const stopping = new AbortController();
   let wake = new AbortController();
-  const report = (change: LeaseChange) => options.onChange?.(change);
+  const report = (change: LeaseChange) => {
+    try {
+      options.onChange?.(change);
+    } catch (error) {
+      // A listener's bug must not stop the holding of every other name.
+      options.onError?.(toTgfetchError(error), change.name);
+    }
+  };
 
   const hold = (lease: Lease) => {
     held.set(lease.name, lease);

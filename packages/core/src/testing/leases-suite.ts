@@ -10,7 +10,7 @@ export interface LeasesFixture {
 }
 
 export interface LeasesSuiteOptions {
-  /** The lifetime of the leases that the suite lets expire (real time). @default 300 */
+  /** The lifetime of the leases that the suite lets expire (real time). @default 500 */
   ttlMs?: number;
   /** How much later than its lifetime an expired lease may be seen expired. @default 2000 */
   slackMs?: number;
@@ -56,7 +56,7 @@ export function describeLeases(
   setup: () => Promise<LeasesFixture>,
   options: LeasesSuiteOptions = {},
 ): void {
-  const ttlMs = options.ttlMs ?? 300;
+  const ttlMs = options.ttlMs ?? 500;
   const slackMs = options.slackMs ?? 2_000;
 
   describe(`Leases conformance: ${name}`, () => {
