@@ -66,6 +66,7 @@ export {
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
 export { deadLetterEvent } from './dead-letter.js';
+export { withDeadline } from './deadline.js';
 export { deliveryKey, stableCommandId } from './delivery-id.js';
 export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
@@ -84,6 +85,8 @@ export {
   DeliveryErrorCode,
   ENGINE_ERROR_CODES,
   EngineErrorCode,
+  LEASE_ERROR_CODES,
+  LeaseErrorCode,
   SOURCE_ERROR_CODES,
   SourceErrorCode,
   STORE_ERROR_CODES,
@@ -141,6 +144,24 @@ export {
 } from './file-schemas.js';
 export { type FollowOptions, type FollowPorts, followChanges } from './follow-changes.js';
 export {
+  type HeldLeases,
+  type HoldLeasesOptions,
+  holdLeases,
+  type LeaseChange,
+} from './hold-leases.js';
+export { type KeepLeaseOptions, keepLease } from './keep-lease.js';
+export { createLease, type LeaseControl, type LeaseInit } from './lease-handle.js';
+export {
+  type AcquireLeaseOptions,
+  assertLeaseName,
+  assertLeaseTtl,
+  type Lease,
+  type Leases,
+  MAX_LEASE_NAME_LENGTH,
+  MAX_LEASE_TTL_MS,
+  MIN_LEASE_TTL_MS,
+} from './leases.js';
+export {
   LegacyEventSchema,
   LegacyFetchCompleteSchema,
   LegacyFetchFailedSchema,
@@ -152,6 +173,7 @@ export {
   type MemoryChangeSourceOptions,
 } from './memory/changes.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
+export { createMemoryLeases, type MemoryLeasesOptions } from './memory/leases.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
   createMemoryQueue,
