@@ -338,6 +338,8 @@ export function createLiveChats(
       return dropped;
     },
     history(plan, query) {
+      // A follower's first request is a page of history (where the channel stands).
+      if (options.startWhenFollowed) start([`@${plan.username}`]);
       const channel = channels.get(plan.channelId);
       if (!channel) return [];
       const upper = Math.min(
