@@ -9,6 +9,7 @@ import { configSecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
+import { startFollowInBackground } from '../follow/background.js';
 import { createLogger, logFatal } from '../logger.js';
 import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
@@ -48,6 +49,8 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   });
   let worker: Worker | undefined;
   let stopping: Promise<void> | undefined;
+  // Live follow stops with the first signal, like taking commands.
+  const following = new AbortController();
   // The first signal also arms a watchdog: the process ends within the grace period even
   // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
   const stopSignals = onShutdownSignals({
@@ -61,6 +64,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
           : 'stopping before ready: nothing was taken',
       );
       shutdown.begin();
+      following.abort();
       stopping = worker?.stop({ graceMs: shutdown.runningMs });
     },
     second: (signal) => {
@@ -70,7 +74,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     },
   });
   try {
-    const { redis, queue, source, store, ports } = await openDaemonParts(config, lifetime, {
+    const { redis, queue, source, store, ports, lock } = await openDaemonParts(config, lifetime, {
       cwd: ctx.cwd,
       onConnectionState: (state) =>
         metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
@@ -115,6 +119,27 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         }),
       );
     }
+    const follow = startFollowInBackground(
+      {
+        source,
+        store,
+        lock,
+        client: redis.client,
+        chats: (config.FOLLOW_CHATS ?? '')
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+        pollMs: config.FOLLOW_POLL_MS,
+        leaseTtlMs: config.FOLLOW_LEASE_TTL_MS,
+        timeZone: config.TGFETCH_TZ,
+        log: logger,
+      },
+      following.signal,
+    );
+    lifetime.defer(async () => {
+      following.abort();
+      await follow;
+    });
     const sampler = sampleQueue(metrics, queue);
     lifetime.defer(() => clearInterval(sampler));
     if (shutdown.begun) throw new StoppedBeforeReady();
