@@ -12,4 +12,9 @@ export { describeEventSink, type EventSinkFixture, sampleEvents } from './events
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
-export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';
+export {
+  describeMessageStore,
+  describeProgressStore,
+  type MessageStoreSuiteOptions,
+  type StoreFixture,
+} from './store-suite.js';
