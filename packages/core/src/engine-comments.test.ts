@@ -176,7 +176,7 @@ describe('runFetch with comments', () => {
   it('retries a transient failure, and records a read that fails for good as partial without failing', async () => {
     let calls = 0;
     const flaky = setup({
-      commentsFault: () => (++calls === 3 ? new TransientError('blip') : undefined),
+      commentsFault: () => (++calls === 3 ? new TransientError('BLIP', 'a blip') : undefined),
     });
     const ok = await runFetch(command({ ...range, options: { comments: true } }), flaky.ports, {
       ...flaky.options,

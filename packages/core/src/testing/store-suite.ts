@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DayDocument } from '../day.js';
+import type { DayComments, DayDocument } from '../day.js';
 import { isoSeconds, type TgMessage, tombstone } from '../message.js';
 import type { MessageStore, ProgressStore } from '../ports.js';
 import { addDays } from '../time-zone.js';
@@ -252,23 +252,28 @@ export function describeMessageStore(
     it.runIf(options.dayComments === true)(
       "keeps a day's comments record: replaced by a newer one, kept by a write without one or with off",
       withStore(async (store) => {
-        const read = { status: 'complete', chat: '-1001', read_at: isoSeconds(START), count: 4 };
+        const read: DayComments = {
+          status: 'complete',
+          chat: '-1001',
+          read_at: isoSeconds(START),
+          count: 4,
+        };
         await store.writeDay(day(messages, { comments: { status: 'off' } }));
         expect((await store.readDay(CHAT, DATE))?.comments).toEqual({ status: 'off' });
-        await store.writeDay(day([], { comments: read as DayDocument['comments'] }));
+        await store.writeDay(day([], { comments: read }));
         expect((await store.readDay(CHAT, DATE))?.comments).toEqual(read);
         await store.writeDay(day(messages.slice(0, 3)));
         await store.writeDay(day([], { comments: { status: 'off' } }));
         const kept = await store.readDay(CHAT, DATE);
         expect(kept?.comments).toEqual(read);
         expect(kept?.count).toBe(20);
-        const later = {
+        const later: DayComments = {
           status: 'partial',
           read_at: isoSeconds(START + 1000),
           count: 1,
           reason: 'X',
         };
-        await store.writeDay(day([], { comments: later as DayDocument['comments'] }));
+        await store.writeDay(day([], { comments: later }));
         expect((await store.readDay(CHAT, DATE))?.comments).toEqual(later);
         expect((await store.readDay(CHAT, '2025-11-08'))?.comments).toBeUndefined();
         await store.writeDay(day(messages, { date: '2025-11-08' }));
