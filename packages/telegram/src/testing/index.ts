@@ -26,6 +26,14 @@ export {
   writeLargeExport,
 } from './desktop-export.js';
 export {
+  type CommentSpec,
+  type CopySpec,
+  channelPost,
+  discussionComment,
+  discussionCopy,
+  type PostSpec,
+} from './discussion-thread.js';
+export {
   closedPort,
   type Microsocks,
   type SilentServer,
