@@ -32,6 +32,8 @@ export function channelPost(spec: PostSpec): Api.Message {
     message: spec.text ?? `post ${spec.id}`,
     post: true,
     views: 100,
+    // One flag carries both: a views without forwards would not serialise.
+    forwards: 0,
     ...(spec.editDate ? { editDate: spec.editDate } : {}),
     replies: new Api.MessageReplies({
       comments: true,

@@ -48,6 +48,8 @@ export interface ScriptedAccountOptions {
   dialogs?: string[];
   /** Dialogs per `messages.GetDialogs` page (Telegram's is 100). @default 100 */
   dialogsPage?: number;
+  /** Sees each request before it is answered; what it throws is the answer (a flood wait, …). */
+  before?: (request: Api.AnyRequest) => void;
   /** The answer to a `messages.GetHistory` instead of the history (`undefined`: the history's page). */
   historyAnswer?: (request: Api.messages.GetHistory) => Api.messages.TypeMessages | undefined;
 }
@@ -172,6 +174,7 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
   };
 
   const telegram = createScriptedTelegram((request) => {
+    options.before?.(request);
     if (request instanceof Api.users.GetUsers) return [self];
     if (request instanceof Api.contacts.ResolveUsername) {
       const name = (request.username ?? '').toLowerCase();
