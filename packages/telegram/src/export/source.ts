@@ -237,7 +237,11 @@ async function* serve(
       }
       const time = exportTime(raw, 'date', wallClock)!;
       left--;
-      yield toTgMessage(raw, chat, time, wallClock);
+      const message = toTgMessage(raw, chat, time, wallClock);
+      // A comment of a discussion group: its thread's copy names the channel, not the post.
+      const link = index.threadOf(message.id);
+      if (link) message.comment_of = { chat: `-100${link.channel}`, id: null, thread: link.thread };
+      yield message;
     }
   }
 }
