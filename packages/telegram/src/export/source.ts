@@ -80,7 +80,7 @@ const BATCH_MESSAGES = 256;
 
 /**
  * A `MessageSource` over a Telegram Desktop JSON export (a single chat, or a full-account
- * export with `chats.list`). Memory stays at 32 bytes a message plus one read buffer,
+ * export with `chats.list`). Memory stays at 40 bytes a message plus one read buffer,
  * whatever the size of the file: the first pass keeps only where each message lies, and
  * requests read their messages back by offset, newest first.
  */
