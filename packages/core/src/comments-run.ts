@@ -73,7 +73,16 @@ export async function readComments(context: CommentsRunContext): Promise<void> {
     });
   }
   const group = discussion.chat;
-  const release = await context.lock?.acquire(group, context.signal);
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await context.lock?.acquire(group, context.signal);
+  } catch (error) {
+    // The group held elsewhere (a lock that does not wait says CHAT_BUSY): the posts stay
+    // stored, the days say why their comments were not read.
+    checkAbort(context.signal);
+    await recordAll(context, { ...partial(readAt, error, 0), chat: group });
+    return;
+  }
   try {
     await readLinked(context, group, readAt);
   } finally {

@@ -197,6 +197,45 @@ describe('runFetch with comments', () => {
     expect(nov6?.complete).toBe(true);
   });
 
+  it('holds the group while it writes comments, and says partial when the group is held elsewhere', async () => {
+    const t = setup();
+    const held: string[] = [];
+    const lock = {
+      async acquire(chat: string) {
+        if (chat === GROUP) throw new TransientError('CHAT_BUSY', `${chat} is busy`);
+        held.push(chat);
+        return async () => undefined;
+      },
+    };
+    const outcome = await runFetch(
+      command({ ...range, options: { comments: true } }),
+      { ...t.ports, lock },
+      t.options,
+    );
+    expect(outcome.event).toBe('completed');
+    expect(held).toEqual([CHANNEL]);
+    expect((await t.store.readDay(CHANNEL, '2025-11-05'))?.comments).toMatchObject({
+      status: 'partial',
+      chat: GROUP,
+      reason: 'CHAT_BUSY',
+    });
+    expect(await groupMessages(t)).toEqual([]);
+
+    const acquired: string[] = [];
+    const free = {
+      async acquire(chat: string) {
+        acquired.push(chat);
+        return async () => undefined;
+      },
+    };
+    await runFetch(
+      command({ ...range, options: { comments: true } }),
+      { ...t.ports, lock: free },
+      t.options,
+    );
+    expect(acquired).toEqual([CHANNEL, GROUP]);
+  });
+
   it("cuts comments in the group's own zone when the group is stored in another", async () => {
     const t = setup();
     await t.store.writeDay({
