@@ -5,7 +5,7 @@ import { returnBigInt } from 'telegram/Helpers.js';
 import { StringSession } from 'telegram/sessions/index.js';
 import { markedId } from '../ids.js';
 import { mapMessage } from '../map-message.js';
-import { buildMessage, simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
+import { simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
 import {
   type ChatPlan,
   firstId,
@@ -25,10 +25,10 @@ import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { pushThroughSender, updateSender } from './scripted-sender.js';
 import {
   createSimulatedDiscussion,
-  rangePage,
   type SimulatedDiscussion,
   type SimulatedDiscussionOptions,
 } from './simulated-discussion.js';
+import { createThreadAnswers } from './simulated-threads.js';
 
 export interface SimulatedTelegramOptions {
   /** Seed of every generated chat. @default 1 */
@@ -293,104 +293,14 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       : chat.plan.accessHash;
   }
 
-  /** A post as built, with its thread when the channel has a discussion group. */
-  function post(chat: LiveChat, id: number): Api.Message | Api.MessageService {
-    const message = buildMessage(chat.plan, id, chat.dates.dateOf(id));
-    const discussion = discussionOf(chat);
-    if (discussion && message instanceof Api.Message) {
-      const replies = discussion.postReplies(id);
-      if (replies) message.replies = replies;
-      else delete message.replies;
-    }
-    return message;
-  }
-
-  function channelMessages(chat: LiveChat, messages: Api.TypeMessage[], count: number) {
-    return new Api.messages.ChannelMessages({
-      pts: liveChats.pts(chat.plan.username),
-      count,
-      messages,
-      topics: [],
-      chats: [simulatedChannel(chat.plan), ...(chat.discussion ? [chat.discussion.group] : [])],
-      users: [],
-    });
-  }
-
-  function groupHistory(chat: LiveChat, d: SimulatedDiscussion, request: Api.messages.GetHistory) {
-    stats.groupHistory++;
-    const ids = rangePage(1, d.top, request, (sec) => d.idAtOrAfter(sec), maxPage);
-    return channelMessages(
-      chat,
-      ids.map((id) => d.message(id)),
-      d.top,
-    );
-  }
-
-  /** The linked channel a thread request names, with its group, or Telegram's error. */
-  function discussedChannel(peer: Api.TypeInputPeer, request: Api.AnyRequest) {
-    const chat =
-      peer instanceof Api.InputPeerChannel ? byChannelId.get(String(peer.channelId)) : undefined;
-    if (
-      !chat ||
-      !(peer instanceof Api.InputPeerChannel) ||
-      String(peer.accessHash) !== chat.plan.accessHash
-    ) {
-      throw telegramError('CHANNEL_INVALID', request);
-    }
-    const discussion = discussionOf(chat);
-    if (!discussion) throw telegramError('MSG_ID_INVALID', request);
-    return { chat, discussion };
-  }
-
-  function getReplies(request: Api.messages.GetReplies) {
-    stats.getReplies++;
-    const { chat, discussion } = discussedChannel(request.peer as Api.TypeInputPeer, request);
-    const msgId = request.msgId as number;
-    const copy = discussion.copyOf(msgId);
-    if (copy === undefined) throw telegramError('MSG_ID_INVALID', request);
-    const count = discussion.replies(msgId);
-    const ids = rangePage(
-      copy + 1,
-      copy + count,
-      request,
-      (sec) => discussion.idAtOrAfter(sec),
-      maxPage,
-    );
-    return channelMessages(
-      chat,
-      ids.map((id) => discussion.message(id)),
-      count,
-    );
-  }
-
-  function getDiscussionMessage(request: Api.messages.GetDiscussionMessage) {
-    const { chat, discussion } = discussedChannel(request.peer as Api.TypeInputPeer, request);
-    const msgId = request.msgId as number;
-    const copy = discussion.copyOf(msgId);
-    if (copy === undefined) throw telegramError('MSG_ID_INVALID', request);
-    const count = discussion.replies(msgId);
-    return new Api.messages.DiscussionMessage({
-      messages: [discussion.message(copy)],
-      ...(count > 0 ? { maxId: copy + count, readInboxMaxId: copy + count } : {}),
-      unreadCount: 0,
-      chats: [simulatedChannel(chat.plan), discussion.group],
-      users: [],
-    });
-  }
-
-  function getMessages(request: Api.channels.GetMessages) {
-    const input = request.channel;
-    const chat =
-      input instanceof Api.InputChannel ? byChannelId.get(String(input.channelId)) : undefined;
-    if (!chat) throw telegramError('CHANNEL_INVALID', request);
-    const messages = request.id.map((m) => {
-      const id = m instanceof Api.InputMessageID ? m.id : 0;
-      return id >= firstId(chat.plan) && id <= lastId(chat.plan) && !isDeleted(chat.plan, id)
-        ? post(chat, id)
-        : new Api.MessageEmpty({ id });
-    });
-    return channelMessages(chat, messages, messages.length);
-  }
+  const threads = createThreadAnswers({
+    stats,
+    maxPage,
+    channel: (id) => byChannelId.get(id),
+    discussionOf,
+    pts: (chat) => liveChats.pts(chat.plan.username),
+  });
+  const { post, groupHistory, getReplies, getDiscussionMessage, getMessages } = threads;
 
   const dispatch = (request: Api.AnyRequest, wrapped: boolean): unknown => {
     if (request instanceof Api.messages.GetHistory) return getHistory(request);
