@@ -46,8 +46,9 @@ export interface CommentsRunContext {
  * changes: a day they alone made stays partial), posts read again for their count go to
  * their days, and each post day gets its comments record (`DayComments`). The command
  * never fails because of comments: a source that reads none, a channel without a group, a
- * group this account cannot read, or a read that keeps failing is what the record says.
- * Only an abort, and the store's own failures, end the command from here.
+ * group this account cannot read, a group held elsewhere, or a read that keeps failing
+ * (the store's failures while applying comments included) is what the record says. Only
+ * an abort, and a store that cannot write the records themselves, end the command here.
  */
 export async function readComments(context: CommentsRunContext): Promise<void> {
   const { source, days, clock } = context;
