@@ -123,6 +123,14 @@ export const CommandOptionsSchema = v.pipe(
         v.description('mode days: count today (stored as an incomplete day).'),
       ),
     ),
+    comments: v.optional(
+      v.pipe(
+        v.boolean('must be true or false'),
+        v.description(
+          "Also store the comments of a broadcast channel's posts (messages of its discussion group, under the group's own chat), and refresh them on days already complete. Default: the worker's FETCH_COMMENTS, else false.",
+        ),
+      ),
+    ),
   }),
   v.description('Options of the run.'),
 );

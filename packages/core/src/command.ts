@@ -21,6 +21,8 @@ export interface CommandOptions {
   force: boolean;
   include_today: boolean;
   tz?: string;
+  /** Read the comments of a channel's posts too; absent: the runner's default (`RunOptions.comments`). */
+  comments?: boolean;
 }
 
 interface CommandBase {
@@ -267,6 +269,7 @@ function normalise(
       ...(input.options?.tz === undefined
         ? {}
         : { tz: canonicalZone(input.options.tz) ?? input.options.tz }),
+      ...(input.options?.comments === undefined ? {} : { comments: input.options.comments }),
     },
   };
   if (input.limit !== undefined) base.limit = input.limit;

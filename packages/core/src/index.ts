@@ -64,7 +64,21 @@ export {
   MAX_LIMIT,
   RangeCommandSchema,
 } from './command-schema.js';
-export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export {
+  type CommentCost,
+  type CommentCostInput,
+  commentReadCost,
+} from './comment-cost.js';
+export {
+  COMMENT_STATUSES,
+  type CommentStatus,
+  type DayComments,
+  type DayDocument,
+  type DayProgress,
+  type DayWindow,
+  type DayWriteResult,
+  mergeDayComments,
+} from './day.js';
 export { deadLetterEvent } from './dead-letter.js';
 export { withDeadline } from './deadline.js';
 export { deliveryKey, stableCommandId } from './delivery-id.js';
@@ -194,12 +208,14 @@ export {
   mergeMessages,
   messageKey,
   messageTime,
+  type TgCommentOf,
   type TgEntity,
   type TgForward,
   type TgMedia,
   type TgMessage,
   type TgPeer,
   type TgPeerKind,
+  type TgPostComments,
   type TgReaction,
   type TgReplyToPeer,
   tombstone,
@@ -209,6 +225,10 @@ export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
   ChatLock,
   Clock,
+  CommentedPost,
+  CommentsBatch,
+  CommentsRequest,
+  Discussion,
   EventSink,
   HistoryRequest,
   MessageSource,

@@ -1,4 +1,4 @@
-import type { ChatRef, IsoDate, MessageStore, ProgressStore } from '@tgfetch/core';
+import type { ChatRef, IsoDate, MessageStore, ProgressStore, TgMessage } from '@tgfetch/core';
 import pg from 'pg';
 import { createPgChatLock, type PgChatLock } from './chat-lock.js';
 import { createDays } from './days.js';
@@ -38,6 +38,11 @@ export interface PgStore extends MessageStore, ProgressStore {
   locate(chat: ChatRef, ids: readonly number[]): Promise<ReadonlyMap<number, IsoDate>>;
   /** The zone a chat is stored in, or undefined while nothing of it is. */
   zoneOf(chat: ChatRef): Promise<string | undefined>;
+  /**
+   * The stored comments of a channel post (`chat`: the channel, `id`: the post): the
+   * messages whose `comment_of` names it, by id, tombstones included. One indexed query.
+   */
+  commentsOf(post: { chat: ChatRef; id: number }): Promise<TgMessage[]>;
   readonly schema: string;
   /** Core's `ChatLock` on advisory locks in the same database. */
   readonly lock: PgChatLock;
@@ -120,6 +125,10 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     readDay: (chat, date) => op(`reading ${chat} ${date}`, () => days.readDay(chat, date)),
     locate: (chat, ids) => op(`locating messages of ${chat}`, () => days.locate(chat, ids)),
     zoneOf: (chat) => op(`reading the zone of ${chat}`, () => days.zoneOf(chat)),
+    commentsOf: (post) =>
+      op(`reading the comments of ${String(post?.chat)} ${String(post?.id)}`, () =>
+        days.commentsOf(post),
+      ),
     completed: (chat, dates, timeZone) =>
       op(`reading progress of ${chat}`, () => progress.completed(chat, dates, timeZone)),
     markComplete: (chat, day) =>

@@ -13,4 +13,9 @@ export { describeLeases, type LeasesFixture, type LeasesSuiteOptions } from './l
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
-export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';
+export {
+  describeMessageStore,
+  describeProgressStore,
+  type MessageStoreSuiteOptions,
+  type StoreFixture,
+} from './store-suite.js';
