@@ -96,6 +96,8 @@ export const EnvSchema = v.object({
     v.picklist(['batch', 'per_day'], 'FETCH_STRATEGY must be batch or per_day'),
     'batch',
   ),
+  /** Commands that do not say also store the comments of a channel's posts. */
+  FETCH_COMMENTS: optional(bool('FETCH_COMMENTS'), 'false'),
   WORKER_ID: v.optional(
     v.pipe(
       v.string(),

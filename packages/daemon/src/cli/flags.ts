@@ -83,6 +83,12 @@ export const FLAGS = {
     help: 'with --days, also fetch today so far',
     commands: SHAPES,
   },
+  comments: {
+    flags: '--comments',
+    help: "also store the comments of a channel's posts (its linked discussion group)",
+    env: 'FETCH_COMMENTS',
+    commands: SHAPES,
+  },
   'command-id': {
     flags: '--command-id <id>',
     help: 'the command id carried by its events',

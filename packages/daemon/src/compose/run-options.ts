@@ -12,6 +12,7 @@ export function runOptions(
   return {
     timeZone: config.TGFETCH_TZ,
     workerId: config.workerId,
+    comments: config.FETCH_COMMENTS,
     retry: {
       maxFloodWaitSec: config.MAX_FLOOD_WAIT_SEC,
       maxAttempts: config.RETRY_MAX_ATTEMPTS,
