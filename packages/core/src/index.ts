@@ -34,6 +34,7 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export {
+  type ChatCommand,
   CommandError,
   type CommandIssue,
   type CommandOptions,
@@ -41,26 +42,37 @@ export {
   commandParams,
   type FetchCommand,
   type FetchCommandInput,
+  type FollowCommand,
   type Mode,
   type ParseOptions,
   type ParseResult,
   parseCommand,
+  parseWireCommand,
   type RejectedCommand,
   type Strategy,
+  type UnfollowCommand,
+  unsupported,
+  type WireCommand,
+  type WireParseResult,
 } from './command.js';
 export {
+  type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
   CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
+  FollowCommandSchema,
   LegacyCommandSchema,
   MAX_COMMAND_BYTES,
   MAX_COMMAND_DEPTH,
   MAX_DAYS,
   MAX_LIMIT,
   RangeCommandSchema,
+  UnfollowCommandSchema,
+  WIRE_COMMANDS,
+  type WireCommandName,
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
 export { deadLetterEvent } from './dead-letter.js';
