@@ -36,7 +36,7 @@ function generate(
 }
 
 const SCHEMAS = [
-  ['command', 'tgfetch fetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
+  ['command', 'tgfetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
   ['event', 'tgfetch event', FetchEventSchema, undefined],
   ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema, undefined],
   ['day', 'tgfetch day file (json format)', DayFileSchema, undefined],
@@ -91,6 +91,26 @@ describe('JSON Schema of the wire contracts', () => {
       'INVALID_ENCODING',
     ]) {
       expect(command.description).toContain(rule);
+    }
+  });
+
+  it('has follow and unfollow with the fields every command has, and no fetch field', () => {
+    const command = read('command');
+    const fetch = command.anyOf.find(
+      (s: { properties: { mode?: { const: string } } }) => s.properties.mode?.const === 'date',
+    );
+    for (const name of ['follow', 'unfollow']) {
+      const form = command.anyOf.find(
+        (s: { properties: { command: { const: string } } }) => s.properties.command.const === name,
+      );
+      expect(form.required).toEqual(['command', 'chat']);
+      expect(Object.keys(form.properties).sort()).toEqual(
+        ['chat', 'command', 'command_id', 'requested_by', 'timestamp'].sort(),
+      );
+      for (const field of ['chat', 'command_id', 'requested_by', 'timestamp']) {
+        expect(form.properties[field], field).toEqual(fetch.properties[field]);
+      }
+      expect(form).not.toHaveProperty('additionalProperties');
     }
   });
 
