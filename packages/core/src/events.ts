@@ -221,7 +221,17 @@ export const FailedEventSchema = v.pipe(
     ),
     mode: v.pipe(
       v.nullable(Mode),
-      v.description('The mode when it was one of the three, else null.'),
+      v.description(
+        'The mode when it was one of the three, else null (always for follow and unfollow).',
+      ),
+    ),
+    command: v.optional(
+      v.pipe(
+        v.picklist(['follow', 'unfollow']),
+        v.description(
+          'The command when it was not fetch: a follow or unfollow rejected, or not run by this worker (COMMAND_UNSUPPORTED). Absent for fetch.',
+        ),
+      ),
     ),
     params: FailedParamsSchema,
     error: ErrorInfoSchema,
@@ -261,7 +271,15 @@ export type FetchEventName = FetchEvent['event'];
 export interface FailedEventInit
   extends Pick<
     FailedEvent,
-    'command_id' | 'chat' | 'requested_chat' | 'mode' | 'params' | 'ts' | 'worker_id' | 'days'
+    | 'command_id'
+    | 'chat'
+    | 'requested_chat'
+    | 'mode'
+    | 'command'
+    | 'params'
+    | 'ts'
+    | 'worker_id'
+    | 'days'
   > {
   /** Why: any error (core's typed errors keep their code; others are `UNEXPECTED`). */
   error: unknown;
@@ -283,6 +301,7 @@ export function failedEvent(init: FailedEventInit): FailedEvent {
     chat: init.chat,
     ...(init.requested_chat === undefined ? {} : { requested_chat: init.requested_chat }),
     mode: init.mode,
+    ...(init.command === undefined ? {} : { command: init.command }),
     params: init.params,
     processed: init.processed ?? 0,
     errors: init.errors,

@@ -211,7 +211,7 @@ export {
   type ReleaseOptions,
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
-export { runCommand } from './run-command.js';
+export { type CommandHandlers, type RunCommandOptions, runCommand } from './run-command.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,
