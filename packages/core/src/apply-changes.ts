@@ -1,4 +1,4 @@
-import { type AppliedDay, ChangedDays } from './changed-days.js';
+import { type AppliedDay, type AppliedMessage, ChangedDays } from './changed-days.js';
 import type { DeletedMessagesChange, MessageChange } from './changes.js';
 import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
@@ -30,7 +30,7 @@ export interface UnlocatedDeletion {
   at: number;
 }
 
-export type { AppliedDay };
+export type { AppliedDay, AppliedMessage };
 
 export interface ApplyResult {
   /** The days that changed, chat by chat in the order the changes named them, then by date. */

@@ -12,6 +12,16 @@ import {
 import type { MessageStore, ProgressStore } from './ports.js';
 import { dateInZone, type IsoDate } from './time-zone.js';
 
+/**
+ * A message a batch changed in its day, as the day now holds it: `new` to the day, an
+ * `edited` version of one it held, or `deleted` (now a tombstone, whether or not the day
+ * held it before the batch).
+ */
+export interface AppliedMessage {
+  change: 'new' | 'edited' | 'deleted';
+  message: TgMessage;
+}
+
 /** A day the changes touched, as it is now stored (see `applyChanges`). */
 export interface AppliedDay {
   chat: ChatRef;
@@ -28,6 +38,8 @@ export interface AppliedDay {
   edited: number;
   /** Messages the day held (or just got) that became tombstones. */
   deleted: number;
+  /** The messages that changed, in the day's order, each as now stored. */
+  messages: AppliedMessage[];
 }
 
 /** One stored day being changed: what it held, and what it holds now (by `messageKey`). */
@@ -109,6 +121,7 @@ export class ChangedDays {
           new: diff.new,
           edited: diff.edited,
           deleted: diff.deleted,
+          messages: diff.changed,
         });
         if (!wasComplete) continue;
         record = {
@@ -165,7 +178,7 @@ export class ChangedDays {
 
 /** What changed in a day, and the messages to hand to `writeDay` (only those). */
 function diffDay(day: WorkDay) {
-  const messages: TgMessage[] = [];
+  const changed: AppliedMessage[] = [];
   let added = 0;
   let edited = 0;
   let deleted = 0;
@@ -177,7 +190,8 @@ function diffDay(day: WorkDay) {
     else if (!killed && sameJson(old, message)) continue;
     else if (!killed) edited++;
     if (killed) deleted++;
-    messages.push(message);
+    changed.push({ change: killed ? 'deleted' : old === undefined ? 'new' : 'edited', message });
   }
-  return { messages: messages.sort(compareMessages), new: added, edited, deleted };
+  changed.sort((a, b) => compareMessages(a.message, b.message));
+  return { messages: changed.map((c) => c.message), changed, new: added, edited, deleted };
 }

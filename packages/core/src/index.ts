@@ -1,5 +1,6 @@
 export {
   type AppliedDay,
+  type AppliedMessage,
   type ApplyOptions,
   type ApplyPorts,
   type ApplyResult,
@@ -139,8 +140,12 @@ export {
   type ProgressEvent,
   ProgressEventSchema,
   parseEvent,
+  parseWireEvent,
   type StartedEvent,
   StartedEventSchema,
+  type WireEvent,
+  type WireEventName,
+  WireEventSchema,
 } from './events.js';
 export {
   BigIdSchema,
@@ -191,6 +196,22 @@ export {
   type TgReplyToPeer,
   tombstone,
 } from './message.js';
+export {
+  type DeletedMessageEvent,
+  DeletedMessageEventSchema,
+  type EditedMessageEvent,
+  EditedMessageEventSchema,
+  EVENT_SCHEMA_DEFINITIONS,
+  MAX_MESSAGE_EVENT_BYTES,
+  MESSAGE_EVENT_NAMES,
+  type MessageChangeEvent,
+  type MessageEventName,
+  MessageEventSchema,
+  type MessageEventsInit,
+  messageEvents,
+  type NewMessageEvent,
+  NewMessageEventSchema,
+} from './message-events.js';
 export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
@@ -202,6 +223,7 @@ export type {
   MessageStore,
   ProgressStore,
   SourceCoverage,
+  WireEventSink,
 } from './ports.js';
 export {
   type CommandQueue,

@@ -3,7 +3,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SCHEMA_DEFINITIONS, CommandWireSchema } from './command-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
-import { FetchEventSchema } from './events.js';
+import { WireEventSchema } from './events.js';
 import {
   DayFileSchema,
   DayJsonlHeaderSchema,
@@ -11,6 +11,7 @@ import {
   ProgressFileSchema,
 } from './file-schemas.js';
 import { LegacyEventSchema } from './legacy-event-schema.js';
+import { EVENT_SCHEMA_DEFINITIONS } from './message-events.js';
 
 /**
  * The JSON Schemas in `packages/core/schema/` are generated from the valibot schemas, for
@@ -37,7 +38,7 @@ function generate(
 
 const SCHEMAS = [
   ['command', 'tgfetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
-  ['event', 'tgfetch event', FetchEventSchema, undefined],
+  ['event', 'tgfetch event', WireEventSchema, EVENT_SCHEMA_DEFINITIONS],
   ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema, undefined],
   ['day', 'tgfetch day file (json format)', DayFileSchema, undefined],
   [
@@ -112,6 +113,32 @@ describe('JSON Schema of the wire contracts', () => {
       }
       expect(form).not.toHaveProperty('additionalProperties');
     }
+  });
+
+  it('has the events of live changes, their message the one of message.json', () => {
+    const event = read('event');
+    const names = event.oneOf.map((s: { properties: { event: { const: string } } }) => {
+      return s.properties.event.const;
+    });
+    expect(names).toEqual([
+      'started',
+      'progress',
+      'completed',
+      'failed',
+      'message',
+      'message_edited',
+      'message_deleted',
+    ]);
+    for (const form of event.oneOf.slice(4)) {
+      expect(form.properties.message).toEqual({ $ref: '#/$defs/Message' });
+      expect(form.required).toEqual(
+        expect.arrayContaining(['chat', 'time_zone', 'date', 'id', 'file_path', 'ts']),
+      );
+      expect(form.required).not.toContain('message');
+      expect(form.description).toContain('65536 bytes');
+    }
+    const { $id, title, $schema, ...message } = read('message');
+    expect(event.$defs.Message).toEqual(message);
   });
 
   it("lists core's own error codes with their meaning in the event schema, and accepts others", () => {
