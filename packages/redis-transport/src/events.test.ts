@@ -177,7 +177,7 @@ describe('redis event sink', () => {
       await eventually(() => raw.length >= 2, { what: 'both events' });
       expect(raw.map((m) => parseWireEvent(m)?.event)).toEqual(['message_deleted', 'started']);
       expect(parseWireEvent(raw[0])).toEqual(change);
-      const entries = await ctx.client.xRange(stream, '-', '+');
+      const entries = (await ctx.client.xRange(stream, '-', '+')) ?? [];
       expect(entries.map((e) => String(e.message.event))).toEqual(['message_deleted', 'started']);
       expect(JSON.parse(String(entries[0]!.message.payload))).toEqual(change);
     } finally {
