@@ -109,11 +109,11 @@ export function parseWireCommand(input: unknown, options: ParseOptions = {}): Wi
 export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
   const parsed = parseWireCommand(input, options);
   if (!parsed.ok || parsed.command.command === 'fetch') return parsed as ParseResult;
-  return unsupported(parsed.command, 'only "fetch" is taken here');
+  return unsupportedCommand(parsed.command, 'only "fetch" is taken here');
 }
 
 /** The rejection of a valid command that the caller does not run (`COMMAND_UNSUPPORTED`). */
-export function unsupported(command: ChatCommand, why: string): Rejected {
+export function unsupportedCommand(command: ChatCommand, why: string): Rejected {
   const message = `"${command.command}" is a command, but ${why}`;
   return {
     ok: false,

@@ -52,7 +52,7 @@ export {
   type RejectedCommand,
   type Strategy,
   type UnfollowCommand,
-  unsupported,
+  unsupportedCommand,
   type WireCommand,
   type WireParseResult,
 } from './command.js';

@@ -5,7 +5,7 @@ import {
   type ParseOptions,
   parseWireCommand,
   type UnfollowCommand,
-  unsupported,
+  unsupportedCommand,
 } from './command.js';
 import { type FetchOutcome, type FetchPorts, type RunOptions, runFetch } from './engine.js';
 import { toTgfetchError } from './errors.js';
@@ -61,7 +61,7 @@ export async function runCommand(
   const { command } = parsed;
   if (command.command === 'fetch') return runFetch(command, ports, options);
   if (await runHandler(command, options.handlers, options.signal)) return undefined;
-  const refused = unsupported(command, 'this worker runs no handler for it');
+  const refused = unsupportedCommand(command, 'this worker runs no handler for it');
   return publishFailed({ ...refused.rejected, error: refused.error }, ports, options);
 }
 

@@ -9,7 +9,7 @@ import {
   parseEvent,
   parseWireCommand,
   TgfetchError,
-  unsupported,
+  unsupportedCommand,
 } from '@tgfetch/core';
 import {
   type ConnectionOptions,
@@ -180,8 +180,10 @@ export async function createCommandClient(
     const parsed = parseWireCommand(command, { timeZone: options.timeZone ?? 'UTC' });
     if (!parsed.ok) throw parsed.error;
     if (parsed.command.command !== 'fetch') {
-      throw unsupported(parsed.command, 'run() waits for the completed event of a fetch: send() it')
-        .error;
+      throw unsupportedCommand(
+        parsed.command,
+        'run() waits for the completed event of a fetch: send() it',
+      ).error;
     }
     const id = parsed.command.command_id;
     const { signal } = runOptions;
