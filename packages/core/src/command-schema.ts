@@ -128,7 +128,8 @@ export const CommandOptionsSchema = v.pipe(
 );
 
 /** The commands of the queue: `fetch` a span of days, `follow` / `unfollow` a chat live. */
-export const WIRE_COMMANDS = ['fetch', 'follow', 'unfollow'] as const;
+export const CHAT_COMMANDS = ['follow', 'unfollow'] as const;
+export const WIRE_COMMANDS = ['fetch', ...CHAT_COMMANDS] as const;
 export type WireCommandName = (typeof WIRE_COMMANDS)[number];
 
 /** The fields every command has, whatever it asks. */

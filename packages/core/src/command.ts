@@ -2,12 +2,12 @@ import * as v from 'valibot';
 import { type ChatRef, parseChat } from './chat.js';
 import { CommandError, type CommandIssue, issue, toIssue } from './command-issue.js';
 import {
+  CHAT_COMMANDS,
   type ChatCommandInput,
   type FetchCommandInput,
   FetchCommandInputSchema,
   FollowCommandSchema,
   UnfollowCommandSchema,
-  type WireCommandName,
 } from './command-schema.js';
 import { decodeCommand } from './command-text.js';
 import { echo, preview } from './echo.js';
@@ -63,7 +63,7 @@ export interface RejectedCommand {
   chat: string | null;
   mode: Mode | null;
   params: RejectedParams;
-  command?: Exclude<WireCommandName, 'fetch'>;
+  command?: ChatCommand['command'];
 }
 
 type Rejected = { ok: false; error: CommandError; rejected: RejectedCommand };
@@ -136,7 +136,7 @@ function parseOrReject(
   const raw = decodeCommand(input);
   if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
   const name = commandName(raw.value);
-  if (name === 'follow' || name === 'unfollow') return parseChatCommand(raw.value, name, newId);
+  if (isChatCommand(name)) return parseChatCommand(raw.value, name, newId);
   const value = normaliseLegacy(raw.value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
@@ -164,6 +164,10 @@ function parseOrReject(
   const problems = crossFieldIssues(command, options.now ?? Date.now(), options.timeZone ?? 'UTC');
   if (problems.length > 0) return reject(problems, value, newId);
   return { ok: true, command };
+}
+
+function isChatCommand(name: unknown): name is ChatCommand['command'] {
+  return (CHAT_COMMANDS as readonly unknown[]).includes(name);
 }
 
 function commandName(value: unknown): unknown {
@@ -199,7 +203,7 @@ function reject(issues: CommandIssue[], value: unknown, newId: () => string): Re
       : {};
   const id = record.command_id;
   const name = record.command;
-  const chatCommand = name === 'follow' || name === 'unfollow';
+  const chatCommand = isChatCommand(name);
   return {
     ok: false,
     error: new CommandError(issues),
@@ -209,7 +213,7 @@ function reject(issues: CommandIssue[], value: unknown, newId: () => string): Re
       // A follow's `mode` or `date` are unknown fields, not its own.
       mode: chatCommand ? null : rejectedMode(record),
       params: chatCommand ? {} : rejectedParams(record),
-      ...(chatCommand ? { command: name } : {}),
+      ...(isChatCommand(name) ? { command: name } : {}),
     },
   };
 }
@@ -228,5 +232,5 @@ export {
   type Mode,
   type Strategy,
 } from './fetch-command.js';
-export type { FetchCommandInput, WireCommandName };
+export type { FetchCommandInput };
 export { CommandError, type CommandIssue };

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CHAT_COMMANDS } from './command-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
 import { errorInfo } from './errors.js';
 import {
@@ -233,7 +234,7 @@ export const FailedEventSchema = v.pipe(
     ),
     command: v.optional(
       v.pipe(
-        v.picklist(['follow', 'unfollow']),
+        v.picklist(CHAT_COMMANDS),
         v.description(
           'The command when it was not fetch: a follow or unfollow rejected, or not run by this worker (COMMAND_UNSUPPORTED). Absent for fetch.',
         ),

@@ -57,6 +57,7 @@ export {
   type WireParseResult,
 } from './command.js';
 export {
+  CHAT_COMMANDS,
   type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
