@@ -99,7 +99,7 @@ describe('AsyncAPI document', () => {
       'id',
       'message',
     ]);
-    expect(entry?.payload()?.properties()?.change?.enum()).toEqual(['new']);
+    expect(entry?.payload()?.properties()?.change?.enum()).toEqual(['new', 'edited', 'deleted']);
   });
 
   it('is published with @tgfetch/core next to the JSON Schemas', () => {

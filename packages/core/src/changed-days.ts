@@ -12,16 +12,6 @@ import {
 import type { MessageStore, ProgressStore } from './ports.js';
 import { dateInZone, type IsoDate } from './time-zone.js';
 
-/**
- * A message a batch changed in its day, as the day now holds it: `new` to the day, an
- * `edited` version of one it held, or `deleted` (now a tombstone, whether or not the day
- * held it before the batch).
- */
-export interface AppliedMessage {
-  change: 'new' | 'edited' | 'deleted';
-  message: TgMessage;
-}
-
 /** A day the changes touched, as it is now stored (see `applyChanges`). */
 export interface AppliedDay {
   chat: ChatRef;
@@ -38,9 +28,27 @@ export interface AppliedDay {
   edited: number;
   /** Messages the day held (or just got) that became tombstones. */
   deleted: number;
-  /** The messages that changed, in the day's order, each as now stored. */
-  messages: AppliedMessage[];
 }
+
+/** How a batch changed a message, as `applyChanges` reports it (see `AppliedMessage`). */
+export type AppliedKind = 'new' | 'edited' | 'deleted';
+
+/**
+ * A message a batch named, as it is stored after it (a deleted one is its tombstone), with
+ * the day it is in. Reported whether or not this application changed the copy stored, so
+ * that a batch applied again after a crash announces its messages again: announcements are
+ * at least once, never missing.
+ */
+export interface AppliedMessage {
+  kind: AppliedKind;
+  chat: ChatRef;
+  date: IsoDate;
+  time_zone: string;
+  message: TgMessage;
+}
+
+/** Within one batch a deletion outranks a post, and a post an edit (of a message not yet seen). */
+const RANK: Record<AppliedKind, number> = { edited: 0, new: 1, deleted: 2 };
 
 /** One stored day being changed: what it held, and what it holds now (by `messageKey`). */
 interface WorkDay {
@@ -56,6 +64,8 @@ export class ChangedDays {
   readonly #store: MessageStore;
   readonly #chat: ChatRef;
   readonly #zone: string;
+  /** The messages the batch named: key → kind and day. */
+  readonly #touched = new Map<string, { kind: AppliedKind; date: IsoDate }>();
 
   constructor(store: MessageStore, chat: ChatRef, zone: string) {
     this.#store = store;
@@ -63,11 +73,29 @@ export class ChangedDays {
     this.#zone = zone;
   }
 
-  async put(message: TgMessage): Promise<void> {
+  async put(message: TgMessage, kind: 'new' | 'edited' = 'new'): Promise<void> {
     const day = await this.#load(dateInZone(messageTime(message), this.#zone));
     const key = messageKey(message);
     const old = day.now.get(key);
     day.now.set(key, old ? mergeMessage(old, message) : message);
+    this.#touch(key, kind, day.date);
+  }
+
+  /** The messages the batch named, as they are now, by day then id. */
+  touched(): AppliedMessage[] {
+    const out: AppliedMessage[] = [];
+    for (const [key, { kind, date }] of this.#touched) {
+      const message = this.#days.get(date)?.now.get(key);
+      if (message) out.push({ kind, chat: this.#chat, date, time_zone: this.#zone, message });
+    }
+    return out.sort((a, b) =>
+      a.date === b.date ? compareMessages(a.message, b.message) : a.date < b.date ? -1 : 1,
+    );
+  }
+
+  #touch(key: string, kind: AppliedKind, date: IsoDate): void {
+    const had = this.#touched.get(key);
+    if (!had || RANK[kind] >= RANK[had.kind]) this.#touched.set(key, { kind, date });
   }
 
   /** Marks the ids' messages deleted; returns the ids found in no day. */
@@ -82,7 +110,10 @@ export class ChangedDays {
       const day = inHand(id) ?? (date === undefined ? undefined : await this.#load(date));
       const message = day?.now.get(`${id}`);
       if (!day || !message) missed.push(id);
-      else day.now.set(`${id}`, tombstone(message, at));
+      else {
+        day.now.set(`${id}`, tombstone(message, at));
+        this.#touch(`${id}`, 'deleted', day.date);
+      }
     }
     return missed;
   }
@@ -121,7 +152,6 @@ export class ChangedDays {
           new: diff.new,
           edited: diff.edited,
           deleted: diff.deleted,
-          messages: diff.changed,
         });
         if (!wasComplete) continue;
         record = {
@@ -178,7 +208,7 @@ export class ChangedDays {
 
 /** What changed in a day, and the messages to hand to `writeDay` (only those). */
 function diffDay(day: WorkDay) {
-  const changed: AppliedMessage[] = [];
+  const messages: TgMessage[] = [];
   let added = 0;
   let edited = 0;
   let deleted = 0;
@@ -190,8 +220,7 @@ function diffDay(day: WorkDay) {
     else if (!killed && sameJson(old, message)) continue;
     else if (!killed) edited++;
     if (killed) deleted++;
-    changed.push({ change: killed ? 'deleted' : old === undefined ? 'new' : 'edited', message });
+    messages.push(message);
   }
-  changed.sort((a, b) => compareMessages(a.message, b.message));
-  return { messages: changed.map((c) => c.message), changed, new: added, edited, deleted };
+  return { messages: messages.sort(compareMessages), new: added, edited, deleted };
 }

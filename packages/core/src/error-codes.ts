@@ -161,12 +161,41 @@ export const ENGINE_ERROR_CODES: ErrorCodeTable<EngineErrorCode> = errorCodeTabl
   },
 );
 
+/** Stable codes of leases (`Leases`, `keepLease`, `holdLeases`), whatever store keeps them. */
+export const LeaseErrorCode = {
+  /** A lease name that is empty, too long or holds other characters than the safe ones. */
+  LEASE_INVALID_NAME: 'LEASE_INVALID_NAME',
+  /** A lease lifetime (or renewal interval) that is not a whole number of ms in bounds. */
+  LEASE_INVALID_TTL: 'LEASE_INVALID_TTL',
+  /** The lease store did not answer an acquire or renewal within its deadline. */
+  LEASE_NO_REPLY: 'LEASE_NO_REPLY',
+} as const;
+export type LeaseErrorCode = (typeof LeaseErrorCode)[keyof typeof LeaseErrorCode];
+
+export const LEASE_ERROR_CODES: ErrorCodeTable<LeaseErrorCode> = errorCodeTable<LeaseErrorCode>(
+  'lease',
+  {
+    LEASE_INVALID_NAME: refused(
+      'a lease name that is empty, over 200 characters, or holds characters other than letters, digits and . _ : @ + - (never in events)',
+    ),
+    LEASE_INVALID_TTL: refused(
+      'a lease lifetime or renewal interval that is not a whole number of ms from 10 ms to 24 h (never in events)',
+    ),
+    LEASE_NO_REPLY: {
+      retryable: true,
+      meaning:
+        'the lease store did not answer an acquire or renewal in time: tried again, the lease counts as lost once its lifetime is over (never in events)',
+    },
+  },
+);
+
 export type CoreErrorCode =
   | CommandErrorCode
   | SourceErrorCode
   | StoreErrorCode
   | DeliveryErrorCode
-  | EngineErrorCode;
+  | EngineErrorCode
+  | LeaseErrorCode;
 
 /** Every code core itself defines, in the order its documentation lists them. */
 export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
@@ -175,4 +204,5 @@ export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
   ...STORE_ERROR_CODES,
   ...DELIVERY_ERROR_CODES,
   ...ENGINE_ERROR_CODES,
+  ...LEASE_ERROR_CODES,
 ];

@@ -1,5 +1,6 @@
 export {
   type AppliedDay,
+  type AppliedKind,
   type AppliedMessage,
   type ApplyOptions,
   type ApplyPorts,
@@ -78,6 +79,7 @@ export {
 } from './command-schema.js';
 export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
 export { deadLetterEvent } from './dead-letter.js';
+export { withDeadline } from './deadline.js';
 export { deliveryKey, stableCommandId } from './delivery-id.js';
 export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
@@ -96,6 +98,8 @@ export {
   DeliveryErrorCode,
   ENGINE_ERROR_CODES,
   EngineErrorCode,
+  LEASE_ERROR_CODES,
+  LeaseErrorCode,
   SOURCE_ERROR_CODES,
   SourceErrorCode,
   STORE_ERROR_CODES,
@@ -155,6 +159,25 @@ export {
   MessageSchema,
   ProgressFileSchema,
 } from './file-schemas.js';
+export { type FollowOptions, type FollowPorts, followChanges } from './follow-changes.js';
+export {
+  type HeldLeases,
+  type HoldLeasesOptions,
+  holdLeases,
+  type LeaseChange,
+} from './hold-leases.js';
+export { type KeepLeaseOptions, keepLease } from './keep-lease.js';
+export { createLease, type LeaseControl, type LeaseInit } from './lease-handle.js';
+export {
+  type AcquireLeaseOptions,
+  assertLeaseName,
+  assertLeaseTtl,
+  type Lease,
+  type Leases,
+  MAX_LEASE_NAME_LENGTH,
+  MAX_LEASE_TTL_MS,
+  MIN_LEASE_TTL_MS,
+} from './leases.js';
 export {
   LegacyEventSchema,
   LegacyFetchCompleteSchema,
@@ -167,6 +190,7 @@ export {
   type MemoryChangeSourceOptions,
 } from './memory/changes.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
+export { createMemoryLeases, type MemoryLeasesOptions } from './memory/leases.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
   createMemoryQueue,

@@ -1,16 +1,17 @@
 import * as v from 'valibot';
 import type { ApplyResult } from './apply-changes.js';
-import type { AppliedMessage } from './changed-days.js';
+import type { AppliedKind } from './changed-days.js';
 import type { ChatRef } from './chat.js';
 import type { TgMessage, TgPeer } from './message.js';
 import { TgMessageSchema, TgPeerSchema } from './message-schema.js';
 import type { IsoDate } from './time-zone.js';
 
 /**
- * The events of live changes (a followed chat): one per message that applying a batch of
- * changes (`applyChanges`) changed in the archive, published on the same channel and
- * stream as the events of fetch commands. They say what the archive now holds, not what
- * Telegram sent: a change that changed nothing (a replay) makes none.
+ * The events of live changes (a followed chat): one per message a batch of changes named,
+ * as `applyChanges` stored it, published on the same channel and stream as the events of
+ * fetch commands. They carry what the archive now holds (the later edit, the tombstone),
+ * not what Telegram sent; a batch applied again (after a crash) makes its events again, so
+ * that they are at least once, never missing.
  */
 
 /**
@@ -18,14 +19,14 @@ import type { IsoDate } from './time-zone.js';
  * characters of text, its entities, media metadata, a poll) stays far below it; past it the
  * event names the message and its day without it, so that one message never weighs on
  * every subscriber's output buffer or on the capped events stream. The whole message is
- * always in its day file, and on the messages stream (entries up to 1 MB).
+ * always in its stored day, and on the messages stream (entries up to 1 MB) where it is on.
  */
 export const MAX_MESSAGE_EVENT_BYTES = 64 * 1024;
 
 export const MESSAGE_EVENT_NAMES = ['message', 'message_edited', 'message_deleted'] as const;
 export type MessageEventName = (typeof MESSAGE_EVENT_NAMES)[number];
 
-const EVENT_OF: Record<AppliedMessage['change'], MessageEventName> = {
+const EVENT_OF: Record<AppliedKind, MessageEventName> = {
   new: 'message',
   edited: 'message_edited',
   deleted: 'message_deleted',
@@ -52,12 +53,6 @@ const fields = {
   // events' descriptions say what these two hold.
   peer: v.optional(TgPeerSchema),
   message: v.optional(TgMessageSchema),
-  file_path: v.pipe(
-    v.string(),
-    v.description(
-      'Where its day is stored: the configured data directory joined with its location, as in progress events.',
-    ),
-  ),
   ts: v.pipe(
     v.string(),
     v.metadata({ format: 'date-time' }),
@@ -66,26 +61,24 @@ const fields = {
   worker_id: v.pipe(v.string(), v.description('The daemon that applied the change.')),
 };
 
-const ABOUT_FIELDS = `\`message\` is the message as now stored (message.json), absent when its JSON is over ${MAX_MESSAGE_EVENT_BYTES} bytes (read it from its day, file_path); \`peer\` is the message's own peer when it is not the chat (a basic group's history before it became this supergroup).`;
+const ABOUT_FIELDS = `\`message\` is the message as now stored (message.json), absent when its JSON is over ${MAX_MESSAGE_EVENT_BYTES} bytes (read it from its stored day: chat, date); \`peer\` is the message's own peer when it is not the chat (a basic group's history before it became this supergroup). At least once: a batch applied again (after a crash) makes its events again, so key on chat, peer and id.`;
 
 export const NewMessageEventSchema = v.pipe(
   v.looseObject({ event: v.literal('message'), ...fields }),
-  v.description(
-    `A message new to the archive was stored (posted in a followed chat). ${ABOUT_FIELDS}`,
-  ),
+  v.description(`A message posted in a followed chat was stored. ${ABOUT_FIELDS}`),
 );
 
 export const EditedMessageEventSchema = v.pipe(
   v.looseObject({ event: v.literal('message_edited'), ...fields }),
   v.description(
-    `A stored message was replaced by its newer version (its edit_date). ${ABOUT_FIELDS}`,
+    `A message was edited: its newer version (edit_date) is stored; an older one never replaces it. ${ABOUT_FIELDS}`,
   ),
 );
 
 export const DeletedMessageEventSchema = v.pipe(
   v.looseObject({ event: v.literal('message_deleted'), ...fields }),
   v.description(
-    `A stored message became a tombstone (deleted: true, deleted_at): deleted in Telegram; \`message\` is the tombstone. Deleted ids no store holds make no event. ${ABOUT_FIELDS}`,
+    `A stored message was deleted in Telegram and is now a tombstone (deleted: true, deleted_at), which \`message\` is. Deleted ids no stored day holds make no event. ${ABOUT_FIELDS}`,
   ),
 );
 
@@ -106,7 +99,6 @@ interface MessageEventFields {
   id: number;
   peer?: TgPeer;
   message?: TgMessage;
-  file_path: string;
   ts: string;
   worker_id: string;
 }
@@ -126,37 +118,27 @@ export interface MessageEventsInit {
   /** When the events are made, ISO-8601 UTC. */
   ts: string;
   worker_id: string;
-  /** How a stored location is shown (a store's `filePath`). @default the location itself */
-  filePath?: (location: string) => string;
 }
 
 /**
- * The events of what `applyChanges` did, in its order (chat by chat, day by day, message by
- * message): one `message`, `message_edited` or `message_deleted` per message it changed.
- * The daemon publishes them once the batch is applied, before it persists the batch's
- * resume point, so that a crash repeats events rather than losing them.
+ * The events of a batch `applyChanges` applied, in its order (chat by chat, day by day,
+ * message by message): one `message`, `message_edited` or `message_deleted` per message
+ * the batch named (`ApplyResult.messages`). Publish them after the batch is applied and
+ * before its resume point is saved (`followChanges`' `onApplied`): a crash in between
+ * repeats them rather than losing them.
  */
 export function messageEvents(result: ApplyResult, init: MessageEventsInit): MessageChangeEvent[] {
-  const events: MessageChangeEvent[] = [];
-  for (const day of result.days) {
-    const filePath = init.filePath?.(day.location) ?? day.location;
-    for (const { change, message } of day.messages) {
-      const fits = jsonBytes(message) <= MAX_MESSAGE_EVENT_BYTES;
-      events.push({
-        event: EVENT_OF[change],
-        chat: day.chat,
-        time_zone: day.time_zone,
-        date: day.date,
-        id: message.id,
-        ...(message.peer === undefined ? {} : { peer: message.peer }),
-        ...(fits ? { message } : {}),
-        file_path: filePath,
-        ts: init.ts,
-        worker_id: init.worker_id,
-      });
-    }
-  }
-  return events;
+  return result.messages.map(({ kind, chat, date, time_zone, message }) => ({
+    event: EVENT_OF[kind],
+    chat,
+    time_zone,
+    date,
+    id: message.id,
+    ...(message.peer === undefined ? {} : { peer: message.peer }),
+    ...(jsonBytes(message) <= MAX_MESSAGE_EVENT_BYTES ? { message } : {}),
+    ts: init.ts,
+    worker_id: init.worker_id,
+  }));
 }
 
 function jsonBytes(value: unknown): number {

@@ -132,7 +132,7 @@ describe('JSON Schema of the wire contracts', () => {
     for (const form of event.oneOf.slice(4)) {
       expect(form.properties.message).toEqual({ $ref: '#/$defs/Message' });
       expect(form.required).toEqual(
-        expect.arrayContaining(['chat', 'time_zone', 'date', 'id', 'file_path', 'ts']),
+        expect.arrayContaining(['chat', 'time_zone', 'date', 'id', 'ts', 'worker_id']),
       );
       expect(form.required).not.toContain('message');
       expect(form.description).toContain('65536 bytes');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isTimeZone } from '@tgfetch/core';
+import { isTimeZone, parseChat } from '@tgfetch/core';
 import { parseProxy } from '@tgfetch/telegram/proxy';
 import * as v from 'valibot';
 
@@ -153,6 +153,20 @@ export const EnvSchema = v.object({
   PERSIST_BATCH_SIZE: optional(int('PERSIST_BATCH_SIZE', 1, 10_000), '100'),
   /** Entries a persist worker left pending this long (it died) are taken over by another. */
   PERSIST_CLAIM_IDLE_MS: optional(int('PERSIST_CLAIM_IDLE_MS', 1000, 3_600_000), '60000'),
+  /** Chats the daemon adds to its account's follow set at start (comma-separated). */
+  FOLLOW_CHATS: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (s) => s.split(',').every((c) => c.trim() === '' || parseChat(c.trim()).ok),
+        'FOLLOW_CHATS must be chats separated by commas: @name, name, https://t.me/name or a numeric id',
+      ),
+    ),
+  ),
+  /** Longest time between two difference calls of a followed chat Telegram does not push for. */
+  FOLLOW_POLL_MS: optional(int('FOLLOW_POLL_MS', 1000, 3_600_000), '30000'),
+  /** Lifetime of an account's follow lease: a dead follower's chats move on within about 1.5× it. */
+  FOLLOW_LEASE_TTL_MS: optional(int('FOLLOW_LEASE_TTL_MS', 1000, 600_000), '15000'),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema>;
@@ -199,6 +213,8 @@ const REDIS_SETTINGS: readonly (keyof Env)[] = [
   'REDIS_REPLY_TIMEOUT_MS',
   'MESSAGES_STREAM',
   'MESSAGES_STREAM_MAXLEN',
+  'FOLLOW_CHATS',
+  'FOLLOW_LEASE_TTL_MS',
 ];
 /** Settings read only by the daemon. */
 const SERVICE_SETTINGS: readonly (keyof Env)[] = [

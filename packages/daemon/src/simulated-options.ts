@@ -88,6 +88,16 @@ export const SimulatedOptionsSchema = v.strictObject(
           tooLongAfter: v.exactOptional(count(1)),
           timeoutSec: v.exactOptional(count(1)),
           startWhenFollowed: v.exactOptional(v.boolean()),
+          timeline: v.exactOptional(
+            v.strictObject(
+              {
+                epochMs: v.pipe(v.number(), v.integer()),
+                chats: v.pipe(usernames, v.minLength(1)),
+                untilMs: v.exactOptional(v.pipe(v.number(), v.integer())),
+              },
+              known,
+            ),
+          ),
         },
         known,
       ),

@@ -167,7 +167,6 @@ describe('redis event sink', () => {
         deleted: true,
         deleted_at: '2025-11-09T00:00:00Z',
       },
-      file_path: 'data/conformance/2025/discussions_2025-11-07.json',
       ts: '2025-11-09T00:00:01.000Z',
       worker_id: 'w1',
     };

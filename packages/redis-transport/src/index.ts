@@ -13,9 +13,11 @@ export {
   type RedisClient,
 } from './connection.js';
 export {
+  FollowErrorCode,
   MessagesStreamErrorCode,
   REDIS_ERROR_CODES,
   RedisErrorCode,
+  ResumeErrorCode,
   toRedisError,
 } from './errors.js';
 export {
@@ -29,6 +31,18 @@ export {
   type RedisEventSink,
   type RedisEventSinkOptions,
 } from './event-sink.js';
+export {
+  createFollowSet,
+  type FollowEntry,
+  type FollowSet,
+  type FollowSetOptions,
+  type FollowSnapshot,
+  type FollowWatch,
+  type FollowWatchOptions,
+  type InvalidFollowField,
+  MAX_ACCOUNT_LENGTH,
+} from './follow-set.js';
+export { createRedisLeases, type RedisLeasesOptions } from './leases.js';
 export {
   type LegacyEvent,
   type LegacyFetchComplete,
@@ -59,6 +73,11 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export {
+  createRedisResumeStore,
+  MAX_RESUME_KEY_LENGTH,
+  type RedisResumeStoreOptions,
+} from './resume-store.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,

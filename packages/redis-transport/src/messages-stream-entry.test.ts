@@ -43,7 +43,7 @@ describe('messages stream entry', () => {
   });
 
   it('refuses a kind of change this version does not know, not taking it for a new message', () => {
-    expect(reasonOf({ ...fields, change: 'deleted' })).toContain('change: unknown kind');
+    expect(reasonOf({ ...fields, change: 'purged' })).toContain('change: unknown kind');
   });
 
   it('names every problem of a malformed entry', () => {

@@ -1,6 +1,7 @@
 import { chatsCommand } from '../commands/chats.js';
 import { daemonCommand } from '../commands/daemon.js';
 import { fetchCommand } from '../commands/fetch.js';
+import { followCommand } from '../commands/follow.js';
 import { listenCommand } from '../commands/listen.js';
 import { loginCommand } from '../commands/login.js';
 import { migrateCommand } from '../commands/migrate.js';
@@ -60,6 +61,16 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'Runs commands from the Redis queue, writes days into the data directory and publishes events. The first Ctrl-C or SIGTERM stops it cleanly within SHUTDOWN_GRACE_MS; logs are human-readable on a terminal (or with LOG_FORMAT=pretty), JSON otherwise.',
     examples: ['tgfetch daemon', 'LOG_FORMAT=json tgfetch daemon --env-file prod.env'],
     run: daemonCommand,
+  },
+  follow: {
+    summary: 'follow chats live: store and print every new message, edit and deletion',
+    description:
+      'Stores every new message, edit and deletion of the chats as it happens (edits merged into their day, deletions kept as tombstones with deleted_at) and prints one line each (JSON with --json) until Ctrl-C. Catches up on what happened while it was not running, from where it stopped (kept in <DATA_DIR>/.resume). For a daemon, use FOLLOW_CHATS or the follow command on the queue.',
+    examples: [
+      'tgfetch follow --source simulated --chat demo_chat',
+      'tgfetch follow --chat @ru_python --chat @durov --json',
+    ],
+    run: followCommand,
   },
   login: {
     summary: 'sign in to Telegram and print the TELEGRAM_SESSION string',

@@ -24,6 +24,7 @@ export const COMMAND_NAMES = [
   'send',
   'listen',
   'daemon',
+  'follow',
   'login',
   'chats',
   'resolve',
@@ -88,6 +89,11 @@ export const FLAGS = {
     default: 'a new UUID',
     commands: SHAPES,
   },
+  'follow-chat': {
+    flags: '-c, --chat <chat...>',
+    help: 'a chat to follow: @name, name, https://t.me/name or a numeric id (repeat for more)',
+    commands: ['follow'],
+  },
   'filter-chat': {
     flags: '-c, --chat <chat>',
     help: 'only events of this chat',
@@ -113,20 +119,20 @@ export const FLAGS = {
     flags: '--source <source>',
     help: 'where messages come from: telegram, simulated, or export:<result.json>',
     env: 'TGFETCH_SOURCE',
-    commands: ['fetch', 'daemon', 'chats', 'resolve'],
+    commands: ['fetch', 'daemon', 'follow', 'chats', 'resolve'],
   },
   'data-dir': {
     flags: '-o, --data-dir <dir>',
     help: 'where day files go',
     env: 'DATA_DIR',
-    commands: ['fetch', 'daemon'],
+    commands: ['fetch', 'daemon', 'follow'],
   },
   store: {
     flags: '--store <store>',
     help: 'where days go: fs (files in the data directory) or postgres (DATABASE_URL, PG*)',
     env: 'STORE',
     choices: STORE_KINDS,
-    commands: ['fetch', 'daemon'],
+    commands: ['fetch', 'daemon', 'follow'],
   },
   'redis-url': {
     flags: '--redis-url <url>',
@@ -150,7 +156,7 @@ export const FLAGS = {
   json: {
     flags: '-j, --json',
     help: 'print JSON instead of text',
-    commands: ['fetch', 'send', 'listen', 'chats', 'resolve'],
+    commands: ['fetch', 'send', 'listen', 'follow', 'chats', 'resolve'],
   },
   'env-file': {
     flags: '-e, --env-file <file>',
@@ -162,7 +168,11 @@ export const FLAGS = {
 
 export type FlagName = keyof typeof FLAGS;
 
-type ValueOf<F extends FlagSpec> = F['flags'] extends `${string}<${string}` ? string : boolean;
+type ValueOf<F extends FlagSpec> = F['flags'] extends `${string}...>`
+  ? string[]
+  : F['flags'] extends `${string}<${string}`
+    ? string
+    : boolean;
 
 /** The parsed flags of one command, typed from the table. */
 export type FlagsOf<C extends CommandName> = {
