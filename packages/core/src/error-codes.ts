@@ -6,7 +6,7 @@
  */
 import { type ErrorCodeTable, errorCodeTable } from './error-table.js';
 
-/** Stable codes of rejected commands (`parseCommand`). */
+/** Stable codes of rejected commands (`parseWireCommand`, `parseCommand`, the worker). */
 export const CommandErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PAYLOAD_TOO_DEEP: 'PAYLOAD_TOO_DEEP',
@@ -15,6 +15,7 @@ export const CommandErrorCode = {
   INEXACT_NUMBER: 'INEXACT_NUMBER',
   NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
+  COMMAND_UNSUPPORTED: 'COMMAND_UNSUPPORTED',
   UNKNOWN_MODE: 'UNKNOWN_MODE',
   MISSING_FIELD: 'MISSING_FIELD',
   INVALID_TYPE: 'INVALID_TYPE',
@@ -40,7 +41,10 @@ export const COMMAND_ERROR_CODES: ErrorCodeTable<CommandErrorCode> =
       'a JSON number a double cannot hold exactly (beyond ±(2^53−1)); send it as a string',
     ),
     NOT_AN_OBJECT: refused('the JSON is not an object'),
-    UNKNOWN_COMMAND: refused('`command` is missing or not "fetch"'),
+    UNKNOWN_COMMAND: refused('`command` is missing or not fetch, follow or unfollow'),
+    COMMAND_UNSUPPORTED: refused(
+      'a valid command that this worker or call does not run (follow or unfollow where only fetch is taken)',
+    ),
     UNKNOWN_MODE: refused('`mode` is not date, days or range'),
     MISSING_FIELD: refused('a required field is missing (`path` names it)'),
     INVALID_TYPE: refused('a field has the wrong JSON type'),

@@ -36,6 +36,7 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export {
+  type ChatCommand,
   CommandError,
   type CommandIssue,
   type CommandOptions,
@@ -43,26 +44,38 @@ export {
   commandParams,
   type FetchCommand,
   type FetchCommandInput,
+  type FollowCommand,
   type Mode,
   type ParseOptions,
   type ParseResult,
   parseCommand,
+  parseWireCommand,
   type RejectedCommand,
   type Strategy,
+  type UnfollowCommand,
+  unsupportedCommand,
+  type WireCommand,
+  type WireParseResult,
 } from './command.js';
 export {
+  CHAT_COMMANDS,
+  type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
   CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
+  FollowCommandSchema,
   LegacyCommandSchema,
   MAX_COMMAND_BYTES,
   MAX_COMMAND_DEPTH,
   MAX_DAYS,
   MAX_LIMIT,
   RangeCommandSchema,
+  UnfollowCommandSchema,
+  WIRE_COMMANDS,
+  type WireCommandName,
 } from './command-schema.js';
 export {
   type CommentCost,
@@ -146,8 +159,12 @@ export {
   type ProgressEvent,
   ProgressEventSchema,
   parseEvent,
+  parseWireEvent,
   type StartedEvent,
   StartedEventSchema,
+  type WireEvent,
+  type WireEventName,
+  WireEventSchema,
 } from './events.js';
 export {
   BigIdSchema,
@@ -220,6 +237,22 @@ export {
   type TgReplyToPeer,
   tombstone,
 } from './message.js';
+export {
+  type DeletedMessageEvent,
+  DeletedMessageEventSchema,
+  type EditedMessageEvent,
+  EditedMessageEventSchema,
+  EVENT_SCHEMA_DEFINITIONS,
+  MAX_MESSAGE_EVENT_BYTES,
+  MESSAGE_EVENT_NAMES,
+  type MessageChangeEvent,
+  type MessageEventName,
+  MessageEventSchema,
+  type MessageEventsInit,
+  messageEvents,
+  type NewMessageEvent,
+  NewMessageEventSchema,
+} from './message-events.js';
 export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
@@ -235,6 +268,7 @@ export type {
   MessageStore,
   ProgressStore,
   SourceCoverage,
+  WireEventSink,
 } from './ports.js';
 export {
   type CommandQueue,
@@ -244,7 +278,7 @@ export {
   type ReleaseOptions,
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
-export { runCommand } from './run-command.js';
+export { type CommandHandlers, type RunCommandOptions, runCommand } from './run-command.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,

@@ -1,6 +1,6 @@
 import type { ChatRef } from './chat.js';
 import type { DayDocument, DayProgress, DayWriteResult } from './day.js';
-import type { FetchEvent } from './events.js';
+import type { FetchEvent, WireEvent } from './events.js';
 import type { TgMessage, TgPeer } from './message.js';
 import type { IsoDate } from './time-zone.js';
 
@@ -201,6 +201,15 @@ export interface ProgressStore {
 export interface EventSink {
   publish(event: FetchEvent): Promise<void>;
   close?(): Promise<void>;
+}
+
+/**
+ * A sink that takes every event of the wire contract: a fetch command's, and those of live
+ * changes (`messageEvents`), which go out on the same channel and stream. Failing
+ * `publish` means the same as for `EventSink`.
+ */
+export interface WireEventSink extends EventSink {
+  publish(event: WireEvent): Promise<void>;
 }
 
 /** Keeps two fetches off one chat. `acquire` resolves once the chat is ours. */
