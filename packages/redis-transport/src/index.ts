@@ -19,6 +19,12 @@ export {
   toRedisError,
 } from './errors.js';
 export {
+  type EventLog,
+  type EventLogOptions,
+  type LoggedEvent,
+  openEventLog,
+} from './event-log.js';
+export {
   createEventStreamReader,
   type EventStreamReader,
   type EventStreamReaderOptions,
@@ -59,6 +65,15 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export {
+  createQueueInspector,
+  type InspectedCommand,
+  type InspectedPage,
+  type InspectedWorker,
+  listItemRef,
+  type QueueInspector,
+  type QueueInspectorOptions,
+} from './queue-inspect.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,
