@@ -83,6 +83,14 @@ INSERT INTO {s}.chat_zones (chat, time_zone)
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    version: 4,
+    name: 'messages_text_search: full-text index of the message text',
+    sql: `
+CREATE INDEX messages_text_search ON {s}.messages USING GIN (to_tsvector('simple', text));
+COMMENT ON INDEX {s}.messages_text_search IS 'Full-text search of the text (simple configuration: every language, no stemming): WHERE to_tsvector(''simple'', text) @@ websearch_to_tsquery(''simple'', ...).';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
