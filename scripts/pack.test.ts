@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'telegram', 'fs-store', 'pg-store', 'redis-transport', 'console', 'daemon'];
+const packages = [
+  'core',
+  'telegram',
+  'fs-store',
+  'pg-store',
+  'redis-transport',
+  'console',
+  'daemon',
+];
 
 // Entry points and one export each must have, checked from ESM and CommonJS alike.
 // (`@tgfetch/core/testing` is left out: it runs inside vitest, which is ESM-only.)

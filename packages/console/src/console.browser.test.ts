@@ -166,9 +166,7 @@ describe('the console in a browser', () => {
     await expect
       .poll(() => page.locator('#m1 .text').textContent())
       .toContain('<script>window.__pwned = 1</script>');
-    expect(
-      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
-    ).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     // The javascript: link is not a link; the reply links to the message it answers.
     await expect.poll(() => page.locator('#m2 a', { hasText: 'open me' }).count()).toBe(0);
     await expect
@@ -179,11 +177,11 @@ describe('the console in a browser', () => {
       .toContain('abc[U+202E]gnp.exe');
     // A 64 KB line wraps inside the page instead of widening it.
     const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
+      'document.documentElement.scrollWidth - window.innerWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
   });
 
   it('retries a dead letter back onto the queue, and a worker completes it', async () => {
@@ -295,8 +293,6 @@ describe('the console in a browser', () => {
     await docScreenshot(page, 'search');
     await page.goto(url(`/search?q=pwned&chat=${encodeURIComponent(archive.hostileChat)}`));
     await expect.poll(() => page.locator('ol.results > li').count()).toBe(1);
-    expect(
-      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
-    ).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
   });
 });

@@ -96,8 +96,14 @@ afterEach(async () => {
   await data.cleanup();
 });
 
-async function consoleApp(options: Partial<Parameters<typeof createConsoleServer>[0]> = {}) {
-  const app = await createConsoleServer({ store, queue, events, token: TOKEN, ...options });
+/** The console over the test's parts; an option given as undefined is left out. */
+async function consoleApp(options: Record<string, unknown> = {}) {
+  const given = Object.fromEntries(
+    Object.entries({ store, queue, events, token: TOKEN, ...options }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as unknown as Parameters<typeof createConsoleServer>[0];
+  const app = await createConsoleServer(given);
   apps.push(app);
   return app;
 }

@@ -70,17 +70,19 @@ export async function openEventLog(options: EventLogOptions = {}): Promise<Event
   return {
     recent: (count) =>
       guard(async () =>
-        (await client.xRevRange(stream, '+', '-', { COUNT: Math.max(1, count) })).map(logged),
-      ),
-    after: (id, count) =>
-      guard(async () =>
-        (await client.xRange(stream, `(${checkId(id)}`, '+', { COUNT: Math.max(1, count) })).map(
+        ((await client.xRevRange(stream, '+', '-', { COUNT: Math.max(1, count) })) ?? []).map(
           logged,
         ),
       ),
+    after: (id, count) =>
+      guard(async () =>
+        (
+          (await client.xRange(stream, `(${checkId(id)}`, '+', { COUNT: Math.max(1, count) })) ?? []
+        ).map(logged),
+      ),
     lastId: () =>
       guard(async () => {
-        const [newest] = await client.xRevRange(stream, '+', '-', { COUNT: 1 });
+        const [newest] = (await client.xRevRange(stream, '+', '-', { COUNT: 1 })) ?? [];
         return newest?.id ?? '0-0';
       }),
     wait: (id, blockMs, count = 100) =>

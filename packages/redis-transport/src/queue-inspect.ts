@@ -262,7 +262,7 @@ function streamSide(
 ): Side {
   const dead = `${stream}:dead`;
   const entries = async (key: string, from: string, limit: number) =>
-    limit > 0 ? client.xRange(key, from, '+', { COUNT: limit }) : [];
+    limit > 0 ? ((await client.xRange(key, from, '+', { COUNT: limit })) ?? []) : [];
   const groupInfo = async () => {
     try {
       const groups = (await client.xInfoGroups(stream)) as unknown as Array<
@@ -306,7 +306,7 @@ function streamSide(
                 : [];
             const held = await Promise.all(
               pending.map(async (p) => {
-                const [entry] = await client.xRange(stream, String(p.id), String(p.id));
+                const [entry] = (await client.xRange(stream, String(p.id), String(p.id))) ?? [];
                 const payload = entry ? streamPayload(entry.message) : '';
                 return described(String(p.id), payload, {
                   deliveries: Number(p.deliveriesCounter),
