@@ -46,7 +46,8 @@ export function createLiveFeed(events: ConsoleEvents, blockMs = 1_500): LiveFeed
           for (const listener of listeners) listener(entry);
         }
       } catch {
-        await pause(1_000);
+        // Closed meanwhile (the log with it): nothing to wait for.
+        if (!closed) await pause(1_000);
       }
     }
     running = false;
