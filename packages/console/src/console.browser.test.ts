@@ -1,4 +1,4 @@
-import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
+import { addDays, type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
 import {
   createCommandQueue,
   createQueueInspector,
@@ -268,16 +268,58 @@ describe('the console in a browser', () => {
   });
 
   it('asks for the missing days of a month with one click', async () => {
-    const month = archive.first.slice(0, 7);
+    // The tests before filled the gap's first and last days; the middle one is still missing.
+    const middle = addDays(archive.gap.from, 1);
     await page.goto(
-      url(`/chats/${archive.channel}?year=${month.slice(0, 4)}&month=${Number(month.slice(5))}`),
+      url(
+        `/chats/${archive.channel}?year=${middle.slice(0, 4)}&month=${Number(middle.slice(5, 7))}`,
+      ),
     );
-    const button = page.getByRole('button', { name: /Ask for the \d+ missing days/ });
+    await expect
+      .poll(() => page.locator(`[aria-label^="${middle}:"]`).getAttribute('class'))
+      .toMatch(/st-missing/);
     const waitingBefore = (await inspector.waiting(0)).total;
-    if ((await button.count()) === 0) return; // the gap was filled by the tests before
-    await button.click();
+    await page.getByRole('button', { name: /Ask for the \d+ missing days/ }).click();
     await page.locator('main li a', { hasText: 'command' }).first().waitFor({ state: 'visible' });
-    expect((await inspector.waiting(0)).total).toBeGreaterThan(waitingBefore);
+    const waiting = await inspector.waiting(100);
+    expect(waiting.total).toBeGreaterThan(waitingBefore);
+    expect(waiting.commands.map((c) => JSON.parse(c.payload))).toContainEqual(
+      expect.objectContaining({ mode: 'range', from: middle, to: middle, chat: archive.channel }),
+    );
+  });
+
+  it('works without script: a discard asks on a page of its own, then happens', async () => {
+    const bare = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const nojs = await bare.newPage();
+      nojs.setDefaultTimeout(15_000);
+      await nojs.goto(url('/login'));
+      await nojs.getByLabel('Token').fill(TOKEN);
+      await nojs.getByRole('button', { name: 'Sign in' }).click();
+      await nojs.waitForURL(url('/'));
+      const payload = JSON.stringify({
+        command: 'fetch',
+        chat: 'x',
+        mode: 'days',
+        days: 1,
+        command_id: 'no-script',
+      });
+      await ctx.client.rPush(`${queueName()}:dead`, payload);
+      await nojs.goto(url('/queue'));
+      await nojs
+        .locator('#dead ~ table tr', { hasText: 'no-script' })
+        .getByRole('button', { name: 'Discard' })
+        .click();
+      await expect
+        .poll(() => nojs.locator('main p').first().textContent())
+        .toContain('Discard this command for good?');
+      expect(await ctx.client.lLen(`${queueName()}:dead`)).toBe(1);
+      await nojs.getByRole('button', { name: 'Yes' }).click();
+      await expect.poll(() => nojs.locator('.notice').textContent()).toContain('discarded');
+      expect(await ctx.client.lLen(`${queueName()}:dead`)).toBe(0);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('finds stored messages by text, in a chat and in all chats, and says the cost', async () => {

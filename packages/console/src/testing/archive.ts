@@ -21,7 +21,7 @@ export interface TestArchive {
   ports: FetchPorts;
   /** The simulated channel's canonical chat (`-100…`). */
   channel: string;
-  /** Its stored range is `first`..`last`, with `gap` (two dates) missing in the middle. */
+  /** Its stored range is `first`..`last`, with `gap` (three dates) missing in the middle. */
   first: IsoDate;
   last: IsoDate;
   gap: { from: IsoDate; to: IsoDate };
@@ -93,7 +93,7 @@ export async function createTestArchive(options: TestArchiveOptions): Promise<Te
   };
   const first = addDays(yesterday, -20);
   const last = yesterday;
-  const gap = { from: addDays(yesterday, -12), to: addDays(yesterday, -11) };
+  const gap = { from: addDays(yesterday, -13), to: addDays(yesterday, -11) };
   await run({ mode: 'range', from: first, to: addDays(gap.from, -1) });
   const filled = await run({ mode: 'range', from: addDays(gap.to, 1), to: last });
   const channel = filled.chat;
