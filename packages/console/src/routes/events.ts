@@ -89,7 +89,17 @@ export function eventRoutes(app: FastifyInstance, context: ConsoleContext): void
       ...(typeof query.chat === 'string' ? { chat: query.chat.slice(0, 256) } : {}),
     };
     const resume = request.headers['last-event-id'] ?? query.after;
-    let last = typeof resume === 'string' && STREAM_ID.test(resume) ? resume : undefined;
+    let last: string;
+    try {
+      // Where this page starts: after what it already shows, or after the newest event now;
+      // whatever comes later is caught up below, so nothing falls between the two.
+      last = typeof resume === 'string' && STREAM_ID.test(resume) ? resume : await events.lastId();
+    } catch (error) {
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send(`The events stream could not be read: ${problem(error)}`);
+    }
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
@@ -100,7 +110,7 @@ export function eventRoutes(app: FastifyInstance, context: ConsoleContext): void
     });
     out.write('retry: 2000\n\n');
     const send = (entry: LoggedEvent) => {
-      if (last !== undefined && compareIds(entry.id, last) <= 0) return;
+      if (compareIds(entry.id, last) <= 0) return;
       last = entry.id;
       if (!entry.event || !matches(entry.event, filter)) return;
       out.write(`id: ${entry.id}\nevent: fetch\ndata: ${JSON.stringify(entry.event)}\n\n`);
@@ -116,7 +126,7 @@ export function eventRoutes(app: FastifyInstance, context: ConsoleContext): void
     };
     request.raw.on('close', end);
     try {
-      if (last !== undefined) for (const entry of await events.after(last, 500)) send(entry);
+      for (const entry of await events.after(last, 500)) send(entry);
     } catch {
       // The live part still runs; the browser asks again from its last id if it reconnects.
     }
