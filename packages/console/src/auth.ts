@@ -9,8 +9,8 @@ const SESSION_MS = 12 * 3_600_000;
 export interface Auth {
   /** A token is configured: changes are possible once signed in. */
   readonly enabled: boolean;
-  /** The cookie value for a correct token, or undefined. */
-  signIn(candidate: unknown): string | undefined;
+  /** The cookie value for a correct token, undefined for a wrong one, 'wait' while sign-ins pause. */
+  signIn(candidate: unknown): string | undefined | 'wait';
   /** Signed in by cookie, or by `Authorization: Bearer <token>` (scripts). */
   signedIn(request: FastifyRequest): boolean;
   readonly sessionMs: number;
@@ -23,15 +23,25 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** Wrong tokens allowed in a minute before sign-ins pause for the rest of it. */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 60_000;
+
 export function createAuth(token: string | undefined, now: () => number): Auth {
   // A key of this process: restarting the console signs everyone out.
   const key = randomBytes(32);
+  // Guessing a 16-character token is hopeless anyway; this keeps a guesser from trying.
+  let failures: number[] = [];
   const sign = (expires: number) => createHmac('sha256', key).update(String(expires)).digest('hex');
   return {
     enabled: token !== undefined,
     sessionMs: SESSION_MS,
     signIn(candidate) {
+      const at = now();
+      failures = failures.filter((t) => at - t < FAILURE_WINDOW_MS);
+      if (failures.length >= MAX_FAILURES) return 'wait';
       if (token === undefined || typeof candidate !== 'string' || !sameSecret(candidate, token)) {
+        failures.push(at);
         return undefined;
       }
       const expires = now() + SESSION_MS;

@@ -201,6 +201,14 @@ describe('changes: token, sign-in and form tokens', () => {
     expect(bearer.statusCode).toBe(303);
   });
 
+  it('pauses sign-ins after ten wrong tokens in a minute', async () => {
+    const session = injectSession(await consoleApp());
+    for (let i = 0; i < 10; i++)
+      expect((await session.signIn(`wrong-token-number-${i}`)).statusCode).toBe(401);
+    expect((await session.signIn(TOKEN)).statusCode).toBe(429);
+    expect(session.cookies.has('tgfetch_console')).toBe(false);
+  });
+
   it('refuses to start beyond loopback without a token, and asks for sign-in there', async () => {
     await expect(createConsoleServer({ store, host: '0.0.0.0' })).rejects.toMatchObject({
       code: 'CONSOLE_TOKEN_REQUIRED',

@@ -38,6 +38,15 @@ ${csrfField(frame)}
     const body = (request.body ?? {}) as Record<string, unknown>;
     const next = localPath(body.next);
     const session = context.auth.signIn(body.token);
+    if (session === 'wait') {
+      const frame = context.frame(request, reply, 'Sign in');
+      return context.send(
+        reply,
+        frame,
+        notice('bad', 'Too many wrong tokens: wait a minute.'),
+        429,
+      );
+    }
     if (session === undefined) {
       const frame = context.frame(request, reply, 'Sign in');
       return context.send(reply, frame, form(next, true)(frame), 401);
