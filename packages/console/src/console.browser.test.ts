@@ -109,7 +109,8 @@ async function signIn() {
   await page.waitForURL(url('/'));
 }
 
-describe('the console in a browser', () => {
+// A browser under a loaded machine takes its time: each test is bounded by its own waits.
+describe('the console in a browser', { timeout: 60_000 }, () => {
   it('shows the overview, and signs in with the token', async () => {
     await page.goto(url('/'));
     await expect.poll(() => page.locator('h1').textContent()).toBe('Overview');
