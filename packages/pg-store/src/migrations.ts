@@ -95,6 +95,14 @@ CREATE INDEX messages_comment_of ON {s}.messages
 COMMENT ON INDEX {s}.messages_comment_of IS 'The comments of a post: messages of a discussion group whose comment_of names it (channel, post id as text).';
 `,
   },
+  {
+    version: 4,
+    name: 'messages_text_search: full-text index of the message text',
+    sql: `
+CREATE INDEX messages_text_search ON {s}.messages USING GIN (to_tsvector('simple', text));
+COMMENT ON INDEX {s}.messages_text_search IS 'Full-text search of the text (simple configuration: every language, no stemming): WHERE to_tsvector(''simple'', text) @@ websearch_to_tsquery(''simple'', ...).';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -21,6 +21,12 @@ export {
   toRedisError,
 } from './errors.js';
 export {
+  type EventLog,
+  type EventLogOptions,
+  type LoggedEvent,
+  openEventLog,
+} from './event-log.js';
+export {
   createEventStreamReader,
   type EventStreamReader,
   type EventStreamReaderOptions,
@@ -74,10 +80,20 @@ export {
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
 export {
+  createQueueInspector,
+  type InspectedCommand,
+  type InspectedPage,
+  type InspectedWorker,
+  listItemRef,
+  type QueueInspector,
+  type QueueInspectorOptions,
+} from './queue-inspect.js';
+export {
   createRedisResumeStore,
   MAX_RESUME_KEY_LENGTH,
   type RedisResumeStoreOptions,
 } from './resume-store.js';
+
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,
