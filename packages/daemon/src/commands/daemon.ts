@@ -9,7 +9,7 @@ import { configSecrets, redactUrl } from '../config.js';
 import { type CliContext, configFor } from '../context.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
-import { startFollowInBackground } from '../follow/background.js';
+import { backgroundFollow } from '../follow/background.js';
 import { createLogger, logFatal } from '../logger.js';
 import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
@@ -74,22 +74,27 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     },
   });
   try {
-    const { redis, queue, source, store, ports, lock } = await openDaemonParts(config, lifetime, {
-      cwd: ctx.cwd,
-      onConnectionState: (state) =>
-        metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
-      onRedisError: (error) =>
-        logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
-      storeHooks: {
-        onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
-        onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
-        onCorruptFile: (notice) =>
-          logger.warn(
-            { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
-            'corrupt file moved aside; its day is fetched again',
-          ),
+    const { redis, queue, source, store, ports, lock, events } = await openDaemonParts(
+      config,
+      lifetime,
+      {
+        cwd: ctx.cwd,
+        onConnectionState: (state) =>
+          metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
+        onRedisError: (error) =>
+          logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
+        storeHooks: {
+          onLockLost: (chat) =>
+            logger.warn({ chat }, 'chat lock lost with its database connection'),
+          onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
+          onCorruptFile: (notice) =>
+            logger.warn(
+              { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
+              'corrupt file moved aside; its day is fetched again',
+            ),
+        },
       },
-    });
+    );
     lifetime.defer(
       await watchRedisMarker({
         client: redis.client,
@@ -119,7 +124,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         }),
       );
     }
-    const follow = startFollowInBackground(
+    const follow = backgroundFollow(
       {
         source,
         store,
@@ -132,13 +137,15 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         pollMs: config.FOLLOW_POLL_MS,
         leaseTtlMs: config.FOLLOW_LEASE_TTL_MS,
         timeZone: config.TGFETCH_TZ,
+        events,
+        workerId: config.workerId,
         log: logger,
       },
       following.signal,
     );
     lifetime.defer(async () => {
       following.abort();
-      await follow;
+      await follow.done();
     });
     const sampler = sampleQueue(metrics, queue);
     lifetime.defer(() => clearInterval(sampler));
@@ -148,6 +155,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       queue,
       ports,
       concurrency: config.FETCH_CONCURRENCY,
+      handlers: follow.handlers,
       runOptions: runOptions(config, reports.onRetry),
       onOutcome: reports.onOutcome,
       onError: reports.onError,

@@ -63,7 +63,7 @@ export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): 
           ctx.stderr.write(
             `retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt}): ${errorInfo(error).code}: ${errorInfo(error).message}\n`,
           ),
-        announce: async (messages) => {
+        announce: async ({ messages }) => {
           for (const m of messages)
             ctx.stdout.write(`${flags.json ? changeJson(m) : changeLine(m)}\n`);
         },

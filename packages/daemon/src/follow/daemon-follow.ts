@@ -1,8 +1,9 @@
-import { type AppliedMessage, type ChatLock, errorInfo } from '@tgfetch/core';
+import { type ChatLock, errorInfo, messageEvents, type WireEventSink } from '@tgfetch/core';
 import {
   createFollowSet,
   createRedisLeases,
   createRedisResumeStore,
+  type FollowSet,
   type RedisClient,
 } from '@tgfetch/redis-transport';
 import type { TelegramSource } from '@tgfetch/telegram';
@@ -21,8 +22,9 @@ export interface DaemonFollowOptions {
   pollMs: number;
   leaseTtlMs: number;
   timeZone: string;
-  /** Publishes the changes a batch stored as events. */
-  publish?: (messages: readonly AppliedMessage[]) => Promise<void>;
+  /** Where the changes a batch stored are published (`message`, `message_edited`, `message_deleted`). */
+  events?: WireEventSink;
+  workerId: string;
   log: {
     info(fields: object, message: string): void;
     warn(fields: object, message: string): void;
@@ -31,6 +33,7 @@ export interface DaemonFollowOptions {
 
 export interface DaemonFollow {
   follower: Follower;
+  set: FollowSet;
   /** Resolves once stopped: the follow has ended and the lease is released. */
   done: Promise<void>;
 }
@@ -64,9 +67,13 @@ export async function startDaemonFollow(
           'live follow interrupted: resuming from the last stored change',
         );
       },
-      announce: async (messages) => {
-        await stream?.appendApplied(messages);
-        await options.publish?.(messages);
+      announce: async (result) => {
+        await stream?.appendApplied(result.messages);
+        if (!options.events) return;
+        const ts = new Date().toISOString();
+        for (const event of messageEvents(result, { ts, worker_id: options.workerId })) {
+          await options.events.publish(event);
+        }
       },
     },
     signal,
@@ -97,5 +104,5 @@ export async function startDaemonFollow(
     },
     signal,
   ).finally(() => follower.close());
-  return { follower, done };
+  return { follower, set, done };
 }

@@ -1,5 +1,5 @@
 import {
-  type AppliedMessage,
+  type ApplyResult,
   type ChangeBatch,
   type ChatLock,
   type ChatRef,
@@ -27,9 +27,7 @@ export interface FollowParts {
    * Announces what a batch stored (events, the messages stream), before its resume point
    * is saved: a failure here is retried with the batch, so nothing goes unannounced.
    */
-  announce?:
-    | ((messages: readonly AppliedMessage[], batch: ChangeBatch) => Promise<void>)
-    | undefined;
+  announce?: ((result: ApplyResult, batch: ChangeBatch) => Promise<void>) | undefined;
   /** Told of each failed stream that will be resumed after `delayMs`. */
   onRetry?: ((error: unknown, attempt: number, delayMs: number) => void) | undefined;
   /** Longest time between two difference calls of a followed chat, ms. */
@@ -79,7 +77,7 @@ export async function createFollower(parts: FollowParts, signal: AbortSignal): P
           timeZone: parts.timeZone,
           ...(parts.onRetry ? { onRetry: parts.onRetry } : {}),
           onApplied: async (batch, result) => {
-            await parts.announce?.(result.messages, batch);
+            await parts.announce?.(result, batch);
           },
         },
         stop,

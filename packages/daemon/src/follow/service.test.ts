@@ -59,7 +59,7 @@ async function daemon(
       resume,
       timeZone: 'UTC',
       maxPollIntervalMs: 300,
-      announce: async (messages) => {
+      announce: async ({ messages }) => {
         shared.announced.push(...messages);
       },
     },
