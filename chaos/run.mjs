@@ -12,6 +12,7 @@ import { createRandom } from './lib/util.mjs';
 import * as clientKill from './scenarios/client-kill.mjs';
 import * as days from './scenarios/days.mjs';
 import * as disk from './scenarios/disk.mjs';
+import * as follow from './scenarios/follow.mjs';
 import * as fuzz from './scenarios/fuzz.mjs';
 import * as hostile from './scenarios/hostile.mjs';
 import * as persistPipeline from './scenarios/persist-pipeline.mjs';
@@ -31,6 +32,7 @@ const scenarios = [
   fuzz,
   hostile,
   persistPipeline,
+  follow,
 ];
 
 const { values } = parseArgs({
