@@ -155,6 +155,11 @@ export const EnvSchema = v.object({
   PERSIST_BATCH_SIZE: optional(int('PERSIST_BATCH_SIZE', 1, 10_000), '100'),
   /** Entries a persist worker left pending this long (it died) are taken over by another. */
   PERSIST_CLAIM_IDLE_MS: optional(int('PERSIST_CLAIM_IDLE_MS', 1000, 3_600_000), '60000'),
+  /** Where `tgfetch console` listens: loopback unless told otherwise. */
+  CONSOLE_HOST: optional(v.string(), '127.0.0.1'),
+  CONSOLE_PORT: optional(int('CONSOLE_PORT', 0, 65535), '8790'),
+  /** Required for anything that changes state, and for everything beyond loopback. */
+  CONSOLE_TOKEN: v.optional(v.string()),
   /** Chats the daemon adds to its account's follow set at start (comma-separated). */
   FOLLOW_CHATS: v.optional(
     v.pipe(
@@ -247,6 +252,7 @@ export const FILE_SECRETS = [
   'REDIS_PASSWORD',
   'METRICS_TOKEN',
   'DATABASE_URL',
+  'CONSOLE_TOKEN',
 ] as const;
 
 /**
@@ -374,6 +380,7 @@ export function configSecrets(config: Config): (string | undefined)[] {
     config.TELEGRAM_API_HASH,
     config.REDIS_PASSWORD,
     config.METRICS_TOKEN,
+    config.CONSOLE_TOKEN,
     passwordOf(config.redisUrl),
     ...proxySecrets(config.TELEGRAM_PROXY),
     passwordOf(config.DATABASE_URL),

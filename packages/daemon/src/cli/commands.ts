@@ -1,4 +1,5 @@
 import { chatsCommand } from '../commands/chats.js';
+import { consoleCommand } from '../commands/console.js';
 import { daemonCommand } from '../commands/daemon.js';
 import { fetchCommand } from '../commands/fetch.js';
 import { followCommand } from '../commands/follow.js';
@@ -71,6 +72,16 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch follow --chat @ru_python --chat @durov --json',
     ],
     run: followCommand,
+  },
+  console: {
+    summary: 'serve the console in the browser: queue, workers, coverage, messages, search',
+    description:
+      'Serves the console on CONSOLE_HOST:CONSOLE_PORT (loopback, 8790 by default) until Ctrl-C: commands waiting and held, dead letters (retry, discard), workers, live events, a form that sends a fetch (with Redis), and every stored chat with its calendar, its days as people read them, and search. CONSOLE_TOKEN is asked for anything that changes state, and for everything when bound beyond loopback.',
+    examples: [
+      'tgfetch console',
+      'CONSOLE_TOKEN=$(cat token) CONSOLE_HOST=0.0.0.0 tgfetch console',
+    ],
+    run: consoleCommand,
   },
   login: {
     summary: 'sign in to Telegram and print the TELEGRAM_SESSION string',
