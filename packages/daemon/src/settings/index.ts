@@ -1,16 +1,16 @@
+import type { SOURCES } from '../compose/sources.js';
+import type { STORES } from '../compose/stores.js';
 import { accountGroup } from './account.js';
 import { databaseGroup } from './database.js';
 import { daysGroup } from './days.js';
 import { eventsGroup } from './events.js';
-import { filesGroup } from './files.js';
-import type { AnyVariable, GroupValues } from './group.js';
+import type { AnyGroup, AnyVariable, GroupValues } from './group.js';
 import { messagesGroup } from './messages.js';
 import { persistGroup } from './persist.js';
 import { queueGroup } from './queue.js';
 import { redisGroup } from './redis.js';
 import { runGroup } from './run.js';
 import { serviceGroup } from './service.js';
-import { sessionGroup } from './session.js';
 import { shutdownGroup } from './shutdown.js';
 import { sourceGroup } from './source.js';
 import { storeGroup } from './store.js';
@@ -18,18 +18,16 @@ import { telegramGroup } from './telegram.js';
 import { workerGroup } from './worker.js';
 
 /**
- * Every settings group, in the order of the reference. A new group is its file and its
- * line here; a command names the groups it uses in its definition.
+ * The groups commands name (in the order of the reference). A group that only a source or
+ * a store reads is not listed: it is found through the table that chooses it.
  */
-export const GROUPS = [
+const NAMED = [
   sourceGroup,
   telegramGroup,
   accountGroup,
-  sessionGroup,
   daysGroup,
   runGroup,
   storeGroup,
-  filesGroup,
   databaseGroup,
   messagesGroup,
   redisGroup,
@@ -41,7 +39,28 @@ export const GROUPS = [
   shutdownGroup,
 ] as const;
 
-type Groups = (typeof GROUPS)[number];
+/**
+ * Every settings group: those commands name, each followed by those it brings in (the
+ * telegram source's session, the file store's data directory).
+ */
+export const GROUPS: readonly AnyGroup[] = withBroughtIn(NAMED);
+
+function withBroughtIn(named: readonly AnyGroup[]): AnyGroup[] {
+  const all: AnyGroup[] = [];
+  const add = (group: AnyGroup) => {
+    if (all.includes(group)) return;
+    all.push(group);
+    for (const requirement of group.requires?.() ?? []) requirement.groups.forEach(add);
+  };
+  named.forEach(add);
+  return all;
+}
+
+/** The groups a source or a store brings in, as their tables name them. */
+type BroughtIn =
+  | (typeof SOURCES)[keyof typeof SOURCES]['settings'][number]
+  | (typeof STORES)[keyof typeof STORES]['settings'][number];
+type Groups = (typeof NAMED)[number] | BroughtIn;
 export type GroupName = Groups['name'];
 
 /** The values of the group named `N`. */
