@@ -75,7 +75,7 @@ export type Settings = Partial<Uses<GroupName>>;
 /** The name of any setting. */
 export type VariableName = { [G in Groups as G['name']]: keyof G['variables'] & string }[GroupName];
 
-/** A variable by its name, with its group; undefined for a name no group has. */
+/** A variable by its name; undefined for a name no group has. */
 export function variableNamed(name: string): AnyVariable | undefined {
   for (const group of GROUPS) {
     const variable = (group.variables as Record<string, AnyVariable>)[name];
