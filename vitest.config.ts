@@ -18,6 +18,7 @@ export default defineConfig({
       { find: /^@tgfetch\/pg-store$/, replacement: src('pg-store/src/index.ts') },
       { find: /^@tgfetch\/redis-transport$/, replacement: src('redis-transport/src/index.ts') },
       { find: /^@tgfetch\/daemon$/, replacement: src('daemon/src/index.ts') },
+      { find: /^@tgfetch\/console$/, replacement: src('console/src/index.ts') },
       { find: /^@tgfetch\/test-utils\/vitest$/, replacement: src('test-utils/src/vitest.ts') },
       { find: /^@tgfetch\/test-utils$/, replacement: src('test-utils/src/index.ts') },
     ],

@@ -3,7 +3,7 @@
 // command must work on a fresh machine with only Node. What is missing is installed with
 // apt-get when that is possible (Debian, as root); otherwise the exact command is named.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /** Each tool the test suite runs, and the Debian package that brings it. */
@@ -14,6 +14,12 @@ const NEEDED = [
   { command: 'tmux', debian: 'tmux' },
   // The alert rules are checked and unit-tested with promtool.
   { command: 'promtool', debian: 'prometheus' },
+  // The console's browser tests drive Debian's Chromium (never a browser Playwright downloads).
+  {
+    command: 'chromium',
+    debian: 'chromium',
+    present: () => has('chromium') || existsSync('/usr/bin/chromium'),
+  },
   // The published JSON Schemas are checked with Python's jsonschema, as a Python producer
   // would use them: python3 on PATH or the system's (where Debian's package puts it).
   {

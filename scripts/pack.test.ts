@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'telegram', 'fs-store', 'pg-store', 'redis-transport', 'daemon'];
+const packages = [
+  'core',
+  'telegram',
+  'fs-store',
+  'pg-store',
+  'redis-transport',
+  'console',
+  'daemon',
+];
 
 // Entry points and one export each must have, checked from ESM and CommonJS alike.
 // (`@tgfetch/core/testing` is left out: it runs inside vitest, which is ESM-only.)
@@ -27,6 +35,7 @@ const entries: Record<string, string> = {
   '@tgfetch/fs-store': 'createFsStore',
   '@tgfetch/pg-store': 'openPgStore',
   '@tgfetch/redis-transport': 'createCommandClient',
+  '@tgfetch/console': 'startConsole',
 };
 
 let project: string;
@@ -81,6 +90,8 @@ describe('packed packages in a fresh project', () => {
               'dist',
               'schema',
               'bin',
+              // The console's style sheet and script, served from the package.
+              'assets',
               'package.json',
               'README.md',
               'CHANGELOG.md',

@@ -1,4 +1,4 @@
-import { type AppliedDay, ChangedDays } from './changed-days.js';
+import { type AppliedDay, type AppliedMessage, ChangedDays } from './changed-days.js';
 import type { DeletedMessagesChange, MessageChange } from './changes.js';
 import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
@@ -30,11 +30,16 @@ export interface UnlocatedDeletion {
   at: number;
 }
 
-export type { AppliedDay };
+export type { AppliedDay, AppliedKind, AppliedMessage } from './changed-days.js';
 
 export interface ApplyResult {
   /** The days that changed, chat by chat in the order the changes named them, then by date. */
   days: AppliedDay[];
+  /**
+   * Every message the changes named, as stored after them, chat by chat then by day and id:
+   * what to announce (events, the messages stream). Applying again reports them again.
+   */
+  messages: AppliedMessage[];
   unlocated: UnlocatedDeletion[];
 }
 
@@ -63,23 +68,25 @@ export async function applyChanges(
   const unlocated: UnlocatedDeletion[] = [];
   const plan = await planByChat(ports.store, changes, unlocated);
   const days: AppliedDay[] = [];
+  const messages: AppliedMessage[] = [];
   for (const [chat, ops] of plan) {
     const zone = (await ports.store.zoneOf?.(chat)) ?? zoneOption(options, chat);
     const work = new ChangedDays(ports.store, chat, zone);
     for (const op of ops) {
-      if (op.kind === 'put') await work.put(op.message);
+      if (op.kind === 'put') await work.put(op.message, op.change);
       else {
         const missed = await work.delete(op.ids, op.at, op.days);
         if (missed.length > 0) unlocated.push({ chat, ids: missed, at: op.at });
       }
     }
     days.push(...(await work.store(ports.progress, fetchedAt)));
+    messages.push(...work.touched());
   }
-  return { days, unlocated };
+  return { days, messages, unlocated };
 }
 
 type ChatOp =
-  | { kind: 'put'; message: TgMessage }
+  | { kind: 'put'; change: 'new' | 'edited'; message: TgMessage }
   | { kind: 'delete'; ids: number[]; at: number; days?: ReadonlyMap<number, IsoDate> };
 
 /**
@@ -103,7 +110,7 @@ async function planByChat(
   for (const change of changes) {
     if (change.kind !== 'deleted') {
       checkMessage(change.message);
-      opsOf(change.chat).push({ kind: 'put', message: change.message });
+      opsOf(change.chat).push({ kind: 'put', change: change.kind, message: change.message });
       if (change.message.peer === undefined) {
         const ids = putIds.get(change.chat) ?? new Set<number>();
         putIds.set(change.chat, ids);

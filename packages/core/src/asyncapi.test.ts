@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromFile, Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
+import { parseWireCommand } from './command.js';
+import { WIRE_COMMANDS } from './command-schema.js';
+import { parseWireEvent } from './events.js';
+import { MESSAGE_EVENT_NAMES } from './message-events.js';
 
 /**
  * `schema/asyncapi.yaml` (published with the package) is a valid AsyncAPI 3.0 document of
@@ -33,6 +37,8 @@ describe('AsyncAPI document', () => {
       events: 'tg_events',
       eventsStream: 'tg_events:stream',
       legacyEvents: 'tg_events',
+      messagesStream: 'tg_messages',
+      messagesDeadLetters: 'tg_messages:dead',
     });
 
     const payloadTitle = (channel: string, message: string) =>
@@ -45,7 +51,55 @@ describe('AsyncAPI document', () => {
       document?.channels().get('commandStream')?.messages().get('commandEntry')?.payload()?.oneOf()
         ?.length,
     ).toBe(2);
-    expect(document?.operations().all().length).toBe(6);
+    expect(document?.operations().all().length).toBe(9);
+
+    // Every command and every event name is in the document, as in the schemas.
+    const entryEvents = document
+      ?.channels()
+      .get('eventsStream')
+      ?.messages()
+      .get('eventEntry')
+      ?.payload()
+      ?.properties()
+      ?.event?.enum();
+    expect(entryEvents).toEqual([
+      ...['started', 'progress', 'completed', 'failed'],
+      ...MESSAGE_EVENT_NAMES,
+    ]);
+    const flat = document
+      ?.channels()
+      .get('commandStream')
+      ?.messages()
+      .get('commandEntry')
+      ?.payload()
+      ?.oneOf()?.[1]
+      ?.properties()
+      ?.command?.enum();
+    expect(flat).toEqual([...WIRE_COMMANDS]);
+    const examples = document?.channels().get('commandList')?.messages().get('command')?.examples();
+    for (const example of examples?.all() ?? []) {
+      expect(parseWireCommand(example.payload()).ok, example.name()).toBe(true);
+    }
+    expect(examples?.all().map((e) => (e.payload() as { command: string }).command)).toEqual(
+      expect.arrayContaining([...WIRE_COMMANDS]),
+    );
+    const events = document?.channels().get('events')?.messages().get('event')?.examples();
+    for (const example of events?.all() ?? []) {
+      expect(parseWireEvent(example.payload()), example.name()).toBeDefined();
+    }
+
+    // The messages stream as its writer writes it (redis-transport's MESSAGES_STREAM_FIELDS,
+    // whose test reads this document back).
+    const entry = document?.channels().get('messagesStream')?.messages().get('messageEntry');
+    expect(Object.keys(entry?.payload()?.properties() ?? {})).toEqual([
+      'change',
+      'chat',
+      'time_zone',
+      'date',
+      'id',
+      'message',
+    ]);
+    expect(entry?.payload()?.properties()?.change?.enum()).toEqual(['new', 'edited', 'deleted']);
   });
 
   it('is published with @tgfetch/core next to the JSON Schemas', () => {

@@ -30,6 +30,26 @@ export interface AppliedDay {
   deleted: number;
 }
 
+/** How a batch changed a message, as `applyChanges` reports it (see `AppliedMessage`). */
+export type AppliedKind = 'new' | 'edited' | 'deleted';
+
+/**
+ * A message a batch named, as it is stored after it (a deleted one is its tombstone), with
+ * the day it is in. Reported whether or not this application changed the copy stored, so
+ * that a batch applied again after a crash announces its messages again: announcements are
+ * at least once, never missing.
+ */
+export interface AppliedMessage {
+  kind: AppliedKind;
+  chat: ChatRef;
+  date: IsoDate;
+  time_zone: string;
+  message: TgMessage;
+}
+
+/** Within one batch a deletion outranks a post, and a post an edit (of a message not yet seen). */
+const RANK: Record<AppliedKind, number> = { edited: 0, new: 1, deleted: 2 };
+
 /** One stored day being changed: what it held, and what it holds now (by `messageKey`). */
 interface WorkDay {
   date: IsoDate;
@@ -44,6 +64,8 @@ export class ChangedDays {
   readonly #store: MessageStore;
   readonly #chat: ChatRef;
   readonly #zone: string;
+  /** The messages the batch named: key → kind and day. */
+  readonly #touched = new Map<string, { kind: AppliedKind; date: IsoDate }>();
 
   constructor(store: MessageStore, chat: ChatRef, zone: string) {
     this.#store = store;
@@ -51,11 +73,29 @@ export class ChangedDays {
     this.#zone = zone;
   }
 
-  async put(message: TgMessage): Promise<void> {
+  async put(message: TgMessage, kind: 'new' | 'edited' = 'new'): Promise<void> {
     const day = await this.#load(dateInZone(messageTime(message), this.#zone));
     const key = messageKey(message);
     const old = day.now.get(key);
     day.now.set(key, old ? mergeMessage(old, message) : message);
+    this.#touch(key, kind, day.date);
+  }
+
+  /** The messages the batch named, as they are now, by day then id. */
+  touched(): AppliedMessage[] {
+    const out: AppliedMessage[] = [];
+    for (const [key, { kind, date }] of this.#touched) {
+      const message = this.#days.get(date)?.now.get(key);
+      if (message) out.push({ kind, chat: this.#chat, date, time_zone: this.#zone, message });
+    }
+    return out.sort((a, b) =>
+      a.date === b.date ? compareMessages(a.message, b.message) : a.date < b.date ? -1 : 1,
+    );
+  }
+
+  #touch(key: string, kind: AppliedKind, date: IsoDate): void {
+    const had = this.#touched.get(key);
+    if (!had || RANK[kind] >= RANK[had.kind]) this.#touched.set(key, { kind, date });
   }
 
   /** Marks the ids' messages deleted; returns the ids found in no day. */
@@ -70,7 +110,10 @@ export class ChangedDays {
       const day = inHand(id) ?? (date === undefined ? undefined : await this.#load(date));
       const message = day?.now.get(`${id}`);
       if (!day || !message) missed.push(id);
-      else day.now.set(`${id}`, tombstone(message, at));
+      else {
+        day.now.set(`${id}`, tombstone(message, at));
+        this.#touch(`${id}`, 'deleted', day.date);
+      }
     }
     return missed;
   }

@@ -1,7 +1,8 @@
 /**
  * A corpus of commands as producers send them (raw JSON text), for the agreement test of
- * `parseCommand` and the published JSON Schema: every form of the original documents
- * (seed 000's `days_back`, DESIGN.md's three modes), every rejection class, edge cases.
+ * `parseWireCommand` and the published JSON Schema: every form of the original documents
+ * (seed 000's `days_back`, DESIGN.md's three modes), follow and unfollow, every rejection
+ * class, edge cases.
  * `now` of every case is 2025-11-08T12:00:00Z.
  */
 
@@ -360,6 +361,56 @@ const edges: CorpusCase[] = [
   },
 ];
 
+// Follow and unfollow: the chat rules and the fields every command has, nothing of a fetch.
+const CHAT_COMMANDS = ['follow', 'unfollow'] as const;
+const chatCommandExtras: Array<Record<string, unknown>> = [
+  {},
+  { command_id: 'follow-1', requested_by: 'console', timestamp: '2025-11-08T05:55:48' },
+  { command_id: 'x'.repeat(128) },
+  { requested_by: emoji.repeat(256), timestamp: emoji.repeat(64) },
+  // A fetch's own fields are unknown fields here: ignored, whatever they hold.
+  { mode: 'week', days: -1, strategy: 'fast', limit: 0, options: [], days_back: 'x' },
+  { date: '2025-11-09', options: { tz: 'Mars/Olympus' } },
+];
+const chatCommandBad: Array<Record<string, unknown>> = [
+  { command_id: '' },
+  { command_id: 'has space' },
+  { command_id: 'x'.repeat(129) },
+  { command_id: 42 },
+  { command_id: 'j\u00f6b' },
+  { requested_by: emoji.repeat(257) },
+  { requested_by: 7 },
+  { timestamp: 'x'.repeat(65) },
+];
+const chatCommands: CorpusCase[] = CHAT_COMMANDS.flatMap((command) => [
+  ...chats.map((chat) => ({
+    name: `${command} chat ${json(chat)}`,
+    text: json({ command, chat }),
+  })),
+  ...chatCommandExtras.map((extra) => ({
+    name: `${command} ${json(extra).slice(0, 80)}`,
+    text: json({ command, chat: '@ru_python', ...extra }),
+  })),
+  ...badChats.map((chat) => ({
+    name: `${command} bad chat ${json(chat)}`,
+    text: json({ command, chat }),
+  })),
+  ...chatCommandBad.map((extra) => ({
+    name: `${command} bad ${json(extra).slice(0, 80)}`,
+    text: json({ command, chat: '@ru_python', ...extra }),
+  })),
+  { name: `${command} without chat`, text: json({ command }) },
+  { name: `${command} capitalised`, text: json({ command: command.toUpperCase(), chat: '@x_y' }) },
+  {
+    name: `${command} chat big number as a string`,
+    text: `{"command":"${command}","chat":"-1009007199254740993"}`,
+  },
+  {
+    name: `${command} chat big number`,
+    text: `{"command":"${command}","chat":-1009007199254740993}`,
+  },
+]);
+
 // Rules the JSON Schema cannot state: the agreement test expects these to disagree, each
 // with the rule named in the schema's description.
 export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
@@ -390,6 +441,21 @@ export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
     rule: 'INEXACT_NUMBER',
     text: '{"command":"fetch","chat":"@x_y","mode":"days","days":3.0000000000000001}',
   },
+  {
+    name: 'follow over 64 KiB',
+    rule: 'PAYLOAD_TOO_LARGE',
+    text: json({ command: 'follow', chat: '@x_y', pad: 'x'.repeat(70_000) }),
+  },
+  {
+    name: 'unfollow nested 17 deep',
+    rule: 'PAYLOAD_TOO_DEEP',
+    text: `{"command":"unfollow","chat":"@x_y","extra":${'['.repeat(16)}${']'.repeat(16)}}`,
+  },
+  {
+    name: 'follow of a chat id that rounds to an integer',
+    rule: 'INEXACT_NUMBER',
+    text: '{"command":"follow","chat":777000.00000000001}',
+  },
 ];
 
 export const COMMAND_CORPUS: readonly CorpusCase[] = [
@@ -398,5 +464,6 @@ export const COMMAND_CORPUS: readonly CorpusCase[] = [
   ...rejected,
   ...rejectedInEveryMode(),
   ...edges,
+  ...chatCommands,
   ...UNSTATABLE,
 ];

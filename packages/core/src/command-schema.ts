@@ -6,9 +6,9 @@ import { isIsoDate, isTimeZone } from './time-zone.js';
 import { TIME_ZONE_DATA, TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**
- * The wire form of a `fetch` command (DESIGN.md, "Commands"), as valibot schemas. These
- * check each field on its own; `parseCommand` adds what needs the whole command or the
- * clock (legacy form, `from <= to`, no future dates, payload size). The published JSON
+ * The wire form of the commands (DESIGN.md, "Commands"): `fetch`, `follow` and `unfollow`,
+ * as valibot schemas. These check each field on its own; `parseWireCommand` adds what needs
+ * the whole command or the clock (legacy form, `from <= to`, no future dates, payload size). The published JSON
  * Schema (`schema/command.json`) is generated from `CommandWireSchema`; `v.metadata` adds
  * to it what valibot checks in code (chat and date patterns, formats).
  */
@@ -123,15 +123,25 @@ export const CommandOptionsSchema = v.pipe(
         v.description('mode days: count today (stored as an incomplete day).'),
       ),
     ),
+    comments: v.optional(
+      v.pipe(
+        v.boolean('must be true or false'),
+        v.description(
+          "Also store the comments of a broadcast channel's posts (messages of its discussion group, under the group's own chat), and refresh them on days already complete. Default: the worker's FETCH_COMMENTS, else false.",
+        ),
+      ),
+    ),
   }),
   v.description('Options of the run.'),
 );
 
-const common = {
-  command: v.pipe(
-    v.literal('fetch', 'the only command is "fetch"'),
-    v.description('Always "fetch".'),
-  ),
+/** The commands of the queue: `fetch` a span of days, `follow` / `unfollow` a chat live. */
+export const CHAT_COMMANDS = ['follow', 'unfollow'] as const;
+export const WIRE_COMMANDS = ['fetch', ...CHAT_COMMANDS] as const;
+export type WireCommandName = (typeof WIRE_COMMANDS)[number];
+
+/** The fields every command has, whatever it asks. */
+const identity = {
   chat: ChatSchema,
   command_id: v.optional(
     v.pipe(
@@ -144,6 +154,28 @@ const common = {
       ),
     ),
   ),
+  requested_by: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      ...maxCharacters(256, 'is too long'),
+      v.description('Who asked (free text, for logs), at most 256 characters.'),
+    ),
+  ),
+  timestamp: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      ...maxCharacters(64, 'is too long'),
+      v.description(
+        'When it was sent (free text, at most 64 characters; seed 000 sends a local ISO time).',
+      ),
+    ),
+  ),
+};
+
+const common = {
+  command: v.pipe(v.literal('fetch'), v.description('"fetch": store a span of days.')),
+  chat: identity.chat,
+  command_id: identity.command_id,
   strategy: v.optional(
     v.pipe(
       v.picklist(
@@ -164,22 +196,8 @@ const common = {
       v.description('At most this many messages per day; a day cut short is not complete.'),
     ),
   ),
-  requested_by: v.optional(
-    v.pipe(
-      v.string('must be a string'),
-      ...maxCharacters(256, 'is too long'),
-      v.description('Who asked (free text, for logs), at most 256 characters.'),
-    ),
-  ),
-  timestamp: v.optional(
-    v.pipe(
-      v.string('must be a string'),
-      ...maxCharacters(64, 'is too long'),
-      v.description(
-        'When it was sent (free text, at most 64 characters; seed 000 sends a local ISO time).',
-      ),
-    ),
-  ),
+  requested_by: identity.requested_by,
+  timestamp: identity.timestamp,
   options: v.optional(CommandOptionsSchema),
 };
 
@@ -246,15 +264,54 @@ export const FetchCommandInputSchema = v.variant(
 );
 
 /**
+ * `follow`: keep the chat's days true as it changes (messages posted, edited, deleted are
+ * stored as Telegram reports them) until an `unfollow`. Only the fields every command has:
+ * others, even a fetch's own (`mode`), are ignored as unknown fields are.
+ */
+export const FollowCommandSchema = v.pipe(
+  v.object({
+    command: v.pipe(
+      v.literal('follow'),
+      v.description('"follow": store the chat\'s changes live, from now until an unfollow.'),
+    ),
+    ...identity,
+  }),
+  v.description(
+    'Follow a chat live: its new, edited and deleted messages are merged into its days as they come (events message, message_edited, message_deleted). Following a chat already followed changes nothing.',
+  ),
+);
+
+/** `unfollow`: stop following the chat; what was stored stays. */
+export const UnfollowCommandSchema = v.pipe(
+  v.object({
+    command: v.pipe(
+      v.literal('unfollow'),
+      v.description('"unfollow": stop following the chat live.'),
+    ),
+    ...identity,
+  }),
+  v.description(
+    'Stop following a chat live; its stored days stay. Unfollowing a chat not followed changes nothing.',
+  ),
+);
+
+/**
  * Every form a producer may send, for the published JSON Schema. The rules it cannot state
- * are named in its description; `parseCommand` is the reference.
+ * are named in its description; `parseWireCommand` is the reference.
  */
 export const CommandWireSchema = v.pipe(
-  v.union([DateCommandSchema, DaysCommandSchema, RangeCommandSchema, LegacyCommandSchema]),
+  v.union([
+    DateCommandSchema,
+    DaysCommandSchema,
+    RangeCommandSchema,
+    LegacyCommandSchema,
+    FollowCommandSchema,
+    UnfollowCommandSchema,
+  ]),
   v.description(
     [
-      'A fetch command: a JSON object (UTF-8), pushed with RPUSH onto the command list, or XADDed to the command stream as JSON in field `payload` or as flat fields.',
-      'Unknown fields are ignored. `parseCommand` of @tgfetch/core is the reference. This schema states the fields, the calendar (real days from 1970, February 29 in leap years only), the chat forms and the time zone names (in patterns that mean the same to ECMA-262 and to Python `re`); these rules it cannot state, and only the daemon refuses a command for them:',
+      'A command: fetch (a span of days, in mode date, days or range, or the older days_back form), follow or unfollow (a chat live); a JSON object (UTF-8), pushed with RPUSH onto the command list, or XADDed to the command stream as JSON in field `payload` or as flat fields.',
+      'Unknown fields are ignored. `parseWireCommand` of @tgfetch/core is the reference. This schema states the fields, the calendar (real days from 1970, February 29 in leap years only), the chat forms and the time zone names (in patterns that mean the same to ECMA-262 and to Python `re`); these rules it cannot state, and only the daemon refuses a command for them:',
       '(1) no date after today in the command time zone (FUTURE_DATE);',
       '(2) range: `from` not after `to`, at most 3660 days (INVALID_RANGE);',
       '(3) the whole payload at most 65536 bytes (PAYLOAD_TOO_LARGE) and nested at most 16 levels (PAYLOAD_TOO_DEEP);',
@@ -267,3 +324,6 @@ export const CommandWireSchema = v.pipe(
 );
 
 export type FetchCommandInput = v.InferInput<typeof FetchCommandInputSchema>;
+export type ChatCommandInput =
+  | v.InferInput<typeof FollowCommandSchema>
+  | v.InferInput<typeof UnfollowCommandSchema>;

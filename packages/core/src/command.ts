@@ -1,87 +1,76 @@
 import * as v from 'valibot';
 import { type ChatRef, parseChat } from './chat.js';
+import { CommandError, type CommandIssue, issue, toIssue } from './command-issue.js';
 import {
+  CHAT_COMMANDS,
+  type ChatCommandInput,
   type FetchCommandInput,
   FetchCommandInputSchema,
-  MAX_COMMAND_BYTES,
-  MAX_COMMAND_DEPTH,
-  MAX_DAYS,
+  FollowCommandSchema,
+  UnfollowCommandSchema,
 } from './command-schema.js';
+import { decodeCommand } from './command-text.js';
 import { echo, preview } from './echo.js';
-import { COMMAND_ERROR_CODES, CommandErrorCode } from './error-codes.js';
-import { retryableIn } from './error-table.js';
-import { TgfetchError } from './errors.js';
-import { inspectJsonText } from './json-text.js';
-import { canonicalZone, dateInZone, daysBetween, type IsoDate, isIsoDate } from './time-zone.js';
+import {
+  crossFieldIssues,
+  type FetchCommand,
+  type Mode,
+  normaliseFetch,
+  normaliseLegacy,
+  type RejectedParams,
+  rejectedMode,
+  rejectedParams,
+} from './fetch-command.js';
 
-export type Strategy = 'batch' | 'per_day';
-export type Mode = 'date' | 'days' | 'range';
+/**
+ * One parser for every command of the queue and the CLI: `fetch` (the engine runs it),
+ * `follow` and `unfollow` (whoever keeps the followed chats runs them). Each is bounded and
+ * checked by the same rules (size, depth, UTF-8, exact numbers, the chat, `command_id`), and
+ * rejected with the same stable codes.
+ */
 
-export interface CommandOptions {
-  force: boolean;
-  include_today: boolean;
-  tz?: string;
-}
-
-interface CommandBase {
-  command: 'fetch';
+interface ChatCommandBase {
   command_id: string;
   chat: ChatRef;
-  strategy: Strategy;
-  options: CommandOptions;
-  limit?: number;
   requested_by?: string;
   timestamp?: string;
 }
 
-/** A validated, normalised command: what the engine runs. */
-export type FetchCommand =
-  | (CommandBase & { mode: 'date'; date: IsoDate })
-  | (CommandBase & { mode: 'days'; days: number })
-  | (CommandBase & { mode: 'range'; from: IsoDate; to: IsoDate });
-
-export type CommandParams = { date: IsoDate } | { days: number } | { from: IsoDate; to: IsoDate };
-
-export interface CommandIssue {
-  code: CommandErrorCode;
-  /** Dot path of the offending field (`options.tz`), empty for the whole command. */
-  path: string;
-  message: string;
+/** Follow the chat live, until an `unfollow`. */
+export interface FollowCommand extends ChatCommandBase {
+  command: 'follow';
 }
 
-/** A rejected command. `code` is the first issue's; `issues` has them all. */
-export class CommandError extends TgfetchError {
-  override name = 'CommandError';
-  readonly issues: readonly CommandIssue[];
-
-  constructor(issues: readonly CommandIssue[]) {
-    const first = issues[0] ?? {
-      code: CommandErrorCode.INVALID_VALUE,
-      path: '',
-      message: 'invalid command',
-    };
-    super(first.code, issues.map(formatIssue).join('; '), {
-      retryable: retryableIn(COMMAND_ERROR_CODES, first.code),
-    });
-    this.issues = issues;
-  }
+/** Stop following the chat live. */
+export interface UnfollowCommand extends ChatCommandBase {
+  command: 'unfollow';
 }
+
+/** A command about a chat as a whole rather than a span of its days. */
+export type ChatCommand = FollowCommand | UnfollowCommand;
+
+/** Any command of the wire contract, told apart by `command`. */
+export type WireCommand = FetchCommand | ChatCommand;
 
 /**
  * What can be told of a rejected command, so its `failed` event still finds its sender:
  * the producer's own `command_id` when it sent a string (cut to `MAX_ECHO_LENGTH`), the
- * chat normalised when it parsed (else as sent, cut), the mode and the params that parsed.
+ * chat normalised when it parsed (else as sent, cut), the mode and the params that parsed
+ * (a fetch's), and `command` when it named one other than fetch.
  */
 export interface RejectedCommand {
   command_id: string;
   chat: string | null;
   mode: Mode | null;
-  params: Partial<{ date: IsoDate; days: number; from: IsoDate; to: IsoDate }>;
+  params: RejectedParams;
+  command?: ChatCommand['command'];
 }
 
-export type ParseResult =
-  | { ok: true; command: FetchCommand }
-  | { ok: false; error: CommandError; rejected: RejectedCommand };
+type Rejected = { ok: false; error: CommandError; rejected: RejectedCommand };
+
+export type WireParseResult = { ok: true; command: WireCommand } | Rejected;
+/** The result of `parseCommand`: a fetch command, or why not. */
+export type ParseResult = { ok: true; command: FetchCommand } | Rejected;
 
 export interface ParseOptions {
   /** "Now" for the future-date check, epoch ms. Default `Date.now()`. */
@@ -93,10 +82,11 @@ export interface ParseOptions {
 }
 
 /**
- * Validates and normalises a command: a JSON string, bytes or an already-parsed object.
- * Never throws; a bad command comes back as `{ ok: false }` with every issue found.
+ * Validates and normalises any command (`fetch`, `follow`, `unfollow`): a JSON string,
+ * bytes or an already-parsed object. Never throws; a bad command comes back as
+ * `{ ok: false }` with every issue found.
  */
-export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
+export function parseWireCommand(input: unknown, options: ParseOptions = {}): WireParseResult {
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   try {
     return parseOrReject(input, options, newId);
@@ -112,9 +102,41 @@ export function parseCommand(input: unknown, options: ParseOptions = {}): ParseR
   }
 }
 
-function parseOrReject(input: unknown, options: ParseOptions, newId: () => string): ParseResult {
-  const raw = decode(input);
+/**
+ * `parseWireCommand` for callers that run fetches only (the engine, `tgfetch fetch`): a
+ * valid `follow` or `unfollow` is rejected with `COMMAND_UNSUPPORTED`.
+ */
+export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
+  const parsed = parseWireCommand(input, options);
+  if (!parsed.ok || parsed.command.command === 'fetch') return parsed as ParseResult;
+  return unsupportedCommand(parsed.command, 'only "fetch" is taken here');
+}
+
+/** The rejection of a valid command that the caller does not run (`COMMAND_UNSUPPORTED`). */
+export function unsupportedCommand(command: ChatCommand, why: string): Rejected {
+  const message = `"${command.command}" is a command, but ${why}`;
+  return {
+    ok: false,
+    error: new CommandError([issue('COMMAND_UNSUPPORTED', 'command', message)]),
+    rejected: {
+      command_id: command.command_id,
+      chat: command.chat,
+      mode: null,
+      params: {},
+      command: command.command,
+    },
+  };
+}
+
+function parseOrReject(
+  input: unknown,
+  options: ParseOptions,
+  newId: () => string,
+): WireParseResult {
+  const raw = decodeCommand(input);
   if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
+  const name = commandName(raw.value);
+  if (isChatCommand(name)) return parseChatCommand(raw.value, name, newId);
   const value = normaliseLegacy(raw.value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
@@ -123,8 +145,8 @@ function parseOrReject(input: unknown, options: ParseOptions, newId: () => strin
   if (record.command !== 'fetch') {
     const message =
       record.command === undefined
-        ? 'is missing: the only command is "fetch"'
-        : `"${preview(record.command)}" is not a command: the only command is "fetch"`;
+        ? 'is missing: use "fetch", "follow" or "unfollow"'
+        : `"${preview(record.command)}" is not a command: use "fetch", "follow" or "unfollow"`;
     return reject([issue('UNKNOWN_COMMAND', 'command', message)], value, newId);
   }
   // valibot's `object` takes arrays too; an options array is a type error, not an empty object.
@@ -138,219 +160,60 @@ function parseOrReject(input: unknown, options: ParseOptions, newId: () => strin
   const parsed = v.safeParse(FetchCommandInputSchema, value, { abortEarly: false });
   if (!parsed.success) return reject(parsed.issues.map(toIssue), value, newId);
 
-  const command = normalise(parsed.output, newId);
-  const problems = crossFieldIssues(command, options);
+  const command = normaliseFetch(parsed.output, newId);
+  const problems = crossFieldIssues(command, options.now ?? Date.now(), options.timeZone ?? 'UTC');
   if (problems.length > 0) return reject(problems, value, newId);
   return { ok: true, command };
 }
 
-/** The `params` object of events: `{date}`, `{days}` or `{from, to}`. */
-export function commandParams(command: FetchCommand): CommandParams {
-  switch (command.mode) {
-    case 'date':
-      return { date: command.date };
-    case 'days':
-      return { days: command.days };
-    case 'range':
-      return { from: command.from, to: command.to };
-  }
+function isChatCommand(name: unknown): name is ChatCommand['command'] {
+  return (CHAT_COMMANDS as readonly unknown[]).includes(name);
 }
 
-type Decoded = { value: unknown } | { issue: CommandIssue; identity?: Record<string, unknown> };
-
-function decode(input: unknown): Decoded {
-  let text: string | undefined;
-  if (typeof input === 'string') text = input;
-  else if (input instanceof Uint8Array) {
-    if (input.byteLength > MAX_COMMAND_BYTES) return { issue: tooLarge(input.byteLength) };
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch {
-      return {
-        issue: issue(
-          'INVALID_ENCODING',
-          '',
-          'the command is not valid UTF-8 (JSON text must be UTF-8, RFC 8259 section 8.1)',
-        ),
-        ...idOfBrokenText(input),
-      };
-    }
-  }
-  if (text === undefined) {
-    if (tooDeep(input, MAX_COMMAND_DEPTH)) return { issue: deep() };
-    let size: number;
-    try {
-      size = byteLength(JSON.stringify(input) ?? '');
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      return {
-        issue: issue('NOT_AN_OBJECT', '', `the command cannot be serialised as JSON: ${why}`),
-      };
-    }
-    return size > MAX_COMMAND_BYTES ? { issue: tooLarge(size) } : { value: input };
-  }
-  const size = byteLength(text);
-  if (size > MAX_COMMAND_BYTES) return { issue: tooLarge(size) };
-  const problem = inspectJsonText(text, MAX_COMMAND_DEPTH);
-  if (problem?.kind === 'too_deep') return { issue: deep(), ...identityOf(text) };
-  if (problem?.kind === 'inexact_number') {
-    const message = `${problem.literal} cannot be held exactly by a JSON number (a double); send it as a string`;
-    const found = identityOf(text);
-    // A rounded number is another value: never echo it as if it had been sent.
-    if (found.identity && problem.path === 'chat') delete found.identity.chat;
-    return { issue: issue('INEXACT_NUMBER', problem.path, message), ...found };
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return { issue: issue('INVALID_JSON', '', `the command is not valid JSON: ${why}`) };
-  }
+function commandName(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return (value as Record<string, unknown>).command;
 }
 
-/**
- * The top-level fields of a command rejected before its checks (too deep, an inexact
- * number), so its `failed` event still carries the producer's `command_id`. `JSON.parse`
- * is iterative and the size is bounded; nothing recursive touches the nested value.
- */
-function identityOf(text: string): { identity?: Record<string, unknown> } {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return { identity: { ...(value as Record<string, unknown>) } };
-    }
-  } catch {
-    // Not JSON either: nothing to tell.
-  }
-  return {};
-}
+const CHAT_COMMAND_SCHEMAS = { follow: FollowCommandSchema, unfollow: UnfollowCommandSchema };
 
-/**
- * The producer's `command_id` of a command that is not UTF-8, so that its `failed` event
- * still reaches the producer: read from a lenient decoding, and only when the id itself
- * decoded cleanly (nothing else of such a command is echoed).
- */
-function idOfBrokenText(bytes: Uint8Array): { identity?: Record<string, unknown> } {
-  const { identity } = identityOf(new TextDecoder('utf-8').decode(bytes));
-  const id = identity?.command_id;
-  return typeof id === 'string' && !id.includes('\uFFFD') ? { identity: { command_id: id } } : {};
-}
-
-const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;
-
-/**
- * Seed 000's form: no `mode`, `days_back` (default 1) instead, strategies `auto` and
- * `sequential`. A command without `mode` that names a mode's own field (`date`, `days`,
- * `from`, `to`) is not that form: it lacks its `mode`.
- */
-function normaliseLegacy(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const record = value as Record<string, unknown>;
-  if (MODE_FIELDS.some((field) => record[field] !== undefined)) return value;
-  const { days_back, ...rest } = record;
-  return { ...rest, mode: 'days', days: days_back === undefined ? 1 : days_back };
-}
-
-function normalise(
-  input: v.InferOutput<typeof FetchCommandInputSchema>,
+function parseChatCommand(
+  value: unknown,
+  name: ChatCommand['command'],
   newId: () => string,
-): FetchCommand {
+): WireParseResult {
+  const parsed = v.safeParse(CHAT_COMMAND_SCHEMAS[name], value, { abortEarly: false });
+  if (!parsed.success) return reject(parsed.issues.map(toIssue), value, newId);
+  const input: ChatCommandInput = parsed.output;
   const chat = parseChat(input.chat);
-  const base: CommandBase = {
-    command: 'fetch',
+  const command: ChatCommand = {
+    command: name,
     command_id: input.command_id ?? newId(),
     chat: chat.ok ? chat.chat : String(input.chat),
-    strategy: input.strategy === 'per_day' || input.strategy === 'sequential' ? 'per_day' : 'batch',
-    options: {
-      force: input.options?.force ?? false,
-      include_today: input.options?.include_today ?? false,
-      ...(input.options?.tz === undefined
-        ? {}
-        : { tz: canonicalZone(input.options.tz) ?? input.options.tz }),
-    },
   };
-  if (input.limit !== undefined) base.limit = input.limit;
-  if (input.requested_by !== undefined) base.requested_by = input.requested_by;
-  if (input.timestamp !== undefined) base.timestamp = input.timestamp;
-  switch (input.mode) {
-    case 'date':
-      return { ...base, mode: 'date', date: input.date };
-    case 'days':
-      return { ...base, mode: 'days', days: input.days };
-    case 'range':
-      return { ...base, mode: 'range', from: input.from, to: input.to };
-  }
+  if (input.requested_by !== undefined) command.requested_by = input.requested_by;
+  if (input.timestamp !== undefined) command.timestamp = input.timestamp;
+  return { ok: true, command };
 }
 
-function crossFieldIssues(command: FetchCommand, options: ParseOptions): CommandIssue[] {
-  const today = dateInZone(
-    options.now ?? Date.now(),
-    command.options.tz ?? options.timeZone ?? 'UTC',
-  );
-  const future = (path: string, date: IsoDate) =>
-    date > today
-      ? [issue('FUTURE_DATE', path, `${date} is in the future (today is ${today})`)]
-      : [];
-  if (command.mode === 'date') return future('date', command.date);
-  if (command.mode === 'range') {
-    if (command.from > command.to) {
-      return [issue('INVALID_RANGE', 'from', `from (${command.from}) is after to (${command.to})`)];
-    }
-    if (daysBetween(command.from, command.to) >= MAX_DAYS) {
-      return [issue('INVALID_RANGE', 'to', `a range may span at most ${MAX_DAYS} days`)];
-    }
-    return [...future('from', command.from), ...future('to', command.to)];
-  }
-  return [];
-}
-
-const FIELD_CODES: Record<string, CommandErrorCode> = {
-  chat: 'INVALID_CHAT',
-  date: 'INVALID_DATE',
-  from: 'INVALID_DATE',
-  to: 'INVALID_DATE',
-  days: 'INVALID_DAYS',
-  'options.tz': 'INVALID_TIME_ZONE',
-};
-
-function toIssue(raw: v.BaseIssue<unknown>): CommandIssue {
-  const path = (raw.path ?? []).map((p) => String(p.key)).join('.');
-  if (raw.type === 'variant') {
-    return raw.input === undefined
-      ? issue('MISSING_FIELD', 'mode', 'is missing: use "date", "days" or "range"')
-      : issue(
-          'UNKNOWN_MODE',
-          'mode',
-          `"${preview(raw.input)}" is not a mode: use "date", "days" or "range"`,
-        );
-  }
-  if (raw.kind === 'schema' && raw.input === undefined) {
-    return issue('MISSING_FIELD', path, 'is missing');
-  }
-  const fieldCode = FIELD_CODES[path];
-  if (raw.kind === 'validation' && fieldCode) return issue(fieldCode, path, raw.message);
-  if (path === 'chat') return issue('INVALID_CHAT', path, raw.message);
-  if (raw.kind === 'schema' && raw.type !== 'picklist') {
-    return issue('INVALID_TYPE', path, `${raw.message}, got ${describe(raw.input)}`);
-  }
-  return issue('INVALID_VALUE', path, raw.message);
-}
-
-function reject(issues: CommandIssue[], value: unknown, newId: () => string): ParseResult {
+function reject(issues: CommandIssue[], value: unknown, newId: () => string): Rejected {
   const record =
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : {};
   const id = record.command_id;
-  const mode = record.mode;
+  const name = record.command;
+  const chatCommand = isChatCommand(name);
   return {
     ok: false,
     error: new CommandError(issues),
     rejected: {
       command_id: typeof id === 'string' && id.length > 0 ? echo(id) : newId(),
       chat: rejectedChat(record.chat),
-      mode: mode === 'date' || mode === 'days' || mode === 'range' ? mode : null,
-      params: rejectedParams(record),
+      // A follow's `mode` or `date` are unknown fields, not its own.
+      mode: chatCommand ? null : rejectedMode(record),
+      params: chatCommand ? {} : rejectedParams(record),
+      ...(isChatCommand(name) ? { command: name } : {}),
     },
   };
 }
@@ -361,73 +224,13 @@ function rejectedChat(chat: unknown): string | null {
   return parsed?.ok ? parsed.chat : echo(String(chat));
 }
 
-/** The params of the command's mode that are valid on their own. */
-function rejectedParams(record: Record<string, unknown>): RejectedCommand['params'] {
-  const params: RejectedCommand['params'] = {};
-  const date = (v: unknown) => typeof v === 'string' && v.length === 10 && isIsoDate(v);
-  if (record.mode === 'date' && date(record.date)) params.date = record.date as string;
-  if (record.mode === 'range' && date(record.from)) params.from = record.from as string;
-  if (record.mode === 'range' && date(record.to)) params.to = record.to as string;
-  const days = record.days;
-  if (
-    record.mode === 'days' &&
-    typeof days === 'number' &&
-    Number.isInteger(days) &&
-    days >= 1 &&
-    days <= MAX_DAYS
-  ) {
-    params.days = days;
-  }
-  return params;
-}
-
-/** True when `value` nests deeper than `max` (walked without recursion, so never throws). */
-function tooDeep(value: unknown, max: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 1]];
-  let visited = 0;
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [node, depth] = next;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > max) return true;
-    // Anything this large is over the size limit anyway; JSON.stringify says so next.
-    if (++visited > MAX_COMMAND_BYTES) return false;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
-  }
-  return false;
-}
-
-function issue(code: CommandErrorCode, path: string, message: string): CommandIssue {
-  return { code, path, message };
-}
-
-function formatIssue(i: CommandIssue): string {
-  return i.path ? `${i.path}: ${i.message}` : i.message;
-}
-
-function deep(): CommandIssue {
-  return issue(
-    'PAYLOAD_TOO_DEEP',
-    '',
-    `the command nests objects or arrays more than ${MAX_COMMAND_DEPTH} levels deep`,
-  );
-}
-
-function tooLarge(size: number): CommandIssue {
-  return issue(
-    'PAYLOAD_TOO_LARGE',
-    '',
-    `the command is ${size} bytes; at most ${MAX_COMMAND_BYTES} are accepted`,
-  );
-}
-
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${preview(value)}`;
-}
-
+export {
+  type CommandOptions,
+  type CommandParams,
+  commandParams,
+  type FetchCommand,
+  type Mode,
+  type Strategy,
+} from './fetch-command.js';
 export type { FetchCommandInput };
+export { CommandError, type CommandIssue };

@@ -32,6 +32,50 @@ export interface DayDocument {
   /** Messages in the day, tombstones (deleted messages) included. */
   count: number;
   messages: TgMessage[];
+  /**
+   * The comments of the day's posts (a broadcast channel's): when they were last read, or
+   * why there are none. Absent: never asked. A write without it keeps the stored record
+   * (see `mergeDayComments`).
+   */
+  comments?: DayComments;
+}
+
+/**
+ * What a day records of its posts' comments:
+ * - `complete`: every comment of the day's posts written before `read_at` is stored;
+ * - `partial`: a read began at `read_at` and stopped before the end (`reason`: the error code);
+ * - `none`: the chat has no comments to read (not a broadcast channel, no discussion group
+ *   linked, or a source that reads none);
+ * - `private`: the discussion group exists but this account cannot read it (`reason`);
+ * - `off`: comments were not asked for.
+ */
+export const COMMENT_STATUSES = ['complete', 'partial', 'none', 'private', 'off'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+export interface DayComments {
+  status: CommentStatus;
+  /** The discussion group (canonical chat) the comments are stored under. */
+  chat?: ChatRef;
+  /** When the last read of the comments began, ISO-8601 UTC. */
+  read_at?: string;
+  /** Comments of the day's posts that read found (complete or partial). */
+  count?: number;
+  /** Why the read is partial, or the group private: an error code. */
+  reason?: string;
+}
+
+/**
+ * The comments record a write leaves: the fresh one, unless it says nothing (absent), or
+ * only that comments were not asked for this time (`off`) where a record already says
+ * more. A later run without comments never erases what an earlier one read.
+ */
+export function mergeDayComments(
+  stored: DayComments | undefined,
+  fresh: DayComments | undefined,
+): DayComments | undefined {
+  if (fresh === undefined) return stored;
+  if (fresh.status === 'off' && stored !== undefined) return stored;
+  return fresh;
 }
 
 /** What a store reports after writing a day. */

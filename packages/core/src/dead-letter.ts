@@ -1,4 +1,4 @@
-import { commandParams, parseCommand } from './command.js';
+import { commandParams, parseWireCommand } from './command.js';
 import { deliveryKey, stableCommandId } from './delivery-id.js';
 import { DeliveryErrorCode } from './error-codes.js';
 import { coreError } from './errors.js';
@@ -23,7 +23,7 @@ export function deadLetterEvent(delivery: Delivery, workerId: string, now: numbe
   });
 }
 
-type Described = Pick<FailedEvent, 'command_id' | 'chat' | 'mode' | 'params'>;
+type Described = Pick<FailedEvent, 'command_id' | 'chat' | 'mode' | 'params' | 'command'>;
 
 /**
  * What the event says about the command. The payload may be what crashed its handling
@@ -33,15 +33,23 @@ type Described = Pick<FailedEvent, 'command_id' | 'chat' | 'mode' | 'params'>;
 function describeDeadLetter(delivery: Delivery): Described {
   const newId = () => stableCommandId(delivery.id);
   try {
-    const parsed = parseCommand(delivery.payload, { newId });
-    return parsed.ok
+    const parsed = parseWireCommand(delivery.payload, { newId });
+    if (!parsed.ok) return parsed.rejected;
+    const { command } = parsed;
+    return command.command === 'fetch'
       ? {
-          command_id: parsed.command.command_id,
-          chat: parsed.command.chat,
-          mode: parsed.command.mode,
-          params: commandParams(parsed.command),
+          command_id: command.command_id,
+          chat: command.chat,
+          mode: command.mode,
+          params: commandParams(command),
         }
-      : parsed.rejected;
+      : {
+          command_id: command.command_id,
+          chat: command.chat,
+          mode: null,
+          params: {},
+          command: command.command,
+        };
   } catch {
     const key = deliveryKey(delivery.payload);
     return {

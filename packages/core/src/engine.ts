@@ -1,6 +1,7 @@
 import type { ChatRef } from './chat.js';
 import { systemClock } from './clock.js';
 import { commandParams, type FetchCommand } from './command.js';
+import { readComments } from './comments-run.js';
 import type { DayDocument, DayProgress, DayWindow } from './day.js';
 import { AbortError, type TgfetchError, toTgfetchError, ZoneConflictError } from './errors.js';
 import {
@@ -55,6 +56,11 @@ export interface RunOptions {
   /** [0, 1) source for jitter. @default Math.random */
   random?: () => number;
   onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Read the comments of a broadcast channel's posts too, for commands that do not say
+   * (`options.comments`): see `readComments`. @default false
+   */
+  comments?: boolean;
 }
 
 export type FetchOutcome = CompletedEvent | FailedEvent;
@@ -96,6 +102,8 @@ class FetchRun {
   #processed = 0;
   #errors = 0;
   #budget: number;
+  /** The command reads comments too (its own option, else the runner's default). */
+  readonly #comments: boolean;
   /** Why the event sink failed, once it has: the run stops there (see `#publish`). */
   #sinkError: TgfetchError | undefined;
 
@@ -109,6 +117,7 @@ class FetchRun {
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#timeZone = commandTimeZone(command, options.timeZone);
     this.#budget = command.limit ?? Number.POSITIVE_INFINITY;
+    this.#comments = command.options.comments ?? options.comments ?? false;
   }
 
   async execute(): Promise<FetchOutcome> {
@@ -137,6 +146,7 @@ class FetchRun {
       });
       try {
         await this.#fetchDays(days);
+        if (this.#comments) await this.#readComments();
       } catch (error) {
         this.#checkEnded();
         return await this.#finish(failedEvent({ ...this.#base(), error, days: [...this.#days] }));
@@ -184,6 +194,28 @@ class FetchRun {
       until,
     });
     await this.#clock.sleep(decision.delayMs, this.#signal);
+  }
+
+  /** The comments of the posts of every stored day of the command (see `readComments`). */
+  async #readComments(): Promise<void> {
+    const stored = this.#days.filter(
+      (d) => d.outcome !== 'not_covered' && d.outcome !== 'not_reached',
+    );
+    await readComments({
+      chat: this.#command.chat,
+      timeZone: this.#timeZone,
+      days: stored.map((d) => ({ date: d.date, fetched: !d.skipped })),
+      source: this.#ports.source,
+      store: this.#ports.store,
+      progress: this.#ports.progress,
+      lock: this.#ports.lock,
+      clock: this.#clock,
+      signal: this.#signal,
+      backOff: (error, attempt) => this.#backOff(error, attempt),
+      failed: () => {
+        this.#errors++;
+      },
+    });
   }
 
   /** `days` newest first: decides each day's fate, then walks the days to fetch in order. */
@@ -391,6 +423,8 @@ class FetchRun {
       complete: done,
       count: messages.length,
       messages: [...messages].sort(compareMessages),
+      // A run with comments writes their record once they are read (`#readComments`).
+      ...(this.#comments ? {} : { comments: { status: 'off' as const } }),
     });
     // A late message joins a day already reported: it stays complete if it was (stores
     // keep `complete` once set), and its summary and record follow a new count.

@@ -6,7 +6,7 @@
  */
 import { type ErrorCodeTable, errorCodeTable } from './error-table.js';
 
-/** Stable codes of rejected commands (`parseCommand`). */
+/** Stable codes of rejected commands (`parseWireCommand`, `parseCommand`, the worker). */
 export const CommandErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PAYLOAD_TOO_DEEP: 'PAYLOAD_TOO_DEEP',
@@ -15,6 +15,7 @@ export const CommandErrorCode = {
   INEXACT_NUMBER: 'INEXACT_NUMBER',
   NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
+  COMMAND_UNSUPPORTED: 'COMMAND_UNSUPPORTED',
   UNKNOWN_MODE: 'UNKNOWN_MODE',
   MISSING_FIELD: 'MISSING_FIELD',
   INVALID_TYPE: 'INVALID_TYPE',
@@ -40,7 +41,10 @@ export const COMMAND_ERROR_CODES: ErrorCodeTable<CommandErrorCode> =
       'a JSON number a double cannot hold exactly (beyond ±(2^53−1)); send it as a string',
     ),
     NOT_AN_OBJECT: refused('the JSON is not an object'),
-    UNKNOWN_COMMAND: refused('`command` is missing or not "fetch"'),
+    UNKNOWN_COMMAND: refused('`command` is missing or not fetch, follow or unfollow'),
+    COMMAND_UNSUPPORTED: refused(
+      'a valid command that this worker or call does not run (follow or unfollow where only fetch is taken)',
+    ),
     UNKNOWN_MODE: refused('`mode` is not date, days or range'),
     MISSING_FIELD: refused('a required field is missing (`path` names it)'),
     INVALID_TYPE: refused('a field has the wrong JSON type'),
@@ -157,12 +161,41 @@ export const ENGINE_ERROR_CODES: ErrorCodeTable<EngineErrorCode> = errorCodeTabl
   },
 );
 
+/** Stable codes of leases (`Leases`, `keepLease`, `holdLeases`), whatever store keeps them. */
+export const LeaseErrorCode = {
+  /** A lease name that is empty, too long or holds other characters than the safe ones. */
+  LEASE_INVALID_NAME: 'LEASE_INVALID_NAME',
+  /** A lease lifetime (or renewal interval) that is not a whole number of ms in bounds. */
+  LEASE_INVALID_TTL: 'LEASE_INVALID_TTL',
+  /** The lease store did not answer an acquire or renewal within its deadline. */
+  LEASE_NO_REPLY: 'LEASE_NO_REPLY',
+} as const;
+export type LeaseErrorCode = (typeof LeaseErrorCode)[keyof typeof LeaseErrorCode];
+
+export const LEASE_ERROR_CODES: ErrorCodeTable<LeaseErrorCode> = errorCodeTable<LeaseErrorCode>(
+  'lease',
+  {
+    LEASE_INVALID_NAME: refused(
+      'a lease name that is empty, over 200 characters, or holds characters other than letters, digits and . _ : @ + - (never in events)',
+    ),
+    LEASE_INVALID_TTL: refused(
+      'a lease lifetime or renewal interval that is not a whole number of ms from 10 ms to 24 h (never in events)',
+    ),
+    LEASE_NO_REPLY: {
+      retryable: true,
+      meaning:
+        'the lease store did not answer an acquire or renewal in time: tried again, the lease counts as lost once its lifetime is over (never in events)',
+    },
+  },
+);
+
 export type CoreErrorCode =
   | CommandErrorCode
   | SourceErrorCode
   | StoreErrorCode
   | DeliveryErrorCode
-  | EngineErrorCode;
+  | EngineErrorCode
+  | LeaseErrorCode;
 
 /** Every code core itself defines, in the order its documentation lists them. */
 export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
@@ -171,4 +204,5 @@ export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
   ...STORE_ERROR_CODES,
   ...DELIVERY_ERROR_CODES,
   ...ENGINE_ERROR_CODES,
+  ...LEASE_ERROR_CODES,
 ];

@@ -1,6 +1,13 @@
 import * as v from 'valibot';
+import { CHAT_COMMANDS } from './command-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
 import { errorInfo } from './errors.js';
+import {
+  DeletedMessageEventSchema,
+  EditedMessageEventSchema,
+  type MessageChangeEvent,
+  NewMessageEventSchema,
+} from './message-events.js';
 
 /**
  * The events of the wire contract (DESIGN.md, "Events"), as valibot schemas so that
@@ -221,7 +228,17 @@ export const FailedEventSchema = v.pipe(
     ),
     mode: v.pipe(
       v.nullable(Mode),
-      v.description('The mode when it was one of the three, else null.'),
+      v.description(
+        'The mode when it was one of the three, else null (always for follow and unfollow).',
+      ),
+    ),
+    command: v.optional(
+      v.pipe(
+        v.picklist(CHAT_COMMANDS),
+        v.description(
+          'The command when it was not fetch: a follow or unfollow rejected, or not run by this worker (COMMAND_UNSUPPORTED). Absent for fetch.',
+        ),
+      ),
     ),
     params: FailedParamsSchema,
     error: ErrorInfoSchema,
@@ -249,6 +266,25 @@ export const FetchEventSchema = v.pipe(
   ),
 );
 
+/**
+ * Every event of the events channel and stream: a fetch command's, and a live change's
+ * (`message-events.ts`). The published `schema/event.json` is generated from it.
+ */
+export const WireEventSchema = v.pipe(
+  v.variant('event', [
+    StartedEventSchema,
+    ProgressEventSchema,
+    CompletedEventSchema,
+    FailedEventSchema,
+    NewMessageEventSchema,
+    EditedMessageEventSchema,
+    DeletedMessageEventSchema,
+  ]),
+  v.description(
+    'An event, published as JSON on the events channel and, as field `payload` (field `event` its name), on the events stream: of a fetch command (started, progress, completed, failed) or of a followed chat (message, message_edited, message_deleted). Consumers must ignore fields they do not know, and events they do not know.',
+  ),
+);
+
 export type DaySummary = v.InferOutput<typeof DaySummarySchema>;
 export type StartedEvent = v.InferOutput<typeof StartedEventSchema>;
 export type ProgressEvent = v.InferOutput<typeof ProgressEventSchema>;
@@ -256,12 +292,22 @@ export type CompletedEvent = v.InferOutput<typeof CompletedEventSchema>;
 export type FailedEvent = v.InferOutput<typeof FailedEventSchema>;
 export type FetchEvent = v.InferOutput<typeof FetchEventSchema>;
 export type FetchEventName = FetchEvent['event'];
+export type WireEvent = FetchEvent | MessageChangeEvent;
+export type WireEventName = WireEvent['event'];
 
 /** What `failedEvent` is made from: the command as far as it is known, and how its run went. */
 export interface FailedEventInit
   extends Pick<
     FailedEvent,
-    'command_id' | 'chat' | 'requested_chat' | 'mode' | 'params' | 'ts' | 'worker_id' | 'days'
+    | 'command_id'
+    | 'chat'
+    | 'requested_chat'
+    | 'mode'
+    | 'command'
+    | 'params'
+    | 'ts'
+    | 'worker_id'
+    | 'days'
   > {
   /** Why: any error (core's typed errors keep their code; others are `UNEXPECTED`). */
   error: unknown;
@@ -283,6 +329,7 @@ export function failedEvent(init: FailedEventInit): FailedEvent {
     chat: init.chat,
     ...(init.requested_chat === undefined ? {} : { requested_chat: init.requested_chat }),
     mode: init.mode,
+    ...(init.command === undefined ? {} : { command: init.command }),
     params: init.params,
     processed: init.processed ?? 0,
     errors: init.errors,
@@ -296,8 +343,24 @@ export function failedEvent(init: FailedEventInit): FailedEvent {
   };
 }
 
-/** Parses an event received from a transport; `undefined` when it is not one. */
+/**
+ * Parses an event of a fetch command received from a transport; `undefined` when it is not
+ * one (a live change's event included: `parseWireEvent` takes those too).
+ */
 export function parseEvent(input: unknown): FetchEvent | undefined {
+  return parseWith(FetchEventSchema, input);
+}
+
+/** Parses any event of the wire contract received from a transport; `undefined` when it is none. */
+export function parseWireEvent(input: unknown): WireEvent | undefined {
+  // valibot types an optional field as `| undefined`; parsed JSON never holds undefined.
+  return parseWith(WireEventSchema, input) as WireEvent | undefined;
+}
+
+function parseWith<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+): v.InferOutput<S> | undefined {
   let value = input;
   if (typeof input === 'string') {
     try {
@@ -306,6 +369,6 @@ export function parseEvent(input: unknown): FetchEvent | undefined {
       return undefined;
     }
   }
-  const result = v.safeParse(FetchEventSchema, value);
+  const result = v.safeParse(schema, value);
   return result.success ? result.output : undefined;
 }

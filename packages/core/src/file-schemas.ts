@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { COMMENT_STATUSES } from './day.js';
 import { TgMessageSchema } from './message-schema.js';
 
 /**
@@ -46,6 +47,35 @@ const dayHeader = {
     ),
   ),
   count: int('How many messages the day holds (= messages.length).'),
+  comments: v.optional(
+    v.pipe(
+      v.looseObject({
+        status: v.pipe(
+          v.picklist(COMMENT_STATUSES),
+          v.description(
+            "complete: every comment of the day's posts written before read_at is stored; partial: the read that began at read_at stopped early (reason); none: nothing to read (not a broadcast channel, no discussion group, or a source that reads none); private: the discussion group is not readable by this account (reason); off: comments were not asked for.",
+          ),
+        ),
+        chat: v.optional(
+          v.pipe(
+            v.string(),
+            v.description('The discussion group (canonical chat) the comments are stored under.'),
+          ),
+        ),
+        read_at: v.optional(dateTime('When the last read of the comments began, ISO-8601 UTC.')),
+        count: v.optional(int("Comments of the day's posts that read found.")),
+        reason: v.optional(
+          v.pipe(
+            v.string(),
+            v.description('Why the read is partial or the group private: an error code.'),
+          ),
+        ),
+      }),
+      v.description(
+        "The comments of the day's posts (a broadcast channel with a discussion group): when they were last read, or why there are none. Absent: never asked. The comments themselves are messages of the group, in its own folder.",
+      ),
+    ),
+  ),
 };
 
 export const DayFileSchema = v.pipe(

@@ -1,5 +1,7 @@
 export {
   type AppliedDay,
+  type AppliedKind,
+  type AppliedMessage,
   type ApplyOptions,
   type ApplyPorts,
   type ApplyResult,
@@ -34,6 +36,7 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export {
+  type ChatCommand,
   CommandError,
   type CommandIssue,
   type CommandOptions,
@@ -41,29 +44,56 @@ export {
   commandParams,
   type FetchCommand,
   type FetchCommandInput,
+  type FollowCommand,
   type Mode,
   type ParseOptions,
   type ParseResult,
   parseCommand,
+  parseWireCommand,
   type RejectedCommand,
   type Strategy,
+  type UnfollowCommand,
+  unsupportedCommand,
+  type WireCommand,
+  type WireParseResult,
 } from './command.js';
 export {
+  CHAT_COMMANDS,
+  type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
   CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
+  FollowCommandSchema,
   LegacyCommandSchema,
   MAX_COMMAND_BYTES,
   MAX_COMMAND_DEPTH,
   MAX_DAYS,
   MAX_LIMIT,
   RangeCommandSchema,
+  UnfollowCommandSchema,
+  WIRE_COMMANDS,
+  type WireCommandName,
 } from './command-schema.js';
-export type { DayDocument, DayProgress, DayWindow, DayWriteResult } from './day.js';
+export {
+  type CommentCost,
+  type CommentCostInput,
+  commentReadCost,
+} from './comment-cost.js';
+export {
+  COMMENT_STATUSES,
+  type CommentStatus,
+  type DayComments,
+  type DayDocument,
+  type DayProgress,
+  type DayWindow,
+  type DayWriteResult,
+  mergeDayComments,
+} from './day.js';
 export { deadLetterEvent } from './dead-letter.js';
+export { withDeadline } from './deadline.js';
 export { deliveryKey, stableCommandId } from './delivery-id.js';
 export { echo, MAX_ECHO_LENGTH } from './echo.js';
 export {
@@ -82,6 +112,8 @@ export {
   DeliveryErrorCode,
   ENGINE_ERROR_CODES,
   EngineErrorCode,
+  LEASE_ERROR_CODES,
+  LeaseErrorCode,
   SOURCE_ERROR_CODES,
   SourceErrorCode,
   STORE_ERROR_CODES,
@@ -127,8 +159,12 @@ export {
   type ProgressEvent,
   ProgressEventSchema,
   parseEvent,
+  parseWireEvent,
   type StartedEvent,
   StartedEventSchema,
+  type WireEvent,
+  type WireEventName,
+  WireEventSchema,
 } from './events.js';
 export {
   BigIdSchema,
@@ -137,6 +173,25 @@ export {
   MessageSchema,
   ProgressFileSchema,
 } from './file-schemas.js';
+export { type FollowOptions, type FollowPorts, followChanges } from './follow-changes.js';
+export {
+  type HeldLeases,
+  type HoldLeasesOptions,
+  holdLeases,
+  type LeaseChange,
+} from './hold-leases.js';
+export { type KeepLeaseOptions, keepLease } from './keep-lease.js';
+export { createLease, type LeaseControl, type LeaseInit } from './lease-handle.js';
+export {
+  type AcquireLeaseOptions,
+  assertLeaseName,
+  assertLeaseTtl,
+  type Lease,
+  type Leases,
+  MAX_LEASE_NAME_LENGTH,
+  MAX_LEASE_TTL_MS,
+  MIN_LEASE_TTL_MS,
+} from './leases.js';
 export {
   LegacyEventSchema,
   LegacyFetchCompleteSchema,
@@ -149,6 +204,7 @@ export {
   type MemoryChangeSourceOptions,
 } from './memory/changes.js';
 export { createMemoryEventSink, type MemoryEventSink } from './memory/events.js';
+export { createMemoryLeases, type MemoryLeasesOptions } from './memory/leases.js';
 export { createMemoryLock } from './memory/lock.js';
 export {
   createMemoryQueue,
@@ -169,27 +225,50 @@ export {
   mergeMessages,
   messageKey,
   messageTime,
+  type TgCommentOf,
   type TgEntity,
   type TgForward,
   type TgMedia,
   type TgMessage,
   type TgPeer,
   type TgPeerKind,
+  type TgPostComments,
   type TgReaction,
   type TgReplyToPeer,
   tombstone,
 } from './message.js';
+export {
+  type DeletedMessageEvent,
+  DeletedMessageEventSchema,
+  type EditedMessageEvent,
+  EditedMessageEventSchema,
+  EVENT_SCHEMA_DEFINITIONS,
+  MAX_MESSAGE_EVENT_BYTES,
+  MESSAGE_EVENT_NAMES,
+  type MessageChangeEvent,
+  type MessageEventName,
+  MessageEventSchema,
+  type MessageEventsInit,
+  messageEvents,
+  type NewMessageEvent,
+  NewMessageEventSchema,
+} from './message-events.js';
 export { messageIssues, TgMessageSchema, TgPeerSchema } from './message-schema.js';
 export { commandTimeZone, type PlanOptions, planDays } from './plan.js';
 export type {
   ChatLock,
   Clock,
+  CommentedPost,
+  CommentsBatch,
+  CommentsRequest,
+  Discussion,
   EventSink,
   HistoryRequest,
   MessageSource,
   MessageStore,
   ProgressStore,
   SourceCoverage,
+  WireEventSink,
 } from './ports.js';
 export {
   type CommandQueue,
@@ -199,7 +278,7 @@ export {
   type ReleaseOptions,
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
-export { runCommand } from './run-command.js';
+export { type CommandHandlers, type RunCommandOptions, runCommand } from './run-command.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,

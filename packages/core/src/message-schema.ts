@@ -133,6 +133,47 @@ export const TgMessageSchema = v.looseObject({
   topic_id: v.nullish(int()),
   action: v.nullish(v.looseObject({ type: v.string() })),
   reactions: v.optional(v.array(v.object({ reaction: v.string(), count: int() }))),
+  comment_of: v.optional(
+    v.pipe(
+      v.looseObject({
+        chat: v.pipe(v.string(), v.description('The channel, canonical (its marked id).')),
+        id: v.pipe(
+          v.nullable(int()),
+          v.description(
+            "The post's id in the channel; null when the source cannot tell (an export of the group alone).",
+          ),
+        ),
+        thread: v.optional(
+          v.pipe(
+            int(),
+            v.description(
+              "The id, in this group, of the post's copy that opens the thread (Telegram's reply_to_top_id).",
+            ),
+          ),
+        ),
+      }),
+      v.description(
+        "A comment: this message is in a channel's discussion group (stored under the group's own chat, in the day it was written) and comments the post named here.",
+      ),
+    ),
+  ),
+  comments: v.optional(
+    v.pipe(
+      v.looseObject({
+        chat: v.pipe(
+          v.string(),
+          v.description(
+            'The discussion group, canonical (its marked id): where the comments are stored.',
+          ),
+        ),
+        count: v.pipe(
+          int(),
+          v.description('Comments as Telegram counted them when the post was last read.'),
+        ),
+      }),
+      v.description('A channel post with a comment thread in a discussion group.'),
+    ),
+  ),
   deleted: v.optional(
     v.pipe(
       v.literal(true),

@@ -54,6 +54,27 @@ export interface TgReplyToPeer {
   message_id: number | null;
 }
 
+/**
+ * A comment: a message of a channel's discussion group (stored under the group's own
+ * identity), naming the channel post whose thread it is in.
+ */
+export interface TgCommentOf {
+  /** The channel, canonical (its marked id: `-100…`). */
+  chat: string;
+  /** The post's id in the channel; null when the source cannot tell (an export of the group alone). */
+  id: number | null;
+  /** The id, in the group, of the post's copy that opens the thread (what the comment replies under). */
+  thread?: number;
+}
+
+/** A channel post whose comments live in a discussion group. */
+export interface TgPostComments {
+  /** The discussion group, canonical (its marked id: `-100…`). */
+  chat: string;
+  /** Comments as Telegram counted them when the post was last read. */
+  count: number;
+}
+
 export interface TgMedia {
   /** `photo`, `document`, `video`, `audio`, `voice`, `sticker`, `animation`, `poll`, `geo`, `contact`, `webpage`, … */
   kind: string;
@@ -108,6 +129,10 @@ export interface TgMessage {
   topic_id?: number | null;
   action?: { type: string; [key: string]: unknown } | null;
   reactions?: TgReaction[];
+  /** A comment of a channel post (this message is in the post's discussion group). */
+  comment_of?: TgCommentOf;
+  /** A channel post with a comment thread: where its comments are, and how many. */
+  comments?: TgPostComments;
   /**
    * A tombstone: the message was deleted in Telegram after it was stored. It stays in its
    * day (never silently removed), with what was last known of it; once set, no later copy

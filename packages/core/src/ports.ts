@@ -1,6 +1,6 @@
 import type { ChatRef } from './chat.js';
 import type { DayDocument, DayProgress, DayWriteResult } from './day.js';
-import type { FetchEvent } from './events.js';
+import type { FetchEvent, WireEvent } from './events.js';
 import type { TgMessage, TgPeer } from './message.js';
 import type { IsoDate } from './time-zone.js';
 
@@ -53,6 +53,44 @@ export type SourceCoverage = {
   fromStart?: boolean;
 } | null;
 
+/**
+ * Where a channel's comments are: its discussion group (`linked`), nowhere (`none`: not a
+ * broadcast channel, or no group linked), or in a group this account cannot read
+ * (`private`, with the error code that said so).
+ */
+export type Discussion =
+  | { status: 'linked'; chat: ChatRef }
+  | { status: 'none' }
+  | { status: 'private'; chat?: ChatRef; reason: string };
+
+/** A post whose comments are wanted. */
+export interface CommentedPost {
+  id: number;
+  /** Epoch ms of the post. */
+  date: number;
+  /**
+   * Its comments as Telegram counted them in a read of this command; absent when the count
+   * may be old (a post of a day stored earlier): the source asks for it again.
+   */
+  replies?: number;
+}
+
+export interface CommentsRequest {
+  /** The channel (canonical), whose discussion is `linked`. */
+  chat: ChatRef;
+  posts: readonly CommentedPost[];
+}
+
+/**
+ * One step of a comments read: comments (messages of the discussion group, each with
+ * `comment_of`), and posts read again for their current count (fresh copies, merged into
+ * their days by id like any message).
+ */
+export interface CommentsBatch {
+  comments: TgMessage[];
+  posts: TgMessage[];
+}
+
 export interface MessageSource {
   /**
    * Yields the messages of the slice in descending id order (newest first, as Telegram
@@ -74,6 +112,18 @@ export interface MessageSource {
    * canonical. Errors as for `messages` (an unknown chat is a `FatalError`).
    */
   resolveChat?(chat: ChatRef, signal: AbortSignal): Promise<ChatRef>;
+  /**
+   * Where the comments of a (canonical) chat's posts are. Optional, with `comments`: a
+   * source without them reads no comments (`none`). Errors as for `messages`.
+   */
+  discussion?(chat: ChatRef, signal: AbortSignal): Promise<Discussion>;
+  /**
+   * The comments of the posts, now: every comment of every post whose thread exists, in
+   * batches (the cheaper of reading thread by thread and walking the group, see
+   * `commentReadCost`), each comment once or more (the engine merges by id). Errors as for
+   * `messages`; after one, a retry reads again from the start.
+   */
+  comments?(request: CommentsRequest, signal: AbortSignal): AsyncIterable<CommentsBatch>;
   close?(): Promise<void>;
 }
 
@@ -151,6 +201,15 @@ export interface ProgressStore {
 export interface EventSink {
   publish(event: FetchEvent): Promise<void>;
   close?(): Promise<void>;
+}
+
+/**
+ * A sink that takes every event of the wire contract: a fetch command's, and those of live
+ * changes (`messageEvents`), which go out on the same channel and stream. Failing
+ * `publish` means the same as for `EventSink`.
+ */
+export interface WireEventSink extends EventSink {
+  publish(event: WireEvent): Promise<void>;
 }
 
 /** Keeps two fetches off one chat. `acquire` resolves once the chat is ours. */

@@ -3,13 +3,13 @@ import { pythonValidates } from '@tgfetch/test-utils';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from './command.js';
+import { parseWireCommand } from './command.js';
 import { COMMAND_CORPUS, CORPUS_NOW, type CorpusCase, UNSTATABLE } from './command-corpus.js';
 import { TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**
  * What a producer in another language sees: the published `schema/command.json`, checked by
- * JSON Schema validators that are not the project's own, must agree with `parseCommand` on
+ * JSON Schema validators that are not the project's own, must agree with `parseWireCommand` on
  * every command of the corpus but those that break a rule JSON Schema cannot state.
  * Two validators: ajv in strict mode (format assertion on) and Python's jsonschema in a
  * child process with its defaults (no format assertion, `re.search` for patterns).
@@ -49,7 +49,7 @@ function ajvValidator(formats: boolean) {
   };
 }
 
-const parserAccepts = (text: string) => parseCommand(text, { now: CORPUS_NOW }).ok;
+const parserAccepts = (text: string) => parseWireCommand(text, { now: CORPUS_NOW }).ok;
 
 const d = { command: 'fetch', chat: '@x_y', mode: 'date', date: '2025-11-07' };
 const withZone = (tz: string): CorpusCase => ({
@@ -91,11 +91,18 @@ function expectAgreement(validator: string, verdicts: readonly boolean[]) {
   return disagree.map((r) => r.name);
 }
 
-describe('command schema and parseCommand agree', () => {
+describe('command schema and parseWireCommand agree', () => {
   it(`has a corpus of every form and every refusal (${CASES.length} commands)`, () => {
     expect(COMMAND_CORPUS.length).toBeGreaterThanOrEqual(440);
     expect(parser.filter(Boolean).length).toBeGreaterThan(1000);
     expect(parser.filter((ok) => !ok).length).toBeGreaterThan(400);
+    for (const command of ['follow', 'unfollow']) {
+      const verdicts = CASES.flatMap((c, i) =>
+        c.text.startsWith(`{"command":"${command}"`) ? [parser[i]] : [],
+      );
+      expect(verdicts.filter(Boolean).length, command).toBeGreaterThanOrEqual(20);
+      expect(verdicts.filter((ok) => !ok).length, command).toBeGreaterThanOrEqual(20);
+    }
   });
 
   it('names every rule it cannot state in its description, and only those are left', () => {

@@ -3,7 +3,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SCHEMA_DEFINITIONS, CommandWireSchema } from './command-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
-import { FetchEventSchema } from './events.js';
+import { WireEventSchema } from './events.js';
 import {
   DayFileSchema,
   DayJsonlHeaderSchema,
@@ -11,6 +11,7 @@ import {
   ProgressFileSchema,
 } from './file-schemas.js';
 import { LegacyEventSchema } from './legacy-event-schema.js';
+import { EVENT_SCHEMA_DEFINITIONS } from './message-events.js';
 
 /**
  * The JSON Schemas in `packages/core/schema/` are generated from the valibot schemas, for
@@ -36,8 +37,8 @@ function generate(
 }
 
 const SCHEMAS = [
-  ['command', 'tgfetch fetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
-  ['event', 'tgfetch event', FetchEventSchema, undefined],
+  ['command', 'tgfetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
+  ['event', 'tgfetch event', WireEventSchema, EVENT_SCHEMA_DEFINITIONS],
   ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema, undefined],
   ['day', 'tgfetch day file (json format)', DayFileSchema, undefined],
   [
@@ -92,6 +93,52 @@ describe('JSON Schema of the wire contracts', () => {
     ]) {
       expect(command.description).toContain(rule);
     }
+  });
+
+  it('has follow and unfollow with the fields every command has, and no fetch field', () => {
+    const command = read('command');
+    const fetch = command.anyOf.find(
+      (s: { properties: { mode?: { const: string } } }) => s.properties.mode?.const === 'date',
+    );
+    for (const name of ['follow', 'unfollow']) {
+      const form = command.anyOf.find(
+        (s: { properties: { command: { const: string } } }) => s.properties.command.const === name,
+      );
+      expect(form.required).toEqual(['command', 'chat']);
+      expect(Object.keys(form.properties).sort()).toEqual(
+        ['chat', 'command', 'command_id', 'requested_by', 'timestamp'].sort(),
+      );
+      for (const field of ['chat', 'command_id', 'requested_by', 'timestamp']) {
+        expect(form.properties[field], field).toEqual(fetch.properties[field]);
+      }
+      expect(form).not.toHaveProperty('additionalProperties');
+    }
+  });
+
+  it('has the events of live changes, their message the one of message.json', () => {
+    const event = read('event');
+    const names = event.oneOf.map((s: { properties: { event: { const: string } } }) => {
+      return s.properties.event.const;
+    });
+    expect(names).toEqual([
+      'started',
+      'progress',
+      'completed',
+      'failed',
+      'message',
+      'message_edited',
+      'message_deleted',
+    ]);
+    for (const form of event.oneOf.slice(4)) {
+      expect(form.properties.message).toEqual({ $ref: '#/$defs/Message' });
+      expect(form.required).toEqual(
+        expect.arrayContaining(['chat', 'time_zone', 'date', 'id', 'ts', 'worker_id']),
+      );
+      expect(form.required).not.toContain('message');
+      expect(form.description).toContain('65536 bytes');
+    }
+    const { $id, title, $schema, ...message } = read('message');
+    expect(event.$defs.Message).toEqual(message);
   });
 
   it("lists core's own error codes with their meaning in the event schema, and accepts others", () => {

@@ -6,7 +6,7 @@ import type { FetchOutcome, FetchPorts, RunOptions } from './engine.js';
 import { DeliveryErrorCode, EngineErrorCode } from './error-codes.js';
 import { type TgfetchError, toTgfetchError } from './errors.js';
 import type { CommandQueue, Delivery } from './queue.js';
-import { runCommand } from './run-command.js';
+import { type CommandHandlers, runCommand } from './run-command.js';
 
 /** Between tries of an ack or release: 200 ms, doubling, at most 2 s. */
 const settleBackoff: Backoff = { baseMs: 100, maxMs: 2_000 };
@@ -20,6 +20,12 @@ export interface WorkerOptions {
    * release are slept on it. @default {}
    */
   runOptions?: Omit<RunOptions, 'signal'>;
+  /**
+   * Runs the commands other than fetch (follow, unfollow), with the worker's signal; they
+   * are settled as fetches are (see `CommandHandlers`). Without a handler such a command
+   * gets a `failed` event, code `COMMAND_UNSUPPORTED`, and is acknowledged. @default none
+   */
+  handlers?: CommandHandlers;
   /** Commands run at once (use a `lock` in `ports` when above 1). @default 1 */
   concurrency?: number;
   /**
@@ -28,7 +34,7 @@ export interface WorkerOptions {
    * @default 1_000
    */
   busyRetryMs?: number;
-  /** Told of each finished command. @default none */
+  /** Told of each finished fetch, and of each command refused (its `failed` event). @default none */
   onOutcome?: (outcome: FetchOutcome, delivery: Delivery) => void;
   /** Told of a command that could not be run or settled (it goes back to the queue). @default none */
   onError?: (error: TgfetchError, delivery: Delivery) => void;
@@ -56,7 +62,8 @@ export interface Worker {
 
 /**
  * Takes deliveries and runs them with `runCommand` (which publishes `failed` for an
- * invalid command itself): ack once it completed or failed; release when aborted (not
+ * invalid command itself, and hands follow and unfollow to `handlers`): ack once it
+ * completed or failed; release when aborted (not
  * counted) or when handling it threw (counted, so a command that always crashes ends in the
  * dead letters, where the worker reports it with a `failed` event, code `POISON_COMMAND`,
  * through `ports.events`). An ack or release that fails (the queue's service away or
@@ -134,10 +141,11 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const runOne = async (delivery: Delivery) => {
-    let outcome: FetchOutcome;
+    let outcome: FetchOutcome | undefined;
     try {
       outcome = await runCommand(delivery.bytes ?? delivery.payload, ports, {
         ...options.runOptions,
+        ...(options.handlers ? { handlers: options.handlers } : {}),
         signal: running.signal,
         // A command without command_id keeps one id through every delivery of it.
         newId: () => stableCommandId(delivery.id),
@@ -155,7 +163,8 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     await settle(delivery, () => delivery.ack());
     hold(-1);
-    options.onOutcome?.(outcome, delivery);
+    // A handler ran it (follow, unfollow): the handler tells of it.
+    if (outcome) options.onOutcome?.(outcome, delivery);
   };
 
   const slot = async () => {

@@ -20,6 +20,7 @@ export type CommandFlags = Pick<
   | 'tz'
   | 'force'
   | 'include-today'
+  | 'comments'
   | 'command-id'
 >;
 
@@ -52,6 +53,7 @@ export function commandFromFlags(
   const options: Record<string, unknown> = {};
   if (flags.force) options.force = true;
   if (flags['include-today']) options.include_today = true;
+  if (flags.comments) options.comments = true;
   if (flags.tz) options.tz = flags.tz;
   if (Object.keys(options).length > 0) wire.options = options;
   const parsed = parseCommand(wire, { now: context.now, timeZone: context.timeZone });

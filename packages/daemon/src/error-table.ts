@@ -1,3 +1,4 @@
+import { CONSOLE_ERROR_CODES } from '@tgfetch/console';
 import { CORE_ERROR_CODES, type ErrorCodeTable } from '@tgfetch/core';
 import { FS_STORE_ERROR_CODES } from '@tgfetch/fs-store';
 import { PG_STORE_ERROR_CODES } from '@tgfetch/pg-store';
@@ -15,6 +16,7 @@ export const ERROR_CODES: ErrorCodeTable = [
   ...FS_STORE_ERROR_CODES,
   ...PG_STORE_ERROR_CODES,
   ...REDIS_ERROR_CODES,
+  ...CONSOLE_ERROR_CODES,
 ];
 
 export const ERROR_TABLE_START = '<!-- error-codes:start -->';

@@ -77,6 +77,8 @@ export const SimulatedOptionsSchema = v.strictObject(
     privateChats: v.exactOptional(usernames),
     dialogs: v.exactOptional(usernames),
     takeoutDelaySec: v.exactOptional(count(0)),
+    /** Broadcast channels (usernames) that get a linked discussion group with comments. */
+    discussions: v.exactOptional(usernames),
     live: v.exactOptional(
       v.strictObject(
         {
@@ -88,6 +90,16 @@ export const SimulatedOptionsSchema = v.strictObject(
           tooLongAfter: v.exactOptional(count(1)),
           timeoutSec: v.exactOptional(count(1)),
           startWhenFollowed: v.exactOptional(v.boolean()),
+          timeline: v.exactOptional(
+            v.strictObject(
+              {
+                epochMs: v.pipe(v.number(), v.integer()),
+                chats: v.pipe(usernames, v.minLength(1)),
+                untilMs: v.exactOptional(v.pipe(v.number(), v.integer())),
+              },
+              known,
+            ),
+          ),
         },
         known,
       ),
@@ -113,7 +125,10 @@ export function simulatedOptions(
       }),
     );
   }
-  return parsed.output;
+  const { discussions, ...rest } = parsed.output;
+  if (!discussions) return rest;
+  const linked = new Set(discussions.map((name) => name.replace(/^@/, '').toLowerCase()));
+  return { ...rest, discussions: (username) => linked.has(username.toLowerCase()) };
 }
 
 function parseObject(text: string): object | undefined {

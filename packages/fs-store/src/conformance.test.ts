@@ -18,7 +18,7 @@ for (const format of ['json', 'jsonl'] as const) {
       },
     };
   };
-  describeMessageStore(`fs-store (${format})`, setup);
+  describeMessageStore(`fs-store (${format})`, setup, { dayComments: true });
   describeProgressStore(`fs-store (${format})`, setup);
   describeChangeApplier(`fs-store (${format})`, async () => {
     const { store, cleanup } = await setup();

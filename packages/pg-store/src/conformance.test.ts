@@ -21,7 +21,7 @@ const setup = async () => {
   };
 };
 
-describeMessageStore('pg-store', setup);
+describeMessageStore('pg-store', setup, { dayComments: true });
 describeProgressStore('pg-store', setup);
 describeChangeApplier('pg-store', async () => {
   const { store, cleanup } = await setup();

@@ -1,6 +1,7 @@
 import {
   type ChatRef,
   compareMessages,
+  type DayComments,
   type DayDocument,
   type DayWriteResult,
   type IsoDate,
@@ -52,6 +53,15 @@ function checkDay(day: DayDocument): void {
     throw bad('fetched_at must be an ISO-8601 time');
   }
   if (typeof day.complete !== 'boolean') throw bad('complete must be true or false');
+  const comments = day.comments as unknown;
+  if (
+    comments !== undefined &&
+    (typeof comments !== 'object' ||
+      comments === null ||
+      typeof (comments as { status?: unknown }).status !== 'string')
+  ) {
+    throw bad('comments must be an object with a status');
+  }
   for (const m of day.messages as unknown[]) {
     const message = m as Partial<TgMessage> | null;
     if (typeof message !== 'object' || message === null || !Number.isSafeInteger(message.id)) {
@@ -102,11 +112,23 @@ export function createDays(pool: Pool, schema: string) {
           [chat, zone, date, rows.map((r) => r.peer), rows.map((r) => r.id)],
         );
       }
+      // The comments record as core's `mergeDayComments` keeps it: a write without one, or
+      // with only `off`, leaves a stored record alone.
       const updated = await client.query<{ count: number }>(
         `UPDATE ${days} SET fetched_at = $4, complete = complete OR $5, updated_at = now(),
-           count = (SELECT count(*) FROM ${links} WHERE chat = $1 AND time_zone = $2 AND date = $3)
+           count = (SELECT count(*) FROM ${links} WHERE chat = $1 AND time_zone = $2 AND date = $3),
+           comments = CASE WHEN $6::jsonb IS NULL THEN comments
+             WHEN $6::jsonb->>'status' = 'off' AND comments IS NOT NULL THEN comments
+             ELSE $6::jsonb END
          WHERE chat = $1 AND time_zone = $2 AND date = $3 RETURNING count`,
-        [chat, zone, date, day.fetched_at, day.complete],
+        [
+          chat,
+          zone,
+          date,
+          day.fetched_at,
+          day.complete,
+          day.comments === undefined ? null : JSON.stringify(day.comments),
+        ],
       );
       const count = updated.rows[0]?.count ?? 0;
       await client.query(
@@ -134,8 +156,9 @@ export function createDays(pool: Pool, schema: string) {
           fetched_at: Date;
           complete: boolean;
           count: number;
+          comments: DayComments | null;
         }>(
-          `SELECT time_zone, fetched_at, complete, count FROM ${days}
+          `SELECT time_zone, fetched_at, complete, count, comments FROM ${days}
            WHERE chat = $1 AND date = $2 ORDER BY updated_at DESC LIMIT 1`,
           [chat, date],
         );
@@ -156,6 +179,7 @@ export function createDays(pool: Pool, schema: string) {
           count: row.count,
           // The file stores' order: an earlier peer's messages first, each peer's by id.
           messages: stored.rows.map((r) => r.message).sort(compareMessages),
+          ...(row.comments === null ? {} : { comments: row.comments }),
         };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
@@ -190,9 +214,33 @@ export function createDays(pool: Pool, schema: string) {
     return found;
   };
 
+  /**
+   * The stored comments of a channel post: every message whose `comment_of` names it, by
+   * id (tombstones of deleted comments included). One query on `messages_comment_of`.
+   */
+  const commentsOf = async (post: { chat: ChatRef; id: number }): Promise<TgMessage[]> => {
+    const chat = checkChat(post?.chat);
+    if (!Number.isSafeInteger(post.id)) {
+      throw pgError(PgStoreErrorCode.STORE_INVALID_DAY, 'A post id must be an integer');
+    }
+    const result = await pool.query<{ message: TgMessage }>(commentsOfQuery(schema), [
+      chat,
+      String(post.id),
+    ]);
+    return result.rows.map((r) => r.message);
+  };
+
   /** The chat's zone as claimed in `chat_zones`. */
   const zoneOf = (chatRef: ChatRef): Promise<string | undefined> =>
     zones.zoneOf(pool, checkChat(chatRef));
 
-  return { writeDay, readDay, locate, zoneOf };
+  return { writeDay, readDay, locate, zoneOf, commentsOf };
+}
+
+/** The query of `commentsOf`, its predicate the partial index's own so that it is used. */
+export function commentsOfQuery(schema: string): string {
+  return `SELECT message FROM ${table(schema, 'messages')}
+   WHERE message ? 'comment_of' AND message->'comment_of'->>'chat' = $1
+     AND message->'comment_of'->>'id' = $2
+   ORDER BY id`;
 }

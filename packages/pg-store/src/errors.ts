@@ -20,6 +20,7 @@ export const PgStoreErrorCode = {
   PG_UNAVAILABLE: 'PG_UNAVAILABLE',
   PG_CONFLICT: 'PG_CONFLICT',
   PG_ERROR: 'PG_ERROR',
+  PG_INVALID_SEARCH: 'PG_INVALID_SEARCH',
 } as const;
 
 export type PgStoreErrorCode = (typeof PgStoreErrorCode)[keyof typeof PgStoreErrorCode];
@@ -46,6 +47,10 @@ export const PG_STORE_ERROR_CODES: ErrorCodeTable<Exclude<PgStoreErrorCode, Stor
     PG_INVALID_SCHEMA: {
       retryable: false,
       meaning: 'DATABASE_SCHEMA is not a plain lower-case identifier',
+    },
+    PG_INVALID_SEARCH: {
+      retryable: false,
+      meaning: 'a message search out of bounds: its limit outside 1..500, or its text too long',
     },
   });
 

@@ -8,4 +8,10 @@ export {
   type PgSinkResult,
 } from './message-sink.js';
 export type { MigrateResult } from './migrations.js';
+export {
+  type FoundMessage,
+  MAX_SEARCH_TEXT,
+  type MessageSearch,
+  type MessageSearchResult,
+} from './search.js';
 export { migratePg, openPgStore, type PgStore, type PgStoreOptions } from './store.js';

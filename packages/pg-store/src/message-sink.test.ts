@@ -53,6 +53,26 @@ describe('pg message sink', () => {
     expect((await rows())[0]?.text).toBe('latest');
   });
 
+  it('keeps a tombstone from the stream: a copy delivered again or out of order does not undo it', async () => {
+    const deletedAt = '2025-11-08T00:00:00Z';
+    await sink.write(messages(2));
+    await sink.write(messages(1, { deleted: true, deleted_at: deletedAt }));
+    // The fetch's own copy arrives late, then an edit made before the deletion.
+    await sink.write(messages(1));
+    await sink.write(messages(1, { text: 'edited', edit_date: '2025-11-07T06:00:00Z' }));
+    const stored = await ctx.client.query(
+      `SELECT id, message FROM "${ctx.schema}".messages WHERE chat = $1 ORDER BY id`,
+      [CHAT],
+    );
+    expect(
+      stored.rows.map((r) => [Number(r.id), r.message.deleted ?? false, r.message.deleted_at]),
+    ).toEqual([
+      [1, true, deletedAt],
+      [2, false, undefined],
+    ]);
+    expect(stored.rows[0].message.text).toBe('edited');
+  });
+
   it('leaves out what the database or the chat check refuses, storing the rest', async () => {
     const batch = messages(5);
     const [first] = messages(1, { id: 999, edit_date: 'not a time' });

@@ -83,6 +83,26 @@ INSERT INTO {s}.chat_zones (chat, time_zone)
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    version: 3,
+    name: 'comments: the days record of their comments, messages found by the post they comment',
+    sql: `
+ALTER TABLE {s}.days ADD COLUMN comments jsonb;
+COMMENT ON COLUMN {s}.days.comments IS 'The comments of the day''s posts (a broadcast channel with a discussion group): {status, chat, read_at, count, reason}, as the day file''s "comments"; null: never asked.';
+CREATE INDEX messages_comment_of ON {s}.messages
+  ((message->'comment_of'->>'chat'), (message->'comment_of'->>'id'), id)
+  WHERE message ? 'comment_of';
+COMMENT ON INDEX {s}.messages_comment_of IS 'The comments of a post: messages of a discussion group whose comment_of names it (channel, post id as text).';
+`,
+  },
+  {
+    version: 4,
+    name: 'messages_text_search: full-text index of the message text',
+    sql: `
+CREATE INDEX messages_text_search ON {s}.messages USING GIN (to_tsvector('simple', text));
+COMMENT ON INDEX {s}.messages_text_search IS 'Full-text search of the text (simple configuration: every language, no stemming): WHERE to_tsvector(''simple'', text) @@ websearch_to_tsquery(''simple'', ...).';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,11 +1,20 @@
-import type { ChatRef, IsoDate, MessageStore, ProgressStore } from '@tgfetch/core';
+import type {
+  ChatRef,
+  DayProgress,
+  IsoDate,
+  MessageStore,
+  ProgressStore,
+  TgMessage,
+} from '@tgfetch/core';
 import pg from 'pg';
+import { createCatalogue } from './catalogue.js';
 import { createPgChatLock, type PgChatLock } from './chat-lock.js';
 import { createDays } from './days.js';
 import { toPgError } from './errors.js';
 import { type MigrateResult, migrate } from './migrations.js';
 import { createOperations } from './operations.js';
 import { createProgress } from './progress.js';
+import { createSearch, type MessageSearch, type MessageSearchResult } from './search.js';
 import { checkSchema, DEFAULT_SCHEMA } from './sql.js';
 
 export interface PgStoreOptions {
@@ -38,6 +47,19 @@ export interface PgStore extends MessageStore, ProgressStore {
   locate(chat: ChatRef, ids: readonly number[]): Promise<ReadonlyMap<number, IsoDate>>;
   /** The zone a chat is stored in, or undefined while nothing of it is. */
   zoneOf(chat: ChatRef): Promise<string | undefined>;
+  /**
+   * The stored comments of a channel post (`chat`: the channel, `id`: the post): the
+   * messages whose `comment_of` names it, by id, tombstones included. One indexed query.
+   */
+  commentsOf(post: { chat: ChatRef; id: number }): Promise<TgMessage[]>;
+  /** Chats with a day stored, sorted. */
+  listChats(): Promise<ChatRef[]>;
+  /** Dates with a day stored for a chat (in its zone), sorted. */
+  listDays(chat: ChatRef): Promise<IsoDate[]>;
+  /** The complete days recorded for a chat (in its zone), by date. */
+  listProgress(chat: ChatRef): Promise<DayProgress[]>;
+  /** Full-text search of the stored messages, newest first (see README). */
+  searchMessages(search: MessageSearch): Promise<MessageSearchResult>;
   readonly schema: string;
   /** Core's `ChatLock` on advisory locks in the same database. */
   readonly lock: PgChatLock;
@@ -107,6 +129,8 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
   });
   const days = createDays(pool, schema);
   const progress = createProgress(pool, schema);
+  const catalogue = createCatalogue(pool, schema);
+  const search = createSearch(pool, schema);
   const ops = createOperations('store');
   const op = ops.run;
 
@@ -120,6 +144,14 @@ export async function openPgStore(options: PgStoreOptions = {}): Promise<PgStore
     readDay: (chat, date) => op(`reading ${chat} ${date}`, () => days.readDay(chat, date)),
     locate: (chat, ids) => op(`locating messages of ${chat}`, () => days.locate(chat, ids)),
     zoneOf: (chat) => op(`reading the zone of ${chat}`, () => days.zoneOf(chat)),
+    commentsOf: (post) =>
+      op(`reading the comments of ${String(post?.chat)} ${String(post?.id)}`, () =>
+        days.commentsOf(post),
+      ),
+    listChats: () => op('listing chats', catalogue.listChats),
+    listDays: (chat) => op(`listing the days of ${chat}`, () => catalogue.listDays(chat)),
+    listProgress: (chat) => op(`reading progress of ${chat}`, () => catalogue.listProgress(chat)),
+    searchMessages: (query) => op('searching messages', () => search(query)),
     completed: (chat, dates, timeZone) =>
       op(`reading progress of ${chat}`, () => progress.completed(chat, dates, timeZone)),
     markComplete: (chat, day) =>

@@ -95,6 +95,62 @@ describe('command client', () => {
     }
   });
 
+  it('send() pushes follow and unfollow, checked as fetch is; run() refuses them', async () => {
+    const client = await clientFor();
+    const key = `${ctx.prefix}commands`;
+    try {
+      const followed = await client.send({ command: 'follow', chat: 'https://t.me/RU_python' });
+      const unfollowed = await client.send({ command: 'unfollow', chat: -1001234567890 });
+      const pushed = (await ctx.client.lRange(key, 0, -1)).map((raw) => JSON.parse(raw));
+      expect(pushed).toEqual([
+        { command: 'follow', command_id: followed, chat: '@ru_python' },
+        { command: 'unfollow', command_id: unfollowed, chat: '-1001234567890' },
+      ]);
+      await expect(client.send({ command: 'follow', chat: '../etc' })).rejects.toMatchObject({
+        name: 'CommandError',
+        code: 'INVALID_CHAT',
+      });
+      await expect(client.send({ command: 'follow' })).rejects.toMatchObject({
+        code: 'MISSING_FIELD',
+      });
+      await expect(client.run({ command: 'follow', chat: '@x_y' })).rejects.toMatchObject({
+        name: 'CommandError',
+        code: 'COMMAND_UNSUPPORTED',
+      });
+      expect(await ctx.client.lLen(key)).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a worker without a follow handler answers a follow with COMMAND_UNSUPPORTED', async () => {
+    const worker = await startWorker();
+    const client = await clientFor();
+    const listener = ctx.client.duplicate();
+    const seen: FetchEvent[] = [];
+    await listener.connect();
+    await listener.subscribe(`${ctx.prefix}events`, (m) => seen.push(JSON.parse(m)));
+    try {
+      const id = await client.send({ command: 'follow', chat: '@ru_python', command_id: 'f-1' });
+      await eventually(() => seen.some((e) => e.command_id === id), { what: 'its failed event' });
+      expect(seen.find((e) => e.command_id === id)).toMatchObject({
+        event: 'failed',
+        command: 'follow',
+        chat: '@ru_python',
+        mode: null,
+        error: { code: 'COMMAND_UNSUPPORTED', retryable: false },
+      });
+      const held = async (key: string) => ctx.client.lLen(`${ctx.prefix}commands${key}`);
+      await eventually(async () => (await held('')) + (await held(':processing:w1')) === 0, {
+        what: 'the follow taken and acknowledged',
+      });
+    } finally {
+      await listener.close();
+      await client.close();
+      await worker.stop();
+    }
+  });
+
   it('run() resolves with the completed event and reports progress', async () => {
     const worker = await startWorker();
     const client = await clientFor();

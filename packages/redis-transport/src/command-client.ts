@@ -6,9 +6,10 @@ import {
   type FetchCommand,
   type FetchEvent,
   type ProgressEvent,
-  parseCommand,
   parseEvent,
+  parseWireCommand,
   TgfetchError,
+  unsupportedCommand,
 } from '@tgfetch/core';
 import {
   type ConnectionOptions,
@@ -64,9 +65,15 @@ export class CommandFailedError extends TgfetchError {
 }
 
 export interface CommandClient {
-  /** Validates (rejecting with core's `CommandError`), pushes the normalised command, returns its id. */
+  /**
+   * Validates any command (fetch, follow, unfollow; rejecting with core's `CommandError`),
+   * pushes the normalised command, returns its id.
+   */
   send(command: unknown): Promise<string>;
-  /** Sends and waits for the command's `completed` event; rejects with `CommandFailedError`. */
+  /**
+   * Sends a fetch and waits for its `completed` event; rejects with `CommandFailedError`.
+   * A follow or unfollow has no completed event: it is refused (`COMMAND_UNSUPPORTED`).
+   */
   run(command: unknown, options?: RunCommandOptions): Promise<CompletedEvent>;
   state(): ConnectionState;
   close(): Promise<void>;
@@ -136,9 +143,9 @@ export async function createCommandClient(
 
   const send = async (command: unknown) => {
     if (closed) throw closedError('command client');
-    const parsed = parseCommand(command, { timeZone: options.timeZone ?? 'UTC' });
+    const parsed = parseWireCommand(command, { timeZone: options.timeZone ?? 'UTC' });
     if (!parsed.ok) throw parsed.error;
-    const days = commandDays(parsed.command);
+    const days = parsed.command.command === 'fetch' ? commandDays(parsed.command) : 0;
     if (days > maxCommandDays) {
       throw redisError(
         RedisErrorCode.COMMAND_TOO_LARGE,
@@ -170,8 +177,14 @@ export async function createCommandClient(
 
   const run = async (command: unknown, runOptions: RunCommandOptions = {}) => {
     if (closed) throw closedError('command client');
-    const parsed = parseCommand(command, { timeZone: options.timeZone ?? 'UTC' });
+    const parsed = parseWireCommand(command, { timeZone: options.timeZone ?? 'UTC' });
     if (!parsed.ok) throw parsed.error;
+    if (parsed.command.command !== 'fetch') {
+      throw unsupportedCommand(
+        parsed.command,
+        'run() waits for the completed event of a fetch: send() it',
+      ).error;
+    }
     const id = parsed.command.command_id;
     const { signal } = runOptions;
     if (signal?.aborted) throw new AbortError('stopped waiting for the command');

@@ -1,12 +1,7 @@
 import { type Backoff, backoffDelay, type QueueState, type TgfetchError } from '@tgfetch/core';
 import { createClient, type RedisClientType } from 'redis';
-import {
-  configurationError,
-  RedisErrorCode,
-  redisError,
-  toRedisError,
-  unavailableError,
-} from './errors.js';
+import { configurationError, toRedisError, unavailableError } from './errors.js';
+import { replyDeadline } from './reply-deadline.js';
 
 /** The node-redis client this package works with (`createClient()` from `redis`). */
 export type RedisClient = RedisClientType;
@@ -154,22 +149,8 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
     return client;
   };
 
-  const deadline = <T>(promise: Promise<T>, what: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            redisError(
-              RedisErrorCode.REDIS_NO_REPLY,
-              `Redis (${where}) did not answer ${what} within ${replyTimeoutMs}ms`,
-            ),
-          ),
-        replyTimeoutMs,
-      );
-    });
-    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-  };
+  const deadline = <T>(promise: Promise<T>, what: string): Promise<T> =>
+    replyDeadline(promise, replyTimeoutMs, what, where);
 
   // A frozen server (SIGSTOP, a stuck host) keeps its sockets open and never answers: only
   // a probe with a deadline notices. Silence runs the same outage clock as a lost socket.

@@ -54,67 +54,130 @@ export const MessagesStreamErrorCode = {
 export type MessagesStreamErrorCode =
   (typeof MessagesStreamErrorCode)[keyof typeof MessagesStreamErrorCode];
 
+/** Why the follow set (`createFollowSet`) refused a call. */
+export const FollowErrorCode = {
+  /** Not a chat reference (`@username`, a t.me link or a numeric id). */
+  FOLLOW_INVALID_CHAT: 'FOLLOW_INVALID_CHAT',
+  /** An account that is empty, too long or not letters, digits, `.`, `_` and `-`. */
+  FOLLOW_INVALID_ACCOUNT: 'FOLLOW_INVALID_ACCOUNT',
+  /** The set holds `maxChats` chats already: the chat is not added. */
+  FOLLOW_SET_FULL: 'FOLLOW_SET_FULL',
+  /** The set holds more than `maxChats` chats (written by something else): it is not read. */
+  FOLLOW_SET_TOO_LARGE: 'FOLLOW_SET_TOO_LARGE',
+} as const;
+export type FollowErrorCode = (typeof FollowErrorCode)[keyof typeof FollowErrorCode];
+
+/** Why the Redis resume store (`createRedisResumeStore`) refused a call. */
+export const ResumeErrorCode = {
+  /** A key that is empty, too long or holds other characters than the safe ones. */
+  RESUME_INVALID_KEY: 'RESUME_INVALID_KEY',
+  /** A point over `maxBytes` of JSON. */
+  RESUME_TOO_LARGE: 'RESUME_TOO_LARGE',
+  /** A point that is not a JSON object, to save or as stored. */
+  RESUME_INVALID_POINT: 'RESUME_INVALID_POINT',
+} as const;
+export type ResumeErrorCode = (typeof ResumeErrorCode)[keyof typeof ResumeErrorCode];
+
+type Code = RedisErrorCode | MessagesStreamErrorCode | FollowErrorCode | ResumeErrorCode;
+
 /**
- * The table of this package's codes: the connection's (`redis`), the producer's and the
- * messages stream's.
+ * The table of this package's codes: the connection's (`redis`), the producer's, the
+ * messages stream's, the follow set's and the resume store's.
  */
-export const REDIS_ERROR_CODES: ErrorCodeTable<RedisErrorCode | MessagesStreamErrorCode> =
-  errorCodeTable<RedisErrorCode | MessagesStreamErrorCode>('redis', {
-    REDIS_DISCONNECTED: {
-      retryable: true,
-      meaning: 'the Redis connection dropped; it reconnects',
-    },
-    REDIS_UNAVAILABLE: {
-      retryable: false,
-      meaning: 'Redis unreachable past REDIS_MAX_OUTAGE_MS: the daemon exits 3',
-    },
-    REDIS_ERROR: { retryable: false, meaning: 'Redis answered with an error reply' },
-    REDIS_CLOSED: { retryable: false, meaning: 'the queue, client or sink was closed' },
-    REDIS_AUTH: {
-      retryable: false,
-      meaning: 'Redis refused the credentials (NOAUTH, WRONGPASS, NOPERM): exit 2',
-    },
-    REDIS_CONFIG: {
-      retryable: false,
-      meaning: 'Redis refused the set-up (no such database, a queue key of another type): exit 2',
-    },
-    REDIS_NO_REPLY: {
-      retryable: true,
-      meaning: 'Redis did not answer within REDIS_REPLY_TIMEOUT_MS (a frozen or overloaded server)',
-    },
-    QUEUE_FULL: {
-      origin: 'producer',
-      retryable: true,
-      meaning: 'the queue already holds MAX_QUEUE_LENGTH commands: the producer refuses to push',
-    },
-    COMMAND_TOO_LARGE: {
-      origin: 'producer',
-      retryable: false,
-      meaning: 'the command covers more days than MAX_COMMAND_DAYS',
-    },
-    WAIT_TIMEOUT: {
-      origin: 'producer',
-      retryable: true,
-      meaning:
-        '`run()` / `send --wait` stopped waiting for the final event; the command may still run (never in events)',
-    },
-    INVALID_ENTRY: {
-      origin: 'messages-stream',
-      retryable: false,
-      meaning:
-        'a messages-stream entry that does not decode (not JSON, no chat, an unknown change, over 1 MB): moved to `<stream>:dead` (never in events)',
-    },
-    MAX_DELIVERIES: {
-      origin: 'messages-stream',
-      retryable: false,
-      meaning:
-        'a messages-stream entry handed out more than MAX_DELIVERIES times without being stored: moved to `<stream>:dead` (never in events)',
-    },
-  });
+export const REDIS_ERROR_CODES: ErrorCodeTable<Code> = errorCodeTable<Code>('redis', {
+  REDIS_DISCONNECTED: {
+    retryable: true,
+    meaning: 'the Redis connection dropped; it reconnects',
+  },
+  REDIS_UNAVAILABLE: {
+    retryable: false,
+    meaning: 'Redis unreachable past REDIS_MAX_OUTAGE_MS: the daemon exits 3',
+  },
+  REDIS_ERROR: { retryable: false, meaning: 'Redis answered with an error reply' },
+  REDIS_CLOSED: { retryable: false, meaning: 'the queue, client or sink was closed' },
+  REDIS_AUTH: {
+    retryable: false,
+    meaning: 'Redis refused the credentials (NOAUTH, WRONGPASS, NOPERM): exit 2',
+  },
+  REDIS_CONFIG: {
+    retryable: false,
+    meaning: 'Redis refused the set-up (no such database, a queue key of another type): exit 2',
+  },
+  REDIS_NO_REPLY: {
+    retryable: true,
+    meaning: 'Redis did not answer within REDIS_REPLY_TIMEOUT_MS (a frozen or overloaded server)',
+  },
+  QUEUE_FULL: {
+    origin: 'producer',
+    retryable: true,
+    meaning: 'the queue already holds MAX_QUEUE_LENGTH commands: the producer refuses to push',
+  },
+  COMMAND_TOO_LARGE: {
+    origin: 'producer',
+    retryable: false,
+    meaning: 'the command covers more days than MAX_COMMAND_DAYS',
+  },
+  WAIT_TIMEOUT: {
+    origin: 'producer',
+    retryable: true,
+    meaning:
+      '`run()` / `send --wait` stopped waiting for the final event; the command may still run (never in events)',
+  },
+  INVALID_ENTRY: {
+    origin: 'messages-stream',
+    retryable: false,
+    meaning:
+      'a messages-stream entry that does not decode (not JSON, no chat, an unknown change, over 1 MB): moved to `<stream>:dead` (never in events)',
+  },
+  MAX_DELIVERIES: {
+    origin: 'messages-stream',
+    retryable: false,
+    meaning:
+      'a messages-stream entry handed out more than MAX_DELIVERIES times without being stored: moved to `<stream>:dead` (never in events)',
+  },
+  FOLLOW_INVALID_CHAT: {
+    origin: 'follow',
+    retryable: false,
+    meaning: 'the chat to follow or unfollow is not a @username, t.me link or numeric id',
+  },
+  FOLLOW_INVALID_ACCOUNT: {
+    origin: 'follow',
+    retryable: false,
+    meaning:
+      'the account of a follow set is empty, over 64 characters, or not letters, digits, `.`, `_` and `-`',
+  },
+  FOLLOW_SET_FULL: {
+    origin: 'follow',
+    retryable: false,
+    meaning:
+      'the account follows as many chats as its follow set holds (1,000 unless configured): unfollow one first',
+  },
+  FOLLOW_SET_TOO_LARGE: {
+    origin: 'follow',
+    retryable: false,
+    meaning:
+      'the follow set holds more chats than it may (written by something else): it is not read until trimmed',
+  },
+  RESUME_INVALID_KEY: {
+    origin: 'resume',
+    retryable: false,
+    meaning:
+      'a resume key that is empty, over 200 characters, or holds characters other than letters, digits and . _ : @ + -',
+  },
+  RESUME_TOO_LARGE: {
+    origin: 'resume',
+    retryable: false,
+    meaning: 'a resume point over its store’s maximum size of JSON (1 MiB unless configured)',
+  },
+  RESUME_INVALID_POINT: {
+    origin: 'resume',
+    retryable: false,
+    meaning: 'a resume point that is not a JSON object, to save or as found stored',
+  },
+});
 
 /** Errors with this package's codes, retryable as its table says. */
-export const redisError: ErrorBuilder<RedisErrorCode | MessagesStreamErrorCode> =
-  errorBuilder(REDIS_ERROR_CODES);
+export const redisError: ErrorBuilder<Code> = errorBuilder(REDIS_ERROR_CODES);
 
 /** Replies that mean our credentials are refused, by their first word or prefix. */
 const authReplies = [

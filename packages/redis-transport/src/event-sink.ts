@@ -1,4 +1,9 @@
-import type { EventSink, FetchEvent } from '@tgfetch/core';
+import {
+  type FetchEvent,
+  MESSAGE_EVENT_NAMES,
+  type WireEvent,
+  type WireEventSink,
+} from '@tgfetch/core';
 import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
 import { closedError } from './errors.js';
 import { legacyEvents } from './legacy.js';
@@ -18,7 +23,8 @@ export interface RedisEventSinkOptions extends ConnectionOptions {
   service?: string;
 }
 
-export interface RedisEventSink extends EventSink {
+/** Takes every event of the contract: a fetch command's, and a live change's (`messageEvents`). */
+export interface RedisEventSink extends WireEventSink {
   state(): ConnectionState;
   close(): Promise<void>;
 }
@@ -52,7 +58,7 @@ export async function createRedisEventSink(
 
   return {
     state: connection.state,
-    async publish(event) {
+    async publish(event: WireEvent) {
       if (closed) throw closedError('event sink');
       const json = JSON.stringify(event);
       const batch = client.multi().publish(channel, json);
@@ -64,7 +70,8 @@ export async function createRedisEventSink(
           { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen } },
         );
       }
-      if (options.legacy) {
+      // The older contract knows fetch commands only: live changes have no legacy form.
+      if (options.legacy && isFetchEvent(event)) {
         for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
       }
       try {
@@ -79,4 +86,8 @@ export async function createRedisEventSink(
       await connection.close();
     },
   };
+}
+
+function isFetchEvent(event: WireEvent): event is FetchEvent {
+  return !(MESSAGE_EVENT_NAMES as readonly string[]).includes(event.event);
 }

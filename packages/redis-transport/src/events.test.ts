@@ -1,4 +1,4 @@
-import type { FetchEvent } from '@tgfetch/core';
+import { type FetchEvent, type MessageChangeEvent, parseWireEvent } from '@tgfetch/core';
 import { describeEventSink, sampleEvents } from '@tgfetch/core/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
@@ -139,6 +139,46 @@ describe('redis event sink', () => {
           error: 'no such chat',
         }),
       ]);
+    } finally {
+      await sink.close();
+      await listener.close();
+    }
+  });
+
+  it("publishes a live change's events on the channel and the stream, with no legacy form", async () => {
+    const channel = `${ctx.prefix}c`;
+    const stream = `${ctx.prefix}stream`;
+    const raw: string[] = [];
+    const listener = ctx.client.duplicate();
+    await listener.connect();
+    await listener.subscribe(channel, (message) => raw.push(message));
+    const sink = await createRedisEventSink({ url: ctx.url, channel, stream, legacy: true });
+    const change: MessageChangeEvent = {
+      event: 'message_deleted',
+      chat: '@conformance',
+      time_zone: 'UTC',
+      date: '2025-11-07',
+      id: 3,
+      message: {
+        id: 3,
+        date: '2025-11-07T10:00:00Z',
+        chat: '@conformance',
+        text: 'gone',
+        deleted: true,
+        deleted_at: '2025-11-09T00:00:00Z',
+      },
+      ts: '2025-11-09T00:00:01.000Z',
+      worker_id: 'w1',
+    };
+    try {
+      await sink.publish(change);
+      await sink.publish(sampleEvents('after')[0]!);
+      await eventually(() => raw.length >= 2, { what: 'both events' });
+      expect(raw.map((m) => parseWireEvent(m)?.event)).toEqual(['message_deleted', 'started']);
+      expect(parseWireEvent(raw[0])).toEqual(change);
+      const entries = (await ctx.client.xRange(stream, '-', '+')) ?? [];
+      expect(entries.map((e) => String(e.message.event))).toEqual(['message_deleted', 'started']);
+      expect(JSON.parse(String(entries[0]!.message.payload))).toEqual(change);
     } finally {
       await sink.close();
       await listener.close();

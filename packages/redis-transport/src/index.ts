@@ -13,11 +13,19 @@ export {
   type RedisClient,
 } from './connection.js';
 export {
+  FollowErrorCode,
   MessagesStreamErrorCode,
   REDIS_ERROR_CODES,
   RedisErrorCode,
+  ResumeErrorCode,
   toRedisError,
 } from './errors.js';
+export {
+  type EventLog,
+  type EventLogOptions,
+  type LoggedEvent,
+  openEventLog,
+} from './event-log.js';
 export {
   createEventStreamReader,
   type EventStreamReader,
@@ -29,6 +37,18 @@ export {
   type RedisEventSink,
   type RedisEventSinkOptions,
 } from './event-sink.js';
+export {
+  createFollowSet,
+  type FollowEntry,
+  type FollowSet,
+  type FollowSetOptions,
+  type FollowSnapshot,
+  type FollowWatch,
+  type FollowWatchOptions,
+  type InvalidFollowField,
+  MAX_ACCOUNT_LENGTH,
+} from './follow-set.js';
+export { createRedisLeases, type RedisLeasesOptions } from './leases.js';
 export {
   type LegacyEvent,
   type LegacyFetchComplete,
@@ -59,6 +79,21 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export {
+  createQueueInspector,
+  type InspectedCommand,
+  type InspectedPage,
+  type InspectedWorker,
+  listItemRef,
+  type QueueInspector,
+  type QueueInspectorOptions,
+} from './queue-inspect.js';
+export {
+  createRedisResumeStore,
+  MAX_RESUME_KEY_LENGTH,
+  type RedisResumeStoreOptions,
+} from './resume-store.js';
+
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,

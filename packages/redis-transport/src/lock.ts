@@ -10,7 +10,7 @@ import {
 } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
 import { toRedisError } from './errors.js';
-import { defineScript } from './script.js';
+import { releaseTokenScript, renewTokenScript } from './token-scripts.js';
 
 export interface RedisChatLockOptions {
   /** A connected client (plain commands only; the lock never blocks it). */
@@ -35,13 +35,6 @@ export interface RedisChatLockOptions {
   /** [0, 1) source for the jitter. @default Math.random */
   random?: () => number;
 }
-
-const renewScript = defineScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`);
-const releaseScript = defineScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
 
 /**
  * Core's `ChatLock` across processes: `SET key token NX PX ttl`, renewed while held (only
@@ -84,7 +77,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         });
       }
       const renewal = setInterval(() => {
-        renewScript.run(client, [key], [token, String(ttlMs)]).then(
+        renewTokenScript.run(client, [key], [token, String(ttlMs)]).then(
           (renewed) => {
             if (renewed === 0) options.onLost?.(String(chat));
           },
@@ -98,7 +91,7 @@ export function createRedisChatLock(options: RedisChatLockOptions): ChatLock {
         released = true;
         clearInterval(renewal);
         try {
-          await releaseScript.run(client, [key], [token]);
+          await releaseTokenScript.run(client, [key], [token]);
         } catch (error) {
           // The lock then expires on its own after ttlMs.
           throw toRedisError(error);

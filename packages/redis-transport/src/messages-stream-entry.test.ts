@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { makeMessages } from '@tgfetch/core/testing';
 import { describe, expect, it } from 'vitest';
 import { MessagesStreamErrorCode } from './errors.js';
@@ -5,6 +6,7 @@ import {
   decodeMessagesStreamEntry,
   encodeMessagesStreamEntry,
   MAX_ENTRY_BYTES,
+  MESSAGE_CHANGES,
   MESSAGES_STREAM_FIELDS,
   type MessagesStreamEntry,
 } from './messages-stream-entry.js';
@@ -41,7 +43,7 @@ describe('messages stream entry', () => {
   });
 
   it('refuses a kind of change this version does not know, not taking it for a new message', () => {
-    expect(reasonOf({ ...fields, change: 'deleted' })).toContain('change: unknown kind');
+    expect(reasonOf({ ...fields, change: 'purged' })).toContain('change: unknown kind');
   });
 
   it('names every problem of a malformed entry', () => {
@@ -60,5 +62,17 @@ describe('messages stream entry', () => {
     const big = JSON.stringify({ ...message, text: 'x'.repeat(MAX_ENTRY_BYTES) });
     expect(reasonOf({ ...fields, message: big })).toContain('larger than');
     expect(reasonOf(fields, true)).toContain('not UTF-8');
+  });
+});
+
+describe('the messages stream in the AsyncAPI document of @tgfetch/core', () => {
+  it('lists the fields and kinds of change this module writes', () => {
+    const yaml = readFileSync(new URL('../../core/schema/asyncapi.yaml', import.meta.url), 'utf8');
+    // The `messageEntry` component: its lines up to the next component at its indent.
+    const block = /\n {4}messageEntry:\n((?: {5,}.*\n|\n)*)/.exec(yaml)?.[1] ?? '';
+    const properties = /\n {8}properties:\n((?: {10,}.*\n)*)/.exec(`\n${block}`)?.[1] ?? '';
+    const names = [...properties.matchAll(/^ {10}([a-z_]+):/gm)].map((m) => m[1]);
+    expect(names).toEqual([...MESSAGES_STREAM_FIELDS]);
+    expect(properties).toContain(`enum: [${MESSAGE_CHANGES.join(', ')}]`);
   });
 });

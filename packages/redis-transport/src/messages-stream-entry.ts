@@ -9,11 +9,15 @@ import {
 import { MessagesStreamErrorCode, redisError } from './errors.js';
 
 /**
- * The kinds of change an entry carries. Only stored messages (`new`) are written today; an
- * entry of a kind this version does not know is refused (`INVALID_ENTRY`) rather than taken
- * for a new message, so that kinds added later (edits, deletions) are never stored wrongly.
+ * The kinds of change an entry carries: a message stored (`new`: fetched, or posted live),
+ * its new version (`edited`), or its tombstone (`deleted`: the message as stored, with
+ * `deleted: true` and `deleted_at`). Every entry carries the whole message as stored, so a
+ * consumer upserting by (chat, id) with the later edit winning and tombstones sticky needs
+ * no other rule. An entry of a kind this version does not know is refused
+ * (`INVALID_ENTRY`) rather than taken for a new message, so a kind added later is never
+ * stored wrongly.
  */
-export const MESSAGE_CHANGES = ['new'] as const;
+export const MESSAGE_CHANGES = ['new', 'edited', 'deleted'] as const;
 export type MessageChange = (typeof MESSAGE_CHANGES)[number];
 
 /**

@@ -102,7 +102,7 @@ describe('messages stream reader', () => {
         date: '2025-11-07',
         message: { id: 1, date: '2025-11-07T00:00:00Z', chat: '@s', text: 'x' },
       }),
-      change: 'deleted',
+      change: 'purged',
     });
     await ctx.client.xAdd(stream(), '*', { chat: '@s', message: Buffer.from([0xff, 0xfe]) });
     await append(2);

@@ -1,8 +1,15 @@
-import { createMemoryStore, type DayDocument, TgfetchError } from '@tgfetch/core';
+import {
+  applyChanges,
+  createMemoryProgress,
+  createMemoryStore,
+  type DayDocument,
+  TgfetchError,
+} from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessagesStream } from './messages-stream.js';
+import { decodeMessagesStreamEntry } from './messages-stream-entry.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -48,6 +55,42 @@ describe('messages stream', () => {
     expect(await store.readDay('@s', '2025-11-07')).toEqual(
       await memory.readDay('@s', '2025-11-07'),
     );
+    await messages.close();
+  });
+
+  it('appends live changes as applied: edits as their new version, deletions as tombstones', async () => {
+    const stream = `${ctx.prefix}live`;
+    const messages = await createMessagesStream({ url: ctx.url, stream });
+    const memory = createMemoryStore();
+    // Through the wrapped store, so the zone rule and locating deletions reach the store.
+    const ports = { store: messages.wrap(memory), progress: createMemoryProgress() };
+    const [first, second] = day(2).messages as [
+      DayDocument['messages'][number],
+      DayDocument['messages'][number],
+    ];
+    await ports.store.writeDay(day(2));
+    const applied = await applyChanges(ports, [
+      {
+        kind: 'edited',
+        chat: '@s',
+        message: { ...first, text: 'fixed', edit_date: '2025-11-07T05:00:00Z' },
+      },
+      { kind: 'deleted', chat: '@s', ids: [second.id], at: Date.parse('2025-11-08T00:00:00Z') },
+    ]);
+    const before = (await ctx.client.xLen(stream)) ?? 0;
+    expect(await messages.appendApplied(applied.messages)).toBe(2);
+    const entries = ((await ctx.client.xRange(stream, '-', '+')) ?? []).slice(before);
+    const decoded = entries.map((e) => decodeMessagesStreamEntry(e.message));
+    expect(
+      decoded.map((d) =>
+        d.ok
+          ? [d.entry.change, d.entry.date, d.entry.message.text, d.entry.message.deleted]
+          : d.error.message,
+      ),
+    ).toEqual([
+      ['edited', '2025-11-07', 'fixed', undefined],
+      ['deleted', '2025-11-07', second.text, true],
+    ]);
     await messages.close();
   });
 

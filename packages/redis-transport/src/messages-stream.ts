@@ -1,7 +1,7 @@
-import type { DayDocument, MessageStore } from '@tgfetch/core';
+import type { AppliedMessage, DayDocument, MessageStore } from '@tgfetch/core';
 import { type ConnectionOptions, type ConnectionState, openConnection } from './connection.js';
 import { closedError } from './errors.js';
-import { encodeMessagesStreamEntry } from './messages-stream-entry.js';
+import { encodeMessagesStreamEntry, type MessagesStreamEntry } from './messages-stream-entry.js';
 
 export interface MessagesStreamOptions extends ConnectionOptions {
   /** The stream each stored day's messages are appended to, such as `tg_messages`. */
@@ -17,6 +17,11 @@ export interface MessagesStream {
    * MULTI/EXEC). Resolves with how many.
    */
   append(day: DayDocument): Promise<number>;
+  /**
+   * Appends live changes as applied to the store (`applyChanges`' `messages`): each
+   * message as stored, under its kind, all or none (one MULTI/EXEC). Resolves with how many.
+   */
+  appendApplied(messages: readonly AppliedMessage[]): Promise<number>;
   /**
    * `store` with `writeDay` appending the day's messages once it is stored. A failed append
    * fails the write (retryable): the engine writes the day again (idempotent) and appends
@@ -36,19 +41,12 @@ export async function createMessagesStream(
   const client = connection.client;
   let closed = false;
 
-  const append = async (day: DayDocument): Promise<number> => {
+  const write = async (entries: readonly MessagesStreamEntry[]): Promise<number> => {
     if (closed) throw closedError('messages stream');
-    if (day.messages.length === 0) return 0;
+    if (entries.length === 0) return 0;
     const batch = client.multi();
-    for (const message of day.messages) {
-      const entry = encodeMessagesStreamEntry({
-        change: 'new',
-        chat: day.chat,
-        time_zone: day.time_zone,
-        date: day.date,
-        message,
-      });
-      batch.xAdd(stream, '*', entry, {
+    for (const entry of entries) {
+      batch.xAdd(stream, '*', encodeMessagesStreamEntry(entry), {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen },
       });
     }
@@ -57,12 +55,33 @@ export async function createMessagesStream(
     } catch (error) {
       throw connection.translate(error);
     }
-    return day.messages.length;
+    return entries.length;
   };
+  const append = (day: DayDocument) =>
+    write(
+      day.messages.map((message) => ({
+        change: 'new' as const,
+        chat: day.chat,
+        time_zone: day.time_zone,
+        date: day.date,
+        message,
+      })),
+    );
 
   return {
     append,
-    // Everything but writeDay goes to the store as it is: its file paths in events too.
+    appendApplied: (messages) =>
+      write(
+        messages.map((m) => ({
+          change: m.kind,
+          chat: m.chat,
+          time_zone: m.time_zone,
+          date: m.date,
+          message: m.message,
+        })),
+      ),
+    // Everything but writeDay goes to the store as it is (file paths in events, the zone
+    // rule, locating deletions), and closing stays the store owner's.
     wrap: (store) => ({
       async writeDay(day) {
         const result = await store.writeDay(day);
@@ -71,6 +90,8 @@ export async function createMessagesStream(
       },
       readDay: (chat, date) => store.readDay(chat, date),
       ...(store.filePath ? { filePath: (location: string) => store.filePath!(location) } : {}),
+      ...(store.locate ? { locate: (chat, ids) => store.locate!(chat, ids) } : {}),
+      ...(store.zoneOf ? { zoneOf: (chat) => store.zoneOf!(chat) } : {}),
     }),
     state: connection.state,
     async close() {

@@ -9,7 +9,7 @@ import {
   type TgReaction,
 } from '@tgfetch/core';
 import { Api } from 'telegram';
-import { samePeer, toBigId, toPeer } from './ids.js';
+import { markedId, samePeer, toBigId, toPeer } from './ids.js';
 
 /** What a message alone does not say: where it was read and what kind of chat that is. */
 export interface MapContext {
@@ -70,6 +70,11 @@ export function mapMessage(
   const topic = topicId(message, context.forum ?? false);
   if (topic !== undefined) out.topic_id = topic;
   if (service && message.action) out.action = mapAction(message.action);
+  // A post whose comments live in a discussion group names the group (by its marked id).
+  const replies = message.replies;
+  if (replies?.comments && replies.channelId) {
+    out.comments = { chat: markedId('channel', replies.channelId), count: replies.replies };
+  }
   const reactions = message.reactions?.results.map(mapReaction);
   if (reactions && reactions.length > 0) out.reactions = reactions;
   return out;

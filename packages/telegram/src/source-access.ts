@@ -23,7 +23,16 @@ export interface SourceAccess {
   selfId(): Promise<string>;
 }
 
-const lent = new WeakMap<object, SourceAccess>();
+/**
+ * One registry for the whole process: each entry point of the package (`.`, `./testing`)
+ * is bundled with its own copy of this module, and a source made through one (the
+ * simulated source of `./testing`) must be followed through the other (`.`'s
+ * `createTelegramChangeSource`).
+ */
+const REGISTRY = Symbol.for('@tgfetch/telegram/source-access');
+const shared = globalThis as { [REGISTRY]?: WeakMap<object, SourceAccess> };
+shared[REGISTRY] ??= new WeakMap<object, SourceAccess>();
+const lent = shared[REGISTRY];
 
 export function lendAccess(source: object, access: SourceAccess): void {
   lent.set(source, access);

@@ -2,6 +2,9 @@ import {
   AbortError,
   type ChatRef,
   type Clock,
+  type CommentsBatch,
+  type CommentsRequest,
+  type Discussion,
   FloodWaitError,
   type HistoryRequest,
   type MessageSource,
@@ -10,7 +13,9 @@ import {
   type TgPeer,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { type CommentReadPlan, readComments } from './comments.js';
 import { clientConnection, type TelegramConnection } from './connection.js';
+import { findDiscussion, type LinkedGroup } from './discussion.js';
 import { carriesEntities, type Invoke, rememberEntities } from './entities.js';
 import { tgError } from './error-builders.js';
 import { TelegramErrorCode } from './error-codes.js';
@@ -64,6 +69,8 @@ export interface TelegramSourceOptions {
   /** Fetch through a takeout session (`true` or which kinds of chat to export). @default false */
   takeout?: boolean | TakeoutOptions | undefined;
   onFloodWait?: (notice: FloodWaitNotice) => void;
+  /** Told how each comments read goes about it: threads or a walk of the group, and both costs. */
+  onCommentRead?: (notice: CommentReadPlan & { chat: ChatRef }) => void;
   /** Time for pacing and flood-wait deadlines. @default systemClock */
   clock?: Clock;
   /** Adaptive spacing after flood waits; `false` sends requests back to back. @default {} */
@@ -103,6 +110,8 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
   const pacer = options.pacing === false ? undefined : createPacer(clock, options.pacing);
   const peers = new Map<ChatRef, Promise<ResolvedChat>>();
   const migrations = new Map<ChatRef, Promise<Migration | undefined>>();
+  /** A channel's group as `discussion` found it, for the `comments` call that follows. */
+  const links = new Map<ChatRef, LinkedGroup>();
   let closed = false;
   // A takeout that saw a fetch fail is finished with success=false.
   let failed = false;
@@ -245,6 +254,49 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
       if (signal.aborted) throw new AbortError();
       try {
         yield* walk(request, signal);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    },
+    async discussion(chat: ChatRef, signal: AbortSignal): Promise<Discussion> {
+      if (signal.aborted) throw new AbortError();
+      const resolved = await peerOf(chat, signal);
+      const found = await findDiscussion(
+        resolved,
+        (request) => call(request, resolved.ref, signal),
+        cache,
+      );
+      if (found.status !== 'linked') {
+        links.delete(resolved.ref);
+        return found;
+      }
+      links.set(resolved.ref, found.link);
+      return { status: 'linked', chat: found.chat };
+    },
+    async *comments(request: CommentsRequest, signal: AbortSignal): AsyncGenerator<CommentsBatch> {
+      if (signal.aborted) throw new AbortError();
+      try {
+        const resolved = await peerOf(request.chat, signal);
+        const invoke: Invoke = (r) => call(r, resolved.ref, signal);
+        // The group's top as `discussion` just saw it bounds a walk; a link found for an
+        // earlier read is not used twice, so a later read walks up to a later top.
+        let link = links.get(resolved.ref);
+        links.delete(resolved.ref);
+        if (!link) {
+          const found = await findDiscussion(resolved, invoke, cache);
+          if (found.status !== 'linked') return;
+          link = found.link;
+        }
+        const { onCommentRead } = options;
+        yield* readComments(link, request.posts, {
+          invoke,
+          cache,
+          signal,
+          ...(onCommentRead
+            ? { onPlan: (plan) => onCommentRead({ ...plan, chat: resolved.ref }) }
+            : {}),
+        });
       } catch (error) {
         failed = true;
         throw error;

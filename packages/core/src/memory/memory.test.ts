@@ -31,7 +31,7 @@ describeMessageSource(
   { unknownChat: '@nobody_here' },
 );
 
-describeMessageStore('memory', async () => ({ store: createMemoryStore() }));
+describeMessageStore('memory', async () => ({ store: createMemoryStore() }), { dayComments: true });
 describeProgressStore('memory', async () => ({ store: createMemoryProgress() }));
 describeEventSink('memory', async () => {
   const sink = createMemoryEventSink();

@@ -2,7 +2,7 @@ import { parseChat } from '../chat.js';
 import { SourceErrorCode } from '../error-codes.js';
 import { coreError } from '../errors.js';
 import { messageTime, type TgMessage } from '../message.js';
-import type { HistoryRequest, MessageSource } from '../ports.js';
+import type { CommentsRequest, Discussion, HistoryRequest, MessageSource } from '../ports.js';
 
 export interface MemorySourceOptions {
   /**
@@ -10,11 +10,21 @@ export interface MemorySourceOptions {
    * error is thrown there. Lets tests put a flood wait or a disconnect mid-walk.
    */
   fault?: (yielded: number, request: HistoryRequest) => unknown;
+  /**
+   * Discussion groups by channel: the group (a chat of this source) whose messages with a
+   * `comment_of` naming the channel are its comments, or a group this account cannot read.
+   * A channel not listed has none. @default {}
+   */
+  discussions?: Record<string, string | { private: string }>;
+  /** Called before each comments batch (one per post); a returned error is thrown there. */
+  commentsFault?: (request: CommentsRequest, post: number) => unknown;
 }
 
 export interface MemorySource extends MessageSource {
   /** The requests received, in order. */
   readonly requests: HistoryRequest[];
+  /** The comments requests received, in order. */
+  readonly commentRequests: CommentsRequest[];
   /** Adds or replaces a chat's messages. */
   set(chat: string, messages: readonly TgMessage[]): void;
 }
@@ -26,6 +36,18 @@ export function createMemorySource(
 ): MemorySource {
   const byChat = new Map<string, TgMessage[]>();
   const requests: HistoryRequest[] = [];
+  const commentRequests: CommentsRequest[] = [];
+  const canonical = (chat: string) => {
+    const parsed = parseChat(chat);
+    if (!parsed.ok) throw new TypeError(parsed.reason);
+    return parsed.chat;
+  };
+  const discussions = new Map(
+    Object.entries(options.discussions ?? {}).map(([channel, group]) => [
+      canonical(channel),
+      typeof group === 'string' ? canonical(group) : group,
+    ]),
+  );
   const set = (chat: string, messages: readonly TgMessage[]) => {
     const parsed = parseChat(chat);
     if (!parsed.ok) throw new TypeError(parsed.reason);
@@ -38,7 +60,30 @@ export function createMemorySource(
 
   return {
     requests,
+    commentRequests,
     set,
+    async discussion(chat): Promise<Discussion> {
+      const group = discussions.get(chat);
+      if (group === undefined) return { status: 'none' };
+      return typeof group === 'string'
+        ? { status: 'linked', chat: group }
+        : { status: 'private', reason: group.private };
+    },
+    async *comments(request, signal) {
+      commentRequests.push(request);
+      const group = discussions.get(request.chat);
+      if (typeof group !== 'string') return;
+      const all = byChat.get(group) ?? [];
+      for (const post of request.posts) {
+        if (signal.aborted) return;
+        const fault = options.commentsFault?.(request, post.id);
+        if (fault !== undefined) throw fault;
+        const comments = all.filter(
+          (m) => m.comment_of?.chat === request.chat && m.comment_of.id === post.id,
+        );
+        yield { comments, posts: [] };
+      }
+    },
     async *messages(request, signal) {
       requests.push(request);
       const all = byChat.get(request.chat);

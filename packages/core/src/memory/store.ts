@@ -1,5 +1,5 @@
 import { type ChatRef, chatKey } from '../chat.js';
-import type { DayDocument, DayProgress } from '../day.js';
+import { type DayDocument, type DayProgress, mergeDayComments } from '../day.js';
 import { ZoneConflictError } from '../errors.js';
 import { mergeMessages } from '../message.js';
 import type { MessageStore, ProgressStore } from '../ports.js';
@@ -22,13 +22,16 @@ export function createMemoryStore(): MemoryStore {
       const k = key(day.chat, day.date);
       const old = days.get(k);
       const messages = mergeMessages(old?.messages ?? [], day.messages);
+      const { comments: _, ...rest } = day;
+      const comments = mergeDayComments(old?.comments, day.comments);
       days.set(
         k,
         copy({
-          ...day,
+          ...rest,
           complete: day.complete || (old?.complete ?? false),
           count: messages.length,
           messages,
+          ...(comments ? { comments } : {}),
         }),
       );
       return { count: messages.length, location: `memory:${k}` };

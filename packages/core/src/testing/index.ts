@@ -9,7 +9,13 @@ export {
   describeResumeStore,
 } from './changes-suite.js';
 export { describeEventSink, type EventSinkFixture, sampleEvents } from './events-suite.js';
+export { describeLeases, type LeasesFixture, type LeasesSuiteOptions } from './leases-suite.js';
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
-export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';
+export {
+  describeMessageStore,
+  describeProgressStore,
+  type MessageStoreSuiteOptions,
+  type StoreFixture,
+} from './store-suite.js';

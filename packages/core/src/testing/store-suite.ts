@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DayDocument } from '../day.js';
+import type { DayComments, DayDocument } from '../day.js';
 import { isoSeconds, type TgMessage, tombstone } from '../message.js';
 import type { MessageStore, ProgressStore } from '../ports.js';
 import { addDays } from '../time-zone.js';
@@ -24,9 +24,20 @@ function day(messages: TgMessage[], over: Partial<DayDocument> = {}): DayDocumen
  * independent, one zone per chat (ZONE_CONFLICT), locations relative to the store's root;
  * and, for a store that has them, `locate` and `zoneOf`.
  */
+export interface MessageStoreSuiteOptions {
+  /**
+   * The store keeps each day's comments record (`DayDocument.comments`) as `mergeDayComments`
+   * says: checked when true. A store that drops it loses only the record (the comments
+   * themselves are messages of their group, and every run with comments reads them again).
+   * @default false
+   */
+  dayComments?: boolean;
+}
+
 export function describeMessageStore(
   name: string,
   setup: () => Promise<StoreFixture<MessageStore>>,
+  options: MessageStoreSuiteOptions = {},
 ): void {
   describe(`MessageStore conformance: ${name}`, () => {
     const withStore = (fn: (store: MessageStore) => Promise<void>) => async () => {
@@ -237,6 +248,40 @@ export function describeMessageStore(
         expect(await store.zoneOf('@other_chat')).toBeUndefined();
       }),
     );
+
+    // Registered only for stores that claim it, so that others have nothing skipped.
+    if (options.dayComments === true)
+      it(
+        "keeps a day's comments record: replaced by a newer one, kept by a write without one or with off",
+        withStore(async (store) => {
+          const read: DayComments = {
+            status: 'complete',
+            chat: '-1001',
+            read_at: isoSeconds(START),
+            count: 4,
+          };
+          await store.writeDay(day(messages, { comments: { status: 'off' } }));
+          expect((await store.readDay(CHAT, DATE))?.comments).toEqual({ status: 'off' });
+          await store.writeDay(day([], { comments: read }));
+          expect((await store.readDay(CHAT, DATE))?.comments).toEqual(read);
+          await store.writeDay(day(messages.slice(0, 3)));
+          await store.writeDay(day([], { comments: { status: 'off' } }));
+          const kept = await store.readDay(CHAT, DATE);
+          expect(kept?.comments).toEqual(read);
+          expect(kept?.count).toBe(20);
+          const later: DayComments = {
+            status: 'partial',
+            read_at: isoSeconds(START + 1000),
+            count: 1,
+            reason: 'X',
+          };
+          await store.writeDay(day([], { comments: later }));
+          expect((await store.readDay(CHAT, DATE))?.comments).toEqual(later);
+          expect((await store.readDay(CHAT, '2025-11-08'))?.comments).toBeUndefined();
+          await store.writeDay(day(messages, { date: '2025-11-08' }));
+          expect((await store.readDay(CHAT, '2025-11-08'))?.comments).toBeUndefined();
+        }),
+      );
 
     it(
       'takes days written concurrently',

@@ -1,6 +1,7 @@
 import { chatsCommand, chatsSettings } from '../commands/chats.js';
 import { daemonCommand, daemonSettings } from '../commands/daemon.js';
 import { fetchCommand, fetchSettings } from '../commands/fetch.js';
+import { followCommand, followSettings } from '../commands/follow.js';
 import { listenCommand, listenSettings } from '../commands/listen.js';
 import { loginCommand, loginSettings } from '../commands/login.js';
 import { migrateCommand, migrateSettings } from '../commands/migrate.js';
@@ -71,6 +72,17 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     examples: ['tgfetch daemon', 'LOG_FORMAT=json tgfetch daemon --env-file prod.env'],
     settings: daemonSettings,
     run: daemonCommand,
+  },
+  follow: {
+    summary: 'follow chats live: store and print every new message, edit and deletion',
+    description:
+      'Stores every new message, edit and deletion of the chats as it happens (edits merged into their day, deletions kept as tombstones with deleted_at) and prints one line each (JSON with --json) until Ctrl-C. Catches up on what happened while it was not running, from where it stopped (kept in <DATA_DIR>/.resume). For a daemon, use FOLLOW_CHATS or the follow command on the queue.',
+    examples: [
+      'tgfetch follow --source simulated --chat demo_chat',
+      'tgfetch follow --chat @ru_python --chat @durov --json',
+    ],
+    settings: followSettings,
+    run: followCommand,
   },
   login: {
     summary: 'sign in to Telegram and print the TELEGRAM_SESSION string',

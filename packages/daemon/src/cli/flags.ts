@@ -27,6 +27,7 @@ export const COMMAND_NAMES = [
   'send',
   'listen',
   'daemon',
+  'follow',
   'login',
   'chats',
   'resolve',
@@ -85,11 +86,22 @@ export const FLAGS = {
     help: 'with --days, also fetch today so far',
     commands: SHAPES,
   },
+  comments: {
+    flags: '--comments',
+    help: "also store the comments of a channel's posts (its linked discussion group)",
+    env: 'FETCH_COMMENTS',
+    commands: SHAPES,
+  },
   'command-id': {
     flags: '--command-id <id>',
     help: 'the command id carried by its events',
     default: 'a new UUID',
     commands: SHAPES,
+  },
+  'follow-chat': {
+    flags: '-c, --chat <chat...>',
+    help: 'a chat to follow: @name, name, https://t.me/name or a numeric id (repeat for more)',
+    commands: ['follow'],
   },
   'filter-chat': {
     flags: '-c, --chat <chat>',
@@ -116,20 +128,20 @@ export const FLAGS = {
     flags: '--source <source>',
     help: `where messages come from: ${alternatives(SOURCE_SPELLINGS)}`,
     env: 'TGFETCH_SOURCE',
-    commands: ['fetch', 'daemon', 'chats', 'resolve'],
+    commands: ['fetch', 'daemon', 'follow', 'chats', 'resolve'],
   },
   'data-dir': {
     flags: '-o, --data-dir <dir>',
     help: 'where day files go',
     env: 'DATA_DIR',
-    commands: ['fetch', 'daemon'],
+    commands: ['fetch', 'daemon', 'follow'],
   },
   store: {
     flags: '--store <store>',
     help: `where days go: ${alternatives(STORE_KINDS.map((kind) => `${kind} (${STORES[kind].help})`))}`,
     env: 'STORE',
     choices: STORE_KINDS,
-    commands: ['fetch', 'daemon'],
+    commands: ['fetch', 'daemon', 'follow'],
   },
   'redis-url': {
     flags: '--redis-url <url>',
@@ -153,7 +165,7 @@ export const FLAGS = {
   json: {
     flags: '-j, --json',
     help: 'print JSON instead of text',
-    commands: ['fetch', 'send', 'listen', 'chats', 'resolve'],
+    commands: ['fetch', 'send', 'listen', 'follow', 'chats', 'resolve'],
   },
   'env-file': {
     flags: '-e, --env-file <file>',
@@ -165,7 +177,11 @@ export const FLAGS = {
 
 export type FlagName = keyof typeof FLAGS;
 
-type ValueOf<F extends FlagSpec> = F['flags'] extends `${string}<${string}` ? string : boolean;
+type ValueOf<F extends FlagSpec> = F['flags'] extends `${string}...>`
+  ? string[]
+  : F['flags'] extends `${string}<${string}`
+    ? string
+    : boolean;
 
 /** The parsed flags of one command, typed from the table. */
 export type FlagsOf<C extends CommandName> = {

@@ -7,6 +7,7 @@ import { openDaemonParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
+import { backgroundFollow } from '../follow/background.js';
 import { createLogger, logFatal } from '../logger.js';
 import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
@@ -14,6 +15,7 @@ import { watchRedisMarker } from '../redis-marker.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { eventsGroup } from '../settings/events.js';
+import { followGroup } from '../settings/follow.js';
 import { secretValues, type ValuesOf } from '../settings/index.js';
 import { queueGroup } from '../settings/queue.js';
 import { redactUrl } from '../settings/redact.js';
@@ -36,6 +38,7 @@ export const daemonSettings = [
   redisGroup,
   queueGroup,
   eventsGroup,
+  followGroup,
   serviceGroup,
   shutdownGroup,
 ] as const;
@@ -75,6 +78,8 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   });
   let worker: Worker | undefined;
   let stopping: Promise<void> | undefined;
+  // Live follow stops with the first signal, like taking commands.
+  const following = new AbortController();
   // The first signal also arms a watchdog: the process ends within the grace period even
   // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
   const stopSignals = onShutdownSignals({
@@ -88,6 +93,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
           : 'stopping before ready: nothing was taken',
       );
       shutdown.begin();
+      following.abort();
       stopping = worker?.stop({ graceMs: shutdown.runningMs });
     },
     second: (signal) => {
@@ -97,22 +103,27 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     },
   });
   try {
-    const { redis, queue, source, store, ports } = await openDaemonParts(settings, lifetime, {
-      cwd: ctx.cwd,
-      onConnectionState: (state) =>
-        metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
-      onRedisError: (error) =>
-        logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
-      storeHooks: {
-        onLockLost: (chat) => logger.warn({ chat }, 'chat lock lost with its database connection'),
-        onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
-        onCorruptFile: (notice) =>
-          logger.warn(
-            { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
-            'corrupt file moved aside; its day is fetched again',
-          ),
+    const { redis, queue, source, store, ports, lock, events } = await openDaemonParts(
+      settings,
+      lifetime,
+      {
+        cwd: ctx.cwd,
+        onConnectionState: (state) =>
+          metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
+        onRedisError: (error) =>
+          logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
+        storeHooks: {
+          onLockLost: (chat) =>
+            logger.warn({ chat }, 'chat lock lost with its database connection'),
+          onError: (error) => logger.warn({ err: error.message }, 'database connection problem'),
+          onCorruptFile: (notice) =>
+            logger.warn(
+              { file: notice.file, moved_to: notice.movedTo, err: notice.reason },
+              'corrupt file moved aside; its day is fetched again',
+            ),
+        },
       },
-    });
+    );
     lifetime.defer(
       await watchRedisMarker({
         client: redis.client,
@@ -142,6 +153,26 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         }),
       );
     }
+    const follow = backgroundFollow(
+      {
+        source,
+        store,
+        lock,
+        client: redis.client,
+        chats: settings.follow.chats,
+        pollMs: settings.follow.FOLLOW_POLL_MS,
+        leaseTtlMs: settings.follow.FOLLOW_LEASE_TTL_MS,
+        timeZone: settings.days.TGFETCH_TZ,
+        events,
+        workerId: workerSettings.WORKER_ID,
+        log: logger,
+      },
+      following.signal,
+    );
+    lifetime.defer(async () => {
+      following.abort();
+      await follow.done();
+    });
     const sampler = sampleQueue(metrics, queue);
     lifetime.defer(() => clearInterval(sampler));
     if (shutdown.begun) throw new StoppedBeforeReady();
@@ -150,6 +181,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       queue,
       ports,
       concurrency: service.FETCH_CONCURRENCY,
+      handlers: follow.handlers,
       runOptions: runOptions(settings, reports.onRetry),
       onOutcome: reports.onOutcome,
       onError: reports.onError,

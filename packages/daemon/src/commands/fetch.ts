@@ -110,6 +110,12 @@ function countingSource(source: MessageSource, onMessage: (m: TgMessage) => void
       ? { resolveChat: (chat, signal) => source.resolveChat!(chat, signal) }
       : {}),
     ...(source.coverage ? { coverage: (chat, signal) => source.coverage!(chat, signal) } : {}),
+    ...(source.discussion
+      ? { discussion: (chat, signal) => source.discussion!(chat, signal) }
+      : {}),
+    ...(source.comments
+      ? { comments: (request, signal) => source.comments!(request, signal) }
+      : {}),
     async *messages(request, signal) {
       for await (const message of source.messages(request, signal)) {
         onMessage(message);

@@ -1,4 +1,5 @@
 import type {
+  ChatLock,
   CommandQueue,
   EventSink,
   FetchPorts,
@@ -42,6 +43,8 @@ export interface DaemonParts extends FetchParts {
   queue: CommandQueue;
   /** What the worker runs each command on. */
   ports: FetchPorts;
+  /** The chat lock the worker's commands take (live follow takes it too). */
+  lock: ChatLock;
 }
 
 /** What `tgfetch fetch` runs on: the source (an export picks `chat`) and the store. */
@@ -92,6 +95,7 @@ export async function openDaemonParts(
     source,
     store,
     ports: fetchPorts(source.source, store, events, lock),
+    lock,
   };
 }
 

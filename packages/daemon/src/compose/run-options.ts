@@ -12,6 +12,7 @@ export function runOptions(
   return {
     timeZone: days.TGFETCH_TZ,
     workerId: worker.WORKER_ID,
+    comments: run.FETCH_COMMENTS,
     retry: {
       maxFloodWaitSec: run.MAX_FLOOD_WAIT_SEC,
       maxAttempts: run.RETRY_MAX_ATTEMPTS,

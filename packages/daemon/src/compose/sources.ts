@@ -32,6 +32,11 @@ export interface SourceOptions {
    * never tells.
    */
   onConnectionState?: ((state: TelegramConnectionState) => void) | undefined;
+  /**
+   * How the simulated Telegram changes live unless `TGFETCH_SIM` says: `follow` starts it
+   * changing the chats it follows, so that a demo shows changes at once.
+   */
+  simulatedLive?: { startWhenFollowed: boolean; eventsPerSecond: number } | undefined;
 }
 
 /**
@@ -96,10 +101,14 @@ async function openExport(
 async function openSimulated(
   _settings: SettingsOf<[]>,
   _argument: string,
-  { onConnectionState }: SourceOptions,
+  { onConnectionState, simulatedLive }: SourceOptions,
 ): Promise<OpenedSource> {
   const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
-  const source = createSimulatedSource({ ...simulatedOptions(), onConnectionState });
+  const source = createSimulatedSource({
+    ...(simulatedLive ? { live: simulatedLive } : {}),
+    ...simulatedOptions(),
+    onConnectionState,
+  });
   return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
 }
 

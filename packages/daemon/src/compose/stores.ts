@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ChatLock, MessageStore, ProgressStore } from '@tgfetch/core';
 import type { CorruptFileNotice } from '@tgfetch/fs-store';
-import type { RedisClient } from '@tgfetch/redis-transport';
+import type { MessagesStream, RedisClient } from '@tgfetch/redis-transport';
 import { databaseGroup } from '../settings/database.js';
 import { filesGroup } from '../settings/files.js';
 import { pick, type SettingsOf } from '../settings/group.js';
@@ -23,6 +23,12 @@ export interface OpenedStore {
   lockIsShared: boolean;
   /** Where days go, for logs: the data directory or the schema (never a password). */
   where: string;
+  /**
+   * With MESSAGES_STREAM: the stream `store` appends each written day to, and the store
+   * beneath it. Live follow writes beneath and appends its changes under their own kinds
+   * (`edited`, `deleted`) instead of as days.
+   */
+  messages?: { stream: MessagesStream; direct: MessageStore };
   close(): Promise<void>;
 }
 
@@ -82,6 +88,7 @@ export async function openStore(
   return {
     ...opened,
     store: messages.wrap(opened.store),
+    messages: { stream: messages, direct: opened.store },
     close: async () => {
       await opened.close();
       await messages.close();

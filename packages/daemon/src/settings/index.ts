@@ -4,6 +4,7 @@ import { accountGroup } from './account.js';
 import { databaseGroup } from './database.js';
 import { daysGroup } from './days.js';
 import { eventsGroup } from './events.js';
+import { followGroup } from './follow.js';
 import type { AnyGroup, AnyVariable, GroupValues } from './group.js';
 import { messagesGroup } from './messages.js';
 import { persistGroup } from './persist.js';
@@ -33,6 +34,7 @@ const NAMED = [
   redisGroup,
   queueGroup,
   eventsGroup,
+  followGroup,
   workerGroup,
   serviceGroup,
   persistGroup,

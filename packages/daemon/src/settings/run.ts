@@ -1,12 +1,18 @@
 import { defineGroup, setting } from './group.js';
-import { int } from './schemas.js';
+import { bool, int } from './schemas.js';
 
-/** How the engine retries what Telegram refuses for a while. */
+/** How the engine runs each command: what it does when the command does not say, its retries. */
 export const runGroup = defineGroup({
   name: 'run',
-  title: 'Retries',
-  summary: 'How the engine waits and retries when Telegram is busy or the network fails.',
+  title: 'Running commands',
+  summary:
+    'How the engine runs each command: what it stores when the command does not say, and how it waits and retries when Telegram is busy or the network fails.',
   variables: {
+    FETCH_COMMENTS: setting({
+      schema: bool(),
+      default: 'false',
+      doc: "commands that do not say (`options.comments`, `--comments`) also store the comments of a channel's posts from its linked discussion group",
+    }),
     MAX_FLOOD_WAIT_SEC: setting({
       schema: int(0, 86_400),
       default: '300',

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DayDocument, type IsoDate, mergeMessages } from '@tgfetch/core';
+import { type DayDocument, type IsoDate, mergeDayComments, mergeMessages } from '@tgfetch/core';
 import { CorruptFileError } from '../corrupt.js';
 import {
   DAY_FORMATS,
@@ -57,11 +57,13 @@ export function mergeStored(days: readonly StoredDay[]): DayDocument | undefined
   let doc = first.doc;
   for (const other of rest) {
     const messages = mergeMessages(other.doc.messages, doc.messages);
+    const comments = mergeDayComments(other.doc.comments, doc.comments);
     doc = {
       ...doc,
       complete: doc.complete || other.doc.complete,
       count: messages.length,
       messages,
+      ...(comments === undefined ? {} : { comments }),
     };
   }
   return doc;

@@ -18,6 +18,7 @@ function meta(day: DayDocument): DayMeta {
     fetched_at: day.fetched_at,
     complete: day.complete,
     count: day.count,
+    ...(day.comments === undefined ? {} : { comments: day.comments }),
   };
 }
 

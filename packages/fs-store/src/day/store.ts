@@ -5,6 +5,7 @@ import {
   type DayDocument,
   type DayWriteResult,
   type IsoDate,
+  mergeDayComments,
   mergeMessages,
   ZoneConflictError,
 } from '@tgfetch/core';
@@ -45,6 +46,7 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
         throw new ZoneConflictError(place.chat, stored.time_zone, day.time_zone);
       }
       const messages = mergeMessages(stored?.messages ?? [], day.messages);
+      const comments = mergeDayComments(stored?.comments, day.comments);
       const doc: DayDocument = {
         chat: place.chat,
         date,
@@ -53,6 +55,7 @@ export function createDaySide(context: StoreContext, progress: ProgressSide) {
         complete: day.complete || stored?.complete === true,
         count: messages.length,
         messages,
+        ...(comments === undefined ? {} : { comments }),
       };
       const location = dir.location(place, date, format);
       // A progress record must never disagree with its file, even if we die half-way: a

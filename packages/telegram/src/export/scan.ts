@@ -2,8 +2,13 @@ import { type BigId, isoSeconds } from '@tgfetch/core';
 import { createJsonTokenizer, JsonSyntaxError } from './json-tokenizer.js';
 import { createJsonWalker, type JsonPath, type JsonValue } from './json-walker.js';
 import { exportTime, type WallClock } from './message.js';
-import { createIndexBuilder, type IndexBuilder, type MessageIndex } from './message-index.js';
-import { markedChat, peerId } from './peer.js';
+import {
+  createIndexBuilder,
+  type IndexBuilder,
+  type MessageIndex,
+  type MessageLinks,
+} from './message-index.js';
+import { markedChat, peerId, peerOf } from './peer.js';
 
 /** One chat of an export, as `listExportChats` reports it. */
 export interface ExportChatInfo {
@@ -98,7 +103,7 @@ export function createScanner(options: ScanOptions) {
       if (time === undefined) {
         throw new JsonSyntaxError(`message ${id} has no valid "date"`, start);
       }
-      state.builder.add(id, time, start, end, isCreation(raw));
+      state.builder.add(id, time, start, end, isCreation(raw), linksOf(raw));
     },
     scalar(path, value, offset) {
       if (isMessagePath(path)) throw new JsonSyntaxError('a message is not an object', offset);
@@ -158,6 +163,33 @@ export function createScanner(options: ScanOptions) {
 export function createScanTokenizer(options: ScanOptions) {
   const scanner = createScanner(options);
   return { tokenizer: createJsonTokenizer(scanner.events), finish: scanner.finish };
+}
+
+/**
+ * How a message links to others of its chat: the message it replies to (a reply into
+ * another chat names it in `reply_to_peer_id`, and is no link here), and whether it is a
+ * channel post's automatic copy in the channel's discussion group. Telegram Desktop writes
+ * such a copy as sent by the channel (`from_id` "channel…"), forwarded from it
+ * (`forwarded_from`, and `forwarded_from_id` in newer versions) and saved from it
+ * (`saved_from`); it does not write the post's id.
+ */
+function linksOf(raw: { [key: string]: JsonValue }): MessageLinks {
+  const links: MessageLinks = {};
+  const reply = raw.reply_to_message_id;
+  if (typeof reply === 'number' && raw.reply_to_peer_id === undefined) links.replyTo = reply;
+  const sender = peerOf(raw.from_id);
+  const origin = peerOf(raw.forwarded_from_id) ?? sender;
+  if (
+    raw.type === 'message' &&
+    sender?.kind === 'channel' &&
+    origin?.kind === 'channel' &&
+    String(origin.id) === String(sender.id) &&
+    raw.forwarded_from !== undefined &&
+    raw.saved_from !== undefined
+  ) {
+    links.copyOf = String(sender.id);
+  }
+  return links;
 }
 
 /**

@@ -80,7 +80,7 @@ const BATCH_MESSAGES = 256;
 
 /**
  * A `MessageSource` over a Telegram Desktop JSON export (a single chat, or a full-account
- * export with `chats.list`). Memory stays at 32 bytes a message plus one read buffer,
+ * export with `chats.list`). Memory stays at 40 bytes a message plus one read buffer,
  * whatever the size of the file: the first pass keeps only where each message lies, and
  * requests read their messages back by offset, newest first.
  */
@@ -237,7 +237,11 @@ async function* serve(
       }
       const time = exportTime(raw, 'date', wallClock)!;
       left--;
-      yield toTgMessage(raw, chat, time, wallClock);
+      const message = toTgMessage(raw, chat, time, wallClock);
+      // A comment of a discussion group: its thread's copy names the channel, not the post.
+      const link = index.threadOf(message.id);
+      if (link) message.comment_of = { chat: `-100${link.channel}`, id: null, thread: link.thread };
+      yield message;
     }
   }
 }

@@ -21,6 +21,7 @@ function following(
     stored?: 'last' | 'none';
     seed?: number;
     maxPollIntervalMs?: number;
+    now?: number;
   } = {},
 ) {
   const source = createSimulatedSource({
@@ -28,6 +29,7 @@ function following(
     historyDays: 3,
     live,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const { telegram } = source;
   const chats = options.chats ?? [CHAT];
@@ -190,6 +192,38 @@ describe('live follow over the simulated Telegram', () => {
     await until(() => f.applied.changes.length >= 10, 'ten changes nobody made by hand');
     f.telegram.live.stop();
     await f.caughtUp();
+  });
+
+  it('meets the same Telegram after a restart on a shared timeline, and reaches its truth', async () => {
+    const now = Date.now();
+    const timeline = { epochMs: now + 50, untilMs: now + 1_550, chats: [CHAT, '@news'] };
+    const live = { eventsPerSecond: 200, dropRatio: 0.1, timeline };
+    const chats = [CHAT, '@news'];
+    const first = following(live, { chats, now, seed: 7 });
+    await until(() => first.applied.changes.length >= 20, 'twenty changes');
+    const resume = first.applied.resume;
+    const seen = first.applied.changes.length;
+    await first.end();
+    // Down for a while: the events meanwhile are replayed, not pushed, by the next process.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = following(live, { chats, now, seed: 7, from: resume });
+    for (const [chat, messages] of first.applied.chats) {
+      for (const [id, message] of messages) second.applied.of(chat).set(id, message);
+    }
+    await until(() => Date.now() > timeline.untilMs, 'the end of the timeline', 5_000);
+    // A checker made afterwards knows the whole timeline without following anything.
+    const checker = createSimulatedSource({ historyDays: 3, now, seed: 7, live });
+    await until(
+      () => chats.every((chat) => same(second.applied.of(chat), checker.telegram.live.truth(chat))),
+      'the second follower to reach the truth',
+    );
+    expect(seen).toBeGreaterThan(0);
+    for (const chat of chats) {
+      const posted = checker.telegram.live.posted(chat);
+      expect(posted.length).toBeGreaterThan(0);
+      expect(second.telegram.live.posted(chat)).toEqual(posted);
+    }
+    await checker.close();
   });
 
   it('names the account its resume point belongs to', async () => {

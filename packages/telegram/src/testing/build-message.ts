@@ -63,6 +63,13 @@ export function simulatedChannel(plan: ChatPlan): Api.Channel {
   });
 }
 
+const SERVICE_SHARE = 0.03;
+
+/** Whether id `id` of a generated chat is a service message (the first draw of its PRNG). */
+export function isServiceId(plan: ChatPlan, id: number): boolean {
+  return mulberry32(hash32(plan.seed, 'message', id))() < SERVICE_SHARE;
+}
+
 /**
  * Builds message `id` of a generated chat. Every detail comes from a PRNG seeded with the
  * chat seed and the id, so a message is the same whenever and however often it is built.
@@ -81,7 +88,7 @@ export function buildMessage(
     : undefined;
   const earlier = (span: number) => Math.max(1, id - 1 - Math.floor(random() * span));
 
-  if (random() < 0.03) {
+  if (random() < SERVICE_SHARE) {
     const roll = random();
     const pinned = roll < 0.4 && id > 1;
     const action = pinned

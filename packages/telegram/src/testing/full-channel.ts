@@ -1,11 +1,22 @@
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 
-/** `channels.GetFullChannel`'s answer for a channel, optionally upgraded from a basic group. */
+export interface FullChannelOptions {
+  /** The basic group it was upgraded from. */
+  migratedFrom?: { chatId: string | number; maxId: number } | undefined;
+  /** The linked chat: a broadcast channel's discussion group (or a group's channel), sent along in `chats`. */
+  linked?: Api.TypeChat | undefined;
+}
+
+/**
+ * `channels.GetFullChannel`'s answer for a channel: upgraded from a basic group, or linked
+ * to a discussion group (`linked_chat_id`, the group among `chats` as Telegram sends it).
+ */
 export function fullChannel(
   channel: Api.Channel,
-  migratedFrom?: { chatId: string | number; maxId: number },
+  options: FullChannelOptions = {},
 ): Api.messages.ChatFull {
+  const { migratedFrom, linked } = options;
   return new Api.messages.ChatFull({
     fullChat: new Api.ChannelFull({
       id: channel.id,
@@ -23,8 +34,9 @@ export function fullChannel(
             migratedFromMaxId: migratedFrom.maxId,
           }
         : {}),
+      ...(linked && 'id' in linked ? { linkedChatId: linked.id } : {}),
     }),
-    chats: [channel],
+    chats: linked ? [channel, linked] : [channel],
     users: [],
   });
 }

@@ -26,6 +26,14 @@ export {
   writeLargeExport,
 } from './desktop-export.js';
 export {
+  type CommentSpec,
+  type CopySpec,
+  channelPost,
+  discussionComment,
+  discussionCopy,
+  type PostSpec,
+} from './discussion-thread.js';
+export {
   closedPort,
   type Microsocks,
   type SilentServer,
@@ -56,9 +64,11 @@ export {
   type ScriptedAnswer,
   type ScriptedTelegram,
 } from './scripted-telegram.js';
+export type { SimulatedDiscussionOptions } from './simulated-discussion.js';
 export {
   createSimulatedTelegram,
   type SimulatedChat,
+  type SimulatedChatDiscussion,
   type SimulatedTelegram,
   type SimulatedTelegramOptions,
   type SimulatedTelegramStats,
@@ -89,9 +99,10 @@ export function simulatedFolder(name: string, seed?: number): string {
 /** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */
 export function createSimulatedSource(options: SimulatedSourceOptions = {}): SimulatedSource {
   const telegram = createSimulatedTelegram(options);
-  const { peerCache, peerCacheFile, takeout, onFloodWait, pacing, clock } = options;
+  const { peerCache, peerCacheFile, takeout, onFloodWait, pacing, clock, onCommentRead } = options;
   const source = createTelegramSource({
     client: telegram.client,
+    ...(onCommentRead ? { onCommentRead } : {}),
     ...(peerCache ? { peerCache } : {}),
     ...(peerCacheFile ? { peerCacheFile } : {}),
     ...(takeout ? { takeout } : {}),

@@ -29,6 +29,15 @@ export interface SimulatedLiveOptions {
    * `tgfetch follow --source simulated` shows live changes at once. @default false
    */
   startWhenFollowed?: boolean;
+  /**
+   * A timeline every process shares: event n (from 1) happens at `epochMs + n / eventsPerSecond`
+   * in one of `chats`, decided by the seed alone. A simulated Telegram made at any time
+   * first replays, without pushing, the events already past, then pushes each one at its
+   * time; so followers killed and restarted meet the same Telegram, and a checker made
+   * after `untilMs` knows the truth they must reach. Starts by itself; `post`, `edit`,
+   * `remove` and `start` are not for use with it.
+   */
+  timeline?: { epochMs: number; chats: string[]; untilMs?: number };
 }
 
 /** One live change of a channel, at its pts. */
@@ -69,6 +78,8 @@ export interface SimulatedLive {
   pts(chat: string): number;
   /** Live messages of `chat` as they are now, mapped: id → message. */
   truth(chat: string): Map<number, TgMessage>;
+  /** Every id posted live in `chat` so far, deleted or not, ascending. */
+  posted(chat: string): number[];
   /** Updates pushed and dropped so far. */
   readonly pushed: number;
   readonly dropped: number;
@@ -122,12 +133,18 @@ export function createLiveChats(
   };
   const live = (chat: string) => channelOf(deps.plan(chat));
   const peer = (plan: ChatPlan) => new Api.PeerChannel({ channelId: returnBigInt(plan.channelId) });
-  const nowSec = () => Math.floor(deps.clock.now() / 1000);
+  /** While a timeline event is made: its time, which its message dates and edits carry. */
+  let eventAt: number | undefined;
+  /** While past timeline events are replayed: record them, push none. */
+  let replaying = false;
+  const nowSec = () => Math.floor((eventAt ?? deps.clock.now()) / 1000);
 
   const record = (channel: LiveChannel, update: LiveEvent['update']) => {
     channel.events.push({ pts: channel.pts, update });
-    if (silent.has(channel.plan.username)) return;
-    if (dropRandom() < (options.dropRatio ?? 0)) {
+    // Drawn for every event, pushed or not, so the drops do not depend on when a process began.
+    const drop = dropRandom() < (options.dropRatio ?? 0);
+    if (replaying || silent.has(channel.plan.username)) return;
+    if (drop) {
       dropped++;
       return;
     }
@@ -238,6 +255,42 @@ export function createLiveChats(
     });
   }
 
+  const timeline = options.timeline;
+  if (timeline) {
+    const interval = 1000 / (options.eventsPerSecond ?? 1);
+    const until = timeline.untilMs ?? Number.POSITIVE_INFINITY;
+    let made = 0;
+    /** Makes every event due by now (up to `until`), in order. */
+    const catchUp = () => {
+      const due = Math.floor((Math.min(deps.clock.now(), until) - timeline.epochMs) / interval);
+      while (made < due) {
+        made += 1;
+        eventAt = timeline.epochMs + made * interval;
+        try {
+          step(timeline.chats);
+        } finally {
+          eventAt = undefined;
+        }
+      }
+    };
+    replaying = true;
+    catchUp();
+    replaying = false;
+    const stop = new AbortController();
+    running = stop;
+    void (async () => {
+      for (;;) {
+        const next = timeline.epochMs + (made + 1) * interval;
+        if (next > until) return;
+        await deps.clock.sleep(Math.max(0, next - deps.clock.now()), stop.signal);
+        catchUp();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })().catch((error: unknown) => {
+      if (!(error instanceof AbortError)) throw error;
+    });
+  }
+
   const channelFor = (input: Api.TypeInputChannel, request: Api.AnyRequest): LiveChannel => {
     const plan =
       input instanceof Api.InputChannel ? deps.byChannelId(String(input.channelId)) : undefined;
@@ -273,6 +326,11 @@ export function createLiveChats(
       }
       return out;
     },
+    posted(chat) {
+      const channel = live(chat);
+      const first = lastId(channel.plan) + 1;
+      return Array.from({ length: channel.nextId - first }, (_, i) => first + i);
+    },
     get pushed() {
       return pushed;
     },
@@ -280,6 +338,8 @@ export function createLiveChats(
       return dropped;
     },
     history(plan, query) {
+      // A follower's first request is a page of history (where the channel stands).
+      if (options.startWhenFollowed) start([`@${plan.username}`]);
       const channel = channels.get(plan.channelId);
       if (!channel) return [];
       const upper = Math.min(

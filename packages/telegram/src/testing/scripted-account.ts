@@ -2,7 +2,9 @@ import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { markedId, toPeer } from '../ids.js';
 import { readDialog } from './dialogs.js';
+import { copiedPost, threadTop } from './discussion-thread.js';
 import { fullChannel } from './full-channel.js';
+import { historyPage } from './history-page.js';
 import { createScriptedTelegram, rpcError, type ScriptedTelegram } from './scripted-telegram.js';
 
 type Id = string | number;
@@ -16,6 +18,14 @@ export interface ScriptedChannel {
   forum?: boolean;
   /** The basic group it was upgraded from. */
   migratedFrom?: { chatId: Id; maxId: number };
+  /** A broadcast channel's discussion group (a megagroup among `channels`). */
+  linkedChatId?: Id;
+  /**
+   * What this account may do with it: read it (`member`), see it but not read it
+   * (`private`: history answers CHANNEL_PRIVATE), or not even see it (`forbidden`: it comes
+   * as channelForbidden). @default 'member'
+   */
+  access?: 'member' | 'private' | 'forbidden';
   messages: Api.TypeMessage[];
 }
 
@@ -38,6 +48,8 @@ export interface ScriptedAccountOptions {
   dialogs?: string[];
   /** Dialogs per `messages.GetDialogs` page (Telegram's is 100). @default 100 */
   dialogsPage?: number;
+  /** Sees each request before it is answered; what it throws is the answer (a flood wait, …). */
+  before?: (request: Api.AnyRequest) => void;
   /** The answer to a `messages.GetHistory` instead of the history (`undefined`: the history's page). */
   historyAnswer?: (request: Api.messages.GetHistory) => Api.messages.TypeMessages | undefined;
 }
@@ -63,18 +75,25 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
     accessHash: returnBigInt(1),
     firstName: 'Me',
   });
-  const channelObject = (c: ScriptedChannel) =>
-    new Api.Channel({
-      id: returnBigInt(c.id),
-      accessHash: returnBigInt(c.accessHash),
-      title: c.username ?? `channel ${c.id}`,
-      photo: new Api.ChatPhotoEmpty(),
-      date: 1,
-      ...(c.username ? { username: c.username } : {}),
-      megagroup: c.megagroup ?? false,
-      broadcast: !c.megagroup,
-      forum: c.forum ?? false,
-    });
+  const channelObject = (c: ScriptedChannel): Api.TypeChat =>
+    c.access === 'forbidden'
+      ? new Api.ChannelForbidden({
+          id: returnBigInt(c.id),
+          accessHash: returnBigInt(c.accessHash),
+          title: c.username ?? `channel ${c.id}`,
+          megagroup: c.megagroup ?? false,
+        })
+      : new Api.Channel({
+          id: returnBigInt(c.id),
+          accessHash: returnBigInt(c.accessHash),
+          title: c.username ?? `channel ${c.id}`,
+          photo: new Api.ChatPhotoEmpty(),
+          date: 1,
+          ...(c.username ? { username: c.username } : {}),
+          megagroup: c.megagroup ?? false,
+          broadcast: !c.megagroup,
+          forum: c.forum ?? false,
+        });
   const groupObject = (g: ScriptedGroup) =>
     new Api.Chat({
       id: returnBigInt(g.id),
@@ -85,6 +104,31 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
       version: 1,
     });
   const allChats = () => [...channels.map(channelObject), ...groups.map(groupObject)];
+  const channelById = (id: Id | Api.long) => channels.find((c) => String(c.id) === String(id));
+  const linkedOf = (c: ScriptedChannel) =>
+    c.linkedChatId === undefined ? undefined : channelById(c.linkedChatId);
+  /** A channel the account may read, or the error Telegram answers. */
+  const readable = (c: ScriptedChannel | undefined, request: Api.AnyRequest) => {
+    if (!c) throw rpcError('CHANNEL_INVALID', request);
+    if (c.access === 'private' || c.access === 'forbidden') {
+      throw rpcError('CHANNEL_PRIVATE', request);
+    }
+    return c;
+  };
+  const body = (messages: Api.TypeMessage[]) => ({
+    messages,
+    chats: allChats(),
+    users: [self, ...users],
+  });
+  /** A post's thread in its channel's group: the copies of the post and the comments under them. */
+  const threadOf = (channel: ScriptedChannel, post: number, request: Api.AnyRequest) => {
+    const group = readable(linkedOf(channel), request);
+    const copies = group.messages.filter((m) => copiedPost(m, channel.id) === post);
+    if (copies.length === 0) throw rpcError('MSG_ID_INVALID', request);
+    const top = Math.min(...copies.map((m) => m.id));
+    const replies = group.messages.filter((m) => threadTop(m) === top);
+    return { copies, replies };
+  };
   const findChannel = (input: Api.TypeInputPeer | Api.TypeInputChannel) => {
     if (!(input instanceof Api.InputPeerChannel || input instanceof Api.InputChannel)) return;
     const channel = channels.find((c) => String(c.id) === String(input.channelId));
@@ -103,22 +147,6 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
       return options.privateChats?.find((p) => String(p.userId) === String(peer.userId))?.messages;
     }
     return undefined;
-  };
-  const page = (request: Api.messages.GetHistory, all: Api.TypeMessage[]) => {
-    const offsetId = request.offsetId ?? 0;
-    const offsetDate = request.offsetDate ?? 0;
-    const maxId = request.maxId ?? 0;
-    const minId = request.minId ?? 0;
-    return [...all]
-      .sort((a, b) => b.id - a.id)
-      .filter(
-        (m) =>
-          (offsetId === 0 || m.id < offsetId) &&
-          (offsetDate === 0 || ('date' in m && (m.date ?? 0) < offsetDate)) &&
-          (maxId === 0 || m.id < maxId) &&
-          m.id > minId,
-      )
-      .slice(0, Math.min(request.limit ?? 100, 100));
   };
   const dialogPeer = (marked: string): Api.TypePeer => {
     const value = BigInt(marked);
@@ -146,6 +174,7 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
   };
 
   const telegram = createScriptedTelegram((request) => {
+    options.before?.(request);
     if (request instanceof Api.users.GetUsers) return [self];
     if (request instanceof Api.contacts.ResolveUsername) {
       const name = (request.username ?? '').toLowerCase();
@@ -172,17 +201,60 @@ export function createScriptedAccount(options: ScriptedAccountOptions): Scripted
       if (answer) return answer;
       const all = historyOf(request);
       if (!all) throw rpcError('PEER_ID_INVALID', request);
-      const messages = page(request, all);
-      const body = { messages, chats: allChats(), users: [self, ...users] };
+      if (request.peer instanceof Api.InputPeerChannel) {
+        readable(findChannel(request.peer), request);
+      }
+      const page = body(historyPage(all, request));
       return request.peer instanceof Api.InputPeerChannel
-        ? new Api.messages.ChannelMessages({ pts: 1, count: all.length, topics: [], ...body })
-        : new Api.messages.Messages(body);
+        ? new Api.messages.ChannelMessages({ pts: 1, count: all.length, topics: [], ...page })
+        : new Api.messages.Messages(page);
+    }
+    if (request instanceof Api.messages.GetReplies) {
+      const channel = findChannel(request.peer as Api.TypeInputPeer);
+      if (!channel) throw rpcError('PEER_ID_INVALID', request);
+      const { replies } = threadOf(channel, request.msgId as number, request);
+      return new Api.messages.ChannelMessages({
+        pts: 1,
+        count: replies.length,
+        topics: [],
+        ...body(historyPage(replies, request)),
+      });
+    }
+    if (request instanceof Api.messages.GetDiscussionMessage) {
+      const channel = findChannel(request.peer as Api.TypeInputPeer);
+      if (!channel) throw rpcError('PEER_ID_INVALID', request);
+      const { copies, replies } = threadOf(channel, request.msgId as number, request);
+      const maxId = replies.length === 0 ? undefined : Math.max(...replies.map((m) => m.id));
+      return new Api.messages.DiscussionMessage({
+        ...body(copies),
+        unreadCount: 0,
+        ...(maxId === undefined ? {} : { maxId, readInboxMaxId: maxId }),
+      });
+    }
+    if (request instanceof Api.channels.GetMessages) {
+      const channel = readable(findChannel(request.channel as Api.TypeInputChannel), request);
+      const messages = request.id.map((input) => {
+        const id = input instanceof Api.InputMessageID ? input.id : 0;
+        return channel.messages.find((m) => m.id === id) ?? new Api.MessageEmpty({ id });
+      });
+      return new Api.messages.ChannelMessages({
+        pts: 1,
+        count: messages.length,
+        topics: [],
+        ...body(messages),
+      });
     }
     if (request instanceof Api.messages.GetDialogs) return dialogs(request);
     if (request instanceof Api.channels.GetFullChannel) {
       const channel = findChannel(request.channel as Api.TypeInputChannel);
       if (!channel) throw rpcError('CHANNEL_INVALID', request);
-      return fullChannel(channelObject(channel), channel.migratedFrom);
+      const linked = linkedOf(channel);
+      const self = channelObject(channel);
+      if (!(self instanceof Api.Channel)) throw rpcError('CHANNEL_PRIVATE', request);
+      return fullChannel(self, {
+        migratedFrom: channel.migratedFrom,
+        linked: linked && channelObject(linked),
+      });
     }
     throw rpcError('METHOD_NOT_SCRIPTED', request);
   });

@@ -5,7 +5,7 @@ import { returnBigInt } from 'telegram/Helpers.js';
 import { StringSession } from 'telegram/sessions/index.js';
 import { markedId } from '../ids.js';
 import { mapMessage } from '../map-message.js';
-import { buildMessage, simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
+import { simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
 import {
   type ChatPlan,
   firstId,
@@ -23,6 +23,12 @@ import { createLiveChats, type SimulatedLive, type SimulatedLiveOptions } from '
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { pushThroughSender, updateSender } from './scripted-sender.js';
+import {
+  createSimulatedDiscussion,
+  type SimulatedDiscussion,
+  type SimulatedDiscussionOptions,
+} from './simulated-discussion.js';
+import { createThreadAnswers } from './simulated-threads.js';
 
 export interface SimulatedTelegramOptions {
   /** Seed of every generated chat. @default 1 */
@@ -57,6 +63,13 @@ export interface SimulatedTelegramOptions {
   takeoutDelaySec?: number;
   /** How the chats change live (see `SimulatedTelegram.live`). @default its defaults */
   live?: SimulatedLiveOptions;
+  /**
+   * Which broadcast channels have a discussion group (`channels.getFullChannel`'s
+   * `linked_chat_id`), and how it talks: their posts get threads, answered by
+   * `messages.getReplies`, `messages.getDiscussionMessage` and the group's history.
+   * @default none
+   */
+  discussions?: (username: string) => SimulatedDiscussionOptions | boolean | undefined;
 }
 
 /** One generated chat, for tests to compare what a source served with what exists. */
@@ -80,6 +93,22 @@ export interface SimulatedChat {
   apiMessages(range?: { from?: number; to?: number }): (Api.Message | Api.MessageService)[];
   /** The same, mapped to the message JSON with the package's mapper. */
   messages(range?: { from?: number; to?: number }): TgMessage[];
+  /** The discussion group of a broadcast channel that has one (`discussions`). */
+  discussion?: SimulatedChatDiscussion;
+}
+
+/** A generated channel's discussion group, for tests to compare with what was read. */
+export interface SimulatedChatDiscussion {
+  /** The group's canonical chat (its marked `-100…` id). */
+  chat: ChatRef;
+  /** Its newest message id. */
+  top: number;
+  /** Comments of post `id`. */
+  replies(id: number): number;
+  /** The group ids of post `id`'s comments, ascending. */
+  commentIds(id: number): number[];
+  /** Messages of the group from post `id`'s copy to its newest, both included. */
+  messagesFrom(id: number): number;
 }
 
 export interface SimulatedTelegramStats {
@@ -93,6 +122,10 @@ export interface SimulatedTelegramStats {
   takeoutFinished: number;
   /** Requests that came wrapped in `InvokeWithTakeout`. */
   takeoutWrapped: number;
+  /** `messages.GetReplies` requests (threads of discussion groups). */
+  getReplies: number;
+  /** `messages.GetHistory` requests of discussion groups (also counted in `getHistory`). */
+  groupHistory: number;
   /** Class names of the requests in order, e.g. `InvokeWithTakeout(messages.GetHistory)`. */
   calls: string[];
 }
@@ -116,6 +149,9 @@ export interface SimulatedTelegram {
 interface LiveChat {
   plan: ChatPlan;
   dates: DateIndex;
+  /** Its discussion group, made on first use. */
+  discussion?: SimulatedDiscussion | undefined;
+  discussionOptions?: SimulatedDiscussionOptions | undefined;
 }
 
 /**
@@ -138,6 +174,8 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
   );
   const chats = new Map<string, LiveChat>();
   const byChannelId = new Map<string, LiveChat>();
+  /** Discussion groups by their channel id, to the channel they discuss. */
+  const groups = new Map<string, LiveChat>();
   let takeoutId: string | undefined;
   const stats: SimulatedTelegramStats = emptyStats();
   const client = new TelegramClient(new StringSession(''), 1, 'simulated', {
@@ -157,8 +195,11 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
         ...(kind ? { kind } : {}),
       });
       chat = { plan, dates: createDateIndex(plan) };
+      const linked = plan.kind === 'channel' ? options.discussions?.(username) : undefined;
+      if (linked) chat.discussionOptions = linked === true ? {} : linked;
       chats.set(username, chat);
       byChannelId.set(plan.channelId, chat);
+      if (chat.discussionOptions) groups.set(discussionOf(chat)!.groupId, chat);
     }
     return chat;
   };
@@ -175,11 +216,13 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     stats.getHistory++;
     const { peer } = request;
     const chat =
-      peer instanceof Api.InputPeerChannel ? byChannelId.get(String(peer.channelId)) : undefined;
+      peer instanceof Api.InputPeerChannel
+        ? (byChannelId.get(String(peer.channelId)) ?? groups.get(String(peer.channelId)))
+        : undefined;
     if (
       !chat ||
       !(peer instanceof Api.InputPeerChannel) ||
-      String(peer.accessHash) !== chat.plan.accessHash
+      String(peer.accessHash) !== accessHashOf(chat, String(peer.channelId))
     ) {
       throw telegramError(
         peer instanceof Api.InputPeerChannel ? 'CHANNEL_INVALID' : 'PEER_ID_INVALID',
@@ -187,6 +230,9 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       );
     }
     if (privateChats.has(chat.plan.username)) throw telegramError('CHANNEL_PRIVATE', request);
+    if (chat.discussion && String(peer.channelId) === chat.discussion.groupId) {
+      return groupHistory(chat, chat.discussion, request);
+    }
     const query = {
       offsetId: request.offsetId ?? 0,
       minId: request.minId ?? 0,
@@ -213,12 +259,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       const random = mulberry32(hash32(seed, 'short', stats.getHistory));
       ids = ids.slice(0, 1 + Math.floor(random() * ids.length));
     }
-    const messages = [
-      ...newest,
-      ...(newest.length < limit
-        ? ids.map((id) => buildMessage(chat.plan, id, chat.dates.dateOf(id)))
-        : []),
-    ];
+    const messages = [...newest, ...(newest.length < limit ? ids.map((id) => post(chat, id)) : [])];
     const users = new Map<string, Api.User>();
     if (chat.plan.kind === 'supergroup') {
       for (let i = 0; i < USERS_PER_CHAT; i++) {
@@ -239,6 +280,27 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
       users: [...users.values()],
     });
   };
+
+  function discussionOf(chat: LiveChat): SimulatedDiscussion | undefined {
+    if (!chat.discussionOptions) return undefined;
+    chat.discussion ??= createSimulatedDiscussion(chat.plan, chat.dates, chat.discussionOptions);
+    return chat.discussion;
+  }
+
+  function accessHashOf(chat: LiveChat, channelId: string): string {
+    return chat.discussion && channelId === chat.discussion.groupId
+      ? String(chat.discussion.group.accessHash)
+      : chat.plan.accessHash;
+  }
+
+  const threads = createThreadAnswers({
+    stats,
+    maxPage,
+    channel: (id) => byChannelId.get(id),
+    discussionOf,
+    pts: (chat) => liveChats.pts(chat.plan.username),
+  });
+  const { post, groupHistory, getReplies, getDiscussionMessage, getMessages } = threads;
 
   const dispatch = (request: Api.AnyRequest, wrapped: boolean): unknown => {
     if (request instanceof Api.messages.GetHistory) return getHistory(request);
@@ -272,13 +334,20 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     }
     if (request instanceof Api.channels.GetFullChannel) {
       const input = request.channel;
-      const chat =
-        input instanceof Api.InputChannel ? byChannelId.get(String(input.channelId)) : undefined;
-      if (!chat || !(input instanceof Api.InputChannel)) {
-        throw telegramError('CHANNEL_INVALID', request);
+      const id = input instanceof Api.InputChannel ? String(input.channelId) : '';
+      const chat = byChannelId.get(id);
+      const discussed = groups.get(id);
+      if (discussed?.discussion) {
+        const { group } = discussed.discussion;
+        return fullChannel(group, { linked: simulatedChannel(discussed.plan) });
       }
-      return fullChannel(simulatedChannel(chat.plan));
+      if (!chat) throw telegramError('CHANNEL_INVALID', request);
+      const linked = discussionOf(chat)?.group;
+      return fullChannel(simulatedChannel(chat.plan), { linked });
     }
+    if (request instanceof Api.messages.GetReplies) return getReplies(request);
+    if (request instanceof Api.messages.GetDiscussionMessage) return getDiscussionMessage(request);
+    if (request instanceof Api.channels.GetMessages) return getMessages(request);
     if (request instanceof Api.account.InitTakeoutSession) {
       if (options.takeoutDelaySec !== undefined) {
         throw telegramError(`TAKEOUT_INIT_DELAY_${options.takeoutDelaySec}`, request);
@@ -335,15 +404,20 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     resetStats() {
       Object.assign(stats, emptyStats());
     },
-    chat: (name) => describeChat(live(name)),
+    chat: (name) => {
+      const chat = live(name);
+      return describeChat(chat, (id) => post(chat, id), discussionOf(chat));
+    },
   };
 }
 
-function describeChat({ plan, dates }: LiveChat): SimulatedChat {
+function describeChat(
+  { plan, dates }: LiveChat,
+  build: (id: number) => Api.Message | Api.MessageService,
+  discussion: SimulatedDiscussion | undefined,
+): SimulatedChat {
   const apiMessage = (id: number) =>
-    id >= firstId(plan) && id <= lastId(plan) && !isDeleted(plan, id)
-      ? buildMessage(plan, id, dates.dateOf(id))
-      : undefined;
+    id >= firstId(plan) && id <= lastId(plan) && !isDeleted(plan, id) ? build(id) : undefined;
   const apiMessages = (range: { from?: number; to?: number } = {}) => {
     const first =
       range.from === undefined ? firstId(plan) : dates.idsBefore(Math.ceil(range.from / 1000));
@@ -370,6 +444,24 @@ function describeChat({ plan, dates }: LiveChat): SimulatedChat {
     apiMessage,
     apiMessages,
     messages: (range) => apiMessages(range).flatMap((m) => mapMessage(m, chat) ?? []),
+    ...(discussion ? { discussion: describeDiscussion(discussion) } : {}),
+  };
+}
+
+function describeDiscussion(d: SimulatedDiscussion): SimulatedChatDiscussion {
+  return {
+    chat: markedId('channel', d.groupId),
+    top: d.top,
+    replies: (id) => d.replies(id),
+    commentIds(id) {
+      const copy = d.copyOf(id);
+      if (copy === undefined) return [];
+      return Array.from({ length: d.replies(id) }, (_, k) => copy + 1 + k);
+    },
+    messagesFrom(id) {
+      const copy = d.copyOf(id);
+      return copy === undefined ? 0 : d.top - copy + 1;
+    },
   };
 }
 
@@ -404,6 +496,8 @@ function emptyStats(): SimulatedTelegramStats {
     takeoutStarted: 0,
     takeoutFinished: 0,
     takeoutWrapped: 0,
+    getReplies: 0,
+    groupHistory: 0,
     calls: [],
   };
 }
