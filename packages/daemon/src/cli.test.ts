@@ -79,7 +79,8 @@ describe('main', () => {
   it('login without API credentials is a configuration error', async () => {
     const result = await run(['login']);
     expect(result.code).toBe(2);
-    expect(result.err).toContain('TELEGRAM_API_ID and TELEGRAM_API_HASH are required');
+    expect(result.err).toContain('TELEGRAM_API_ID is required to use Telegram');
+    expect(result.err).toContain('TELEGRAM_API_HASH is required to use Telegram');
   });
 
   it('fetch: exit 0 with a summary line; exit 1 when the command fails', async () => {

@@ -1,7 +1,6 @@
+export type { CliContext } from './cli/context.js';
 export { commandReference } from './cli/reference.js';
 export { helpText, main } from './cli.js';
-export { type Config, type ConfigResult, EnvSchema, loadConfig, redactUrl } from './config.js';
-export type { CliContext } from './context.js';
 export { createLogger, type LoggerOptions } from './logger.js';
 export {
   DAEMON_METRICS,
@@ -12,4 +11,16 @@ export {
   type PersistMetricName,
 } from './metric-declarations.js';
 export { createMetrics, type Metrics, serveMetrics } from './metrics.js';
+export {
+  type AnyGroup,
+  ConfigError,
+  GROUPS,
+  type Group,
+  type GroupName,
+  loadSettings,
+  redactUrl,
+  type Settings,
+  type SettingsOf,
+  type SettingsResult,
+} from './settings/index.js';
 export { type TerminalPrompts, terminalPrompts } from './terminal-prompts.js';

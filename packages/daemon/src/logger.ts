@@ -1,5 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { exitCodeFor } from './cli/exit-codes.js';
+import { SECRET_NAMES } from './settings/index.js';
+import { secretForms } from './settings/redact.js';
 
 export type { Logger };
 
@@ -19,10 +21,7 @@ export interface LoggerOptions {
  * some library's error message cannot leak either.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = options.secrets.filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
-  const forms = secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]);
+  const forms = secretForms(options.secrets);
   const out = options.destination ?? process.stdout;
   return pino(
     {
@@ -37,9 +36,8 @@ export function createLogger(options: LoggerOptions): Logger {
           '*.session',
           '*.apiHash',
           '*.password',
-          'config.TELEGRAM_SESSION',
-          'config.TELEGRAM_API_HASH',
-          'config.REDIS_PASSWORD',
+          // A setting logged by its name, in any object: the secrets of every group.
+          ...SECRET_NAMES.flatMap((name) => [name, `*.${name}`]),
         ],
         censor: '[redacted]',
       },

@@ -1,18 +1,20 @@
 import type { TgfetchError } from '@tgfetch/core';
 import { UsageError } from './args.js';
-import type { Config } from './config.js';
-import { type CliContext, configFor } from './context.js';
+import type { CliContext } from './cli/context.js';
+import { settingsFor } from './settings/environment.js';
+import type { AnyGroup, SettingsOf } from './settings/group.js';
 
 /**
- * The configuration of `send` and `listen`: Redis settings, `--redis-url` over REDIS_URL
- * (refused when it carries a password).
+ * The settings of `send` and `listen`, `--redis-url` over REDIS_URL (refused when it
+ * carries a password).
  */
-export function redisClientConfig(
+export function redisClientSettings<const G extends readonly AnyGroup[]>(
   flags: { 'redis-url'?: string; 'env-file'?: string },
   ctx: CliContext,
-): Config {
+  groups: G,
+): SettingsOf<G> {
   refusePasswordInArgs(flags['redis-url']);
-  return configFor(ctx, { redis: true }, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  return settingsFor(ctx, groups, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
 }
 
 /**

@@ -1,22 +1,24 @@
-import { chatsCommand } from '../commands/chats.js';
-import { consoleCommand } from '../commands/console.js';
-import { daemonCommand } from '../commands/daemon.js';
-import { fetchCommand } from '../commands/fetch.js';
-import { followCommand } from '../commands/follow.js';
-import { listenCommand } from '../commands/listen.js';
-import { loginCommand } from '../commands/login.js';
-import { migrateCommand } from '../commands/migrate.js';
-import { persistCommand } from '../commands/persist.js';
-import { resolveCommand } from '../commands/resolve.js';
-import { sendCommand } from '../commands/send.js';
-import type { CliContext } from '../context.js';
+import { chatsCommand, chatsSettings } from '../commands/chats.js';
+import { consoleCommand, consoleSettings } from '../commands/console.js';
+import { daemonCommand, daemonSettings } from '../commands/daemon.js';
+import { fetchCommand, fetchSettings } from '../commands/fetch.js';
+import { followCommand, followSettings } from '../commands/follow.js';
+import { listenCommand, listenSettings } from '../commands/listen.js';
+import { loginCommand, loginSettings } from '../commands/login.js';
+import { migrateCommand, migrateSettings } from '../commands/migrate.js';
+import { persistCommand, persistSettings } from '../commands/persist.js';
+import { resolveCommand, resolveSettings } from '../commands/resolve.js';
+import { sendCommand, sendSettings } from '../commands/send.js';
+import type { AnyGroup } from '../settings/group.js';
 import { VERSION } from '../version.js';
+import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandName, FlagsOf } from './flags.js';
 
 /**
- * Every command, once: what help says about it, its positional argument, examples, and the
- * function that runs it. Its flags are those of `FLAGS` that name it.
+ * Every command, once: what help says about it, its positional argument, examples, the
+ * settings groups it reads, and the function that runs it. Its flags are those of `FLAGS`
+ * that name it.
  */
 export interface CommandSpec<C extends CommandName> {
   readonly summary: string;
@@ -24,6 +26,11 @@ export interface CommandSpec<C extends CommandName> {
   /** A positional argument in commander's spelling, `<chat>`, and what it is. */
   readonly argument?: readonly [spelling: string, help: string];
   readonly examples: readonly string[];
+  /**
+   * The settings groups it reads (and checks); what a chosen source or store reads comes
+   * with them.
+   */
+  readonly settings: readonly AnyGroup[];
   readonly run: (flags: FlagsOf<C>, ctx: CliContext, args: string[]) => Promise<number>;
 }
 
@@ -38,6 +45,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch fetch --source export:./ChatExport/result.json --chat @ru_python --from 2021-01-01 --to 2021-12-31',
       'tgfetch fetch --source simulated --chat demo --days 3',
     ],
+    settings: fetchSettings,
     run: fetchCommand,
   },
   send: {
@@ -48,12 +56,14 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch send --chat @ru_python --days 3',
       'tgfetch send -c @ru_python --date 2025-11-07 --wait --timeout 600',
     ],
+    settings: sendSettings,
     run: sendCommand,
   },
   listen: {
     summary: 'print the events of the daemons until interrupted',
     description: 'Prints one line per event (started, progress, completed, failed) until Ctrl-C.',
     examples: ['tgfetch listen', 'tgfetch listen --chat @ru_python --json'],
+    settings: listenSettings,
     run: listenCommand,
   },
   daemon: {
@@ -61,6 +71,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     description:
       'Runs commands from the Redis queue, writes days into the data directory and publishes events. The first Ctrl-C or SIGTERM stops it cleanly within SHUTDOWN_GRACE_MS; logs are human-readable on a terminal (or with LOG_FORMAT=pretty), JSON otherwise.',
     examples: ['tgfetch daemon', 'LOG_FORMAT=json tgfetch daemon --env-file prod.env'],
+    settings: daemonSettings,
     run: daemonCommand,
   },
   follow: {
@@ -71,6 +82,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch follow --source simulated --chat demo_chat',
       'tgfetch follow --chat @ru_python --chat @durov --json',
     ],
+    settings: followSettings,
     run: followCommand,
   },
   console: {
@@ -81,6 +93,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch console',
       'CONSOLE_TOKEN=$(cat token) CONSOLE_HOST=0.0.0.0 tgfetch console',
     ],
+    settings: consoleSettings,
     run: consoleCommand,
   },
   login: {
@@ -92,6 +105,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch login --phone +15551234567 > session.txt',
       'tgfetch login --qr',
     ],
+    settings: loginSettings,
     run: loginCommand,
   },
   chats: {
@@ -103,6 +117,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'tgfetch chats --json',
       'tgfetch chats --source export:./ChatExport/result.json',
     ],
+    settings: chatsSettings,
     run: chatsCommand,
   },
   resolve: {
@@ -111,6 +126,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
       'Resolves a chat the way fetch does and prints its canonical name, id, title and kind.',
     argument: ['<chat>', '@name, name, https://t.me/name or a numeric id'],
     examples: ['tgfetch resolve https://t.me/ru_python', 'tgfetch resolve -1001878264527 --json'],
+    settings: resolveSettings,
     run: resolveCommand,
   },
   migrate: {
@@ -118,6 +134,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     description:
       'Brings the PostgreSQL schema (DATABASE_SCHEMA) of DATABASE_URL (or the PG* variables) to the latest version. Daemons and persist workers also do it when they start; this is for deployments that migrate before rolling out.',
     examples: ['tgfetch migrate', 'DATABASE_URL=postgres://tgfetch@db/tgfetch tgfetch migrate'],
+    settings: migrateSettings,
     run: migrateCommand,
   },
   persist: {
@@ -125,12 +142,14 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     description:
       'Moves messages from the Redis stream MESSAGES_STREAM (appended by daemons after each stored day) into PostgreSQL with the consumer group PERSIST_GROUP: batches of PERSIST_BATCH_SIZE, idempotent upserts, XACK after commit, dead letters in <MESSAGES_STREAM>:dead. The first Ctrl-C or SIGTERM finishes the batch in hand within SHUTDOWN_GRACE_MS.',
     examples: ['MESSAGES_STREAM=tg_messages tgfetch persist'],
+    settings: persistSettings,
     run: persistCommand,
   },
   version: {
     summary: 'print the version',
     description: "Prints the package's version (also --version, -V).",
     examples: ['tgfetch version'],
+    settings: [],
     run: async (_flags, ctx) => {
       ctx.stdout.write(`${VERSION}\n`);
       return EXIT.ok;

@@ -1,9 +1,12 @@
-import { type Env, STORE_KINDS } from '../config.js';
+import { SOURCE_SPELLINGS } from '../compose/sources.js';
+import { STORE_KINDS, STORES } from '../compose/stores.js';
+import type { VariableName } from '../settings/index.js';
+import { alternatives } from '../settings/schemas.js';
 
 /**
  * Every flag of the command line, once. A flag is one entry: its commander spelling, what it
- * does, the setting it overrides (help shows that setting's name and default, read from the
- * configuration schema), and the commands that take it. The parser, each command's help,
+ * does, the setting it overrides (help shows that setting's name and default, read from its
+ * settings group), and the commands that take it. The parser, each command's help,
  * shell completion and the daemon README's command reference are all built from this table.
  */
 export interface FlagSpec {
@@ -11,7 +14,7 @@ export interface FlagSpec {
   readonly flags: string;
   readonly help: string;
   /** The setting this flag overrides: help shows `env: NAME` and its default. */
-  readonly env?: keyof Env;
+  readonly env?: VariableName;
   /** The default when it is not a setting's. */
   readonly default?: string;
   /** The only values accepted (checked by the parser, offered by completion). */
@@ -124,7 +127,7 @@ export const FLAGS = {
   },
   source: {
     flags: '--source <source>',
-    help: 'where messages come from: telegram, simulated, or export:<result.json>',
+    help: `where messages come from: ${alternatives(SOURCE_SPELLINGS)}`,
     env: 'TGFETCH_SOURCE',
     commands: ['fetch', 'daemon', 'follow', 'chats', 'resolve'],
   },
@@ -136,7 +139,7 @@ export const FLAGS = {
   },
   store: {
     flags: '--store <store>',
-    help: 'where days go: fs (files in the data directory) or postgres (DATABASE_URL, PG*)',
+    help: `where days go: ${alternatives(STORE_KINDS.map((kind) => `${kind} (${STORES[kind].help})`))}`,
     env: 'STORE',
     choices: STORE_KINDS,
     commands: ['fetch', 'daemon', 'follow', 'console'],

@@ -1,9 +1,9 @@
 import tab from '@bomb.sh/tab/commander';
 import { Command, Option } from 'commander';
-import { EnvSchema } from '../config.js';
-import type { CliContext } from '../context.js';
+import { variableNamed } from '../settings/index.js';
 import { VERSION } from '../version.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
+import type { CliContext } from './context.js';
 import { exitCodeTable } from './exit-codes.js';
 import {
   COMMAND_NAMES,
@@ -116,8 +116,8 @@ export function flagOption(name: FlagName): Option {
   return option;
 }
 
-/** A setting's default as the configuration schema has it. */
-function settingDefault(key: string): string | undefined {
-  const entry = (EnvSchema.entries as Record<string, { default?: unknown }>)[key];
-  return typeof entry?.default === 'string' ? entry.default : undefined;
+/** A setting's default as its group has it (none when it is found at start). */
+function settingDefault(name: string): string | undefined {
+  const fallback = variableNamed(name)?.default;
+  return typeof fallback === 'string' ? fallback : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
+import type { CliContext } from './context.js';
 import { COMMAND_NAMES } from './flags.js';
 import { buildProgram, PROGRAM } from './program.js';
 

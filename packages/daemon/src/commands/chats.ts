@@ -1,8 +1,12 @@
 import type { ChatInfo } from '@tgfetch/telegram';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { openSource } from '../compose/sources.js';
-import { type CliContext, configFor } from '../context.js';
+import { daysGroup } from '../settings/days.js';
+import { settingsFor } from '../settings/environment.js';
+import type { Settings, Uses } from '../settings/index.js';
+import { sourceGroup } from '../settings/source.js';
 import { telegramInvoke } from './resolve.js';
 
 /** One row of `tgfetch chats`: what to pass as `--chat`, and for an export, which days. */
@@ -13,28 +17,31 @@ interface ChatRow extends ChatInfo {
   to?: string;
 }
 
+/** What `chats` reads: the days cut an export's chats' days in. */
+export const chatsSettings = [sourceGroup, daysGroup] as const;
+
 /**
  * The account's dialogs, or with `--source export:<file>` the chats of that export, each
  * with the exact `--chat` to fetch it (and for an export, the days it holds).
  */
 export async function chatsCommand(flags: FlagsOf<'chats'>, ctx: CliContext): Promise<number> {
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    { telegram: true },
+    chatsSettings,
     { TGFETCH_SOURCE: flags.source },
     flags['env-file'],
   );
-  const spec = config.TGFETCH_SOURCE;
+  const spec = settings.source.TGFETCH_SOURCE;
   const rows = spec.startsWith('export:')
-    ? await exportChats(spec.slice('export:'.length), config.TGFETCH_TZ)
-    : await accountChats(spec, config);
+    ? await exportChats(spec.slice('export:'.length), settings.days.TGFETCH_TZ)
+    : await accountChats(settings);
   if (flags.json) ctx.stdout.write(`${JSON.stringify(rows)}\n`);
   else ctx.stdout.write(table(rows, spec));
   return EXIT.ok;
 }
 
-async function accountChats(spec: string, config: Parameters<typeof openSource>[1]) {
-  const opened = await openSource(spec, config);
+async function accountChats(settings: Uses<'source'> & Settings) {
+  const opened = await openSource(settings);
   try {
     const { listDialogs } = await import('@tgfetch/telegram');
     return await listDialogs(telegramInvoke(opened));

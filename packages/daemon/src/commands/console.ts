@@ -1,10 +1,29 @@
 import { errorInfo } from '@tgfetch/core';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime } from '../compose/lifetime.js';
 import { openStore } from '../compose/stores.js';
-import { type CliContext, configFor, environment } from '../context.js';
+import { consoleGroup } from '../settings/console.js';
+import { daysGroup } from '../settings/days.js';
+import { environment, settingsFor } from '../settings/environment.js';
+import { eventsGroup } from '../settings/events.js';
+import { queueGroup } from '../settings/queue.js';
+import { redisGroup } from '../settings/redis.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { storeGroup } from '../settings/store.js';
 import { onShutdownSignals } from '../signals.js';
+
+/** What `console` reads: the store, and Redis's queue and events when Redis is configured. */
+export const consoleSettings = [
+  consoleGroup,
+  daysGroup,
+  storeGroup,
+  redisGroup,
+  queueGroup,
+  eventsGroup,
+  shutdownGroup,
+] as const;
 
 /**
  * Serves the console in the browser until Ctrl-C: the queue and workers (with Redis), the
@@ -14,9 +33,9 @@ import { onShutdownSignals } from '../signals.js';
 export async function consoleCommand(flags: FlagsOf<'console'>, ctx: CliContext): Promise<number> {
   const env = environment(ctx, flags['env-file']);
   const withRedis = Boolean(env.REDIS_URL || env.REDIS_HOST || env.REDIS_URL_FILE);
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    { store: true, ...(withRedis ? { redis: true } : {}) },
+    consoleSettings,
     { DATA_DIR: flags['data-dir'], STORE: flags.store },
     flags['env-file'],
   );
@@ -27,7 +46,7 @@ export async function consoleCommand(flags: FlagsOf<'console'>, ctx: CliContext)
   });
   const stopSignals = onShutdownSignals({
     first: () => stopped(),
-    graceMs: config.SHUTDOWN_GRACE_MS,
+    graceMs: settings.shutdown.SHUTDOWN_GRACE_MS,
     exitCode: EXIT.ok,
   });
   try {
@@ -35,35 +54,33 @@ export async function consoleCommand(flags: FlagsOf<'console'>, ctx: CliContext)
       import('@tgfetch/console'),
       import('@tgfetch/redis-transport'),
     ]);
-    const store = await lifetime.open(
-      openStore({ ...config, MESSAGES_STREAM: undefined }, ctx.cwd),
-    );
+    const store = await lifetime.open(openStore(settings, ctx.cwd));
+    const { queue: q, events: e, redis } = settings;
     const queue = withRedis
       ? await lifetime.open(
           transport.createQueueInspector({
-            url: config.redisUrl,
-            transport: config.QUEUE_MODE,
-            queue: config.QUEUE_NAME,
-            visibilityMs: config.QUEUE_VISIBILITY_MS,
-            maxQueueLength: config.MAX_QUEUE_LENGTH,
-            maxCommandDays: config.MAX_COMMAND_DAYS,
-            timeZone: config.TGFETCH_TZ,
+            url: redis.url,
+            transport: q.QUEUE_MODE,
+            queue: q.QUEUE_NAME,
+            visibilityMs: q.QUEUE_VISIBILITY_MS,
+            maxQueueLength: q.MAX_QUEUE_LENGTH,
+            maxCommandDays: q.MAX_COMMAND_DAYS,
+            timeZone: settings.days.TGFETCH_TZ,
           }),
         )
       : undefined;
     const events = withRedis
-      ? await lifetime.open(
-          transport.openEventLog({ url: config.redisUrl, stream: config.EVENTS_STREAM }),
-        )
+      ? await lifetime.open(transport.openEventLog({ url: redis.url, stream: e.EVENTS_STREAM }))
       : undefined;
+    const { CONSOLE_HOST, CONSOLE_PORT, CONSOLE_TOKEN } = settings.console;
     const running = await startConsole({
-      store: store.store as Parameters<typeof startConsole>[0]['store'],
+      store: (store.messages?.direct ?? store.store) as Parameters<typeof startConsole>[0]['store'],
       ...(queue ? { queue } : {}),
       ...(events ? { events } : {}),
-      host: config.CONSOLE_HOST,
-      port: config.CONSOLE_PORT,
-      ...(config.CONSOLE_TOKEN ? { token: config.CONSOLE_TOKEN } : {}),
-      timeZone: config.TGFETCH_TZ,
+      host: CONSOLE_HOST,
+      port: CONSOLE_PORT,
+      ...(CONSOLE_TOKEN ? { token: CONSOLE_TOKEN } : {}),
+      timeZone: settings.days.TGFETCH_TZ,
     });
     lifetime.defer(() => running.close());
     ctx.stderr.write(

@@ -1,12 +1,10 @@
 import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime, StoppedBeforeReady } from '../compose/lifetime.js';
 import { openDaemonParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
-import type { Config } from '../config.js';
-import { configSecrets, redactUrl } from '../config.js';
-import { type CliContext, configFor } from '../context.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
 import { backgroundFollow } from '../follow/background.js';
@@ -14,7 +12,36 @@ import { createLogger, logFatal } from '../logger.js';
 import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
 import { watchRedisMarker } from '../redis-marker.js';
+import { daysGroup } from '../settings/days.js';
+import { settingsFor } from '../settings/environment.js';
+import { eventsGroup } from '../settings/events.js';
+import { followGroup } from '../settings/follow.js';
+import { secretValues, type ValuesOf } from '../settings/index.js';
+import { queueGroup } from '../settings/queue.js';
+import { redactUrl } from '../settings/redact.js';
+import { redisGroup } from '../settings/redis.js';
+import { runGroup } from '../settings/run.js';
+import { serviceGroup } from '../settings/service.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { sourceGroup } from '../settings/source.js';
+import { storeGroup } from '../settings/store.js';
+import { workerGroup } from '../settings/worker.js';
 import { onShutdownSignals } from '../signals.js';
+
+/** What `daemon` reads; the source and the store chosen bring in their own groups. */
+export const daemonSettings = [
+  sourceGroup,
+  daysGroup,
+  runGroup,
+  workerGroup,
+  storeGroup,
+  redisGroup,
+  queueGroup,
+  eventsGroup,
+  followGroup,
+  serviceGroup,
+  shutdownGroup,
+] as const;
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on
@@ -23,17 +50,19 @@ import { onShutdownSignals } from '../signals.js';
  * exit 0. Second signal: abort at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
 export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    { telegram: true, redis: true, service: true, store: true },
+    daemonSettings,
     { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'], STORE: flags.store },
     flags['env-file'],
   );
+  const { queue: queueSettings, redis: redisSettings, service, worker: workerSettings } = settings;
+  const graceMs = settings.shutdown.SHUTDOWN_GRACE_MS;
   const logger = createLogger({
-    level: config.LOG_LEVEL,
-    secrets: configSecrets(config),
+    level: service.LOG_LEVEL,
+    secrets: secretValues(settings),
     destination: ctx.stdout,
-    format: logFormat(config.LOG_FORMAT, ctx.stdout),
+    format: logFormat(service.LOG_FORMAT, ctx.stdout),
   });
   const metrics = createMetrics(DAEMON_METRICS);
   // Nothing in hand and no Telegram yet, until the worker and the source say otherwise.
@@ -41,7 +70,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   metrics.set('tgfetch_telegram_connected', 0);
   const reports = workerReports(logger, metrics);
   const started = Date.now();
-  const shutdown = shutdownPlan(config.SHUTDOWN_GRACE_MS);
+  const shutdown = shutdownPlan(graceMs);
   // What a signal during start-up cuts short is closed again; the rest closes at the end.
   const lifetime = createLifetime({
     stopped: shutdown.requested,
@@ -54,11 +83,11 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   // The first signal also arms a watchdog: the process ends within the grace period even
   // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
   const stopSignals = onShutdownSignals({
-    graceMs: config.SHUTDOWN_GRACE_MS,
+    graceMs,
     exitCode: EXIT.ok,
     first: (signal) => {
       logger.info(
-        { signal, grace_ms: config.SHUTDOWN_GRACE_MS, ready: worker !== undefined },
+        { signal, grace_ms: graceMs, ready: worker !== undefined },
         worker
           ? 'stopping: no new commands, finishing the ones in hand'
           : 'stopping before ready: nothing was taken',
@@ -75,7 +104,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   });
   try {
     const { redis, queue, source, store, ports, lock, events } = await openDaemonParts(
-      config,
+      settings,
       lifetime,
       {
         cwd: ctx.cwd,
@@ -98,27 +127,27 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     lifetime.defer(
       await watchRedisMarker({
         client: redis.client,
-        key: `${config.QUEUE_NAME}:marker:${config.workerId}`,
+        key: `${queueSettings.QUEUE_NAME}:marker:${workerSettings.WORKER_ID}`,
         onLost: () => {
           metrics.inc('tgfetch_redis_data_lost_total');
           logger.error(
-            { error_type: 'REDIS_DATA_LOST', redis: redactUrl(config.redisUrl) },
+            { error_type: 'REDIS_DATA_LOST', redis: redactUrl(redisSettings.url) },
             'Redis came back without its data (restarted empty?): queued commands and locks were lost; push them again',
           );
         },
       }),
     );
-    if (config.METRICS_PORT > 0) {
+    if (service.METRICS_PORT > 0) {
       await lifetime.open(
         serveMetrics(metrics, {
-          port: config.METRICS_PORT,
-          host: config.METRICS_HOST,
-          token: config.METRICS_TOKEN,
+          port: service.METRICS_PORT,
+          host: service.METRICS_HOST,
+          token: service.METRICS_TOKEN,
           healthy: () => ({
             ok: queue.isReady && redis.state() === 'ready',
             redis: queue.state(),
             source: source.kind,
-            worker_id: config.workerId,
+            worker_id: workerSettings.WORKER_ID,
             uptime_sec: Math.round((Date.now() - started) / 1000),
           }),
         }),
@@ -130,15 +159,12 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         store,
         lock,
         client: redis.client,
-        chats: (config.FOLLOW_CHATS ?? '')
-          .split(',')
-          .map((c) => c.trim())
-          .filter((c) => c !== ''),
-        pollMs: config.FOLLOW_POLL_MS,
-        leaseTtlMs: config.FOLLOW_LEASE_TTL_MS,
-        timeZone: config.TGFETCH_TZ,
+        chats: settings.follow.chats,
+        pollMs: settings.follow.FOLLOW_POLL_MS,
+        leaseTtlMs: settings.follow.FOLLOW_LEASE_TTL_MS,
+        timeZone: settings.days.TGFETCH_TZ,
         events,
-        workerId: config.workerId,
+        workerId: workerSettings.WORKER_ID,
         log: logger,
       },
       following.signal,
@@ -154,9 +180,9 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     worker = createWorker({
       queue,
       ports,
-      concurrency: config.FETCH_CONCURRENCY,
+      concurrency: service.FETCH_CONCURRENCY,
       handlers: follow.handlers,
-      runOptions: runOptions(config, reports.onRetry),
+      runOptions: runOptions(settings, reports.onRetry),
       onOutcome: reports.onOutcome,
       onError: reports.onError,
       onSettledLate: reports.onSettledLate,
@@ -164,13 +190,13 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     });
     logger.info(
       {
-        worker_id: config.workerId,
-        redis: redactUrl(config.redisUrl),
-        queue: config.QUEUE_NAME,
-        mode: config.QUEUE_MODE,
+        worker_id: workerSettings.WORKER_ID,
+        redis: redactUrl(redisSettings.url),
+        queue: queueSettings.QUEUE_NAME,
+        mode: queueSettings.QUEUE_MODE,
         source: source.kind,
         store: store.where,
-        concurrency: config.FETCH_CONCURRENCY,
+        concurrency: service.FETCH_CONCURRENCY,
         startup_ms: Date.now() - started,
       },
       'ready',
@@ -226,7 +252,10 @@ function sampleQueue(
 }
 
 /** `auto`: readable on a terminal, JSON for log collectors. */
-function logFormat(setting: Config['LOG_FORMAT'], out: { isTTY?: boolean }): 'json' | 'pretty' {
+function logFormat(
+  setting: ValuesOf<'service'>['LOG_FORMAT'],
+  out: { isTTY?: boolean },
+): 'json' | 'pretty' {
   if (setting === 'auto') return out.isTTY ? 'pretty' : 'json';
   return setting;
 }

@@ -6,34 +6,50 @@ import {
   type TgMessage,
 } from '@tgfetch/core';
 import { commandFromFlags } from '../args.js';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime } from '../compose/lifetime.js';
 import { fetchPorts, openFetchParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
-import { type CliContext, configFor } from '../context.js';
 import { fetchSummary } from '../fetch-summary.js';
 import { createDisplay } from '../progress-display.js';
+import { daysGroup } from '../settings/days.js';
+import { settingsFor } from '../settings/environment.js';
+import { runGroup } from '../settings/run.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { sourceGroup } from '../settings/source.js';
+import { storeGroup } from '../settings/store.js';
+import { workerGroup } from '../settings/worker.js';
 import { onShutdownSignals } from '../signals.js';
+
+/** What `fetch` reads; the source and the store chosen bring in their own groups. */
+export const fetchSettings = [
+  sourceGroup,
+  daysGroup,
+  runGroup,
+  workerGroup,
+  storeGroup,
+  shutdownGroup,
+] as const;
 
 /** One fetch now into the data directory, with a live line on a terminal and a summary. */
 export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    // Asked of the telegram source only (loadConfig checks which source was chosen).
-    { telegram: true, store: true },
+    fetchSettings,
     { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
     flags['env-file'],
   );
   const { command } = commandFromFlags(flags, {
     now: Date.now(),
-    timeZone: config.TGFETCH_TZ,
-    defaultStrategy: config.FETCH_STRATEGY,
+    timeZone: settings.days.TGFETCH_TZ,
+    defaultStrategy: settings.days.FETCH_STRATEGY,
   });
-  const timeZone = command.options.tz ?? config.TGFETCH_TZ;
+  const timeZone = command.options.tz ?? settings.days.TGFETCH_TZ;
   const display = createDisplay(ctx.stderr, { timeZone });
   const lifetime = createLifetime({});
-  const { source, store } = await openFetchParts(config, lifetime, {
+  const { source, store } = await openFetchParts(settings, lifetime, {
     cwd: ctx.cwd,
     chat: command.chat,
     storeHooks: {
@@ -47,7 +63,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    graceMs: config.SHUTDOWN_GRACE_MS,
+    graceMs: settings.shutdown.SHUTDOWN_GRACE_MS,
     exitCode: EXIT.interrupted,
   });
   try {
@@ -55,7 +71,7 @@ export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Pr
       display.message(messageTime(message), message.id),
     );
     const result = await runFetch(command, fetchPorts(counting, store, display), {
-      ...runOptions(config, (notice) => display.retry(notice)),
+      ...runOptions(settings, (notice) => display.retry(notice)),
       signal: controller.signal,
     }).catch((error: unknown) => {
       if (controller.signal.aborted) return undefined;

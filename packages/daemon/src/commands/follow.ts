@@ -2,15 +2,35 @@ import path from 'node:path';
 import { AbortError, errorInfo } from '@tgfetch/core';
 import { createFsResumeStore } from '@tgfetch/fs-store';
 import type { TelegramSource } from '@tgfetch/telegram';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime } from '../compose/lifetime.js';
 import { openSource } from '../compose/sources.js';
 import { openStore } from '../compose/stores.js';
-import { type CliContext, configFor } from '../context.js';
 import { createFollower } from '../follow/follower.js';
 import { changeJson, changeLine } from '../follow/lines.js';
+import { daysGroup } from '../settings/days.js';
+import { settingsFor } from '../settings/environment.js';
+import { filesGroup } from '../settings/files.js';
+import { followGroup } from '../settings/follow.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { sourceGroup } from '../settings/source.js';
+import { storeGroup } from '../settings/store.js';
 import { onShutdownSignals } from '../signals.js';
+
+/**
+ * What `follow` reads: the data directory holds where it stopped whatever the store; the
+ * source and the store chosen bring in their own groups.
+ */
+export const followSettings = [
+  sourceGroup,
+  daysGroup,
+  storeGroup,
+  filesGroup,
+  followGroup,
+  shutdownGroup,
+] as const;
 
 /**
  * Follows chats live in the foreground: every new message, edit and deletion is stored
@@ -19,9 +39,9 @@ import { onShutdownSignals } from '../signals.js';
  * catches up on what happened meanwhile.
  */
 export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): Promise<number> {
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    { telegram: true, store: true },
+    followSettings,
     { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
     flags['env-file'],
   );
@@ -34,12 +54,12 @@ export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): 
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    graceMs: config.SHUTDOWN_GRACE_MS,
+    graceMs: settings.shutdown.SHUTDOWN_GRACE_MS,
     exitCode: EXIT.interrupted,
   });
   try {
     const source = await lifetime.open(
-      openSource(config.TGFETCH_SOURCE, config, {
+      openSource(settings, {
         simulatedLive: { startWhenFollowed: true, eventsPerSecond: 2 },
       }),
     );
@@ -49,16 +69,16 @@ export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): 
       );
       return EXIT.usage;
     }
-    const store = await lifetime.open(openStore(config, ctx.cwd));
+    const store = await lifetime.open(openStore(settings, ctx.cwd));
     const follower = await createFollower(
       {
         source: source.source as TelegramSource,
         store: store.store,
         progress: store.progress,
         lock: store.lock,
-        resume: createFsResumeStore({ dataDir: path.resolve(ctx.cwd, config.DATA_DIR) }),
-        timeZone: config.TGFETCH_TZ,
-        maxPollIntervalMs: config.FOLLOW_POLL_MS,
+        resume: createFsResumeStore({ dataDir: path.resolve(ctx.cwd, settings.files.DATA_DIR) }),
+        timeZone: settings.days.TGFETCH_TZ,
+        maxPollIntervalMs: settings.follow.FOLLOW_POLL_MS,
         onRetry: (error, attempt, delayMs) =>
           ctx.stderr.write(
             `retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt}): ${errorInfo(error).code}: ${errorInfo(error).message}\n`,

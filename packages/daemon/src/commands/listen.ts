@@ -1,20 +1,26 @@
 import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
+import type { CliContext } from '../cli/context.js';
 import type { FlagsOf } from '../cli/flags.js';
-import type { CliContext } from '../context.js';
 import { dayText } from '../progress-display.js';
-import { redisClientConfig, reportRedisProblems } from '../redis-problems.js';
+import { redisClientSettings, reportRedisProblems } from '../redis-problems.js';
+import { eventsGroup } from '../settings/events.js';
+import { redisGroup } from '../settings/redis.js';
+import { shutdownGroup } from '../settings/shutdown.js';
 import { onShutdownSignals } from '../signals.js';
+
+/** What `listen` reads. */
+export const listenSettings = [redisGroup, eventsGroup, shutdownGroup] as const;
 
 /** Prints events until interrupted: one readable line each, or the event's JSON with `--json`. */
 export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): Promise<number> {
-  const config = redisClientConfig(flags, ctx);
+  const { events, redis, shutdown } = redisClientSettings(flags, ctx, listenSettings);
   const subscription = await subscribeEvents(
     (event) => ctx.stdout.write(`${flags.json ? JSON.stringify(event) : formatEvent(event)}\n`),
     {
-      url: config.redisUrl,
-      channel: config.EVENTS_CHANNEL,
-      maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+      url: redis.url,
+      channel: events.EVENTS_CHANNEL,
+      maxOutageMs: redis.REDIS_MAX_OUTAGE_MS,
       onError: reportRedisProblems(ctx),
       filter: {
         ...(flags['filter-chat'] ? { chat: flags['filter-chat'] } : {}),
@@ -22,12 +28,12 @@ export async function listenCommand(flags: FlagsOf<'listen'>, ctx: CliContext): 
       },
     },
   );
-  if (!flags.json) ctx.stderr.write(`listening on ${config.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
+  if (!flags.json) ctx.stderr.write(`listening on ${events.EVENTS_CHANNEL} (Ctrl-C to stop)\n`);
   let stop = () => {};
   await new Promise<void>((resolve) => {
     stop = onShutdownSignals({
       first: () => resolve(),
-      graceMs: config.SHUTDOWN_GRACE_MS,
+      graceMs: shutdown.SHUTDOWN_GRACE_MS,
       exitCode: 0,
     });
   });

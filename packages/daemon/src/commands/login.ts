@@ -1,39 +1,42 @@
 import { errorInfo } from '@tgfetch/core';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { type CliContext, ConfigError, configFor } from '../context.js';
+import { accountGroup } from '../settings/account.js';
+import { settingsFor } from '../settings/environment.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { telegramGroup } from '../settings/telegram.js';
 import { onShutdownSignals } from '../signals.js';
 import { terminalPrompts } from '../terminal-prompts.js';
+
+/** What `login` reads. */
+export const loginSettings = [telegramGroup, accountGroup, shutdownGroup] as const;
 
 /**
  * Interactive sign-in through `login` of `@tgfetch/telegram` (the daemon builds no gramjs
  * client of its own). The session is a secret: it is never logged.
  */
+
 export async function loginCommand(flags: FlagsOf<'login'>, ctx: CliContext): Promise<number> {
-  const config = configFor(ctx, {}, {}, flags['env-file']);
-  if (config.TELEGRAM_API_ID === undefined || config.TELEGRAM_API_HASH === undefined) {
-    throw new ConfigError([
-      'TELEGRAM_API_ID and TELEGRAM_API_HASH are required (from https://my.telegram.org)',
-    ]);
-  }
+  const { account, shutdown, telegram } = settingsFor(ctx, loginSettings, {}, flags['env-file']);
   const { login } = await import('@tgfetch/telegram');
   const controller = new AbortController();
   const stopSignals = onShutdownSignals({
     first: () => controller.abort(),
-    graceMs: config.SHUTDOWN_GRACE_MS,
+    graceMs: shutdown.SHUTDOWN_GRACE_MS,
     exitCode: EXIT.interrupted,
   });
   const prompts = terminalPrompts(process.stdin, ctx.stderr, () => controller.abort());
   try {
     const session = await login(
       {
-        apiId: config.TELEGRAM_API_ID,
-        apiHash: config.TELEGRAM_API_HASH,
-        phone: flags.phone ?? config.TELEGRAM_PHONE,
+        apiId: account.TELEGRAM_API_ID,
+        apiHash: account.TELEGRAM_API_HASH,
+        phone: flags.phone ?? account.TELEGRAM_PHONE,
         qr: flags.qr ?? false,
-        proxy: config.TELEGRAM_PROXY,
-        connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
-        requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+        proxy: telegram.TELEGRAM_PROXY,
+        connectTimeoutMs: telegram.TELEGRAM_CONNECT_TIMEOUT_MS,
+        requestTimeoutMs: telegram.TELEGRAM_REQUEST_TIMEOUT_MS,
         signal: controller.signal,
       },
       prompts,

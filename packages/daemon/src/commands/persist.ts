@@ -1,14 +1,37 @@
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { createLifetime } from '../compose/lifetime.js';
 import { openPersistParts } from '../compose/parts.js';
-import { configSecrets, redactUrl } from '../config.js';
-import { type CliContext, ConfigError, configFor } from '../context.js';
 import { createLogger, logFatal } from '../logger.js';
 import { PERSIST_METRICS } from '../metric-declarations.js';
 import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
+import { ConfigError } from '../settings/config-error.js';
+import { databaseGroup } from '../settings/database.js';
+import { settingsFor } from '../settings/environment.js';
+import { secretValues } from '../settings/index.js';
+import { messagesGroup } from '../settings/messages.js';
+import { persistGroup } from '../settings/persist.js';
+import { queueGroup } from '../settings/queue.js';
+import { redactUrl } from '../settings/redact.js';
+import { redisGroup } from '../settings/redis.js';
+import { serviceGroup } from '../settings/service.js';
+import { shutdownGroup } from '../settings/shutdown.js';
+import { workerGroup } from '../settings/worker.js';
 import { onShutdownSignals } from '../signals.js';
+
+/** What `persist` reads. */
+export const persistSettings = [
+  messagesGroup,
+  redisGroup,
+  queueGroup,
+  databaseGroup,
+  persistGroup,
+  workerGroup,
+  serviceGroup,
+  shutdownGroup,
+] as const;
 
 /**
  * The persistence worker as a process. First SIGTERM/SIGINT: stop reading, finish the batch
@@ -16,26 +39,23 @@ import { onShutdownSignals } from '../signals.js';
  * Second signal: stop at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
 export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext): Promise<number> {
-  const config = configFor(
-    ctx,
-    { redis: true, service: true, database: true },
-    {},
-    flags['env-file'],
-  );
-  const stream = config.MESSAGES_STREAM;
+  const settings = settingsFor(ctx, persistSettings, {}, flags['env-file']);
+  const { service } = settings;
+  const graceMs = settings.shutdown.SHUTDOWN_GRACE_MS;
+  const stream = settings.messages.MESSAGES_STREAM;
   if (!stream) throw new ConfigError(['MESSAGES_STREAM is required: the stream to persist']);
   const logger = createLogger({
-    level: config.LOG_LEVEL,
-    secrets: configSecrets(config),
+    level: service.LOG_LEVEL,
+    secrets: secretValues(settings),
     destination: ctx.stdout,
   });
   const metrics = createMetrics(PERSIST_METRICS);
-  const group = config.PERSIST_GROUP;
+  const group = settings.persist.PERSIST_GROUP;
   const lifetime = createLifetime({
     onCloseError: (e) => logger.warn({ err: String(e) }, 'cleanup failed'),
   });
   try {
-    const { reader, sink } = await openPersistParts(config, lifetime, {
+    const { reader, sink } = await openPersistParts(settings, lifetime, {
       stream,
       onRedisError: (error) =>
         logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
@@ -81,23 +101,23 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     }, 5_000);
     sampler.unref();
     lifetime.defer(() => clearInterval(sampler));
-    if (config.METRICS_PORT > 0) {
+    if (service.METRICS_PORT > 0) {
       await lifetime.open(
         serveMetrics(metrics, {
-          port: config.METRICS_PORT,
-          host: config.METRICS_HOST,
+          port: service.METRICS_PORT,
+          host: service.METRICS_HOST,
           healthy: () => ({ ok: reader.state() === 'ready', redis: reader.state() }),
         }),
       );
     }
     logger.info(
       {
-        worker_id: config.workerId,
-        redis: redactUrl(config.redisUrl),
+        worker_id: settings.worker.WORKER_ID,
+        redis: redactUrl(settings.redis.url),
         stream,
         group,
         schema: sink.schema,
-        batch_size: config.PERSIST_BATCH_SIZE,
+        batch_size: settings.persist.PERSIST_BATCH_SIZE,
       },
       'ready',
     );
@@ -108,14 +128,11 @@ export async function persistCommand(flags: FlagsOf<'persist'>, ctx: CliContext)
     // The watchdog ends the process within the grace period even if a connection hangs;
     // an unacknowledged batch stays pending and is claimed by another worker.
     const stopSignals = onShutdownSignals({
-      graceMs: config.SHUTDOWN_GRACE_MS,
+      graceMs,
       exitCode: EXIT.ok,
       first: (signal) => {
-        logger.info(
-          { signal, grace_ms: config.SHUTDOWN_GRACE_MS },
-          'stopping: finishing the batch in hand',
-        );
-        void worker.stop({ graceMs: config.SHUTDOWN_GRACE_MS }).then(stopped);
+        logger.info({ signal, grace_ms: graceMs }, 'stopping: finishing the batch in hand');
+        void worker.stop({ graceMs }).then(stopped);
       },
       second: (signal) => {
         logger.warn({ signal }, 'stopping now: the batch in hand stays pending');

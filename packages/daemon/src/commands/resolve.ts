@@ -1,9 +1,14 @@
 import type { Invoke } from '@tgfetch/telegram';
 import { UsageError } from '../args.js';
+import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
 import { type OpenedSource, openSource } from '../compose/sources.js';
-import { type CliContext, configFor } from '../context.js';
+import { settingsFor } from '../settings/environment.js';
+import { sourceGroup } from '../settings/source.js';
+
+/** What `resolve` reads; the source chosen brings in its own groups. */
+export const resolveSettings = [sourceGroup] as const;
 
 /** What a name, link or id resolves to: the canonical `--chat`, id, title and kind. */
 export async function resolveCommand(
@@ -13,13 +18,13 @@ export async function resolveCommand(
 ): Promise<number> {
   const [input] = args;
   if (input === undefined) throw new UsageError('resolve needs a chat');
-  const config = configFor(
+  const settings = settingsFor(
     ctx,
-    { telegram: true },
+    resolveSettings,
     { TGFETCH_SOURCE: flags.source },
     flags['env-file'],
   );
-  const opened = await openSource(config.TGFETCH_SOURCE, config);
+  const opened = await openSource(settings);
   try {
     const { describeChat } = await import('@tgfetch/telegram');
     const chat = await describeChat(telegramInvoke(opened), input);

@@ -1,12 +1,26 @@
 import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
 import { commandFromFlags, UsageError } from '../args.js';
+import type { CliContext } from '../cli/context.js';
 import { EXIT, exitCodeFor } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import type { CliContext } from '../context.js';
-import { redisClientConfig, reportRedisProblems } from '../redis-problems.js';
+import { redisClientSettings, reportRedisProblems } from '../redis-problems.js';
+import { daysGroup } from '../settings/days.js';
+import { eventsGroup } from '../settings/events.js';
+import { queueGroup } from '../settings/queue.js';
+import { redisGroup } from '../settings/redis.js';
+import { shutdownGroup } from '../settings/shutdown.js';
 import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
+
+/** What `send` reads. */
+export const sendSettings = [
+  redisGroup,
+  queueGroup,
+  eventsGroup,
+  daysGroup,
+  shutdownGroup,
+] as const;
 
 /**
  * Pushes a command built from the flags onto the queue. With `--wait`, waits for its
@@ -14,26 +28,26 @@ import { formatEvent } from './listen.js';
  * Ctrl-C it says the command is still queued (exit 4 or 130).
  */
 export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Promise<number> {
-  const config = redisClientConfig(flags, ctx);
+  const { days, events, queue, redis, shutdown } = redisClientSettings(flags, ctx, sendSettings);
   const { wire } = commandFromFlags(flags, {
     now: Date.now(),
-    timeZone: config.TGFETCH_TZ,
-    defaultStrategy: config.FETCH_STRATEGY,
+    timeZone: days.TGFETCH_TZ,
+    defaultStrategy: days.FETCH_STRATEGY,
   });
   const timeoutSec = flags.timeout === undefined ? 3600 : Number(flags.timeout);
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0)
     throw new UsageError('--timeout must be a positive number of seconds');
   const client = await createCommandClient({
-    url: config.redisUrl,
+    url: redis.url,
     // The daemon reads QUEUE_NAME as a list or as a stream: push where it reads.
-    transport: config.QUEUE_MODE,
-    queue: config.QUEUE_NAME,
-    stream: config.QUEUE_NAME,
-    channel: config.EVENTS_CHANNEL,
-    maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
-    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
-    maxQueueLength: config.MAX_QUEUE_LENGTH,
-    maxCommandDays: config.MAX_COMMAND_DAYS,
+    transport: queue.QUEUE_MODE,
+    queue: queue.QUEUE_NAME,
+    stream: queue.QUEUE_NAME,
+    channel: events.EVENTS_CHANNEL,
+    maxOutageMs: redis.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: redis.REDIS_REPLY_TIMEOUT_MS,
+    maxQueueLength: queue.MAX_QUEUE_LENGTH,
+    maxCommandDays: queue.MAX_COMMAND_DAYS,
     onError: reportRedisProblems(ctx),
   });
   try {
@@ -46,7 +60,7 @@ export async function sendCommand(flags: FlagsOf<'send'>, ctx: CliContext): Prom
     const stopSignals = onShutdownSignals({
       first: () => controller.abort(),
       second: () => controller.abort(),
-      graceMs: config.SHUTDOWN_GRACE_MS,
+      graceMs: shutdown.SHUTDOWN_GRACE_MS,
       exitCode: EXIT.interrupted,
     });
     try {

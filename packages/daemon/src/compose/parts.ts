@@ -14,7 +14,7 @@ import {
   openConnection,
   type RedisEventSink,
 } from '@tgfetch/redis-transport';
-import type { Config } from '../config.js';
+import type { Settings, Uses } from '../settings/index.js';
 import type { Lifetime } from './lifetime.js';
 import { openEventSink, openMessagesReader, openQueue, redisOptions } from './redis.js';
 import { type OpenedSource, openSource, type SourceOptions } from './sources.js';
@@ -23,7 +23,8 @@ import { type OpenedStore, openMessageSink, openStore, type StoreHooks } from '.
 /**
  * The one place where commands get their adapters: each is chosen by its setting
  * (TGFETCH_SOURCE, STORE, QUEUE_MODE) from the tables of `sources.ts`, `stores.ts` and
- * `redis.ts`, and held by the command's `Lifetime`, which closes them all.
+ * `redis.ts`, given the settings groups it reads, and held by the command's `Lifetime`,
+ * which closes them all.
  */
 
 export interface FetchParts {
@@ -48,20 +49,18 @@ export interface DaemonParts extends FetchParts {
 
 /** What `tgfetch fetch` runs on: the source (an export picks `chat`) and the store. */
 export async function openFetchParts(
-  config: Config,
+  settings: Uses<'source' | 'store'> & Settings,
   lifetime: Lifetime,
   options: { cwd: string; chat: string; storeHooks?: StoreHooks },
 ): Promise<FetchParts> {
-  const source = await lifetime.open(
-    openSource(config.TGFETCH_SOURCE, config, { only: { chat: options.chat } }),
-  );
-  const store = await lifetime.open(openStore(config, options.cwd, options.storeHooks));
+  const source = await lifetime.open(openSource(settings, { only: { chat: options.chat } }));
+  const store = await lifetime.open(openStore(settings, options.cwd, options.storeHooks));
   return { source, store };
 }
 
 /** What `tgfetch daemon` runs on: Redis (connection, events, queue), the source, the store. */
 export async function openDaemonParts(
-  config: Config,
+  settings: Uses<'redis' | 'events' | 'queue' | 'worker' | 'source' | 'store'> & Settings,
   lifetime: Lifetime,
   options: {
     cwd: string;
@@ -70,21 +69,25 @@ export async function openDaemonParts(
     onConnectionState?: SourceOptions['onConnectionState'];
   },
 ): Promise<DaemonParts> {
-  const connectionOptions = redisOptions(config, options.onRedisError);
+  const connectionOptions = redisOptions(settings.redis, options.onRedisError);
   const redis = await lifetime.open(openConnection(connectionOptions));
-  const events = await lifetime.open(openEventSink(config, connectionOptions, redis));
-  const queue = await lifetime.open(openQueue(config, connectionOptions));
+  const events = await lifetime.open(openEventSink(settings.events, connectionOptions, redis));
+  const queue = await lifetime.open(openQueue(settings, connectionOptions));
   const source = await lifetime.open(
-    openSource(config.TGFETCH_SOURCE, config, { onConnectionState: options.onConnectionState }),
+    openSource(settings, { onConnectionState: options.onConnectionState }),
   );
   // Never waits on a chat another worker holds (Redis or PostgreSQL lock alike): the command
   // goes back and the slot takes other work.
   const store = await lifetime.open(
-    openStore(config, options.cwd, { ...options.storeHooks, chatLockWaitMs: 0 }, redis.client),
+    openStore(settings, options.cwd, { ...options.storeHooks, chatLockWaitMs: 0 }, redis.client),
   );
   const lock = store.lockIsShared
     ? store.lock
-    : createRedisChatLock({ client: redis.client, ttlMs: config.CHAT_LOCK_TTL_MS, waitMs: 0 });
+    : createRedisChatLock({
+        client: redis.client,
+        ttlMs: settings.queue.CHAT_LOCK_TTL_MS,
+        waitMs: 0,
+      });
   return {
     redis,
     events,
@@ -105,7 +108,7 @@ export interface PersistParts {
 
 /** What `tgfetch persist` runs on: the messages-stream reader and the message sink. */
 export async function openPersistParts(
-  config: Config,
+  settings: Uses<'redis' | 'database' | 'persist' | 'queue' | 'worker'>,
   lifetime: Lifetime,
   options: {
     stream: string;
@@ -114,11 +117,13 @@ export async function openPersistParts(
     onDeadLetter: (id: string, reason: string) => void;
   },
 ): Promise<PersistParts> {
-  const sink = await lifetime.open(openMessageSink(config, { onError: options.onDatabaseError }));
+  const sink = await lifetime.open(
+    openMessageSink(settings.database, { onError: options.onDatabaseError }),
+  );
   const reader = await lifetime.open(
     openMessagesReader(
-      config,
-      redisOptions(config, options.onRedisError),
+      settings,
+      redisOptions(settings.redis, options.onRedisError),
       options.stream,
       options.onDeadLetter,
     ),

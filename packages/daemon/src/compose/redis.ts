@@ -9,17 +9,17 @@ import {
   type MessagesStreamReader,
   type RedisEventSink,
 } from '@tgfetch/redis-transport';
-import type { Config } from '../config.js';
+import type { Uses, ValuesOf } from '../settings/index.js';
 
 /** Where Redis is and how long it may be gone, as every daemon connection is opened. */
 export function redisOptions(
-  config: Config,
+  redis: ValuesOf<'redis'>,
   onError: (error: TgfetchError) => void,
 ): ConnectionOptions & { url: string } {
   return {
-    url: config.redisUrl,
-    maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
-    replyTimeoutMs: config.REDIS_REPLY_TIMEOUT_MS,
+    url: redis.url,
+    maxOutageMs: redis.REDIS_MAX_OUTAGE_MS,
+    replyTimeoutMs: redis.REDIS_REPLY_TIMEOUT_MS,
     onError,
   };
 }
@@ -29,18 +29,18 @@ export function redisOptions(
  * the daemon holds anyway; it stays open when the sink closes).
  */
 export function openEventSink(
-  config: Config,
+  events: ValuesOf<'events'>,
   options: ConnectionOptions,
   shared: Connection,
 ): Promise<RedisEventSink> {
   return createRedisEventSink({
     ...options,
     client: shared.client,
-    channel: config.EVENTS_CHANNEL,
-    stream: config.EVENTS_STREAM,
-    streamEnabled: config.EVENTS_STREAM !== '' && config.EVENTS_STREAM_MAXLEN > 0,
-    maxLen: config.EVENTS_STREAM_MAXLEN,
-    legacy: config.LEGACY_EVENTS,
+    channel: events.EVENTS_CHANNEL,
+    stream: events.EVENTS_STREAM,
+    streamEnabled: events.EVENTS_STREAM_MAXLEN > 0,
+    maxLen: events.EVENTS_STREAM_MAXLEN,
+    legacy: events.LEGACY_EVENTS,
   });
 }
 
@@ -49,29 +49,34 @@ type QueueAdapter = (options: QueueOptions, name: string) => Promise<CommandQueu
 
 /**
  * The queues `QUEUE_MODE` chooses from; each owns its connections (a blocking read must
- * not stall the plain commands that settle deliveries).
+ * not stall the plain commands that settle deliveries). A new mode is one line here.
  */
-const QUEUES: Record<Config['QUEUE_MODE'], QueueAdapter> = {
+const QUEUES = {
   list: (options, queue) => createCommandQueue({ ...options, queue }),
   stream: (options, stream) => createStreamCommandQueue({ ...options, stream }),
-};
+} satisfies Record<string, QueueAdapter>;
+
+export const QUEUE_MODES = Object.keys(QUEUES) as (keyof typeof QUEUES)[];
 
 /** The command queue of `QUEUE_MODE`, named QUEUE_NAME, for this worker. */
-export function openQueue(config: Config, options: ConnectionOptions): Promise<CommandQueue> {
-  return QUEUES[config.QUEUE_MODE](
+export function openQueue(
+  { queue, worker }: Uses<'queue' | 'worker'>,
+  options: ConnectionOptions,
+): Promise<CommandQueue> {
+  return QUEUES[queue.QUEUE_MODE](
     {
       ...options,
-      workerId: config.workerId,
-      maxDeliveries: config.MAX_DELIVERIES,
-      visibilityMs: config.QUEUE_VISIBILITY_MS,
+      workerId: worker.WORKER_ID,
+      maxDeliveries: queue.MAX_DELIVERIES,
+      visibilityMs: queue.QUEUE_VISIBILITY_MS,
     },
-    config.QUEUE_NAME,
+    queue.QUEUE_NAME,
   );
 }
 
 /** The messages stream `stream` as `persist` reads it: group PERSIST_GROUP, this worker's name. */
 export function openMessagesReader(
-  config: Config,
+  { persist, queue, worker }: Uses<'persist' | 'queue' | 'worker'>,
   options: ConnectionOptions,
   stream: string,
   onDeadLetter: (id: string, reason: string) => void,
@@ -79,11 +84,11 @@ export function openMessagesReader(
   return createMessagesStreamReader({
     ...options,
     stream,
-    group: config.PERSIST_GROUP,
-    consumer: config.workerId,
-    batchSize: config.PERSIST_BATCH_SIZE,
-    maxDeliveries: config.MAX_DELIVERIES,
-    claimIdleMs: config.PERSIST_CLAIM_IDLE_MS,
+    group: persist.PERSIST_GROUP,
+    consumer: worker.WORKER_ID,
+    batchSize: persist.PERSIST_BATCH_SIZE,
+    maxDeliveries: queue.MAX_DELIVERIES,
+    claimIdleMs: persist.PERSIST_CLAIM_IDLE_MS,
     onDeadLetter,
   });
 }

@@ -1,21 +1,21 @@
 import type { RetryNotice, RunOptions } from '@tgfetch/core';
-import type { Config } from '../config.js';
+import type { Uses } from '../settings/index.js';
 
 /**
  * How the engine runs each command, the same for `daemon` and `fetch`: the zone of the
  * days, the worker id events carry, the retry policy, and who is told before each wait.
  */
 export function runOptions(
-  config: Config,
+  { days, run, worker }: Uses<'days' | 'run' | 'worker'>,
   onRetry: (notice: RetryNotice) => void,
 ): Omit<RunOptions, 'signal'> {
   return {
-    timeZone: config.TGFETCH_TZ,
-    workerId: config.workerId,
-    comments: config.FETCH_COMMENTS,
+    timeZone: days.TGFETCH_TZ,
+    workerId: worker.WORKER_ID,
+    comments: run.FETCH_COMMENTS,
     retry: {
-      maxFloodWaitSec: config.MAX_FLOOD_WAIT_SEC,
-      maxAttempts: config.RETRY_MAX_ATTEMPTS,
+      maxFloodWaitSec: run.MAX_FLOOD_WAIT_SEC,
+      maxAttempts: run.RETRY_MAX_ATTEMPTS,
     },
     onRetry,
   };

@@ -1,12 +1,21 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
 import type { Invoke, TelegramConnectionState } from '@tgfetch/telegram';
-import type { Config } from '../config.js';
+import { accountGroup } from '../settings/account.js';
+import { daysGroup } from '../settings/days.js';
+import { filesGroup } from '../settings/files.js';
+import type { SettingsOf } from '../settings/group.js';
+import type { Settings, Uses } from '../settings/index.js';
+import { alternatives } from '../settings/schemas.js';
+import { sessionGroup } from '../settings/session.js';
+import { telegramGroup } from '../settings/telegram.js';
 import { simulatedOptions } from '../simulated-options.js';
+import { adapter } from './adapter.js';
 
 export interface OpenedSource {
   source: MessageSource;
-  kind: 'telegram' | 'simulated' | 'export';
+  /** The entry of `SOURCES` it came from. */
+  kind: string;
   /**
    * Requests on a Telegram (or simulated) source's connection, for `chats` and `resolve`:
    * its deadlines, and its peer cache learning what they see.
@@ -30,47 +39,59 @@ export interface SourceOptions {
   simulatedLive?: { startWhenFollowed: boolean; eventsPerSecond: number } | undefined;
 }
 
-type SourceAdapter = (
-  /** What follows `kind:` in the setting (`export:<file>`); empty for the others. */
-  argument: string,
-  config: Config,
-  options: SourceOptions,
-) => Promise<OpenedSource>;
-
 /**
- * The sources `--source` / `TGFETCH_SOURCE` chooses from (`kind` or `kind:<argument>`), each
- * imported only when chosen: reading an export never loads gramjs, and the simulated
- * Telegram is not loaded by a production daemon.
+ * The sources `--source` / `TGFETCH_SOURCE` chooses from (`kind`, or `kind:<argument>` for
+ * one that takes an `argument`), each with the settings groups it reads (checked only when
+ * it is chosen) and imported only when chosen: reading an export never loads gramjs, and
+ * the simulated Telegram is not loaded by a production daemon. A new source is one line
+ * here.
  */
-const SOURCES: Record<OpenedSource['kind'], SourceAdapter> = {
-  telegram: openTelegram,
-  simulated: openSimulated,
-  export: openExport,
+export const SOURCES = {
+  telegram: adapter({
+    settings: [telegramGroup, accountGroup, sessionGroup, filesGroup],
+    open: openTelegram,
+  }),
+  simulated: adapter({ settings: [], open: openSimulated }),
+  export: adapter({ argument: '<result.json>', settings: [daysGroup], open: openExport }),
 };
 
-/** Builds the source named by `--source` / `TGFETCH_SOURCE`. */
-export async function openSource(
-  spec: string,
-  config: Config,
-  options: SourceOptions = {},
-): Promise<OpenedSource> {
+type SourceKind = keyof typeof SOURCES;
+
+/** How each source is written in TGFETCH_SOURCE: `telegram`, `export:<result.json>`. */
+export const SOURCE_SPELLINGS: readonly string[] = Object.entries(SOURCES).map(([kind, source]) =>
+  'argument' in source ? `${kind}:${source.argument}` : kind,
+);
+
+/** A TGFETCH_SOURCE value taken apart, or undefined when no source of the table has it. */
+export function parseSourceSpec(spec: string): { kind: SourceKind; argument: string } | undefined {
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
-  const open = Object.hasOwn(SOURCES, kind) ? SOURCES[kind as OpenedSource['kind']] : undefined;
-  if (!open)
-    throw new Error(`unknown source "${spec}": use telegram, simulated or export:<result.json>`);
-  return open(colon < 0 ? '' : spec.slice(colon + 1), config, options);
+  const argument = colon < 0 ? '' : spec.slice(colon + 1);
+  if (!Object.hasOwn(SOURCES, kind)) return undefined;
+  const takesArgument = 'argument' in SOURCES[kind as SourceKind];
+  return takesArgument === (argument !== '') ? { kind: kind as SourceKind, argument } : undefined;
+}
+
+/** Builds the source TGFETCH_SOURCE names, from the settings it was loaded with. */
+export async function openSource(
+  settings: Uses<'source'> & Settings,
+  options: SourceOptions = {},
+): Promise<OpenedSource> {
+  const spec = settings.source.TGFETCH_SOURCE;
+  const parsed = parseSourceSpec(spec);
+  if (!parsed) throw new Error(`unknown source "${spec}": use ${alternatives(SOURCE_SPELLINGS)}`);
+  return SOURCES[parsed.kind].open(settings, parsed.argument, options);
 }
 
 async function openExport(
+  settings: SettingsOf<[typeof daysGroup]>,
   file: string,
-  config: Config,
   { only }: SourceOptions,
 ): Promise<OpenedSource> {
   const { createExportSource } = await import('@tgfetch/telegram/export');
   const source = createExportSource({
     file,
-    timeZone: config.TGFETCH_TZ,
+    timeZone: settings.days.TGFETCH_TZ,
     // `tgfetch chats --source export:` prints this chat as the `--chat` to use.
     ...(only ? { chat: only.chat } : {}),
   });
@@ -78,8 +99,8 @@ async function openExport(
 }
 
 async function openSimulated(
-  _: string,
-  _config: Config,
+  _settings: SettingsOf<[]>,
+  _argument: string,
   { onConnectionState, simulatedLive }: SourceOptions,
 ): Promise<OpenedSource> {
   const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
@@ -92,21 +113,24 @@ async function openSimulated(
 }
 
 async function openTelegram(
-  _: string,
-  config: Config,
+  settings: SettingsOf<
+    [typeof telegramGroup, typeof accountGroup, typeof sessionGroup, typeof filesGroup]
+  >,
+  _argument: string,
   { onConnectionState }: SourceOptions,
 ): Promise<OpenedSource> {
   const { createTelegramClientSource } = await import('@tgfetch/telegram');
+  const { account, session, telegram } = settings;
   const source = createTelegramClientSource({
-    apiId: config.TELEGRAM_API_ID ?? 0,
-    apiHash: config.TELEGRAM_API_HASH ?? '',
-    session: config.TELEGRAM_SESSION ?? '',
-    takeout: config.TELEGRAM_TAKEOUT,
-    proxy: config.TELEGRAM_PROXY,
-    connectTimeoutMs: config.TELEGRAM_CONNECT_TIMEOUT_MS,
-    requestTimeoutMs: config.TELEGRAM_REQUEST_TIMEOUT_MS,
+    apiId: account.TELEGRAM_API_ID,
+    apiHash: account.TELEGRAM_API_HASH,
+    session: session.TELEGRAM_SESSION,
+    takeout: session.TELEGRAM_TAKEOUT,
+    proxy: telegram.TELEGRAM_PROXY,
+    connectTimeoutMs: telegram.TELEGRAM_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: telegram.TELEGRAM_REQUEST_TIMEOUT_MS,
     onConnectionState,
-    ...peerCacheOptions(config),
+    ...peerCacheOptions(settings),
   });
   return { source, kind: 'telegram', invoke: source.invoke, close: () => source.close() };
 }
@@ -115,8 +139,12 @@ async function openTelegram(
  * Access hashes and resolved usernames are kept on disk, one file per account, so that a
  * numeric chat id works in every process of that account (`daemon` and `fetch` alike).
  */
-export function peerCacheOptions(config: Config): { peerCacheDir?: string; peerTtlMs: number } {
-  const dir = config.TELEGRAM_PEER_CACHE_DIR ?? path.join(config.DATA_DIR, '.peers');
-  const peerTtlMs = config.TELEGRAM_PEER_TTL_SEC * 1000;
+export function peerCacheOptions(settings: SettingsOf<[typeof sessionGroup, typeof filesGroup]>): {
+  peerCacheDir?: string;
+  peerTtlMs: number;
+} {
+  const { session, files } = settings;
+  const dir = session.TELEGRAM_PEER_CACHE_DIR ?? path.join(files.DATA_DIR, '.peers');
+  const peerTtlMs = session.TELEGRAM_PEER_TTL_SEC * 1000;
   return dir === 'off' ? { peerTtlMs } : { peerCacheDir: dir, peerTtlMs };
 }

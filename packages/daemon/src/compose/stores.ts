@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import type { ChatLock, MessageStore, ProgressStore } from '@tgfetch/core';
 import type { CorruptFileNotice } from '@tgfetch/fs-store';
 import type { MessagesStream, RedisClient } from '@tgfetch/redis-transport';
-import type { Config } from '../config.js';
+import { databaseGroup } from '../settings/database.js';
+import { filesGroup } from '../settings/files.js';
+import { pick, type SettingsOf } from '../settings/group.js';
+import type { Settings, Uses } from '../settings/index.js';
+import { messagesGroup } from '../settings/messages.js';
+import { redisGroup } from '../settings/redis.js';
+import { adapter } from './adapter.js';
 
 export interface OpenedStore {
   store: MessageStore;
@@ -36,37 +42,45 @@ export interface StoreHooks {
   chatLockWaitMs?: number;
 }
 
-type StoreAdapter = (config: Config, cwd: string, hooks: StoreHooks) => Promise<OpenedStore>;
-
 /**
- * The stores `--store` / `STORE` chooses from, each imported only when chosen. A new store
- * is its adapter here plus its name in `STORE_KINDS` (config.ts).
+ * The stores `--store` / `STORE` chooses from, each with what help says of it, the settings
+ * group it reads (checked only when it is chosen), and imported only when chosen. A new
+ * store is its package, its settings group and one line here.
  */
-const STORES: Record<Config['STORE'], StoreAdapter> = {
-  fs: openFs,
-  postgres: openPg,
+export const STORES = {
+  fs: adapter({ help: 'day files in DATA_DIR', settings: [filesGroup], open: openFs }),
+  postgres: adapter({
+    help: 'PostgreSQL, DATABASE_URL or PG*',
+    settings: [databaseGroup],
+    open: openPg,
+  }),
 };
 
+export type StoreKind = keyof typeof STORES;
+export const STORE_KINDS = Object.keys(STORES) as StoreKind[];
+
 /**
- * The store named by `--store` / `STORE`: files in DATA_DIR (default), or PostgreSQL
- * (migrated at open). With MESSAGES_STREAM set, each stored day's messages are also
+ * The store STORE names. With MESSAGES_STREAM set, each stored day's messages are also
  * appended to that Redis stream: on `redis` when given (a connection the caller has
- * anyway), else on a connection of its own to `redisUrl`.
+ * anyway), else on a connection of its own.
  */
 export async function openStore(
-  config: Config,
+  settings: Uses<'store'> & Settings,
   cwd: string,
   hooks: StoreHooks = {},
   redis?: RedisClient,
 ): Promise<OpenedStore> {
-  const opened = await STORES[config.STORE](config, cwd, hooks);
-  if (!config.MESSAGES_STREAM) return opened;
+  const opened = await STORES[settings.store.STORE].open(settings, cwd, hooks);
+  // Loaded with every store; the Redis settings with a set MESSAGES_STREAM.
+  const { MESSAGES_STREAM, MESSAGES_STREAM_MAXLEN } = pick(settings, [messagesGroup]).messages;
+  if (!MESSAGES_STREAM) return opened;
+  const { redis: redisSettings } = pick(settings, [redisGroup]);
   const { createMessagesStream } = await import('@tgfetch/redis-transport');
   const messages = await createMessagesStream({
-    ...(redis ? { client: redis } : { url: config.redisUrl }),
-    stream: config.MESSAGES_STREAM,
-    maxLen: config.MESSAGES_STREAM_MAXLEN,
-    maxOutageMs: config.REDIS_MAX_OUTAGE_MS,
+    ...(redis ? { client: redis } : { url: redisSettings.url }),
+    stream: MESSAGES_STREAM,
+    maxLen: MESSAGES_STREAM_MAXLEN,
+    maxOutageMs: redisSettings.REDIS_MAX_OUTAGE_MS,
   }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
@@ -82,39 +96,44 @@ export async function openStore(
   };
 }
 
+type DatabaseSettings = SettingsOf<[typeof databaseGroup]>['database'];
+
 /** node-postgres settings from DATABASE_URL; without it, the PG* variables as with psql. */
-export function pgConnection(config: Config): { connectionString?: string } {
-  return config.DATABASE_URL ? { connectionString: config.DATABASE_URL } : {};
+export function pgConnection(database: DatabaseSettings): { connectionString?: string } {
+  return database.DATABASE_URL ? { connectionString: database.DATABASE_URL } : {};
 }
 
-/** Where the configuration's PostgreSQL database and schema are, as store and sink open them. */
-function pgOptions(config: Config, hooks: Pick<StoreHooks, 'onError'>) {
+/** Where the PostgreSQL database and schema are, as store and sink open them. */
+function pgOptions(database: DatabaseSettings, hooks: Pick<StoreHooks, 'onError'>) {
   return {
-    connection: pgConnection(config),
-    schema: config.DATABASE_SCHEMA,
-    poolSize: config.DATABASE_POOL_SIZE,
+    connection: pgConnection(database),
+    schema: database.DATABASE_SCHEMA,
+    poolSize: database.DATABASE_POOL_SIZE,
     ...(hooks.onError ? { onError: hooks.onError } : {}),
   };
 }
 
-/** The PostgreSQL store of the configuration, migrated at open. */
-async function openPgFromConfig(config: Config, hooks: StoreHooks = {}) {
+/** Where `persist` writes: the messages table of the PostgreSQL store. */
+export async function openMessageSink(
+  database: DatabaseSettings,
+  hooks: Pick<StoreHooks, 'onError'> = {},
+) {
+  const { openPgMessageSink } = await import('@tgfetch/pg-store');
+  return openPgMessageSink(pgOptions(database, hooks));
+}
+
+/** The PostgreSQL store, migrated at open. */
+async function openPg(
+  { database }: SettingsOf<[typeof databaseGroup]>,
+  _cwd: string,
+  hooks: StoreHooks,
+): Promise<OpenedStore> {
   const { openPgStore } = await import('@tgfetch/pg-store');
-  return openPgStore({
-    ...pgOptions(config, hooks),
+  const store = await openPgStore({
+    ...pgOptions(database, hooks),
     ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
     ...(hooks.chatLockWaitMs === undefined ? {} : { lockWaitMs: hooks.chatLockWaitMs }),
   });
-}
-
-/** Where `persist` writes: the messages table of the configuration's PostgreSQL store. */
-export async function openMessageSink(config: Config, hooks: Pick<StoreHooks, 'onError'> = {}) {
-  const { openPgMessageSink } = await import('@tgfetch/pg-store');
-  return openPgMessageSink(pgOptions(config, hooks));
-}
-
-async function openPg(config: Config, _cwd: string, hooks: StoreHooks): Promise<OpenedStore> {
-  const store = await openPgFromConfig(config, hooks);
   return {
     store,
     progress: store,
@@ -125,14 +144,18 @@ async function openPg(config: Config, _cwd: string, hooks: StoreHooks): Promise<
   };
 }
 
-async function openFs(config: Config, cwd: string, hooks: StoreHooks): Promise<OpenedStore> {
+async function openFs(
+  { files }: SettingsOf<[typeof filesGroup]>,
+  cwd: string,
+  hooks: StoreHooks,
+): Promise<OpenedStore> {
   const { createFsStore } = await import('@tgfetch/fs-store');
   // I/O against the working directory; events show the directory as configured
   // (`DATA_DIR=./data` gives `data/<chat>/2025/discussions_2025-11-07.json`).
   const store = createFsStore({
-    dataDir: resolve(cwd, config.DATA_DIR),
-    displayDir: config.DATA_DIR,
-    format: config.DATA_FORMAT,
+    dataDir: resolve(cwd, files.DATA_DIR),
+    displayDir: files.DATA_DIR,
+    format: files.DATA_FORMAT,
     ...(hooks.onCorruptFile ? { onCorruptFile: hooks.onCorruptFile } : {}),
   });
   return {
@@ -140,7 +163,7 @@ async function openFs(config: Config, cwd: string, hooks: StoreHooks): Promise<O
     progress: store,
     lock: store.lock,
     lockIsShared: false,
-    where: config.DATA_DIR,
+    where: files.DATA_DIR,
     close: () => store.close(),
   };
 }

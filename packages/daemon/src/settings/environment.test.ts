@@ -2,8 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, configFor, environment } from './context.js';
-import { captureContext } from './testing/capture.js';
+import { captureContext } from '../testing/capture.js';
+import { ConfigError } from './config-error.js';
+import { environment, settingsFor } from './environment.js';
+import { filesGroup } from './files.js';
+import { serviceGroup } from './service.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,8 +16,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Every group of settings checked. */
-const ALL = { redis: true, service: true };
+const GROUPS = [filesGroup, serviceGroup] as const;
 
 describe('.env loading', () => {
   it('puts ./.env under the real environment', async () => {
@@ -28,8 +30,9 @@ describe('.env loading', () => {
       LOG_LEVEL: 'warn',
       QUEUE_NAME: 'quoted name',
     });
-    const config = configFor(ctx, ALL);
-    expect(config).toMatchObject({ DATA_DIR: 'from-file', LOG_LEVEL: 'warn' });
+    const settings = settingsFor(ctx, GROUPS);
+    expect(settings.files.DATA_DIR).toBe('from-file');
+    expect(settings.service.LOG_LEVEL).toBe('warn');
   });
 
   it('works without a .env file', () => {
@@ -40,8 +43,8 @@ describe('.env loading', () => {
   it('reads --env-file relative to the working directory, and rejects a missing one', async () => {
     await writeFile(path.join(dir, 'prod.env'), 'FETCH_CONCURRENCY=3\n');
     const ctx = captureContext({ cwd: dir });
-    expect(configFor(ctx, ALL, {}, 'prod.env').FETCH_CONCURRENCY).toBe(3);
-    expect(() => configFor(ctx, ALL, {}, 'missing.env')).toThrow(
+    expect(settingsFor(ctx, GROUPS, {}, 'prod.env').service.FETCH_CONCURRENCY).toBe(3);
+    expect(() => settingsFor(ctx, GROUPS, {}, 'missing.env')).toThrow(
       expect.objectContaining({
         name: 'ConfigError',
         problems: ['--env-file missing.env does not exist'],
@@ -52,14 +55,14 @@ describe('.env loading', () => {
   it('command-line overrides win over both; unset overrides are ignored', async () => {
     await writeFile(path.join(dir, '.env'), 'DATA_DIR=from-file\n');
     const ctx = captureContext({ cwd: dir, env: { DATA_DIR: 'from-env' } });
-    expect(configFor(ctx, ALL, { DATA_DIR: 'from-flag' }).DATA_DIR).toBe('from-flag');
-    expect(configFor(ctx, ALL, { DATA_DIR: undefined }).DATA_DIR).toBe('from-env');
+    expect(settingsFor(ctx, GROUPS, { DATA_DIR: 'from-flag' }).files.DATA_DIR).toBe('from-flag');
+    expect(settingsFor(ctx, GROUPS, { DATA_DIR: undefined }).files.DATA_DIR).toBe('from-env');
   });
 
   it('throws one ConfigError listing every problem', () => {
     const ctx = captureContext({ cwd: dir, env: { FETCH_CONCURRENCY: 'abc', LOG_LEVEL: 'loud' } });
     try {
-      configFor(ctx, ALL);
+      settingsFor(ctx, GROUPS);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
