@@ -171,7 +171,7 @@ runFetch(parsed.command, { source, store: createMemoryStore(), progress: createM
       { cwd: project },
     );
     expect(stdout.trim().split('\n')).toEqual([
-      'tgfetch fetch command',
+      'tgfetch command',
       'tgfetch event',
       'tgfetch message',
     ]);
