@@ -60,6 +60,23 @@ export {
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
 export {
+  type CommandStatus,
+  type ScheduleKeys,
+  type ScheduleOutcome,
+  type ScheduleRun,
+  type ScheduleView,
+  scheduleKeys,
+} from './schedule-records.js';
+export {
+  createRedisSchedules,
+  type PutResult,
+  type RedisSchedules,
+  type RedisSchedulesOptions,
+  type RunDueOptions,
+  type RunDueResult,
+  type ScheduleStats,
+} from './schedules.js';
+export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,
   type StreamCommandQueueOptions,
