@@ -59,6 +59,7 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export { withScheduleOutcomes } from './schedule-outcomes.js';
 export {
   type CommandStatus,
   type ScheduleKeys,
