@@ -13,7 +13,15 @@ import { fmt, round } from './lib/stats.mjs';
  * results alone) and, after a full run, the table in README.md between its bench markers.
  */
 
-const SCENARIOS = ['pipeline', 'request-cost', 'pacing', 'queue', 'footprint', 'postgres'];
+const SCENARIOS = [
+  'pipeline',
+  'request-cost',
+  'pacing',
+  'queue',
+  'footprint',
+  'postgres',
+  'schedules',
+];
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 const args = process.argv.slice(2);
