@@ -11,5 +11,6 @@ export {
 export { describeEventSink, type EventSinkFixture, sampleEvents } from './events-suite.js';
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
+export { describeRateMemory } from './rate-memory-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
 export { describeMessageStore, describeProgressStore, type StoreFixture } from './store-suite.js';
