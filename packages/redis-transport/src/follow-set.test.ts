@@ -3,7 +3,12 @@ import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vit
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RedisClient } from './connection.js';
-import { createFollowSet, type FollowSetOptions, type FollowSnapshot } from './follow-set.js';
+import {
+  anyFollowed,
+  createFollowSet,
+  type FollowSetOptions,
+  type FollowSnapshot,
+} from './follow-set.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -115,6 +120,25 @@ describe('the follow set', () => {
       '@other',
     ]);
     expect(await ctx.client.hLen(set.keys.set)).toBe(5);
+  });
+
+  it('tells whether any account follows a chat, from the accounts index the sets keep', async () => {
+    const client = ctx.client as RedisClient;
+    const prefix = `${ctx.prefix}follow:`;
+    const followed = () => anyFollowed({ client, prefix });
+    expect(await followed()).toBe(false);
+    const a = open();
+    const b = open({ account: '67890' });
+    await a.add('@one');
+    await b.add('@two');
+    await a.add('@three');
+    expect(await followed()).toBe(true);
+    await a.remove('@one');
+    await b.remove('@two');
+    // An account stays in the index while its set holds a chat.
+    expect(await ctx.client.sMembers(`${prefix}#accounts`)).toEqual(['12345']);
+    await a.remove('@three');
+    expect(await followed()).toBe(false);
   });
 
   it('publishes each change on its channel', async () => {

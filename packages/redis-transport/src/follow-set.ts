@@ -48,23 +48,52 @@ export interface FollowSet {
 }
 
 export const MAX_ACCOUNT_LENGTH = 64;
+const DEFAULT_PREFIX = 'tgfetch:follow:';
+/** The set of accounts whose follow set holds a chat (`#` is in no account name). */
+const accountsKey = (prefix: string) => `${prefix}#accounts`;
+
+/**
+ * Whether any account follows a chat in this Redis: one SCARD of the accounts index the
+ * follow sets keep, so a daemon can tell at start, before it knows its own account, whether
+ * there is anything to follow.
+ */
+export async function anyFollowed(options: {
+  client: RedisClient;
+  prefix?: string;
+  replyTimeoutMs?: number;
+}): Promise<boolean> {
+  const key = accountsKey(options.prefix ?? DEFAULT_PREFIX);
+  try {
+    return (
+      (await replyDeadline(
+        options.client.sCard(key),
+        options.replyTimeoutMs ?? 2_000,
+        `reading ${key}`,
+      )) > 0
+    );
+  } catch (error) {
+    throw toRedisError(error);
+  }
+}
 const ACCOUNT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-/** `KEYS`: set, version. `ARGV`: chat, entry JSON, maxChats, channel. `{added, version}`. */
+/** `KEYS`: set, version, accounts. `ARGV`: chat, entry JSON, maxChats, channel, account. `{added, version}`. */
 const addScript = defineScript(`
 local version = tonumber(redis.call('GET', KEYS[2]) or '0')
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {0, version} end
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return redis.error_reply('FOLLOW_SET_FULL') end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[5])
 version = redis.call('INCR', KEYS[2])
 redis.call('PUBLISH', ARGV[4], version)
 return {1, version}`);
 
-/** `KEYS`: set, version. `ARGV`: chat, channel. `{removed, version}`. */
+/** `KEYS`: set, version, accounts. `ARGV`: chat, channel, account. `{removed, version}`. */
 const removeScript = defineScript(`
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
   return {0, tonumber(redis.call('GET', KEYS[2]) or '0')}
 end
+if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[3]) end
 local version = redis.call('INCR', KEYS[2])
 redis.call('PUBLISH', ARGV[2], version)
 return {1, version}`);
@@ -94,7 +123,7 @@ export function createFollowSet(options: FollowSetOptions): FollowSet {
       `Not an account for a follow set: ${JSON.stringify(echo(String(account)))} (letters, digits, . _ -, at most ${MAX_ACCOUNT_LENGTH})`,
     );
   }
-  const prefix = options.prefix ?? 'tgfetch:follow:';
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   const maxChats = options.maxChats ?? 1_000;
   const replyTimeoutMs = options.replyTimeoutMs ?? 2_000;
   const clock = options.clock ?? systemClock;
@@ -103,6 +132,7 @@ export function createFollowSet(options: FollowSetOptions): FollowSet {
     version: `${prefix}${account}:version`,
     changed: `${prefix}${account}:changed`,
   };
+  const accounts = accountsKey(prefix);
 
   const call = async <T>(reply: () => Promise<T>, what: string): Promise<T> => {
     try {
@@ -144,8 +174,8 @@ export function createFollowSet(options: FollowSetOptions): FollowSet {
         () =>
           addScript.run(
             client,
-            [keys.set, keys.version],
-            [ref, JSON.stringify(entry), String(maxChats), keys.changed],
+            [keys.set, keys.version, accounts],
+            [ref, JSON.stringify(entry), String(maxChats), keys.changed, account],
           ),
         `following ${ref}`,
       );
@@ -155,7 +185,12 @@ export function createFollowSet(options: FollowSetOptions): FollowSet {
     async remove(chat) {
       const ref = canonical(chat);
       const reply = await call(
-        () => removeScript.run(client, [keys.set, keys.version], [ref, keys.changed]),
+        () =>
+          removeScript.run(
+            client,
+            [keys.set, keys.version, accounts],
+            [ref, keys.changed, account],
+          ),
         `unfollowing ${ref}`,
       );
       const { changed, version } = pair(reply);

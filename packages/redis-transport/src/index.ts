@@ -38,6 +38,7 @@ export {
   type RedisEventSinkOptions,
 } from './event-sink.js';
 export {
+  anyFollowed,
   createFollowSet,
   type FollowEntry,
   type FollowSet,

@@ -4,8 +4,8 @@ import {
   type CommandHandlers,
   errorInfo,
   systemClock,
-  withDeadline,
 } from '@tgfetch/core';
+import { anyFollowed } from '@tgfetch/redis-transport';
 import { type DaemonFollow, type DaemonFollowOptions, startDaemonFollow } from './daemon-follow.js';
 
 /** Longest wait between two tries of starting live follow. */
@@ -20,8 +20,8 @@ export interface BackgroundFollow {
 
 /**
  * The daemon's live follow, started without holding up the daemon's start, and only when
- * there is something to follow (FOLLOW_CHATS, a follow set some daemon keeps in this Redis,
- * or a follow command), since following asks Telegram who the account is at once. A start
+ * there is something to follow (FOLLOW_CHATS, a chat some account follows in this Redis, or
+ * a follow command), since following asks Telegram who the account is at once. A start
  * that fails (Telegram unreachable) is tried again with backoff.
  */
 export function backgroundFollow(
@@ -74,7 +74,9 @@ export function backgroundFollow(
     return started;
   };
   void (async () => {
-    if (options.chats.length > 0 || (await anyFollowSet(options))) start();
+    // Redis trouble is the connection's to report; following then starts with a command.
+    const followed = await anyFollowed({ client: options.client }).catch(() => false);
+    if (options.chats.length > 0 || followed) start();
   })();
   return {
     handlers: {
@@ -94,25 +96,4 @@ export function backgroundFollow(
       await running;
     },
   };
-}
-
-/** Whether some account's follow set exists in this Redis (a SCAN of at most two seconds). */
-async function anyFollowSet(options: DaemonFollowOptions): Promise<boolean> {
-  const end = Date.now() + 2_000;
-  try {
-    let cursor = '0';
-    do {
-      const reply = await withDeadline(
-        options.client.scan(cursor, { MATCH: 'tgfetch:follow:*', COUNT: 1000, TYPE: 'hash' }),
-        Math.max(1, end - Date.now()),
-        systemClock,
-        () => new Error('no reply from Redis'),
-      );
-      if (reply.keys.length > 0) return true;
-      cursor = String(reply.cursor);
-    } while (cursor !== '0' && Date.now() < end);
-  } catch {
-    // Redis trouble is the connection's to report; following then starts with a command.
-  }
-  return false;
 }
