@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AbortError, errorInfo } from '@tgfetch/core';
+import { AbortError, errorInfo, messageEvents } from '@tgfetch/core';
 import { createFsResumeStore } from '@tgfetch/fs-store';
 import type { TelegramSource } from '@tgfetch/telegram';
 import type { CliContext } from '../cli/context.js';
@@ -9,7 +9,7 @@ import { createLifetime } from '../compose/lifetime.js';
 import { openSource } from '../compose/sources.js';
 import { openStore } from '../compose/stores.js';
 import { createFollower } from '../follow/follower.js';
-import { changeJson, changeLine } from '../follow/lines.js';
+import { changeLine } from '../follow/lines.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { filesGroup } from '../settings/files.js';
@@ -17,6 +17,7 @@ import { followGroup } from '../settings/follow.js';
 import { shutdownGroup } from '../settings/shutdown.js';
 import { sourceGroup } from '../settings/source.js';
 import { storeGroup } from '../settings/store.js';
+import { workerGroup } from '../settings/worker.js';
 import { onShutdownSignals } from '../signals.js';
 
 /**
@@ -29,6 +30,7 @@ export const followSettings = [
   storeGroup,
   filesGroup,
   followGroup,
+  workerGroup,
   shutdownGroup,
 ] as const;
 
@@ -83,9 +85,15 @@ export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): 
           ctx.stderr.write(
             `retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt}): ${errorInfo(error).code}: ${errorInfo(error).message}\n`,
           ),
-        announce: async ({ messages }) => {
-          for (const m of messages)
-            ctx.stdout.write(`${flags.json ? changeJson(m) : changeLine(m)}\n`);
+        announce: async (result) => {
+          // --json prints the very events a daemon publishes for the same changes.
+          const lines = flags.json
+            ? messageEvents(result, {
+                ts: new Date().toISOString(),
+                worker_id: settings.worker.WORKER_ID,
+              }).map((event) => JSON.stringify(event))
+            : result.messages.map(changeLine);
+          for (const line of lines) ctx.stdout.write(`${line}\n`);
         },
       },
       controller.signal,

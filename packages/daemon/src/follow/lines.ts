@@ -1,12 +1,5 @@
 import type { AppliedMessage } from '@tgfetch/core';
 
-/** The event a live change is announced as. */
-export const CHANGE_EVENTS = {
-  new: 'message',
-  edited: 'message_edited',
-  deleted: 'message_deleted',
-} as const;
-
 /** Longest text a terminal line shows of a message. */
 const SHOWN = 80;
 
@@ -23,15 +16,4 @@ export function changeLine(m: AppliedMessage): string {
   const text = (m.message.text ?? '').replace(/[\p{Cc}\p{Cf}]/gu, ' ');
   const shown = text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
   return `${when} ${m.kind.padEnd(7)} ${m.chat} #${m.message.id}${shown ? ` ${shown}` : ''}`;
-}
-
-/** The same change as one JSON line: the event's name, its day and the message as stored. */
-export function changeJson(m: AppliedMessage): string {
-  return JSON.stringify({
-    event: CHANGE_EVENTS[m.kind],
-    chat: m.chat,
-    date: m.date,
-    time_zone: m.time_zone,
-    message: m.message,
-  });
 }
