@@ -2,11 +2,15 @@ import type {
   ChatRef,
   DayProgress,
   FetchEvent,
+  FoundMessage,
   IsoDate,
+  MessageSearch,
+  MessageSearchResult,
   MessageStore,
   QueueState,
-  TgMessage,
 } from '@tgfetch/core';
+
+export type { FoundMessage, MessageSearch, MessageSearchResult };
 
 /**
  * What the console is handed, as the shapes it needs: the daemon opens the real parts
@@ -25,26 +29,6 @@ export interface ConsoleStore extends MessageStore {
   zoneOf?(chat: ChatRef): Promise<string | undefined>;
   /** An indexed search (PostgreSQL's); absent, the console scans day files, bounded. */
   searchMessages?(search: MessageSearch): Promise<MessageSearchResult>;
-}
-
-export interface MessageSearch {
-  text?: string;
-  sender?: string;
-  chat?: ChatRef;
-  from?: IsoDate;
-  to?: IsoDate;
-  limit?: number;
-}
-
-export interface FoundMessage {
-  chat: ChatRef;
-  date: IsoDate;
-  message: TgMessage;
-}
-
-export interface MessageSearchResult {
-  messages: FoundMessage[];
-  more: boolean;
 }
 
 /** A command as a queue holds it (redis-transport's `InspectedCommand`). */

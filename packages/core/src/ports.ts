@@ -128,6 +128,42 @@ export interface MessageSource {
 }
 
 /**
+ * A search of stored messages, for stores that can answer it (pg-store's full-text search)
+ * and for those who scan (the console over day files): every field given must match.
+ */
+export interface MessageSearch {
+  /**
+   * Words of the text, in web search syntax (`python asyncio`, `"exact phrase"`, `-word`,
+   * `a or b`): PostgreSQL full-text search with the `simple` configuration (no stemming,
+   * any language). @default any text
+   */
+  text?: string;
+  /** A sender: its id as `from_id` holds it, or a channel post's author (case-insensitive). @default anyone */
+  sender?: string;
+  /** One chat. @default every chat */
+  chat?: ChatRef;
+  /** First day, in each chat's zone. @default no bound */
+  from?: IsoDate;
+  /** Last day (inclusive), in each chat's zone. @default no bound */
+  to?: IsoDate;
+  /** Messages returned at most, newest first (1..500). @default 50 */
+  limit?: number;
+}
+
+/** A message found, with the day it is stored in. */
+export interface FoundMessage {
+  chat: ChatRef;
+  date: IsoDate;
+  message: TgMessage;
+}
+
+export interface MessageSearchResult {
+  messages: FoundMessage[];
+  /** More messages match than `limit`. */
+  more: boolean;
+}
+
+/**
  * The zone rule, which every store keeps: a chat is stored in one time zone, the zone of
  * its first stored day. A day is (chat, zone, date); a day of another zone for the same
  * chat is refused with `ZoneConflictError` (`ZONE_CONFLICT`) by `writeDay`,

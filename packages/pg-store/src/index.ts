@@ -1,3 +1,5 @@
+// The search's shapes are core's, so any store or console can speak them.
+export type { FoundMessage, MessageSearch, MessageSearchResult } from '@tgfetch/core';
 export { createPgChatLock, type PgChatLock, type PgChatLockOptions } from './chat-lock.js';
 export { PG_STORE_ERROR_CODES, PgStoreErrorCode } from './errors.js';
 export {
@@ -8,10 +10,5 @@ export {
   type PgSinkResult,
 } from './message-sink.js';
 export type { MigrateResult } from './migrations.js';
-export {
-  type FoundMessage,
-  MAX_SEARCH_TEXT,
-  type MessageSearch,
-  type MessageSearchResult,
-} from './search.js';
+export { MAX_SEARCH_TEXT } from './search.js';
 export { migratePg, openPgStore, type PgStore, type PgStoreOptions } from './store.js';

@@ -1,41 +1,8 @@
-import type { ChatRef, IsoDate, TgMessage } from '@tgfetch/core';
+import type { MessageSearch, MessageSearchResult, TgMessage } from '@tgfetch/core';
 import type { Pool } from 'pg';
 import { checkChat, checkDate } from './days.js';
 import { PgStoreErrorCode, pgError } from './errors.js';
 import { table } from './sql.js';
-
-/** What to look for; every field given must match. */
-export interface MessageSearch {
-  /**
-   * Words of the text, in web search syntax (`python asyncio`, `"exact phrase"`, `-word`,
-   * `a or b`): PostgreSQL full-text search with the `simple` configuration (no stemming,
-   * any language). @default any text
-   */
-  text?: string;
-  /** A sender: its id as `from_id` holds it, or a channel post's author (case-insensitive). @default anyone */
-  sender?: string;
-  /** One chat. @default every chat */
-  chat?: ChatRef;
-  /** First day, in each chat's zone. @default no bound */
-  from?: IsoDate;
-  /** Last day (inclusive), in each chat's zone. @default no bound */
-  to?: IsoDate;
-  /** Messages returned at most, newest first (1..500). @default 50 */
-  limit?: number;
-}
-
-/** A message found, with the day it is stored in. */
-export interface FoundMessage {
-  chat: ChatRef;
-  date: IsoDate;
-  message: TgMessage;
-}
-
-export interface MessageSearchResult {
-  messages: FoundMessage[];
-  /** More messages match than `limit`. */
-  more: boolean;
-}
 
 /** The longest `text` searched: a query is a few words, not a document. */
 export const MAX_SEARCH_TEXT = 500;

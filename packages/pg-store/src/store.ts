@@ -2,6 +2,8 @@ import type {
   ChatRef,
   DayProgress,
   IsoDate,
+  MessageSearch,
+  MessageSearchResult,
   MessageStore,
   ProgressStore,
   TgMessage,
@@ -14,7 +16,7 @@ import { toPgError } from './errors.js';
 import { type MigrateResult, migrate } from './migrations.js';
 import { createOperations } from './operations.js';
 import { createProgress } from './progress.js';
-import { createSearch, type MessageSearch, type MessageSearchResult } from './search.js';
+import { createSearch } from './search.js';
 import { checkSchema, DEFAULT_SCHEMA } from './sql.js';
 
 export interface PgStoreOptions {
