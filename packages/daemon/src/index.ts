@@ -1,7 +1,7 @@
 export type { CliContext } from './cli/context.js';
+export { helpText, main } from './cli/main.js';
 export { commandReference } from './cli/reference.js';
-export { helpText, main } from './cli.js';
-export { createLogger, type LoggerOptions } from './logger.js';
+export { createLogger, type LoggerOptions } from './process/logger.js';
 export {
   DAEMON_METRICS,
   type DaemonMetricName,
@@ -9,8 +9,8 @@ export {
   type MetricName,
   PERSIST_METRICS,
   type PersistMetricName,
-} from './metric-declarations.js';
-export { createMetrics, type Metrics, serveMetrics } from './metrics.js';
+} from './process/metric-declarations.js';
+export { createMetrics, type Metrics, serveMetrics } from './process/metrics.js';
 export {
   type AnyGroup,
   ConfigError,
@@ -23,4 +23,4 @@ export {
   type SettingsOf,
   type SettingsResult,
 } from './settings/index.js';
-export { type TerminalPrompts, terminalPrompts } from './terminal-prompts.js';
+export { type TerminalPrompts, terminalPrompts } from './terminal/prompts.js';

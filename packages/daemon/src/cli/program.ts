@@ -1,7 +1,7 @@
 import tab from '@bomb.sh/tab/commander';
 import { Command, Option } from 'commander';
+import { VERSION } from '../process/version.js';
 import { variableNamed } from '../settings/index.js';
-import { VERSION } from '../version.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import type { CliContext } from './context.js';
 import { exitCodeTable } from './exit-codes.js';

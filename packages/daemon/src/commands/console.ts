@@ -2,8 +2,9 @@ import { errorInfo } from '@tgfetch/core';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { createLifetime } from '../compose/lifetime.js';
 import { openStore } from '../compose/stores.js';
+import { createLifetime } from '../process/lifetime.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { consoleGroup } from '../settings/console.js';
 import { daysGroup } from '../settings/days.js';
 import { environment, settingsFor } from '../settings/environment.js';
@@ -12,7 +13,6 @@ import { queueGroup } from '../settings/queue.js';
 import { redisGroup } from '../settings/redis.js';
 import { shutdownGroup } from '../settings/shutdown.js';
 import { storeGroup } from '../settings/store.js';
-import { onShutdownSignals } from '../signals.js';
 
 /** What `console` reads: the store, and Redis's queue and events when Redis is configured. */
 export const consoleSettings = [

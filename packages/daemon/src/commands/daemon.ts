@@ -2,16 +2,17 @@ import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { createLifetime, StoppedBeforeReady } from '../compose/lifetime.js';
 import { openDaemonParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
+import { watchRedisMarker } from '../daemon/redis-marker.js';
 import { workerReports } from '../daemon/reporting.js';
 import { shutdownPlan } from '../daemon/shutdown-plan.js';
 import { backgroundFollow } from '../follow/background.js';
-import { createLogger, logFatal } from '../logger.js';
-import { DAEMON_METRICS, type DaemonMetricName } from '../metric-declarations.js';
-import { createMetrics, type Metrics, serveMetrics } from '../metrics.js';
-import { watchRedisMarker } from '../redis-marker.js';
+import { createLifetime, StoppedBeforeReady } from '../process/lifetime.js';
+import { createLogger, logFatal } from '../process/logger.js';
+import { DAEMON_METRICS, type DaemonMetricName } from '../process/metric-declarations.js';
+import { createMetrics, type Metrics, serveMetrics } from '../process/metrics.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { eventsGroup } from '../settings/events.js';
@@ -26,7 +27,6 @@ import { shutdownGroup } from '../settings/shutdown.js';
 import { sourceGroup } from '../settings/source.js';
 import { storeGroup } from '../settings/store.js';
 import { workerGroup } from '../settings/worker.js';
-import { onShutdownSignals } from '../signals.js';
 
 /** What `daemon` reads; the source and the store chosen bring in their own groups. */
 export const daemonSettings = [

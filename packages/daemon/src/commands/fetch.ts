@@ -5,15 +5,14 @@ import {
   runFetch,
   type TgMessage,
 } from '@tgfetch/core';
-import { commandFromFlags } from '../args.js';
+import { commandFromFlags } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { createLifetime } from '../compose/lifetime.js';
 import { fetchPorts, openFetchParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
-import { fetchSummary } from '../fetch-summary.js';
-import { createDisplay } from '../progress-display.js';
+import { createLifetime } from '../process/lifetime.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { runGroup } from '../settings/run.js';
@@ -21,7 +20,8 @@ import { shutdownGroup } from '../settings/shutdown.js';
 import { sourceGroup } from '../settings/source.js';
 import { storeGroup } from '../settings/store.js';
 import { workerGroup } from '../settings/worker.js';
-import { onShutdownSignals } from '../signals.js';
+import { fetchSummary } from '../terminal/fetch-summary.js';
+import { createDisplay } from '../terminal/progress-display.js';
 
 /** What `fetch` reads; the source and the store chosen bring in their own groups. */
 export const fetchSettings = [

@@ -5,11 +5,12 @@ import type { TelegramSource } from '@tgfetch/telegram';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { createLifetime } from '../compose/lifetime.js';
 import { openSource } from '../compose/sources.js';
 import { openStore } from '../compose/stores.js';
 import { createFollower } from '../follow/follower.js';
 import { changeLine } from '../follow/lines.js';
+import { createLifetime } from '../process/lifetime.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { filesGroup } from '../settings/files.js';
@@ -18,7 +19,6 @@ import { shutdownGroup } from '../settings/shutdown.js';
 import { sourceGroup } from '../settings/source.js';
 import { storeGroup } from '../settings/store.js';
 import { workerGroup } from '../settings/worker.js';
-import { onShutdownSignals } from '../signals.js';
 
 /**
  * What `follow` reads: the data directory holds where it stopped whatever the store; the

@@ -2,12 +2,12 @@ import type { FetchEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 import type { CliContext } from '../cli/context.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { dayText } from '../progress-display.js';
-import { redisClientSettings, reportRedisProblems } from '../redis-problems.js';
+import { redisClientSettings, reportRedisProblems } from '../compose/redis-client.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { eventsGroup } from '../settings/events.js';
 import { redisGroup } from '../settings/redis.js';
 import { shutdownGroup } from '../settings/shutdown.js';
-import { onShutdownSignals } from '../signals.js';
+import { dayText } from '../terminal/progress-display.js';
 
 /** What `listen` reads. */
 export const listenSettings = [redisGroup, eventsGroup, shutdownGroup] as const;

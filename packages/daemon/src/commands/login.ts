@@ -2,12 +2,12 @@ import { errorInfo } from '@tgfetch/core';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { accountGroup } from '../settings/account.js';
 import { settingsFor } from '../settings/environment.js';
 import { shutdownGroup } from '../settings/shutdown.js';
 import { telegramGroup } from '../settings/telegram.js';
-import { onShutdownSignals } from '../signals.js';
-import { terminalPrompts } from '../terminal-prompts.js';
+import { terminalPrompts } from '../terminal/prompts.js';
 
 /** What `login` reads. */
 export const loginSettings = [telegramGroup, accountGroup, shutdownGroup] as const;

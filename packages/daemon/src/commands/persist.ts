@@ -1,12 +1,13 @@
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { createLifetime } from '../compose/lifetime.js';
 import { openPersistParts } from '../compose/parts.js';
-import { createLogger, logFatal } from '../logger.js';
-import { PERSIST_METRICS } from '../metric-declarations.js';
-import { createMetrics, serveMetrics } from '../metrics.js';
 import { createPersistWorker } from '../persist/worker.js';
+import { createLifetime } from '../process/lifetime.js';
+import { createLogger, logFatal } from '../process/logger.js';
+import { PERSIST_METRICS } from '../process/metric-declarations.js';
+import { createMetrics, serveMetrics } from '../process/metrics.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { ConfigError } from '../settings/config-error.js';
 import { databaseGroup } from '../settings/database.js';
 import { settingsFor } from '../settings/environment.js';
@@ -19,7 +20,6 @@ import { redisGroup } from '../settings/redis.js';
 import { serviceGroup } from '../settings/service.js';
 import { shutdownGroup } from '../settings/shutdown.js';
 import { workerGroup } from '../settings/worker.js';
-import { onShutdownSignals } from '../signals.js';
 
 /** What `persist` reads. */
 export const persistSettings = [

@@ -1,5 +1,5 @@
 import type { Invoke } from '@tgfetch/telegram';
-import { UsageError } from '../args.js';
+import { UsageError } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';

@@ -1,16 +1,16 @@
 import { errorInfo } from '@tgfetch/core';
 import { createCommandClient } from '@tgfetch/redis-transport';
-import { commandFromFlags, UsageError } from '../args.js';
+import { commandFromFlags, UsageError } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
 import { EXIT, exitCodeFor } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
-import { redisClientSettings, reportRedisProblems } from '../redis-problems.js';
+import { redisClientSettings, reportRedisProblems } from '../compose/redis-client.js';
+import { onShutdownSignals } from '../process/signals.js';
 import { daysGroup } from '../settings/days.js';
 import { eventsGroup } from '../settings/events.js';
 import { queueGroup } from '../settings/queue.js';
 import { redisGroup } from '../settings/redis.js';
 import { shutdownGroup } from '../settings/shutdown.js';
-import { onShutdownSignals } from '../signals.js';
 import { formatEvent } from './listen.js';
 
 /** What `send` reads. */

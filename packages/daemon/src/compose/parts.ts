@@ -14,8 +14,8 @@ import {
   openConnection,
   type RedisEventSink,
 } from '@tgfetch/redis-transport';
+import type { Lifetime } from '../process/lifetime.js';
 import type { Settings, Uses } from '../settings/index.js';
-import type { Lifetime } from './lifetime.js';
 import { openEventSink, openMessagesReader, openQueue, redisOptions } from './redis.js';
 import { type OpenedSource, openSource, type SourceOptions } from './sources.js';
 import { type OpenedStore, openMessageSink, openStore, type StoreHooks } from './stores.js';

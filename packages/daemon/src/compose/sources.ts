@@ -9,8 +9,8 @@ import type { Settings, Uses } from '../settings/index.js';
 import { alternatives } from '../settings/schemas.js';
 import { sessionGroup } from '../settings/session.js';
 import { telegramGroup } from '../settings/telegram.js';
-import { simulatedOptions } from '../simulated-options.js';
 import { adapter } from './adapter.js';
+import { simulatedOptions } from './simulated-options.js';
 
 export interface OpenedSource {
   source: MessageSource;

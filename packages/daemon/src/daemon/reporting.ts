@@ -1,7 +1,7 @@
 import type { Delivery, FetchOutcome, RetryNotice, TgfetchError } from '@tgfetch/core';
-import type { Logger } from '../logger.js';
-import type { DaemonMetricName } from '../metric-declarations.js';
-import type { Metrics as Registry } from '../metrics.js';
+import type { Logger } from '../process/logger.js';
+import type { DaemonMetricName } from '../process/metric-declarations.js';
+import type { Metrics as Registry } from '../process/metrics.js';
 
 type Metrics = Registry<DaemonMetricName>;
 

@@ -10,8 +10,8 @@ import {
 } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SECRETS, spawnCli, uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
+import { SECRETS, spawnCli, uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
 
 /**
  * The built daemon against a Redis that fails in ways other than going away: frozen

@@ -1,4 +1,4 @@
-import { EXIT } from './cli/exit-codes.js';
+import { EXIT } from '../cli/exit-codes.js';
 
 /**
  * SIGTERM / SIGINT. The first asks for a clean stop and arms a watchdog: if the process is

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { EXIT, EXIT_MEANINGS } from './cli/exit-codes.js';
-import { COMMAND_NAMES, FLAGS, flagsOf } from './cli/flags.js';
+import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import { COMMAND_NAMES, FLAGS, flagsOf } from './flags.js';
 
 /** What the READMEs and docs/ promise about the command line, checked against the code. */
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 describe('documentation', () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { terminalPrompts } from './terminal-prompts.js';
+import { terminalPrompts } from './prompts.js';
 
 function setUp() {
   const input = new PassThrough();

@@ -13,9 +13,9 @@ import {
   readDayFiles,
   SECRETS,
   uniqueNames,
-} from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { type EventLog, listenForEvents } from './testing/events.js';
+} from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
+import { type EventLog, listenForEvents } from '../testing/events.js';
 
 /**
  * Signals and crashes of the built daemon, mid-fetch: the simulated Telegram answers slowly

@@ -17,9 +17,9 @@ import {
 import { eventually, freePort } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import { captureContext } from './testing/capture.js';
-import { uniqueNames } from './testing/cli-process.js';
+import { main } from '../cli/main.js';
+import { captureContext } from '../testing/capture.js';
+import { uniqueNames } from '../testing/cli-process.js';
 
 /**
  * `send`, `listen` and `daemon` in-process against the test redis-server (the built CLI

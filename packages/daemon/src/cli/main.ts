@@ -1,11 +1,11 @@
 import { errorInfo } from '@tgfetch/core';
 import { CommanderError } from 'commander';
+import { ConfigError } from '../settings/config-error.js';
 import { UsageError } from './args.js';
-import { type CliContext, processContext } from './cli/context.js';
-import { EXIT, exitCodeFor } from './cli/exit-codes.js';
-import { buildProgram, PROGRAM, type RunResult } from './cli/program.js';
-import { helpOf } from './cli/reference.js';
-import { ConfigError } from './settings/config-error.js';
+import { type CliContext, processContext } from './context.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { buildProgram, PROGRAM, type RunResult } from './program.js';
+import { helpOf } from './reference.js';
 
 /** The general help, as `tgfetch --help` prints it. */
 export function helpText(ctx: CliContext = processContext()): string {

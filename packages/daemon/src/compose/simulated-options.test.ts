@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './settings/config-error.js';
+import { ConfigError } from '../settings/config-error.js';
 import { simulatedOptions } from './simulated-options.js';
 
 const problems = (text: string) => {

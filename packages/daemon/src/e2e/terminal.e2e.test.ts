@@ -7,7 +7,7 @@ import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, uniqueNames } from './testing/cli-process.js';
+import { BIN, uniqueNames } from '../testing/cli-process.js';
 
 /**
  * The built `tgfetch` on a real terminal: tmux runs it in a pane of its own server (its own

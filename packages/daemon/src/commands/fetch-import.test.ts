@@ -19,8 +19,8 @@ import {
 } from '@tgfetch/telegram/testing';
 import { tempDir } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import { captureContext } from './testing/capture.js';
+import { main } from '../cli/main.js';
+import { captureContext } from '../testing/capture.js';
 
 /**
  * Imports of Telegram Desktop exports as a user runs them (`tgfetch fetch --source

@@ -6,8 +6,8 @@ import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
+import { uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
 
 /** A built `tgfetch daemon` following a simulated chat live, with Redis as other services see it. */
 

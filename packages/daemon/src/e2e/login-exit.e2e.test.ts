@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * pipe the parent keeps open, the process ends by itself within 1 s of `main` resolving.
  */
 
-const CHILD = fileURLToPath(new URL('./testing/login-child.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/login-child.mjs', import.meta.url));
 // The CLI reads `.env` from its working directory: the repository's must not leak in.
 const cwd = useTempDir('tgfetch-login-exit-');
 

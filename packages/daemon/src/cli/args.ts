@@ -1,5 +1,5 @@
 import { type FetchCommand, parseCommand } from '@tgfetch/core';
-import type { FlagsOf } from './cli/flags.js';
+import type { FlagsOf } from './flags.js';
 
 /** A usage mistake: printed with the help hint, exit code 2. */
 export class UsageError extends Error {

@@ -6,8 +6,8 @@ import type { CompletedEvent } from '@tgfetch/core';
 import { simulatedFolder } from '@tgfetch/telegram/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { busyDate } from './testing/busy-day.js';
-import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from './testing/cli-process.js';
+import { busyDate } from '../testing/busy-day.js';
+import { listFiles, readDayFiles, runCli, SECRETS, spawnCli } from '../testing/cli-process.js';
 
 /** The built `tgfetch` without Redis: one-shot fetches, configuration errors, help. */
 
@@ -167,7 +167,7 @@ describe('tgfetch', () => {
 
   it("prints the package's version", async () => {
     const { version } = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
     );
     for (const argv of [['--version'], ['-V'], ['version']])
       expect(await runCli(argv, {}, dir)).toMatchObject({ code: 0, stdout: `${version}\n` });

@@ -6,9 +6,9 @@ import { closedPort, type SilentServer, sessionAt, silentServer } from '@tgfetch
 import { eventually, redisCli } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { listenForEvents } from './testing/events.js';
+import { runCli, spawnCli, uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
+import { listenForEvents } from '../testing/events.js';
 
 /**
  * The built `tgfetch` with no route to Telegram: a proxy port that refuses, or a proxy that

@@ -1,8 +1,8 @@
 import type { TgfetchError } from '@tgfetch/core';
-import { UsageError } from './args.js';
-import type { CliContext } from './cli/context.js';
-import { settingsFor } from './settings/environment.js';
-import type { AnyGroup, SettingsOf } from './settings/group.js';
+import { UsageError } from '../cli/args.js';
+import type { CliContext } from '../cli/context.js';
+import { settingsFor } from '../settings/environment.js';
+import type { AnyGroup, SettingsOf } from '../settings/group.js';
 
 /**
  * The settings of `send` and `listen`, `--redis-url` over REDIS_URL (refused when it

@@ -5,10 +5,10 @@ import { sessionAt, silentServer } from '@tgfetch/telegram/testing';
 import { eventually, freePort, redisCli } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAEMON_METRICS } from './metric-declarations.js';
-import { uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { type EventLog, listenForEvents } from './testing/events.js';
+import { DAEMON_METRICS } from '../process/metric-declarations.js';
+import { uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
+import { type EventLog, listenForEvents } from '../testing/events.js';
 
 /**
  * A built `tgfetch daemon` scraped the way Prometheus scrapes it, before, during and after a

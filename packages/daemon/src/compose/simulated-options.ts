@@ -1,6 +1,6 @@
 import type { SimulatedSourceOptions } from '@tgfetch/telegram/testing';
 import * as v from 'valibot';
-import { ConfigError } from './settings/config-error.js';
+import { ConfigError } from '../settings/config-error.js';
 
 /**
  * The simulated Telegram's options for `--source simulated`, from `TGFETCH_SIM` (JSON) in

@@ -8,8 +8,8 @@ import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vit
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
+import { uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
 
 /**
  * The wire contract as a service in another language meets it: two built daemons, one per
@@ -20,7 +20,7 @@ import { daemonEnv, daemonPool } from './testing/daemon-process.js';
 
 type Json = Record<string, unknown>;
 
-const schemaDir = new URL('../../core/schema/', import.meta.url);
+const schemaDir = new URL('../../../core/schema/', import.meta.url);
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 let validateEvent: ReturnType<typeof ajv.compile>;
@@ -292,7 +292,7 @@ print(json.dumps([e.message for text in json.load(sys.stdin) for e in v.iter_err
 
   it('every Redis key either daemon made is in the table of docs/wire-contract.md', async () => {
     const page = await readFile(
-      fileURLToPath(new URL('../../../docs/wire-contract.md', import.meta.url)),
+      fileURLToPath(new URL('../../../../docs/wire-contract.md', import.meta.url)),
       'utf8',
     );
     const from = page.indexOf('\n## Redis keys\n');

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { closedPort, type SilentServer, silentServer } from '@tgfetch/telegram/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from './testing/cli-process.js';
+import { runCli, spawnCli } from '../testing/cli-process.js';
 
 /**
  * `tgfetch login` as a user meets it: the built CLI, no route to Telegram (a refusing or a
@@ -73,7 +73,7 @@ describe('tgfetch login', () => {
 });
 
 const run = promisify(execFile);
-const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** A real terminal: tmux runs `node script.mjs` in a pane whose screen the test reads. */
 async function inTerminal(script: string, keys: string[]): Promise<string> {

@@ -8,9 +8,9 @@ import {
   tempDir,
 } from '@tgfetch/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { busyYesterday } from './testing/busy-day.js';
-import { uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
+import { busyYesterday } from '../testing/busy-day.js';
+import { uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
 
 /**
  * The built daemon on a redis-server of its own, so that `CLIENT LIST` shows its

@@ -10,15 +10,15 @@ import {
   ERROR_TABLE_END,
   ERROR_TABLE_START,
   errorCodeReference,
-} from './error-table.js';
+} from './error-codes.js';
 
 /**
  * The one table of error codes, concatenated from each package's own: every code a
  * package declares, once, in docs/error-codes.md. `UPDATE_DOCS=1 pnpm vitest run
- * packages/daemon/src/contracts.test.ts` rewrites that page's table.
+ * packages/daemon/src/compose/error-codes.test.ts` rewrites that page's table.
  */
 
-const pageFile = new URL('../../../docs/error-codes.md', import.meta.url);
+const pageFile = new URL('../../../../docs/error-codes.md', import.meta.url);
 
 /**
  * Every entry point of every library package, found in the workspace's tsconfig (where a new

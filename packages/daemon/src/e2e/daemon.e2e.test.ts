@@ -14,9 +14,9 @@ import {
   SECRETS,
   spawnCli,
   uniqueNames,
-} from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { type EventLog, listenForEvents } from './testing/events.js';
+} from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
+import { type EventLog, listenForEvents } from '../testing/events.js';
 
 /**
  * One built `tgfetch daemon` on the simulated Telegram and the test redis-server, driven

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportMessage, singleChatExport, writeExport } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import { captureContext } from './testing/capture.js';
+import { main } from '../cli/main.js';
+import { captureContext } from '../testing/capture.js';
 
 /** `tgfetch fetch` says what it did not store, and why: not covered, not reached. */
 

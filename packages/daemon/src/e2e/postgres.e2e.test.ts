@@ -10,9 +10,9 @@ import {
   redisTestContext,
 } from '@tgfetch/test-utils/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listFiles, runCli, SECRETS, spawnCli, uniqueNames } from './testing/cli-process.js';
-import { daemonEnv, daemonPool } from './testing/daemon-process.js';
-import { listenForEvents } from './testing/events.js';
+import { listFiles, runCli, SECRETS, spawnCli, uniqueNames } from '../testing/cli-process.js';
+import { daemonEnv, daemonPool } from '../testing/daemon-process.js';
+import { listenForEvents } from '../testing/events.js';
 
 /** The built `tgfetch` with STORE=postgres, `migrate`, MESSAGES_STREAM and `persist`. */
 

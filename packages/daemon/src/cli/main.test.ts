@@ -8,9 +8,9 @@ import {
   writeExport,
 } from '@tgfetch/telegram/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT_MEANINGS } from './cli/exit-codes.js';
-import { helpText, main } from './cli.js';
-import { captureContext } from './testing/capture.js';
+import { captureContext } from '../testing/capture.js';
+import { EXIT_MEANINGS } from './exit-codes.js';
+import { helpText, main } from './main.js';
 
 /** `main` in-process, with its outputs captured: help, usage, exit codes. */
 

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
-import { exitCodeFor } from './cli/exit-codes.js';
-import { SECRET_NAMES } from './settings/index.js';
-import { secretForms } from './settings/redact.js';
+import { exitCodeFor } from '../cli/exit-codes.js';
+import { SECRET_NAMES } from '../settings/index.js';
+import { secretForms } from '../settings/redact.js';
 
 export type { Logger };
 
