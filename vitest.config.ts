@@ -1,27 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
-
 export default defineConfig({
-  resolve: {
-    // Tests run against the sources; the pack test checks the built packages separately.
-    alias: [
-      { find: /^@tgfetch\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
-      { find: /^@tgfetch\/core$/, replacement: src('core/src/index.ts') },
-      { find: /^@tgfetch\/telegram\/testing$/, replacement: src('telegram/src/testing/index.ts') },
-      { find: /^@tgfetch\/telegram\/export$/, replacement: src('telegram/src/export/index.ts') },
-      { find: /^@tgfetch\/telegram\/proxy$/, replacement: src('telegram/src/proxy.ts') },
-      { find: /^@tgfetch\/telegram\/errors$/, replacement: src('telegram/src/error-codes.ts') },
-      { find: /^@tgfetch\/telegram$/, replacement: src('telegram/src/index.ts') },
-      { find: /^@tgfetch\/fs-store$/, replacement: src('fs-store/src/index.ts') },
-      { find: /^@tgfetch\/pg-store$/, replacement: src('pg-store/src/index.ts') },
-      { find: /^@tgfetch\/redis-transport$/, replacement: src('redis-transport/src/index.ts') },
-      { find: /^@tgfetch\/daemon$/, replacement: src('daemon/src/index.ts') },
-      { find: /^@tgfetch\/console$/, replacement: src('console/src/index.ts') },
-      { find: /^@tgfetch\/test-utils\/vitest$/, replacement: src('test-utils/src/vitest.ts') },
-      { find: /^@tgfetch\/test-utils$/, replacement: src('test-utils/src/index.ts') },
-    ],
+  ssr: {
+    resolve: {
+      // Tests run against the sources: every workspace package names its own under this
+      // condition in its `exports` (the pack test checks the built packages separately).
+      // The rest are Vite's defaults, which a list given here replaces.
+      conditions: ['@tgfetch/source', 'module', 'node', 'development|production'],
+    },
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { workspaceTsconfig } from './workspace.js';
+import { SOURCE_CONDITION, workspaceTsconfig } from './workspace.js';
 
 /** The part of esbuild's API used here (esbuild comes with tsup; it has no types of ours). */
 interface Esbuild {
@@ -8,9 +8,9 @@ interface Esbuild {
 
 /**
  * Bundles a TypeScript entry (a child process of a test) with the workspace sources it
- * imports (found through `workspaceTsconfig`'s paths) into one ESM file that plain `node`
- * runs: the tests must not depend on a build of the packages, and Node 20 runs no
- * TypeScript. esbuild is tsup's dependency, so it is resolved from tsup's location.
+ * imports (each package names them under `SOURCE_CONDITION` in its exports) into one ESM
+ * file that plain `node` runs: the tests must not depend on a build of the packages, and
+ * Node 20 runs no TypeScript. esbuild is tsup's dependency, so it is resolved from tsup's location.
  */
 export async function bundleScript(entry: string, outFile: string): Promise<string> {
   const require = createRequire(import.meta.url);
@@ -24,6 +24,7 @@ export async function bundleScript(entry: string, outFile: string): Promise<stri
     target: 'node20',
     logLevel: 'silent',
     tsconfig: workspaceTsconfig,
+    conditions: [SOURCE_CONDITION],
     // node-redis is CommonJS: give its `require` calls one in the ESM output.
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

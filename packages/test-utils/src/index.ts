@@ -30,4 +30,10 @@ export {
   waitForPing,
 } from './redis-server.js';
 export { type TempDir, tempDir } from './temp-dir.js';
-export { workspaceSource, workspaceTsconfig } from './workspace.js';
+export {
+  SOURCE_CONDITION,
+  type WorkspacePackage,
+  workspacePackages,
+  workspaceSource,
+  workspaceTsconfig,
+} from './workspace.js';

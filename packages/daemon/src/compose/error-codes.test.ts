@@ -3,7 +3,7 @@ import { CommandErrorCode, type ErrorCodeInfo } from '@tgfetch/core';
 import { FsStoreErrorCode } from '@tgfetch/fs-store';
 import { PgStoreErrorCode } from '@tgfetch/pg-store';
 import { RedisErrorCode } from '@tgfetch/redis-transport';
-import { workspaceSource, workspaceTsconfig } from '@tgfetch/test-utils';
+import { workspacePackages } from '@tgfetch/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ERROR_CODES,
@@ -21,19 +21,17 @@ import {
 const pageFile = new URL('../../../../docs/error-codes.md', import.meta.url);
 
 /**
- * Every entry point of every library package, found in the workspace's tsconfig (where a new
- * package must add its own to be built and type-checked), so that a new adapter's codes are
- * checked without anyone listing them here. The daemon is the one that concatenates; test
- * helpers raise nothing users see.
+ * Every entry point of every library package, as each package's exports name them, so that
+ * a new adapter's codes are checked without anyone listing them here. The daemon is the one
+ * that concatenates; test helpers raise nothing users see.
  */
 const entries: Record<string, object> = {};
 beforeAll(async () => {
-  const config = JSON.parse(readFileSync(workspaceTsconfig, 'utf8')) as {
-    compilerOptions: { paths: Record<string, string[]> };
-  };
-  for (const specifier of Object.keys(config.compilerOptions.paths)) {
-    if (/^@tgfetch\/(daemon|test-utils)|\/testing$/.test(specifier)) continue;
-    entries[specifier] = await import(workspaceSource(specifier));
+  for (const pkg of workspacePackages()) {
+    if (pkg.private || pkg.name === '@tgfetch/daemon') continue;
+    for (const [specifier, source] of Object.entries(pkg.entries)) {
+      if (!specifier.endsWith('/testing')) entries[specifier] = await import(source);
+    }
   }
   expect(Object.keys(entries)).toEqual(
     expect.arrayContaining(['@tgfetch/core', '@tgfetch/telegram/errors', '@tgfetch/pg-store']),
