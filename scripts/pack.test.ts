@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { workspacePackages } from '@tgfetch/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -13,15 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const packages = [
-  'core',
-  'telegram',
-  'fs-store',
-  'pg-store',
-  'redis-transport',
-  'console',
-  'daemon',
-];
+/** Every published package of `packages/` (test-utils is private). */
+const packages = workspacePackages().filter((pkg) => !pkg.private);
 
 // Entry points and one export each must have, checked from ESM and CommonJS alike.
 // (`@tgfetch/core/testing` is left out: it runs inside vitest, which is ESM-only.)
@@ -41,19 +35,15 @@ const entries: Record<string, string> = {
 let project: string;
 
 beforeAll(async () => {
-  for (const name of packages) {
-    if (!existsSync(join(root, 'packages', name, 'dist'))) {
-      throw new Error(
-        `packages/${name}/dist is missing: run \`pnpm build\` first (\`pnpm test\` does)`,
-      );
+  for (const { folder } of packages) {
+    if (!existsSync(join(root, folder, 'dist'))) {
+      throw new Error(`${folder}/dist is missing: run \`pnpm build\` first (\`pnpm test\` does)`);
     }
   }
   project = await mkdtemp(join(tmpdir(), 'tgfetch-pack-'));
   const tarballs = join(project, 'tarballs');
-  for (const name of packages) {
-    await run('pnpm', ['pack', '--pack-destination', tarballs], {
-      cwd: join(root, 'packages', name),
-    });
+  for (const { folder } of packages) {
+    await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, folder) });
   }
   const files = (await readdir(tarballs)).map((f) => join(tarballs, f));
   await writeFile(
@@ -75,14 +65,15 @@ afterAll(async () => {
 
 describe('packed packages in a fresh project', () => {
   it('ship only dist (and schemas) with a complete manifest', async () => {
-    for (const name of packages) {
+    expect(packages.map((pkg) => pkg.name)).toContain('@tgfetch/daemon');
+    for (const { name } of packages) {
       const manifest = JSON.parse(
-        await readFile(join(project, 'node_modules', '@tgfetch', name, 'package.json'), 'utf8'),
+        await readFile(join(project, 'node_modules', name, 'package.json'), 'utf8'),
       );
       expect(manifest.engines.node).toBe('>=20.19');
       expect(manifest.sideEffects).toBe(false);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
-      const shipped = await readdir(join(project, 'node_modules', '@tgfetch', name));
+      const shipped = await readdir(join(project, 'node_modules', name));
       expect(
         shipped.filter(
           (f) =>

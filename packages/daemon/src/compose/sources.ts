@@ -49,10 +49,24 @@ export interface SourceOptions {
 export const SOURCES = {
   telegram: adapter({
     settings: [telegramGroup, accountGroup, sessionGroup, filesGroup],
+    load: () => import('@tgfetch/telegram'),
+    // The whole package's: the login's and the export's codes too.
+    errorCodes: (pkg) => pkg.TELEGRAM_ERROR_CODES,
     open: openTelegram,
   }),
-  simulated: adapter({ settings: [], open: openSimulated }),
-  export: adapter({ argument: '<result.json>', settings: [daysGroup], open: openExport }),
+  // Its errors are the Telegram package's.
+  simulated: adapter({
+    settings: [],
+    load: () => import('@tgfetch/telegram/testing'),
+    open: openSimulated,
+  }),
+  export: adapter({
+    argument: '<result.json>',
+    settings: [daysGroup],
+    load: () => import('@tgfetch/telegram/export'),
+    errorCodes: (pkg) => pkg.EXPORT_ERROR_CODES,
+    open: openExport,
+  }),
 };
 
 type SourceKind = keyof typeof SOURCES;
@@ -84,11 +98,11 @@ export async function openSource(
 }
 
 async function openExport(
+  { createExportSource }: typeof import('@tgfetch/telegram/export'),
   settings: SettingsOf<[typeof daysGroup]>,
   file: string,
   { only }: SourceOptions,
 ): Promise<OpenedSource> {
-  const { createExportSource } = await import('@tgfetch/telegram/export');
   const source = createExportSource({
     file,
     timeZone: settings.days.TGFETCH_TZ,
@@ -99,11 +113,11 @@ async function openExport(
 }
 
 async function openSimulated(
+  { createSimulatedSource }: typeof import('@tgfetch/telegram/testing'),
   _settings: SettingsOf<[]>,
   _argument: string,
   { onConnectionState, simulatedLive }: SourceOptions,
 ): Promise<OpenedSource> {
-  const { createSimulatedSource } = await import('@tgfetch/telegram/testing');
   const source = createSimulatedSource({
     ...(simulatedLive ? { live: simulatedLive } : {}),
     ...simulatedOptions(),
@@ -113,13 +127,13 @@ async function openSimulated(
 }
 
 async function openTelegram(
+  { createTelegramClientSource }: typeof import('@tgfetch/telegram'),
   settings: SettingsOf<
     [typeof telegramGroup, typeof accountGroup, typeof sessionGroup, typeof filesGroup]
   >,
   _argument: string,
   { onConnectionState }: SourceOptions,
 ): Promise<OpenedSource> {
-  const { createTelegramClientSource } = await import('@tgfetch/telegram');
   const { account, session, telegram } = settings;
   const source = createTelegramClientSource({
     apiId: account.TELEGRAM_API_ID,

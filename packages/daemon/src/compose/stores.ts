@@ -44,14 +44,23 @@ export interface StoreHooks {
 
 /**
  * The stores `--store` / `STORE` chooses from, each with what help says of it, the settings
- * group it reads (checked only when it is chosen), and imported only when chosen. A new
- * store is its package, its settings group and one line here.
+ * group it reads (checked only when it is chosen), its package (imported only when chosen)
+ * and that package's error codes. A new store is its package, its settings group and one
+ * entry here; the settings, the flag, the error codes and their docs follow from the entry.
  */
 export const STORES = {
-  fs: adapter({ help: 'day files in DATA_DIR', settings: [filesGroup], open: openFs }),
+  fs: adapter({
+    help: 'day files in DATA_DIR',
+    settings: [filesGroup],
+    load: () => import('@tgfetch/fs-store'),
+    errorCodes: (pkg) => pkg.FS_STORE_ERROR_CODES,
+    open: openFs,
+  }),
   postgres: adapter({
     help: 'PostgreSQL, DATABASE_URL or PG*',
     settings: [databaseGroup],
+    load: () => import('@tgfetch/pg-store'),
+    errorCodes: (pkg) => pkg.PG_STORE_ERROR_CODES,
     open: openPg,
   }),
 };
@@ -124,11 +133,11 @@ export async function openMessageSink(
 
 /** The PostgreSQL store, migrated at open. */
 async function openPg(
+  { openPgStore }: typeof import('@tgfetch/pg-store'),
   { database }: SettingsOf<[typeof databaseGroup]>,
   _cwd: string,
   hooks: StoreHooks,
 ): Promise<OpenedStore> {
-  const { openPgStore } = await import('@tgfetch/pg-store');
   const store = await openPgStore({
     ...pgOptions(database, hooks),
     ...(hooks.onLockLost ? { onLockLost: hooks.onLockLost } : {}),
@@ -145,11 +154,11 @@ async function openPg(
 }
 
 async function openFs(
+  { createFsStore }: typeof import('@tgfetch/fs-store'),
   { files }: SettingsOf<[typeof filesGroup]>,
   cwd: string,
   hooks: StoreHooks,
 ): Promise<OpenedStore> {
-  const { createFsStore } = await import('@tgfetch/fs-store');
   // I/O against the working directory; events show the directory as configured
   // (`DATA_DIR=./data` gives `data/<chat>/2025/discussions_2025-11-07.json`).
   const store = createFsStore({
