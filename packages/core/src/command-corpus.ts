@@ -1,7 +1,7 @@
 /**
  * A corpus of commands as producers send them (raw JSON text), for the agreement test of
- * `parseWireCommand` and the published JSON Schema: every form of the original documents
- * (seed 000's `days_back`, DESIGN.md's three modes), follow and unfollow, every rejection
+ * `parseWireCommand` and the published JSON Schema: every form a producer may send (the
+ * `days_back` form before v1, the three modes), follow and unfollow, every rejection
  * class, edge cases.
  * `now` of every case is 2025-11-08T12:00:00Z.
  */
@@ -120,10 +120,10 @@ function accepted(): CorpusCase[] {
   return cases;
 }
 
-// Seed 000: its documented command, and each of its variants.
+// The form before v1: the command its producers send, and each of its variants.
 const legacy: CorpusCase[] = [
   {
-    name: 'seed 000 command',
+    name: 'pre-v1 command',
     text: json({
       command: 'fetch',
       chat: 'pythonstepikchat',
@@ -135,24 +135,24 @@ const legacy: CorpusCase[] = [
     }),
   },
   {
-    name: 'seed 000 without days_back',
+    name: 'pre-v1 without days_back',
     text: json({ command: 'fetch', chat: 'pythonstepikchat' }),
   },
   {
-    name: 'seed 000 days_back 7 sequential',
+    name: 'pre-v1 days_back 7 sequential',
     text: json({ command: 'fetch', chat: 'x_y', days_back: 7, strategy: 'sequential' }),
   },
   {
-    name: 'seed 000 with a numeric chat',
+    name: 'pre-v1 with a numeric chat',
     text: json({ command: 'fetch', chat: -1001234567890, days_back: 2 }),
   },
-  { name: 'seed 000 days_back 0', text: json({ command: 'fetch', chat: 'x_y', days_back: 0 }) },
+  { name: 'pre-v1 days_back 0', text: json({ command: 'fetch', chat: 'x_y', days_back: 0 }) },
   {
-    name: 'seed 000 days_back string',
+    name: 'pre-v1 days_back string',
     text: json({ command: 'fetch', chat: 'x_y', days_back: '2' }),
   },
   {
-    name: 'seed 000 days_back 3661',
+    name: 'pre-v1 days_back 3661',
     text: json({ command: 'fetch', chat: 'x_y', days_back: 3661 }),
   },
   { name: 'no mode but a date', text: json({ command: 'fetch', chat: 'x_y', date: '2025-11-07' }) },

@@ -166,7 +166,7 @@ const identity = {
       v.string('must be a string'),
       ...maxCharacters(64, 'is too long'),
       v.description(
-        'When it was sent (free text, at most 64 characters; seed 000 sends a local ISO time).',
+        'When it was sent (free text, at most 64 characters, never read as a time: producers written before v1 send a local ISO time).',
       ),
     ),
   ),
@@ -183,7 +183,7 @@ const common = {
         'must be "batch" or "per_day" (or the older "auto" / "sequential")',
       ),
       v.description(
-        'batch: one pass over the whole span; per_day: one pass per day. "auto" means batch and "sequential" per_day (seed 000). Default: the worker FETCH_STRATEGY.',
+        'batch: one pass over the whole span; per_day: one pass per day. "auto" (batch) and "sequential" (per_day) are the spellings before v1. Default: the worker FETCH_STRATEGY.',
       ),
     ),
   ),
@@ -238,7 +238,7 @@ export const RangeCommandSchema = v.pipe(
 // Present in the legacy form means "not the legacy form": these fields belong to a mode.
 const absent = v.optional(v.never());
 
-/** Seed 000's form: no `mode`; `days_back` (default 1) days. */
+/** The form before v1: no `mode`; `days_back` (default 1) days. */
 export const LegacyCommandSchema = v.pipe(
   v.object({
     ...common,
@@ -251,9 +251,7 @@ export const LegacyCommandSchema = v.pipe(
       v.pipe(DaysSchema, v.description('The last N days, as mode days. Default 1.')),
     ),
   }),
-  v.description(
-    "The original daemon's form (seed 000): no mode, `days_back` days (default 1), as mode days.",
-  ),
+  v.description('The form before v1: no mode, `days_back` days (default 1), read as mode days.'),
 );
 
 /** A command as producers send it (after the older `days_back` form is rewritten). */

@@ -120,7 +120,7 @@ describe('parseCommand: the older seed-000 form', () => {
     );
   });
 
-  it('reads a command with neither mode nor days_back as one day (seed 000: days_back defaults to 1)', () => {
+  it('reads a command with neither mode nor days_back as one day (the form before v1: days_back defaults to 1)', () => {
     expect(ok({ command: 'fetch', chat: 'pythonstepikchat', limit: 100 })).toMatchObject({
       mode: 'days',
       days: 1,

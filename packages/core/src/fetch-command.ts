@@ -54,7 +54,7 @@ export function commandParams(command: FetchCommand): CommandParams {
 const MODE_FIELDS = ['mode', 'date', 'days', 'from', 'to'] as const;
 
 /**
- * Seed 000's form: no `mode`, `days_back` (default 1) instead, strategies `auto` and
+ * The form before v1: no `mode`, `days_back` (default 1) instead, strategies `auto` and
  * `sequential`. A command without `mode` that names a mode's own field (`date`, `days`,
  * `from`, `to`) is not that form: it lacks its `mode`.
  */

@@ -1,12 +1,13 @@
 import * as v from 'valibot';
 
 /**
- * Seed 000's per-day events, published on the events channel next to the v1 events when
+ * The per-day events of the contract before v1 (`fetch_complete`, `fetch_failed`), for
+ * consumers written before it: published on the events channel next to the v1 events when
  * `LEGACY_EVENTS=true` (redis-transport's `legacyEvents`). `schema/legacy-event.json`.
  */
 
 const common = {
-  chat: v.pipe(v.string(), v.description('The chat as seed 000 named it: no @.')),
+  chat: v.pipe(v.string(), v.description('The chat as consumers written before v1 read it: no @.')),
   timestamp: v.pipe(v.string(), v.metadata({ format: 'date-time' })),
   service: v.pipe(v.string(), v.description('The publishing service name.')),
   worker_id: v.string(),
@@ -40,5 +41,7 @@ export const LegacyFetchFailedSchema = v.pipe(
 
 export const LegacyEventSchema = v.pipe(
   v.variant('event', [LegacyFetchCompleteSchema, LegacyFetchFailedSchema]),
-  v.description("The original daemon's events (seed 000), when LEGACY_EVENTS=true."),
+  v.description(
+    'The per-day events of the contract before v1, for consumers written before it, when LEGACY_EVENTS=true.',
+  ),
 );

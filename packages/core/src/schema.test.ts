@@ -39,7 +39,7 @@ function generate(
 const SCHEMAS = [
   ['command', 'tgfetch command', CommandWireSchema, COMMAND_SCHEMA_DEFINITIONS],
   ['event', 'tgfetch event', WireEventSchema, EVENT_SCHEMA_DEFINITIONS],
-  ['legacy-event', 'tgfetch legacy event (seed 000)', LegacyEventSchema, undefined],
+  ['legacy-event', 'tgfetch legacy event (before v1)', LegacyEventSchema, undefined],
   ['day', 'tgfetch day file (json format)', DayFileSchema, undefined],
   [
     'day-jsonl-header',
@@ -78,7 +78,7 @@ describe('JSON Schema of the wire contracts', () => {
     );
   });
 
-  it('has the days_back form of seed 000 and names what JSON Schema cannot state', () => {
+  it('has the days_back form before v1 and names what JSON Schema cannot state', () => {
     const command = read('command');
     const legacy = command.anyOf.find((s: { properties: object }) => 'days_back' in s.properties);
     expect(legacy.properties.days_back).toMatchObject({ type: 'integer', minimum: 1 });
