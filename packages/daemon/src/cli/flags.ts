@@ -15,6 +15,11 @@ export interface FlagSpec {
   readonly help: string;
   /** The setting this flag overrides: help shows `env: NAME` and its default. */
   readonly env?: VariableName;
+  /**
+   * The flag goes into the command (`options.tz`), which wins over `env`: the setting stands
+   * in when the flag is not given, and is not overridden by it.
+   */
+  readonly intoCommand?: true;
   /** The default when it is not a setting's. */
   readonly default?: string;
   /** The only values accepted (checked by the parser, offered by completion). */
@@ -63,6 +68,7 @@ export const FLAGS = {
     flags: '-s, --strategy <strategy>',
     help: 'one walk over the whole range, or one walk per day',
     env: 'FETCH_STRATEGY',
+    intoCommand: true,
     choices: ['batch', 'per_day'],
     commands: SHAPES,
   },
@@ -75,6 +81,7 @@ export const FLAGS = {
     flags: '--tz <zone>',
     help: 'IANA time zone of the days',
     env: 'TGFETCH_TZ',
+    intoCommand: true,
     commands: SHAPES,
   },
   force: {
@@ -91,6 +98,7 @@ export const FLAGS = {
     flags: '--comments',
     help: "also store the comments of a channel's posts (its linked discussion group)",
     env: 'FETCH_COMMENTS',
+    intoCommand: true,
     commands: SHAPES,
   },
   'command-id': {
@@ -190,6 +198,19 @@ export type FlagsOf<C extends CommandName> = {
     ? K
     : never]?: ValueOf<(typeof FLAGS)[K]>;
 };
+
+/**
+ * The settings the given flags override, as their entries name them (`--store postgres`:
+ * `STORE=postgres`): what a command hands to `settingsFor`.
+ */
+export function flagSettings(flags: Readonly<Record<string, unknown>>): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    const spec: FlagSpec | undefined = (FLAGS as Record<string, FlagSpec>)[name];
+    if (spec?.env && !spec.intoCommand && typeof value === 'string') overrides[spec.env] = value;
+  }
+  return overrides;
+}
 
 /** The flags a command takes, in table order. */
 export function flagsOf(command: CommandName): FlagName[] {

@@ -1,7 +1,7 @@
 import type { ChatInfo } from '@tgfetch/telegram';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { openSource } from '../compose/sources.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
@@ -25,12 +25,7 @@ export const chatsSettings = [sourceGroup, daysGroup] as const;
  * with the exact `--chat` to fetch it (and for an export, the days it holds).
  */
 export async function chatsCommand(flags: FlagsOf<'chats'>, ctx: CliContext): Promise<number> {
-  const settings = settingsFor(
-    ctx,
-    chatsSettings,
-    { TGFETCH_SOURCE: flags.source },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, chatsSettings, flagSettings(flags), flags['env-file']);
   const spec = settings.source.TGFETCH_SOURCE;
   const rows = spec.startsWith('export:')
     ? await exportChats(spec.slice('export:'.length), settings.days.TGFETCH_TZ)

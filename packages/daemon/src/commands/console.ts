@@ -1,7 +1,7 @@
 import { errorInfo } from '@tgfetch/core';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { openStore } from '../compose/stores.js';
 import { createLifetime } from '../process/lifetime.js';
 import { onShutdownSignals } from '../process/signals.js';
@@ -33,12 +33,7 @@ export const consoleSettings = [
 export async function consoleCommand(flags: FlagsOf<'console'>, ctx: CliContext): Promise<number> {
   const env = environment(ctx, flags['env-file']);
   const withRedis = Boolean(env.REDIS_URL || env.REDIS_HOST || env.REDIS_URL_FILE);
-  const settings = settingsFor(
-    ctx,
-    consoleSettings,
-    { DATA_DIR: flags['data-dir'], STORE: flags.store },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, consoleSettings, flagSettings(flags), flags['env-file']);
   const lifetime = createLifetime({});
   let stopped!: () => void;
   const stopping = new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { openDaemonParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
 import { watchRedisMarker } from '../daemon/redis-marker.js';
@@ -50,12 +50,7 @@ export const daemonSettings = [
  * exit 0. Second signal: abort at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
 export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): Promise<number> {
-  const settings = settingsFor(
-    ctx,
-    daemonSettings,
-    { TGFETCH_SOURCE: flags.source, DATA_DIR: flags['data-dir'], STORE: flags.store },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, daemonSettings, flagSettings(flags), flags['env-file']);
   const { queue: queueSettings, redis: redisSettings, service, worker: workerSettings } = settings;
   const graceMs = settings.shutdown.SHUTDOWN_GRACE_MS;
   const logger = createLogger({

@@ -8,7 +8,7 @@ import {
 import { commandFromFlags } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { fetchPorts, openFetchParts } from '../compose/parts.js';
 import { runOptions } from '../compose/run-options.js';
 import { createLifetime } from '../process/lifetime.js';
@@ -35,12 +35,7 @@ export const fetchSettings = [
 
 /** One fetch now into the data directory, with a live line on a terminal and a summary. */
 export async function fetchCommand(flags: FlagsOf<'fetch'>, ctx: CliContext): Promise<number> {
-  const settings = settingsFor(
-    ctx,
-    fetchSettings,
-    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, fetchSettings, flagSettings(flags), flags['env-file']);
   const { command } = commandFromFlags(flags, {
     now: Date.now(),
     timeZone: settings.days.TGFETCH_TZ,

@@ -4,7 +4,7 @@ import { createFsResumeStore } from '@tgfetch/fs-store';
 import type { TelegramSource } from '@tgfetch/telegram';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { openSource } from '../compose/sources.js';
 import { openStore } from '../compose/stores.js';
 import { createFollower } from '../follow/follower.js';
@@ -41,12 +41,7 @@ export const followSettings = [
  * catches up on what happened meanwhile.
  */
 export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): Promise<number> {
-  const settings = settingsFor(
-    ctx,
-    followSettings,
-    { DATA_DIR: flags['data-dir'], TGFETCH_SOURCE: flags.source, STORE: flags.store },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, followSettings, flagSettings(flags), flags['env-file']);
   const chats = flags['follow-chat'] ?? [];
   if (chats.length === 0) {
     ctx.stderr.write('follow: name at least one chat with --chat\n');

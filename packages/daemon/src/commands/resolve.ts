@@ -2,7 +2,7 @@ import type { Invoke } from '@tgfetch/telegram';
 import { UsageError } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
-import type { FlagsOf } from '../cli/flags.js';
+import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { type OpenedSource, openSource } from '../compose/sources.js';
 import { settingsFor } from '../settings/environment.js';
 import { sourceGroup } from '../settings/source.js';
@@ -18,12 +18,7 @@ export async function resolveCommand(
 ): Promise<number> {
   const [input] = args;
   if (input === undefined) throw new UsageError('resolve needs a chat');
-  const settings = settingsFor(
-    ctx,
-    resolveSettings,
-    { TGFETCH_SOURCE: flags.source },
-    flags['env-file'],
-  );
+  const settings = settingsFor(ctx, resolveSettings, flagSettings(flags), flags['env-file']);
   const opened = await openSource(settings);
   try {
     const { describeChat } = await import('@tgfetch/telegram');

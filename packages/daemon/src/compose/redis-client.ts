@@ -1,6 +1,7 @@
 import type { TgfetchError } from '@tgfetch/core';
 import { UsageError } from '../cli/args.js';
 import type { CliContext } from '../cli/context.js';
+import { flagSettings } from '../cli/flags.js';
 import { settingsFor } from '../settings/environment.js';
 import type { AnyGroup, SettingsOf } from '../settings/group.js';
 
@@ -14,7 +15,7 @@ export function redisClientSettings<const G extends readonly AnyGroup[]>(
   groups: G,
 ): SettingsOf<G> {
   refusePasswordInArgs(flags['redis-url']);
-  return settingsFor(ctx, groups, { REDIS_URL: flags['redis-url'] }, flags['env-file']);
+  return settingsFor(ctx, groups, flagSettings(flags), flags['env-file']);
 }
 
 /**
