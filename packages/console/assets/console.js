@@ -33,7 +33,13 @@ function followEvents(list) {
     list.prepend(item);
     while (list.children.length > 200) list.lastElementChild.remove();
     const final = document.getElementById('final');
-    if (final && (event.event === 'completed' || event.event === 'failed')) {
+    if (!final || final.hasAttribute('data-final')) return;
+    // A dead letter is no end: a person may retry it, and this page follows it again.
+    if (event.event === 'failed' && event.error?.code === 'POISON_COMMAND') {
+      final.textContent = `dead letter: ${event.error.code}`;
+    } else if (event.event === 'started') {
+      final.textContent = 'running';
+    } else if (event.event === 'completed' || event.event === 'failed') {
       final.textContent =
         event.event === 'completed'
           ? `completed: ${event.processed} messages`

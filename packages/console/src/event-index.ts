@@ -1,4 +1,9 @@
-import type { FetchEvent } from '@tgfetch/core';
+import {
+  type CompletedEvent,
+  DeliveryErrorCode,
+  type FailedEvent,
+  type FetchEvent,
+} from '@tgfetch/core';
 import type { ConsoleEvents, LoggedEvent } from './ports.js';
 
 /** What the events of one command say so far. */
@@ -33,7 +38,30 @@ export interface EventIndex {
   problem?: string;
 }
 
-const POISON = 'POISON_COMMAND';
+const POISON = DeliveryErrorCode.POISON_COMMAND;
+
+/** Where one command's story stands, read from its events. */
+export interface CommandEnd {
+  /** Its `completed` or `failed` event: it ran to an end and will not run again by itself. */
+  final?: CompletedEvent | FailedEvent;
+  /** It went to the dead letters (and was not run since): a person may still retry it. */
+  dead?: FailedEvent;
+}
+
+/**
+ * The end of a command so far, from its events newest first. An end that a later `started`
+ * followed is no end (a dead letter retried, or the same id sent again, runs again under its
+ * id), and a dead-lettering `failed` is not final: the command waits for a person there.
+ */
+export function commandEnd(newestFirst: readonly FetchEvent[]): CommandEnd {
+  for (const event of newestFirst) {
+    if (event.event === 'started') return {};
+    if (event.event === 'completed') return { final: event };
+    if (event.event === 'failed')
+      return event.error.code === POISON ? { dead: event } : { final: event };
+  }
+  return {};
+}
 
 function note(days: EventIndex['days'], chat: string, date: string): DayNote {
   let chatDays = days.get(chat);
