@@ -33,6 +33,11 @@ export interface EventIndex {
   commands: Map<string, CommandStory>;
   /** chat → date → note. */
   days: Map<string, Map<string, DayNote>>;
+  /**
+   * chat → the name it was last asked for by (`requested_chat`, e.g. `@ru_python`) when that
+   * is not its id: nothing stored names a chat by more than its id.
+   */
+  names: Map<string, string>;
   /** Whether the stream could be read (false: no Redis, or it failed; `problem` says why). */
   available: boolean;
   problem?: string;
@@ -82,7 +87,13 @@ export async function indexEvents(
   events: ConsoleEvents | undefined,
   window: number,
 ): Promise<EventIndex> {
-  const index: EventIndex = { events: [], commands: new Map(), days: new Map(), available: false };
+  const index: EventIndex = {
+    events: [],
+    commands: new Map(),
+    days: new Map(),
+    names: new Map(),
+    available: false,
+  };
   if (!events) return index;
   try {
     index.events = await events.recent(window);
@@ -96,6 +107,8 @@ export async function indexEvents(
     if (!event) continue;
     const story = index.commands.get(event.command_id) ?? {};
     story.last = event;
+    if (event.chat && event.requested_chat && event.requested_chat !== event.chat)
+      index.names.set(event.chat, event.requested_chat);
     if (event.event === 'started') story.started = event;
     else if (event.event === 'progress') {
       story.progress = event;

@@ -204,6 +204,8 @@ describe('tgfetch console over a running daemon, in a browser', { timeout: 60_00
     const row = (chat: string) => page.locator('tr', { hasText: chat });
     await expect.poll(() => row(ops).textContent()).toContain(simulated.chat(OPS).kind);
     await expect.poll(() => row(team).textContent()).toContain(simulated.chat(TEAM).kind);
+    // Nothing stored names a chat by more than its id: the name it was asked for by is shown.
+    expect(await row(ops).textContent()).toContain(`asked for as @${OPS}`);
     await row(hostileChat).waitFor({ state: 'visible' });
     await docScreenshot(page, 'chats');
 
@@ -317,6 +319,9 @@ describe('tgfetch console over a running daemon, in a browser', { timeout: 60_00
     await install.completed(id);
     const line = page.locator('ul.events li[data-event="completed"]', { hasText: id });
     await line.waitFor({ state: 'visible', timeout: 20_000 });
+    // Written by the page's script as the server writes them: the chat as asked, a link.
+    expect(await line.textContent()).toContain(`${ops} (@${OPS})`);
+    expect(await line.getByRole('link', { name: id }).getAttribute('href')).toBe(`/commands/${id}`);
     expect(await page.locator('ul.events li', { hasText: id }).count()).toBeGreaterThanOrEqual(3);
     await docScreenshot(page, 'events');
   });
