@@ -152,7 +152,7 @@ function wordOf(day: DayDocument | undefined): string {
 // A browser and three processes on a loaded machine take their time: each test is
 // bounded by its own waits.
 describe('tgfetch console over a running daemon, in a browser', { timeout: 60_000 }, () => {
-  it('refuses to serve beyond loopback without a token, or with a weak one', async () => {
+  it('serves beyond loopback only with a token, and only to who signs in', async () => {
     const open = await runCli(
       ['console'],
       { CONSOLE_HOST: '0.0.0.0', CONSOLE_PORT: '0', DATA_DIR: install.dataDir },
@@ -168,6 +168,24 @@ describe('tgfetch console over a running daemon, in a browser', { timeout: 60_00
     expect(weak.code).toBe(2);
     expect(weak.stderr).toMatch(/CONSOLE_TOKEN/);
     expect(weak.stderr).not.toContain('short-one');
+    // Beyond loopback with a token, every page asks for the sign-in first.
+    const wide = await startConsoleCli(
+      { CONSOLE_HOST: '0.0.0.0', CONSOLE_TOKEN: TOKEN, DATA_DIR: install.dataDir },
+      dir,
+    );
+    try {
+      const port = new URL(wide.url).port;
+      const at = `http://127.0.0.1:${port}/chats`;
+      const anonymous = await fetch(at, { redirect: 'manual' });
+      expect(anonymous.status).toBe(303);
+      expect(anonymous.headers.get('location')).toBe('/login?next=%2Fchats');
+      expect(await anonymous.text()).not.toContain(ops);
+      const bearer = await fetch(at, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(await bearer.text()).toContain(ops);
+    } finally {
+      expect((await wide.stop()).code).toBe(0);
+    }
+    expect(wide.proc.stdout() + wide.proc.stderr()).not.toContain(TOKEN);
   });
 
   it('without Redis, says so on the queue pages and shows the archive', async () => {
@@ -327,7 +345,8 @@ describe('tgfetch console over a running daemon, in a browser', { timeout: 60_00
   });
 
   describe('a worker that dies holding commands', () => {
-    const range = { mode: 'range', from: addDays(today, -30), to: addDays(today, -25) };
+    // Eight days of at least one slow request each: the kill comes well before their end.
+    const range = { mode: 'range', from: addDays(today, -30), to: addDays(today, -23) };
     let held: string[];
 
     it('shows the commands a worker holds: since when, and its last progress', async () => {
@@ -336,7 +355,7 @@ describe('tgfetch console over a running daemon, in a browser', { timeout: 60_00
       install.daemon.child.kill('SIGTERM');
       expect((await install.daemon.exited).code).toBe(0);
       const slow = await install.startDaemon({
-        TGFETCH_SIM: JSON.stringify({ latencyMs: 300 }),
+        TGFETCH_SIM: JSON.stringify({ latencyMs: 400 }),
         FETCH_CONCURRENCY: '2',
       });
       held = [
