@@ -1,12 +1,36 @@
 // The console's only script: it adds what a page cannot do alone (live events, confirming
 // before a change, showing a spoiler). Every page works without it.
 
-/** Text made from an event, for a list item: never markup. */
-function describe(event) {
-  const parts = [event.ts, event.event, event.chat, event.command_id];
-  if (event.date) parts.push(`${event.date}: ${event.count} (${event.outcome ?? ''})`);
-  if (event.error) parts.push(`${event.error.code}: ${event.error.message}`);
-  return parts.filter((p) => p !== undefined && p !== null && p !== '').join('  ');
+const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+
+/** A name from elsewhere with its bidirectional controls shown, as the server shows them. */
+function visible(text) {
+  return String(text ?? '').replace(
+    BIDI,
+    (c) => `[U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
+}
+
+/** A list item made from an event as the server makes them: text and one link, never markup. */
+function eventItem(event) {
+  const item = document.createElement('li');
+  item.setAttribute('data-event', event.event);
+  const asked =
+    event.requested_chat && event.requested_chat !== event.chat
+      ? ` (${visible(event.requested_chat)})`
+      : '';
+  item.append(`${event.ts}  ${event.event}  ${visible(event.chat)}${asked}  `);
+  if (typeof event.command_id === 'string') {
+    const link = document.createElement('a');
+    link.href = `/commands/${encodeURIComponent(event.command_id)}`;
+    link.textContent = visible(event.command_id);
+    item.append(link);
+  }
+  const rest = [];
+  if (event.date) rest.push(`${event.date}: ${event.count} (${event.outcome ?? ''})`);
+  if (event.error) rest.push(`${event.error.code}: ${event.error.message}`);
+  if (rest.length > 0) item.append(`  ${rest.join('  ')}`);
+  return item;
 }
 
 function followEvents(list) {
@@ -27,13 +51,16 @@ function followEvents(list) {
     } catch {
       return;
     }
-    const item = document.createElement('li');
-    item.textContent = describe(event);
-    item.setAttribute('data-event', event.event);
-    list.prepend(item);
+    list.prepend(eventItem(event));
     while (list.children.length > 200) list.lastElementChild.remove();
     const final = document.getElementById('final');
-    if (final && (event.event === 'completed' || event.event === 'failed')) {
+    if (!final || final.hasAttribute('data-final')) return;
+    // A dead letter is no end: a person may retry it, and this page follows it again.
+    if (event.event === 'failed' && event.error?.code === 'POISON_COMMAND') {
+      final.textContent = `dead letter: ${event.error.code}`;
+    } else if (event.event === 'started') {
+      final.textContent = 'running';
+    } else if (event.event === 'completed' || event.event === 'failed') {
       final.textContent =
         event.event === 'completed'
           ? `completed: ${event.processed} messages`

@@ -1,7 +1,9 @@
+import type { FetchEvent } from '@tgfetch/core';
 import { describe, expect, it } from 'vitest';
 import { type CalendarDay, missingRuns } from './calendar.js';
 import { chatInfo } from './chat-info.js';
 import { renderText } from './entities.js';
+import { commandEnd } from './event-index.js';
 import { escapeHtml, html, render, safeHref, visibleControls } from './html.js';
 import { compareIds } from './live-feed.js';
 import { messageMatches, queryTerms } from './scan-search.js';
@@ -142,5 +144,28 @@ describe('calendar and search helpers', () => {
       }).kind,
     ).toBe('supergroup');
     expect(chatInfo('@x', undefined).kind).toBe('unknown');
+  });
+});
+
+describe('commandEnd', () => {
+  const event = (kind: string, code?: string) =>
+    ({ event: kind, ...(code ? { error: { code, message: '' } } : {}) }) as FetchEvent;
+  const poison = event('failed', 'POISON_COMMAND');
+
+  it('ends at the newest completed or failed, unless the command started again since', () => {
+    expect(commandEnd([event('completed'), event('progress'), event('started')]).final?.event).toBe(
+      'completed',
+    );
+    expect(commandEnd([event('failed', 'CHAT_NOT_FOUND')]).final?.event).toBe('failed');
+    // A retried dead letter runs again under its id: the old end is no end.
+    expect(commandEnd([event('progress'), event('started'), poison, event('started')])).toEqual({});
+    expect(commandEnd([])).toEqual({});
+  });
+
+  it('takes a dead letter for one that waits for a person, not for an end', () => {
+    expect(commandEnd([poison, event('progress'), event('started')])).toEqual({ dead: poison });
+    expect(commandEnd([event('completed'), event('started'), poison]).final?.event).toBe(
+      'completed',
+    );
   });
 });

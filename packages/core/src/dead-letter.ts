@@ -15,7 +15,7 @@ export function deadLetterEvent(delivery: Delivery, workerId: string, now: numbe
     ...describeDeadLetter(delivery),
     error: coreError(
       DeliveryErrorCode.POISON_COMMAND,
-      `the command was delivered ${attempts} times without finishing; moved to the dead-letter queue`,
+      `the command was delivered ${attempts === 1 ? 'once' : `${attempts} times`} without finishing; moved to the dead-letter queue`,
     ),
     errors: attempts,
     ts: new Date(now).toISOString(),

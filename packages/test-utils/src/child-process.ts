@@ -71,6 +71,8 @@ export function spawnProcess(
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
+    // What a CLI tells a person (the console's address) comes on stderr: waiters see it too.
+    wake();
   });
   const exited = new Promise<Exit>((resolve, reject) => {
     child.once('error', reject);

@@ -47,6 +47,13 @@ export function chatOfPath(segment: string): string | undefined {
   return parsed.ok && chatKey(parsed.chat) === segment ? parsed.chat : undefined;
 }
 
+/** A chat's title when a stored message gave one, else the name it was asked for by. */
+function titleOf(title: string | undefined, asked: string | undefined): SafeHtml {
+  if (title) return html`${name(title)}`;
+  if (asked) return html`<span class="muted">asked for as</span> ${name(asked)}`;
+  return html`<span class="muted">—</span>`;
+}
+
 function legend(): SafeHtml {
   return html`<p class="legend">${DAY_STATES.map((s) => html`<span><span class="swatch st-${s}"></span>${STATE_LABEL[s]}</span>`)}</p>`;
 }
@@ -108,7 +115,10 @@ export function chatRoutes(app: FastifyInstance, context: ConsoleContext): void 
   app.get('/chats', async (request, reply) => {
     const frame = context.frame(request, reply, 'Chats');
     try {
-      const chats = (await store.listChats()).slice(0, 500);
+      const [chats, index] = await Promise.all([
+        store.listChats().then((all) => all.slice(0, 500)),
+        indexEvents(events, eventWindow),
+      ]);
       const rows = await Promise.all(
         chats.map(async (chat) => {
           const holdings = await holdingsOf(store, chat);
@@ -116,7 +126,7 @@ export function chatRoutes(app: FastifyInstance, context: ConsoleContext): void 
           const day = last ? await store.readDay(chat, last).catch(() => undefined) : undefined;
           const info = chatInfo(chat, day);
           const inComplete = [...holdings.complete.values()].reduce((a, b) => a + b, 0);
-          return html`<tr><td><a href="${chatPath(chat)}">${name(chat)}</a></td><td>${info.title ? name(info.title) : html`<span class="muted">—</span>`}</td><td>${info.kind}</td><td>${holdings.zone ?? day?.time_zone ?? ''}</td>
+          return html`<tr><td><a href="${chatPath(chat)}">${name(chat)}</a></td><td>${titleOf(info.title, index.names.get(chat))}</td><td>${info.kind}</td><td>${holdings.zone ?? day?.time_zone ?? ''}</td>
 <td class="num">${holdings.dates.length}</td><td class="num">${holdings.complete.size}</td><td class="num">${inComplete}</td><td>${holdings.dates[0] ?? ''} … ${last ?? ''}</td></tr>`;
         }),
       );
@@ -154,7 +164,7 @@ export function chatRoutes(app: FastifyInstance, context: ConsoleContext): void 
       today(now(), zone),
       index.days.get(chat),
     );
-    return { holdings, zone, days };
+    return { holdings, zone, days, asked: index.names.get(chat) };
   };
 
   const parseScope = (query: Record<string, unknown>, fallbackYear: number) => {
@@ -198,7 +208,7 @@ export function chatRoutes(app: FastifyInstance, context: ConsoleContext): void 
           request.query as Record<string, unknown>,
           Number((last ?? today(now(), timeZone)).slice(0, 4)),
         );
-        const { holdings, zone, days } = await scope(chat, year, month);
+        const { holdings, zone, days, asked } = await scope(chat, year, month);
         const byDate = new Map(days.map((d) => [d.date, d]));
         const info = chatInfo(
           chat,
@@ -220,7 +230,7 @@ export function chatRoutes(app: FastifyInstance, context: ConsoleContext): void 
         return context.send(
           reply,
           frame,
-          html`<p>${info.title ? html`${name(info.title)} · ` : ''}${info.kind} · zone ${zone} · ${holdings.dates.length} days stored (${holdings.dates[0] ?? '—'} … ${last ?? '—'})</p>
+          html`<p>${info.title || asked ? html`${titleOf(info.title, asked)} · ` : ''}${info.kind} · zone ${zone} · ${holdings.dates.length} days stored (${holdings.dates[0] ?? '—'} … ${last ?? '—'})</p>
 <nav aria-label="Calendar">${nav}</nav>
 ${legend()}
 ${months}

@@ -1,6 +1,6 @@
-import type { CompletedEvent, FailedEvent } from '@tgfetch/core';
 import type { FastifyInstance } from 'fastify';
 import { type ConsoleContext, problem } from '../context.js';
+import { commandEnd } from '../event-index.js';
 import { type Html, html, name } from '../html.js';
 import { changesOff, csrfField, notice, type PageFrame } from '../layout.js';
 import { eventLine, liveList } from './events.js';
@@ -100,17 +100,14 @@ export function commandRoutes(app: FastifyInstance, context: ConsoleContext): vo
     try {
       const recent = await events.recent(eventWindow);
       const mine = recent.filter((e) => e.event?.command_id === id);
-      const final = mine
-        .map((e) => e.event)
-        .find(
-          (e): e is CompletedEvent | FailedEvent =>
-            e?.event === 'completed' || e?.event === 'failed',
-        );
+      const { final, dead } = commandEnd(mine.map((e) => e.event!));
       const state = final
         ? final.event === 'completed'
           ? html`<strong id="final" data-final="completed">completed: ${final.processed} messages</strong>`
           : html`<strong id="final" data-final="failed">failed: ${final.error.code} ${name(final.error.message)}</strong>`
-        : html`<strong id="final">${mine.length > 0 ? 'running' : 'waiting for a worker'}</strong>`;
+        : dead
+          ? html`<strong id="final">dead letter: ${dead.error.code}</strong> (<a href="/queue#dead">retry it from the queue</a>; this page follows it)`
+          : html`<strong id="final">${mine.length > 0 ? 'running' : 'waiting for a worker'}</strong>`;
       const days =
         final?.event === 'completed'
           ? html`<table><thead><tr><th>Day</th><th class="num">Messages</th><th>Outcome</th></tr></thead><tbody>

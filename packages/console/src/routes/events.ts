@@ -18,7 +18,11 @@ export function eventLine(event: FetchEvent): SafeHtml {
     event.event === 'progress' ? `${event.date}: ${event.count} (${event.outcome ?? ''})` : '';
   const error =
     event.event === 'failed' ? `${event.error.code}: ${event.error.message.slice(0, 300)}` : '';
-  return html`<li data-event="${event.event}">${event.ts}  ${event.event}  ${name(event.chat ?? '')}  <a href="/commands/${encodeURIComponent(event.command_id)}">${name(event.command_id)}</a>  ${day}${name(error)}</li>`;
+  const asked =
+    event.requested_chat && event.requested_chat !== event.chat
+      ? html` (${name(event.requested_chat)})`
+      : '';
+  return html`<li data-event="${event.event}">${event.ts}  ${event.event}  ${name(event.chat ?? '')}${asked}  <a href="/commands/${encodeURIComponent(event.command_id)}">${name(event.command_id)}</a>  ${day}${name(error)}</li>`;
 }
 
 export function matches(
