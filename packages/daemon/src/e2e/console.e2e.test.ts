@@ -20,11 +20,11 @@ import {
 } from '@tgfetch/test-utils/vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docScreenshot, launchChromium } from './testing/browser.js';
-import { runCli, SECRETS } from './testing/cli-process.js';
-import { startConsoleCli } from './testing/console-process.js';
-import { hostileDay } from './testing/hostile-day.js';
-import { type Installation, startInstallation, WORKER_ID } from './testing/installation.js';
+import { docScreenshot, launchChromium } from '../testing/browser.js';
+import { runCli, SECRETS } from '../testing/cli-process.js';
+import { startConsoleCli } from '../testing/console-process.js';
+import { hostileDay } from '../testing/hostile-day.js';
+import { type Installation, startInstallation, WORKER_ID } from '../testing/installation.js';
 
 /**
  * `tgfetch console` in a real browser (Debian's Chromium through Playwright) over what a
