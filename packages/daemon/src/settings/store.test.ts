@@ -1,13 +1,18 @@
 import { expect, it } from 'vitest';
+import { STORE_KINDS } from '../compose/stores.js';
 import { describeGroup, problemsOf } from '../testing/settings.js';
 import { loadSettings } from './load.js';
+import { alternatives } from './schemas.js';
 import { storeGroup } from './store.js';
 
 describeGroup(
   storeGroup,
   {
     defaults: { STORE: 'fs' },
-    cases: [['STORE', 'sqlite', 'STORE must be fs or postgres', 'postgres', 'postgres']],
+    // Every store of the table, so that a new one changes nothing here.
+    cases: [
+      ['STORE', 'sqlite', `STORE must be ${alternatives(STORE_KINDS)}`, 'postgres', 'postgres'],
+    ],
   },
   () => {
     it('brings in the settings of the store it names, and the messages stream', () => {
