@@ -94,7 +94,23 @@ export {
   MAX_RESUME_KEY_LENGTH,
   type RedisResumeStoreOptions,
 } from './resume-store.js';
-
+export {
+  type CommandStatus,
+  type ScheduleKeys,
+  type ScheduleOutcome,
+  type ScheduleRun,
+  type ScheduleView,
+  scheduleKeys,
+} from './schedule-records.js';
+export {
+  createRedisSchedules,
+  type PutResult,
+  type RedisSchedules,
+  type RedisSchedulesOptions,
+  type RunDueOptions,
+  type RunDueResult,
+  type ScheduleStats,
+} from './schedules.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,
