@@ -232,7 +232,7 @@ describe('redis schedules: ticks', () => {
     await s.runDue({ now: T0 + 10_000 });
     const entries = await ctx.client.xRange(stream, '-', '+');
     expect(entries).toHaveLength(1);
-    const command = commandFromStreamFields(entries[0]?.message ?? {});
+    const command = commandFromStreamFields(entries?.[0]?.message ?? {});
     expect(JSON.parse(command)).toMatchObject({ command_id: 'sched:n:20251108T120010Z:@x' });
   });
 
