@@ -86,9 +86,9 @@ describe('redis schedules: exactly once', () => {
       const results = await Promise.all(
         racers.map((r, i) => r.runDue({ now: t + (skews[i] ?? 0) })),
       );
-      results.forEach((result, i) =>
-        won.set(`d${i}`, (won.get(`d${i}`) ?? 0) + result.scheduled.length),
-      );
+      for (const [i, result] of results.entries()) {
+        won.set(`d${i}`, (won.get(`d${i}`) ?? 0) + result.scheduled.length);
+      }
     }
     const { ids, ticks } = await pushedTicks(ctx.client);
     expect(new Set(ids).size).toBe(ids.length);
