@@ -80,6 +80,7 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export { withScheduleOutcomes } from './schedule-outcomes.js';
 export {
   createQueueInspector,
   type InspectedCommand,
