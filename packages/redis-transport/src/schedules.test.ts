@@ -122,6 +122,12 @@ describe('redis schedules: the model', () => {
     await s.add({ name: 'a', chat: 'x', every: '1h' });
     await ctx.client.hSet(`${ctx.prefix}s:schedule:a`, 'spec', '{not json');
     await expect(s.get('a')).rejects.toMatchObject({ code: 'SCHEDULE_CORRUPT' });
+    // It fails alone: the other due schedules still tick.
+    await s.add({ name: 'b', chat: 'x', every: '1h' });
+    const run = await s.runDue({ now: T0 + 3_600_000 });
+    expect(run.scheduled.map((e) => e.schedule)).toEqual(['b']);
+    expect(run.errors.map((e) => [e.schedule, e.error.code])).toEqual([['a', 'SCHEDULE_CORRUPT']]);
+    expect(s.stats()).toMatchObject({ ticks: 1, errors: 1 });
   });
 });
 
@@ -131,7 +137,7 @@ describe('redis schedules: ticks', () => {
     await s.add({ name: 'news', chats: ['@A', 'b'], every: '10s', days: 2 });
     expect((await s.runDue({ now: T0 + 9_999 })).scheduled).toEqual([]);
     const run = await s.runDue({ now: T0 + 10_250 });
-    expect(run).toMatchObject({ deferred: [], lost: 0, more: false });
+    expect(run).toMatchObject({ deferred: [], lost: 0, errors: [], more: false });
     expect(run.scheduled).toEqual([
       {
         event: 'scheduled',
@@ -168,7 +174,7 @@ describe('redis schedules: ticks', () => {
       },
       lastOutcome: { status: 'pending' },
     });
-    expect(s.stats()).toEqual({ ticks: 1, commands: 2, skipped: 0, late: 0, lost: 0 });
+    expect(s.stats()).toEqual({ ticks: 1, commands: 2, skipped: 0, late: 0, lost: 0, errors: 0 });
   });
 
   it('collapses the ticks missed while no scheduler ran into one run of the latest', async () => {

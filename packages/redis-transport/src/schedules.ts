@@ -1,6 +1,4 @@
 import {
-  commandsForTick,
-  countTicks,
   type FetchEvent,
   jitterOffset,
   nextTick,
@@ -8,13 +6,11 @@ import {
   parseScheduleCommandId,
   type Schedule,
   type ScheduleCommand,
-  type ScheduledEvent,
-  scheduledEvent,
   type TgfetchError,
-  tickAtOrBefore,
 } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
 import { RedisErrorCode, redisError, toRedisError } from './errors.js';
+import { replyDeadline } from './reply-deadline.js';
 import {
   decodeSchedule,
   type ScheduleKeys,
@@ -22,14 +18,22 @@ import {
   scheduleKeys,
 } from './schedule-records.js';
 import {
+  createTickRunner,
+  type DeadlineCall,
+  NEVER,
+  type RunDueOptions,
+  type RunDueResult,
+  type ScheduleStats,
+} from './schedule-runner.js';
+import {
   outcomeScript,
   pauseScript,
   putScript,
   removeScript,
   resumeScript,
-  tickScript,
 } from './schedule-scripts.js';
-import { PAYLOAD_FIELD } from './stream-queue.js';
+
+export type { RunDueOptions, RunDueResult, ScheduleStats };
 
 export interface RedisSchedulesOptions {
   /** A connected client (plain commands only). Never closed by the store. */
@@ -60,38 +64,6 @@ export interface RedisSchedulesOptions {
   workerId?: string;
   /** The clock of add, update, resume (runDue is told its `now`). @default Date.now */
   now?: () => number;
-}
-
-export interface RunDueOptions {
-  /** This scheduler's clock, epoch ms. */
-  now: number;
-  /** Ticks pushed at most by this call (the rest stay due for the next). @default 100 */
-  maxPush?: number;
-}
-
-export interface RunDueResult {
-  /** One event per tick pushed, for the caller to publish. */
-  scheduled: ScheduledEvent[];
-  /** Schedules left due because the queue had no room for their commands. */
-  deferred: string[];
-  /** Due schedules another scheduler ran (or changed) first. */
-  lost: number;
-  /** True when `maxPush` cut the call short: more are due now. */
-  more: boolean;
-}
-
-/** Counters since the store was made, for metrics. */
-export interface ScheduleStats {
-  /** Ticks this scheduler pushed. */
-  ticks: number;
-  /** Commands those ticks pushed. */
-  commands: number;
-  /** Tries to push a tick refused for a full queue (the tick stayed due: counted each try). */
-  skipped: number;
-  /** Ticks pushed more than `lateAfterMs` after their due time. */
-  late: number;
-  /** Due ticks another scheduler pushed first (or that changed under this one). */
-  lost: number;
 }
 
 export type PutResult = 'added' | 'replaced' | 'unchanged';
@@ -142,28 +114,14 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
   const replyTimeoutMs = options.replyTimeoutMs ?? 2_000;
   const workerId = options.workerId ?? 'scheduler';
   const clock = options.now ?? Date.now;
-  const counters: ScheduleStats = { ticks: 0, commands: 0, skipped: 0, late: 0, lost: 0 };
 
-  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            redisError(
-              RedisErrorCode.REDIS_NO_REPLY,
-              `Redis did not answer ${what} within ${replyTimeoutMs}ms`,
-            ),
-          ),
-        replyTimeoutMs,
-      );
-    });
+  // Every node-redis error translated; a call past its deadline may still be carried out
+  // later, which the tick script's compare-and-set makes harmless.
+  const call: DeadlineCall = async (what, run) => {
     try {
-      return await Promise.race([run(), late]);
+      return await replyDeadline(run(), replyTimeoutMs, what);
     } catch (error) {
       throw toRedisError(error);
-    } finally {
-      clearTimeout(timer);
     }
   };
 
@@ -257,95 +215,17 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
     );
   };
 
-  /** One due schedule's tick: 'pushed', 'lost' or 'full'. */
-  const runOne = async (
-    name: string,
-    hash: Record<string, string>,
-    now: number,
-  ): Promise<{ kind: 'pushed'; event: ScheduledEvent } | { kind: 'lost' | 'full' | 'early' }> => {
-    const view = decodeSchedule(name, hash, undefined, offsetOf(name));
-    if (!view || view.nextTick === undefined) return { kind: 'lost' };
-    const { schedule, nextTick: stored } = view;
-    const offset = offsetOf(name);
-    // The schedule's own clock runs `offset` behind: its ticks are due `offset` after them.
-    const local = now - offset;
-    if (stored > local) return { kind: 'early' };
-    const tick = Math.max(stored, tickAtOrBefore(schedule, local) ?? stored);
-    const next = nextTick(schedule, local) ?? NEVER;
-    const commands = commandsForTick(schedule, tick, {
-      ...(view.lastRun ? { previousTick: view.lastRun.tick } : {}),
-    });
-    const ids = commands.map((c) => c.command_id);
-    const missed = countTicks(schedule, stored, tick - 1);
-    const result = (await call('a tick', () =>
-      tickScript.run(
-        client,
-        [keys.schedule(name), keys.due, keys.outcome(name), queue],
-        [
-          name,
-          hash.next ?? '',
-          hash.rev ?? '',
-          String(tick),
-          String(next),
-          String(next + offset),
-          String(now),
-          String(maxQueueLength),
-          transport,
-          PAYLOAD_FIELD,
-          JSON.stringify(ids),
-          String(missed),
-          ...commands.map((c) => JSON.stringify(c)),
-        ],
-      ),
-    )) as [number, unknown?];
-    if (result[0] === -1) return { kind: 'full' };
-    if (result[0] !== 1) return { kind: 'lost' };
-    const lateMs = now - (tick + offset);
-    return {
-      kind: 'pushed',
-      event: scheduledEvent({
-        schedule: name,
-        tick,
-        command_ids: ids,
-        chats: commands.map((c) => c.chat),
-        missed,
-        late_ms: lateMs,
-        pushedAt: now,
-        worker_id: workerId,
-      }),
-    };
-  };
-
-  const runDue = async ({ now, maxPush = 100 }: RunDueOptions): Promise<RunDueResult> => {
-    const names = await call('the due schedules', () =>
-      client.zRangeByScore(keys.due, '-inf', now, { LIMIT: { offset: 0, count: maxPush } }),
-    );
-    const hashes = await call('the due schedules', () =>
-      Promise.all(names.map((name) => client.hGetAll(keys.schedule(name)))),
-    );
-    const outcomes = await Promise.all(names.map((name, i) => runOne(name, hashes[i] ?? {}, now)));
-    const result: RunDueResult = {
-      scheduled: [],
-      deferred: [],
-      lost: 0,
-      more: names.length >= maxPush,
-    };
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.kind === 'pushed') {
-        result.scheduled.push(outcome.event);
-        counters.ticks++;
-        counters.commands += outcome.event.command_ids.length;
-        if (outcome.event.late_ms > lateAfterMs) counters.late++;
-      } else if (outcome.kind === 'full') {
-        result.deferred.push(names[i] as string);
-        counters.skipped++;
-      } else if (outcome.kind === 'lost') {
-        result.lost++;
-        counters.lost++;
-      }
-    }
-    return result;
-  };
+  const runner = createTickRunner({
+    client,
+    keys,
+    queue,
+    transport,
+    maxQueueLength,
+    lateAfterMs,
+    workerId,
+    call,
+    offsetOf,
+  });
 
   return {
     add: (input, addOptions = {}) => put(input, addOptions.replace ? 'replace' : 'add'),
@@ -386,7 +266,7 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
           return this.remove(command.name);
       }
     },
-    runDue,
+    runDue: runner.runDue,
     async nextDue() {
       const first = await call('the next due schedule', () =>
         client.zRangeWithScores(keys.due, 0, 0),
@@ -410,12 +290,9 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
       );
       return recorded === 1;
     },
-    stats: () => ({ ...counters }),
+    stats: runner.stats,
   };
 }
-
-/** The "next tick" of a pattern that fires no more: never due. */
-const NEVER = 8.64e15;
 
 function notFound(name: string): TgfetchError {
   return redisError(RedisErrorCode.SCHEDULE_NOT_FOUND, `no schedule is named "${name}"`);
