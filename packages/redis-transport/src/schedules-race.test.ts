@@ -29,7 +29,7 @@ const T0 = Date.parse('2025-11-08T12:00:00Z');
 async function scheduler(
   url: string,
   name: string,
-  more: { jitterMs?: number } = {},
+  more: { jitterMs?: number; replyTimeoutMs?: number } = {},
 ): Promise<RedisSchedules> {
   const client: RedisClientType = createClient({ url, socket: { reconnectStrategy: () => 50 } });
   client.on('error', () => {});
@@ -40,7 +40,8 @@ async function scheduler(
     prefix: `${ctx.prefix}s:`,
     queue: `${ctx.prefix}commands`,
     maxQueueLength: 1_000_000,
-    replyTimeoutMs: 500,
+    // Long enough for a loaded machine: the deadline itself is the silent-server test's.
+    replyTimeoutMs: 10_000,
     workerId: name,
     now: () => T0,
     ...more,
@@ -112,7 +113,6 @@ describe('redis schedules: exactly once', () => {
     const racers = await Promise.all([scheduler(server.url, 'a'), scheduler(server.url, 'b')]);
     for (let i = 0; i < 20; i++) await racers[0]?.add({ name: `s${i}`, chat: 'x', every: '10s' });
     const confirmed: string[] = [];
-    let failures = 0;
     const step = async (t: number) => {
       const results = await Promise.allSettled(
         racers.map((r, i) => r.runDue({ now: t + i * 700 })),
@@ -120,7 +120,8 @@ describe('redis schedules: exactly once', () => {
       for (const result of results) {
         if (result.status === 'fulfilled')
           confirmed.push(...result.value.scheduled.flatMap((e) => e.command_ids));
-        else failures++;
+        // A call cut by the crash: its tick is pushed by a later one, or was pushed already.
+        else expect(result.reason).toMatchObject({ retryable: true });
       }
     };
     let t = T0;
@@ -151,7 +152,8 @@ describe('redis schedules: exactly once', () => {
       expect(view?.lastRun?.tick, name).toBe(list.at(-1));
       expect(view?.nextTick, name).toBe((list.at(-1) ?? 0) + 10_000);
     }
-    expect(failures).toBeLessThan(20);
+    // It went on after the restart, to the end.
+    for (const list of ticks.values()) expect(list.at(-1)).toBeGreaterThanOrEqual(T0 + 140_000);
   });
 
   it('over ten virtual minutes of 200 schedules every 10 s and schedulers dying at random, pushes what the patterns say', async () => {
@@ -199,11 +201,12 @@ describe('redis schedules: exactly once', () => {
     const { ids } = await pushedTicks(ctx.client);
     expect(new Set(ids).size, `seed ${seed}`).toBe(ids.length);
     expect(ids.length, `seed ${seed}`).toBe(expected);
+    // A tick whose reply came too late is counted an error, not a tick, though pushed.
     const stats = racers.map((r) => r.stats());
-    expect(
-      stats.reduce((n, s) => n + s.ticks, 0),
-      `seed ${seed}`,
-    ).toBe(expected);
+    const told = stats.reduce((n, s) => n + s.ticks, 0);
+    const failed = stats.reduce((n, s) => n + s.errors, 0);
+    expect(told, `seed ${seed}`).toBeLessThanOrEqual(expected);
+    expect(told + failed, `seed ${seed}`).toBeGreaterThanOrEqual(expected);
     // Schedulers did race for the same ticks: the losers pushed nothing.
     expect(
       stats.reduce((n, s) => n + s.lost, 0),
@@ -213,7 +216,7 @@ describe('redis schedules: exactly once', () => {
 
   it('a silent server fails each call at its deadline, retryable', async () => {
     server = await startRedisServer();
-    const a = await scheduler(server.url, 'a');
+    const a = await scheduler(server.url, 'a', { replyTimeoutMs: 500 });
     await a.add({ name: 'n', chat: 'x', every: '10s' });
     server.freeze();
     const started = Date.now();
@@ -230,7 +233,7 @@ describe('redis schedules: exactly once', () => {
   it('a tick script that runs after its caller gave up is no duplicate', async () => {
     // A server of its own: a pause of the shared one would stall every other test.
     server = await startRedisServer();
-    const a = await scheduler(server.url, 'a');
+    const a = await scheduler(server.url, 'a', { replyTimeoutMs: 500 });
     const b = await scheduler(server.url, 'b');
     const check = createClient({ url: server.url }) as RedisClientType;
     check.on('error', () => {});

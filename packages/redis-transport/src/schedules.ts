@@ -191,6 +191,25 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
     return decodeSchedule(name, hash, outcome, offsetOf(name));
   };
 
+  const pause = async (name: string): Promise<boolean> => {
+    const result = await call('a schedule pause', () =>
+      pauseScript.run(client, [keys.schedule(name), keys.due], [name, String(clock())]),
+    );
+    if (result === 'missing') throw notFound(name);
+    return result === 'paused';
+  };
+
+  const remove = async (name: string): Promise<boolean> => {
+    const removed = await call('a schedule removal', () =>
+      removeScript.run(
+        client,
+        [keys.schedule(name), keys.due, keys.names, keys.outcome(name)],
+        [name],
+      ),
+    );
+    return Number(removed) > 0;
+  };
+
   const resume = async (name: string): Promise<boolean> => {
     // The next tick is computed from the stored schedule: the script checks it is still that one.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -236,34 +255,19 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
       const views = await Promise.all([...names].sort().map(read));
       return views.filter((view): view is ScheduleView => view !== undefined);
     },
-    async pause(name) {
-      const result = await call('a schedule pause', () =>
-        pauseScript.run(client, [keys.schedule(name), keys.due], [name, String(clock())]),
-      );
-      if (result === 'missing') throw notFound(name);
-      return result === 'paused';
-    },
+    pause,
     resume,
-    async remove(name) {
-      const removed = await call('a schedule removal', () =>
-        removeScript.run(
-          client,
-          [keys.schedule(name), keys.due, keys.names, keys.outcome(name)],
-          [name],
-        ),
-      );
-      return Number(removed) > 0;
-    },
+    remove,
     async apply(command) {
       switch (command.action) {
         case 'add':
           return put(command.schedule, command.replace ? 'replace' : 'add');
         case 'pause':
-          return this.pause(command.name);
+          return pause(command.name);
         case 'resume':
           return resume(command.name);
         case 'remove':
-          return this.remove(command.name);
+          return remove(command.name);
       }
     },
     runDue: runner.runDue,
