@@ -38,16 +38,6 @@ export const RedisErrorCode = {
   QUEUE_FULL: 'QUEUE_FULL',
   /** The command covers more days than `maxCommandDays`. */
   COMMAND_TOO_LARGE: 'COMMAND_TOO_LARGE',
-  /** No schedule has that name. */
-  SCHEDULE_NOT_FOUND: 'SCHEDULE_NOT_FOUND',
-  /** A different schedule of that name exists (add it with `replace`). */
-  SCHEDULE_EXISTS: 'SCHEDULE_EXISTS',
-  /** The store holds `maxSchedules` schedules already. */
-  SCHEDULE_LIMIT: 'SCHEDULE_LIMIT',
-  /** A stored schedule no longer reads (changed by hand, or by another version). */
-  SCHEDULE_CORRUPT: 'SCHEDULE_CORRUPT',
-  /** The schedule kept changing while it was resumed: try again. */
-  SCHEDULE_CHANGED: 'SCHEDULE_CHANGED',
 } as const;
 export type RedisErrorCode = (typeof RedisErrorCode)[keyof typeof RedisErrorCode];
 
@@ -88,7 +78,28 @@ export const ResumeErrorCode = {
 } as const;
 export type ResumeErrorCode = (typeof ResumeErrorCode)[keyof typeof ResumeErrorCode];
 
-type Code = RedisErrorCode | MessagesStreamErrorCode | FollowErrorCode | ResumeErrorCode;
+/** Why the schedule store (`createRedisSchedules`) refused a call. */
+export const ScheduleStoreErrorCode = {
+  /** No schedule has that name. */
+  SCHEDULE_NOT_FOUND: 'SCHEDULE_NOT_FOUND',
+  /** A different schedule of that name exists (add it with `replace`). */
+  SCHEDULE_EXISTS: 'SCHEDULE_EXISTS',
+  /** The store holds `maxSchedules` schedules already. */
+  SCHEDULE_LIMIT: 'SCHEDULE_LIMIT',
+  /** A stored schedule no longer reads (changed by hand, or by another version). */
+  SCHEDULE_CORRUPT: 'SCHEDULE_CORRUPT',
+  /** The schedule kept changing while it was resumed: try again. */
+  SCHEDULE_CHANGED: 'SCHEDULE_CHANGED',
+} as const;
+export type ScheduleStoreErrorCode =
+  (typeof ScheduleStoreErrorCode)[keyof typeof ScheduleStoreErrorCode];
+
+type Code =
+  | RedisErrorCode
+  | ScheduleStoreErrorCode
+  | MessagesStreamErrorCode
+  | FollowErrorCode
+  | ResumeErrorCode;
 
 /**
  * The table of this package's codes: the connection's (`redis`), the producer's, the

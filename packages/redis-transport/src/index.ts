@@ -18,6 +18,7 @@ export {
   REDIS_ERROR_CODES,
   RedisErrorCode,
   ResumeErrorCode,
+  ScheduleStoreErrorCode,
   toRedisError,
 } from './errors.js';
 export {
@@ -80,7 +81,6 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
-export { withScheduleOutcomes } from './schedule-outcomes.js';
 export {
   createQueueInspector,
   type InspectedCommand,
@@ -95,6 +95,7 @@ export {
   MAX_RESUME_KEY_LENGTH,
   type RedisResumeStoreOptions,
 } from './resume-store.js';
+export { withScheduleOutcomes } from './schedule-outcomes.js';
 export {
   type CommandStatus,
   type ScheduleKeys,

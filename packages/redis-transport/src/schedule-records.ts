@@ -1,5 +1,5 @@
 import type { Schedule } from '@tgfetch/core';
-import { RedisErrorCode, redisError } from './errors.js';
+import { redisError, ScheduleStoreErrorCode } from './errors.js';
 
 /** The keys of a schedule store, all under its prefix. */
 export function scheduleKeys(prefix: string) {
@@ -117,7 +117,7 @@ function numberField(name: string, hash: Record<string, string>, field: string):
 
 function corrupt(name: string, field: string) {
   return redisError(
-    RedisErrorCode.SCHEDULE_CORRUPT,
+    ScheduleStoreErrorCode.SCHEDULE_CORRUPT,
     `the stored schedule "${name}" has an unreadable ${field}: remove it and add it again`,
   );
 }

@@ -9,7 +9,7 @@ import {
   type TgfetchError,
 } from '@tgfetch/core';
 import type { RedisClient } from './connection.js';
-import { RedisErrorCode, redisError, toRedisError } from './errors.js';
+import { RedisErrorCode, redisError, ScheduleStoreErrorCode, toRedisError } from './errors.js';
 import { replyDeadline } from './reply-deadline.js';
 import {
   decodeSchedule,
@@ -170,14 +170,14 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
     );
     if (result === 'exists') {
       throw redisError(
-        RedisErrorCode.SCHEDULE_EXISTS,
+        ScheduleStoreErrorCode.SCHEDULE_EXISTS,
         `a different schedule "${schedule.name}" exists: replace it, or choose another name`,
       );
     }
     if (result === 'missing') throw notFound(schedule.name);
     if (result === 'limit') {
       throw redisError(
-        RedisErrorCode.SCHEDULE_LIMIT,
+        ScheduleStoreErrorCode.SCHEDULE_LIMIT,
         `the store holds ${maxSchedules} schedules already (MAX_SCHEDULES)`,
       );
     }
@@ -229,7 +229,7 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
       if (result !== 'stale') return result === 'resumed';
     }
     throw redisError(
-      RedisErrorCode.SCHEDULE_CHANGED,
+      ScheduleStoreErrorCode.SCHEDULE_CHANGED,
       `schedule "${name}" kept changing: resume it again`,
     );
   };
@@ -299,5 +299,5 @@ export function createRedisSchedules(options: RedisSchedulesOptions): RedisSched
 }
 
 function notFound(name: string): TgfetchError {
-  return redisError(RedisErrorCode.SCHEDULE_NOT_FOUND, `no schedule is named "${name}"`);
+  return redisError(ScheduleStoreErrorCode.SCHEDULE_NOT_FOUND, `no schedule is named "${name}"`);
 }
