@@ -45,6 +45,7 @@ export {
   type FetchCommand,
   type FetchCommandInput,
   type FollowCommand,
+  type HandledCommand,
   type Mode,
   type ParseOptions,
   type ParseResult,
@@ -62,7 +63,6 @@ export {
   type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
-  CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
@@ -77,6 +77,7 @@ export {
   WIRE_COMMANDS,
   type WireCommandName,
 } from './command-schema.js';
+export { CommandWireSchema } from './command-wire-schema.js';
 export {
   type CommentCost,
   type CommentCostInput,
@@ -295,6 +296,7 @@ export {
   type ScheduleCommandParseResult,
   ScheduleCommandWireSchema,
   ScheduleNamedCommandSchema,
+  scheduleCommandWire,
 } from './schedule-command.js';
 export {
   type ScheduledEvent,

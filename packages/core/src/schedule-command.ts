@@ -82,6 +82,29 @@ export type ScheduleCommand =
   | (ScheduleCommandBase & { action: 'add'; schedule: Schedule; replace: boolean })
   | (ScheduleCommandBase & { action: 'pause' | 'resume' | 'remove'; name: string });
 
+/**
+ * The JSON a producer pushes for a parsed schedule command: the wire form again (a parsed
+ * schedule is a schedule input too), so that `parseScheduleCommand` reads it back the same.
+ */
+export function scheduleCommandWire(command: ScheduleCommand): Record<string, unknown> {
+  const { command: name, command_id, requested_by, timestamp } = command;
+  const base = {
+    command: name,
+    command_id,
+    ...(requested_by === undefined ? {} : { requested_by }),
+    ...(timestamp === undefined ? {} : { timestamp }),
+  };
+  if (command.action === 'add') {
+    return {
+      ...base,
+      action: 'add',
+      ...(command.replace ? { replace: true } : {}),
+      ...command.schedule,
+    };
+  }
+  return { ...base, action: command.action, name: command.name };
+}
+
 /** What can be told of a rejected schedule command, for its `failed` event. */
 export interface RejectedScheduleCommand {
   command_id: string;

@@ -20,7 +20,8 @@ export const MAX_CRON_LENGTH = 128;
 export const MIN_EVERY_SECONDS = 1;
 export const MAX_EVERY_SECONDS = 366 * 86_400;
 
-export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+// `(?![\s\S])`, not `$`: Python's `re` lets `$` match before a final newline.
+export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(?![\s\S])/;
 
 export const ScheduleNameSchema = v.pipe(
   v.string('must be a string'),

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { type ChatRef, parseChat } from './chat.js';
-import type { Strategy } from './command.js';
 import { preview } from './echo.js';
 import { SCHEDULE_ERROR_CODES, ScheduleErrorCode } from './error-codes.js';
 import { retryableIn } from './error-table.js';
 import { TgfetchError } from './errors.js';
+import type { Strategy } from './fetch-command.js';
 import {
   DEFAULT_CATCH_UP_DAYS,
   MAX_EVERY_SECONDS,
