@@ -21,6 +21,7 @@ const SCENARIOS = [
   'footprint',
   'postgres',
   'comment-cost',
+  'schedules',
 ];
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 

@@ -18,6 +18,7 @@ import * as hostile from './scenarios/hostile.mjs';
 import * as persistPipeline from './scenarios/persist-pipeline.mjs';
 import * as poison from './scenarios/poison.mjs';
 import * as redisFaults from './scenarios/redis-faults.mjs';
+import * as schedules from './scenarios/schedules.mjs';
 import * as sigkill from './scenarios/sigkill.mjs';
 import * as telegramFaults from './scenarios/telegram-faults.mjs';
 
@@ -33,6 +34,7 @@ const scenarios = [
   hostile,
   persistPipeline,
   follow,
+  schedules,
 ];
 
 const { values } = parseArgs({

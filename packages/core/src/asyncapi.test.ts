@@ -65,6 +65,7 @@ describe('AsyncAPI document', () => {
     expect(entryEvents).toEqual([
       ...['started', 'progress', 'completed', 'failed'],
       ...MESSAGE_EVENT_NAMES,
+      'scheduled',
     ]);
     const flat = document
       ?.channels()

@@ -1,8 +1,8 @@
 /**
  * A corpus of commands as producers send them (raw JSON text), for the agreement test of
  * `parseWireCommand` and the published JSON Schema: every form a producer may send (the
- * `days_back` form before v1, the three modes), follow and unfollow, every rejection
- * class, edge cases.
+ * `days_back` form before v1, the three modes), follow and unfollow, schedule, every
+ * rejection class, edge cases.
  * `now` of every case is 2025-11-08T12:00:00Z.
  */
 
@@ -411,6 +411,70 @@ const chatCommands: CorpusCase[] = CHAT_COMMANDS.flatMap((command) => [
   },
 ]);
 
+// Schedule commands: add with each trigger and window, pause, resume, remove; refusals the
+// schema states (the unstatable ones are below).
+const sched = { command: 'schedule', action: 'add', name: 'news', chat: '@ru_python' };
+const scheduleAccepted: Array<Record<string, unknown>> = [
+  { ...sched, every: '1h' },
+  { ...sched, every: 90 },
+  { ...sched, every: '1h30m', days: 2 },
+  { ...sched, cron: '0 6 * * *', tz: 'Europe/Berlin' },
+  { ...sched, cron: '0 */5 * * * *', tz: 'europe/berlin' },
+  { ...sched, cron: '@daily' },
+  { ...sched, every: '10s', days: 'since_last_run', max_days: 3 },
+  { ...sched, every: '1d', days: 366 },
+  { ...sched, every: '1d', options: { force: true, include_today: true, comments: true } },
+  { ...sched, every: '1d', options: { tz: 'Asia/Tokyo' }, strategy: 'per_day', limit: 100 },
+  { ...sched, every: '1d', paused: true, replace: true, command_id: 'sched-add-1' },
+  { ...sched, chat: undefined, chats: ['@ru_python', 'durov', '-1001234567890'], every: '1d' },
+  { ...sched, name: 'a', every: '1d', requested_by: 'console', timestamp: '2025-11-08' },
+  { ...sched, name: `n${'x'.repeat(63)}`, every: '1d' },
+  { ...sched, every: '1d', unknown: { nested: [1, 2] } },
+  { command: 'schedule', action: 'pause', name: 'news' },
+  { command: 'schedule', action: 'resume', name: 'news', command_id: 'resume-1' },
+  { command: 'schedule', action: 'remove', name: 'news.v2_b-c' },
+  { command: 'schedule', action: 'pause', name: 'news', every: 'junk', chats: 7 },
+];
+const scheduleRejected: Array<Record<string, unknown>> = [
+  { ...sched, action: 'stop', every: '1h' },
+  { ...sched, action: undefined, every: '1h' },
+  { ...sched, name: undefined, every: '1h' },
+  { ...sched, name: '-news', every: '1h' },
+  { ...sched, name: 'has space', every: '1h' },
+  { ...sched, name: `n${'x'.repeat(64)}`, every: '1h' },
+  { ...sched, every: '1h', days: 0 },
+  { ...sched, every: '1h', days: 367 },
+  { ...sched, every: '1h', days: 'yesterday' },
+  { ...sched, every: '1h', max_days: 0, days: 'since_last_run' },
+  { ...sched, chat: undefined, chats: [], every: '1h' },
+  { ...sched, chat: undefined, chats: '@ru_python', every: '1h' },
+  { ...sched, chat: 'not a chat!', every: '1h' },
+  { ...sched, every: true },
+  { ...sched, cron: 5 },
+  { ...sched, every: 'x'.repeat(33) },
+  { ...sched, every: '1h', tz: 'Mars/Olympus' },
+  { ...sched, every: '1h', options: { tz: '+03:00' } },
+  { ...sched, every: '1h', strategy: 'fast' },
+  { ...sched, every: '1h', limit: 0 },
+  { ...sched, every: '1h', paused: 'yes' },
+  { ...sched, every: '1h', replace: 1 },
+  { ...sched, every: '1h', command_id: '' },
+  { ...sched, every: '1h', timestamp: 'x'.repeat(65) },
+  { command: 'schedule', action: 'pause' },
+  { command: 'schedule', action: 'remove', name: 7 },
+  { command: 'schedule', name: 'news' },
+];
+const scheduleCommands: CorpusCase[] = [
+  ...scheduleAccepted.map((value) => ({
+    name: `schedule ${json(value).slice(20, 110)}`,
+    text: json(value),
+  })),
+  ...scheduleRejected.map((value) => ({
+    name: `schedule bad ${json(value).slice(20, 110)}`,
+    text: json(value),
+  })),
+];
+
 // Rules the JSON Schema cannot state: the agreement test expects these to disagree, each
 // with the rule named in the schema's description.
 export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
@@ -456,6 +520,66 @@ export const UNSTATABLE: ReadonlyArray<CorpusCase & { rule: string }> = [
     rule: 'INEXACT_NUMBER',
     text: '{"command":"follow","chat":777000.00000000001}',
   },
+  {
+    name: 'schedule with chat and chats',
+    rule: 'SCHEDULE_INVALID_CHATS',
+    text: json({ ...sched, chats: ['@durov'], every: '1h' }),
+  },
+  {
+    name: 'schedule naming a chat twice',
+    rule: 'SCHEDULE_INVALID_CHATS',
+    text: json({ ...sched, chat: undefined, chats: ['@ru_python', 'ru_python'], every: '1h' }),
+  },
+  {
+    name: 'schedule without chats',
+    rule: 'SCHEDULE_MISSING_FIELD',
+    text: json({ ...sched, chat: undefined, every: '1h' }),
+  },
+  {
+    name: 'schedule with every and cron',
+    rule: 'SCHEDULE_INVALID_TRIGGER',
+    text: json({ ...sched, every: '1h', cron: '0 6 * * *' }),
+  },
+  {
+    name: 'schedule with neither every nor cron',
+    rule: 'SCHEDULE_INVALID_TRIGGER',
+    text: json(sched),
+  },
+  {
+    name: 'schedule every 0s',
+    rule: 'SCHEDULE_INVALID_EVERY',
+    text: json({ ...sched, every: '0s' }),
+  },
+  {
+    name: 'schedule every 367 days',
+    rule: 'SCHEDULE_INVALID_EVERY',
+    text: json({ ...sched, every: '367d' }),
+  },
+  {
+    name: 'schedule every 1.5 s',
+    rule: 'SCHEDULE_INVALID_EVERY',
+    text: json({ ...sched, every: 1.5 }),
+  },
+  {
+    name: 'schedule cron of 61 minutes',
+    rule: 'SCHEDULE_INVALID_CRON',
+    text: json({ ...sched, cron: '61 * * * *' }),
+  },
+  {
+    name: 'schedule cron of February 30',
+    rule: 'SCHEDULE_INVALID_CRON',
+    text: json({ ...sched, cron: '0 0 30 2 *' }),
+  },
+  {
+    name: 'schedule max_days without since_last_run',
+    rule: 'SCHEDULE_INVALID_DAYS',
+    text: json({ ...sched, every: '1h', days: 2, max_days: 3 }),
+  },
+  {
+    name: 'schedule of 366 days and today',
+    rule: 'SCHEDULE_INVALID_DAYS',
+    text: json({ ...sched, every: '1h', days: 366, options: { include_today: true } }),
+  },
 ];
 
 export const COMMAND_CORPUS: readonly CorpusCase[] = [
@@ -465,5 +589,6 @@ export const COMMAND_CORPUS: readonly CorpusCase[] = [
   ...rejectedInEveryMode(),
   ...edges,
   ...chatCommands,
+  ...scheduleCommands,
   ...UNSTATABLE,
 ];

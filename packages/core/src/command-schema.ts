@@ -7,9 +7,9 @@ import { TIME_ZONE_DATA, TIME_ZONE_NAMES } from './time-zone-names.js';
 
 /**
  * The wire form of the commands (DESIGN.md, "Commands"): `fetch`, `follow` and `unfollow`,
- * as valibot schemas. These check each field on its own; `parseWireCommand` adds what needs
+ * as valibot schemas (`schedule`'s are in `schedule-command.ts`). These check each field on its own; `parseWireCommand` adds what needs
  * the whole command or the clock (legacy form, `from <= to`, no future dates, payload size). The published JSON
- * Schema (`schema/command.json`) is generated from `CommandWireSchema`; `v.metadata` adds
+ * Schema (`schema/command.json`) is generated from `CommandWireSchema` (`command-wire-schema.ts`); `v.metadata` adds
  * to it what valibot checks in code (chat and date patterns, formats).
  */
 
@@ -135,9 +135,12 @@ export const CommandOptionsSchema = v.pipe(
   v.description('Options of the run.'),
 );
 
-/** The commands of the queue: `fetch` a span of days, `follow` / `unfollow` a chat live. */
+/**
+ * The commands of the queue: `fetch` a span of days, `follow` / `unfollow` a chat live,
+ * `schedule` to add, pause, resume or remove a schedule (`schedule-command.ts`).
+ */
 export const CHAT_COMMANDS = ['follow', 'unfollow'] as const;
-export const WIRE_COMMANDS = ['fetch', ...CHAT_COMMANDS] as const;
+export const WIRE_COMMANDS = ['fetch', ...CHAT_COMMANDS, 'schedule'] as const;
 export type WireCommandName = (typeof WIRE_COMMANDS)[number];
 
 /** The fields every command has, whatever it asks. */
@@ -290,34 +293,6 @@ export const UnfollowCommandSchema = v.pipe(
   }),
   v.description(
     'Stop following a chat live; its stored days stay. Unfollowing a chat not followed changes nothing.',
-  ),
-);
-
-/**
- * Every form a producer may send, for the published JSON Schema. The rules it cannot state
- * are named in its description; `parseWireCommand` is the reference.
- */
-export const CommandWireSchema = v.pipe(
-  v.union([
-    DateCommandSchema,
-    DaysCommandSchema,
-    RangeCommandSchema,
-    LegacyCommandSchema,
-    FollowCommandSchema,
-    UnfollowCommandSchema,
-  ]),
-  v.description(
-    [
-      'A command: fetch (a span of days, in mode date, days or range, or the older days_back form), follow or unfollow (a chat live); a JSON object (UTF-8), pushed with RPUSH onto the command list, or XADDed to the command stream as JSON in field `payload` or as flat fields.',
-      'Unknown fields are ignored. `parseWireCommand` of @tgfetch/core is the reference. This schema states the fields, the calendar (real days from 1970, February 29 in leap years only), the chat forms and the time zone names (in patterns that mean the same to ECMA-262 and to Python `re`); these rules it cannot state, and only the daemon refuses a command for them:',
-      '(1) no date after today in the command time zone (FUTURE_DATE);',
-      '(2) range: `from` not after `to`, at most 3660 days (INVALID_RANGE);',
-      '(3) the whole payload at most 65536 bytes (PAYLOAD_TOO_LARGE) and nested at most 16 levels (PAYLOAD_TOO_DEEP);',
-      '(4) JSON numbers beyond ±(2^53−1), or fractions that would round to an integer (3.0000000000000001), are rejected (INEXACT_NUMBER): send big chat ids as strings;',
-      '(5) the bytes must be UTF-8 (INVALID_ENCODING);',
-      "(6) options.tz: a listed zone that the worker's ICU does not know (a Node older than the list) is refused (INVALID_TIME_ZONE);",
-      '(7) flat stream fields: `days`, `days_back` and `limit` may be decimal strings and options are dotted fields (`options.tz`); in JSON they must be numbers and an object.',
-    ].join(' '),
   ),
 );
 

@@ -21,12 +21,15 @@ import {
   rejectedMode,
   rejectedParams,
 } from './fetch-command.js';
+import { parseScheduleCommand, type ScheduleCommand } from './schedule-command.js';
+import type { ScheduleError } from './schedules.js';
 
 /**
  * One parser for every command of the queue and the CLI: `fetch` (the engine runs it),
- * `follow` and `unfollow` (whoever keeps the followed chats runs them). Each is bounded and
- * checked by the same rules (size, depth, UTF-8, exact numbers, the chat, `command_id`), and
- * rejected with the same stable codes.
+ * `follow` and `unfollow` (whoever keeps the followed chats runs them), `schedule` (whoever
+ * keeps the schedules runs it). Each is bounded and checked by the same rules (size, depth,
+ * UTF-8, exact numbers, `command_id`), and rejected with stable codes (a schedule's are
+ * `SCHEDULE_*`).
  */
 
 interface ChatCommandBase {
@@ -50,25 +53,31 @@ export interface UnfollowCommand extends ChatCommandBase {
 export type ChatCommand = FollowCommand | UnfollowCommand;
 
 /** Any command of the wire contract, told apart by `command`. */
-export type WireCommand = FetchCommand | ChatCommand;
+export type WireCommand = FetchCommand | ChatCommand | ScheduleCommand;
+
+/** The commands other than fetch: a worker runs them with a handler of its own. */
+export type HandledCommand = ChatCommand | ScheduleCommand;
 
 /**
  * What can be told of a rejected command, so its `failed` event still finds its sender:
  * the producer's own `command_id` when it sent a string (cut to `MAX_ECHO_LENGTH`), the
  * chat normalised when it parsed (else as sent, cut), the mode and the params that parsed
- * (a fetch's), and `command` when it named one other than fetch.
+ * (a fetch's), and `command` when it named one other than fetch (a schedule's chat is null).
  */
 export interface RejectedCommand {
   command_id: string;
   chat: string | null;
   mode: Mode | null;
   params: RejectedParams;
-  command?: ChatCommand['command'];
+  command?: HandledCommand['command'];
 }
 
-type Rejected = { ok: false; error: CommandError; rejected: RejectedCommand };
+type Rejected<E extends Error = CommandError> = { ok: false; error: E; rejected: RejectedCommand };
 
-export type WireParseResult = { ok: true; command: WireCommand } | Rejected;
+/** A rejected schedule command carries its `SCHEDULE_*` error; any other a `CommandError`. */
+export type WireParseResult =
+  | { ok: true; command: WireCommand }
+  | Rejected<CommandError | ScheduleError>;
 /** The result of `parseCommand`: a fetch command, or why not. */
 export type ParseResult = { ok: true; command: FetchCommand } | Rejected;
 
@@ -82,7 +91,7 @@ export interface ParseOptions {
 }
 
 /**
- * Validates and normalises any command (`fetch`, `follow`, `unfollow`): a JSON string,
+ * Validates and normalises any command (`fetch`, `follow`, `unfollow`, `schedule`): a JSON string,
  * bytes or an already-parsed object. Never throws; a bad command comes back as
  * `{ ok: false }` with every issue found.
  */
@@ -104,27 +113,43 @@ export function parseWireCommand(input: unknown, options: ParseOptions = {}): Wi
 
 /**
  * `parseWireCommand` for callers that run fetches only (the engine, `tgfetch fetch`): a
- * valid `follow` or `unfollow` is rejected with `COMMAND_UNSUPPORTED`.
+ * valid `follow` or `unfollow`, and any `schedule`, is rejected with `COMMAND_UNSUPPORTED`.
  */
 export function parseCommand(input: unknown, options: ParseOptions = {}): ParseResult {
   const parsed = parseWireCommand(input, options);
-  if (!parsed.ok || parsed.command.command === 'fetch') return parsed as ParseResult;
-  return unsupportedCommand(parsed.command, 'only "fetch" is taken here');
+  if (parsed.ok) {
+    const { command } = parsed;
+    if (command.command === 'fetch') return { ok: true, command };
+    return unsupportedCommand(command, 'only "fetch" is taken here');
+  }
+  if (parsed.error instanceof CommandError) return { ...parsed, error: parsed.error };
+  return unsupported(parsed.rejected, 'schedule', 'only "fetch" is taken here');
 }
 
 /** The rejection of a valid command that the caller does not run (`COMMAND_UNSUPPORTED`). */
-export function unsupportedCommand(command: ChatCommand, why: string): Rejected {
-  const message = `"${command.command}" is a command, but ${why}`;
+export function unsupportedCommand(command: HandledCommand, why: string): Rejected {
+  return unsupported(
+    {
+      command_id: command.command_id,
+      chat: command.command === 'schedule' ? null : command.chat,
+      mode: null,
+      params: {},
+    },
+    command.command,
+    why,
+  );
+}
+
+function unsupported(
+  rejected: RejectedCommand,
+  command: HandledCommand['command'],
+  why: string,
+): Rejected {
+  const message = `"${command}" is a command, but ${why}`;
   return {
     ok: false,
     error: new CommandError([issue('COMMAND_UNSUPPORTED', 'command', message)]),
-    rejected: {
-      command_id: command.command_id,
-      chat: command.chat,
-      mode: null,
-      params: {},
-      command: command.command,
-    },
+    rejected: { ...rejected, command },
   };
 }
 
@@ -137,6 +162,7 @@ function parseOrReject(
   if ('issue' in raw) return reject([raw.issue], raw.identity, newId);
   const name = commandName(raw.value);
   if (isChatCommand(name)) return parseChatCommand(raw.value, name, newId);
+  if (name === 'schedule') return parseSchedule(raw.value, options, newId);
   const value = normaliseLegacy(raw.value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject([issue('NOT_AN_OBJECT', '', 'a command must be a JSON object')], value, newId);
@@ -145,8 +171,8 @@ function parseOrReject(
   if (record.command !== 'fetch') {
     const message =
       record.command === undefined
-        ? 'is missing: use "fetch", "follow" or "unfollow"'
-        : `"${preview(record.command)}" is not a command: use "fetch", "follow" or "unfollow"`;
+        ? 'is missing: use "fetch", "follow", "unfollow" or "schedule"'
+        : `"${preview(record.command)}" is not a command: use "fetch", "follow", "unfollow" or "schedule"`;
     return reject([issue('UNKNOWN_COMMAND', 'command', message)], value, newId);
   }
   // valibot's `object` takes arrays too; an options array is a type error, not an empty object.
@@ -164,6 +190,35 @@ function parseOrReject(
   const problems = crossFieldIssues(command, options.now ?? Date.now(), options.timeZone ?? 'UTC');
   if (problems.length > 0) return reject(problems, value, newId);
   return { ok: true, command };
+}
+
+/**
+ * A schedule command by its own parser, decoded here under the same bounds (its size, depth
+ * and numbers were checked on the text). The worker's zone is the zone of a schedule that
+ * names none.
+ */
+function parseSchedule(
+  value: unknown,
+  options: ParseOptions,
+  newId: () => string,
+): WireParseResult {
+  const parsed = parseScheduleCommand(value, {
+    newId,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+  });
+  if (parsed.ok) return parsed;
+  return {
+    ok: false,
+    error: parsed.error,
+    rejected: {
+      command_id: parsed.rejected.command_id,
+      chat: null,
+      mode: null,
+      params: {},
+      command: 'schedule',
+    },
+  };
 }
 
 function isChatCommand(name: unknown): name is ChatCommand['command'] {
@@ -203,17 +258,18 @@ function reject(issues: CommandIssue[], value: unknown, newId: () => string): Re
       : {};
   const id = record.command_id;
   const name = record.command;
-  const chatCommand = isChatCommand(name);
+  const handled = isChatCommand(name) || name === 'schedule';
   return {
     ok: false,
     error: new CommandError(issues),
     rejected: {
       command_id: typeof id === 'string' && id.length > 0 ? echo(id) : newId(),
-      chat: rejectedChat(record.chat),
+      // A schedule's chats are its own, not the command's.
+      chat: name === 'schedule' ? null : rejectedChat(record.chat),
       // A follow's `mode` or `date` are unknown fields, not its own.
-      mode: chatCommand ? null : rejectedMode(record),
-      params: chatCommand ? {} : rejectedParams(record),
-      ...(isChatCommand(name) ? { command: name } : {}),
+      mode: handled ? null : rejectedMode(record),
+      params: handled ? {} : rejectedParams(record),
+      ...(handled ? { command: name } : {}),
     },
   };
 }

@@ -36,20 +36,21 @@ function describeDeadLetter(delivery: Delivery): Described {
     const parsed = parseWireCommand(delivery.payload, { newId });
     if (!parsed.ok) return parsed.rejected;
     const { command } = parsed;
-    return command.command === 'fetch'
-      ? {
-          command_id: command.command_id,
-          chat: command.chat,
-          mode: command.mode,
-          params: commandParams(command),
-        }
-      : {
-          command_id: command.command_id,
-          chat: command.chat,
-          mode: null,
-          params: {},
-          command: command.command,
-        };
+    if (command.command === 'fetch') {
+      return {
+        command_id: command.command_id,
+        chat: command.chat,
+        mode: command.mode,
+        params: commandParams(command),
+      };
+    }
+    return {
+      command_id: command.command_id,
+      chat: command.command === 'schedule' ? null : command.chat,
+      mode: null,
+      params: {},
+      command: command.command,
+    };
   } catch {
     const key = deliveryKey(delivery.payload);
     return {

@@ -120,6 +120,55 @@ export const STORE_ERROR_CODES: ErrorCodeTable<StoreErrorCode> = errorCodeTable<
   },
 );
 
+/** Stable codes of rejected schedules and schedule commands (`parseSchedule`, `parseScheduleCommand`). */
+export const ScheduleErrorCode = {
+  SCHEDULE_TOO_LARGE: 'SCHEDULE_TOO_LARGE',
+  SCHEDULE_NOT_JSON: 'SCHEDULE_NOT_JSON',
+  SCHEDULE_UNKNOWN_ACTION: 'SCHEDULE_UNKNOWN_ACTION',
+  SCHEDULE_MISSING_FIELD: 'SCHEDULE_MISSING_FIELD',
+  SCHEDULE_INVALID_NAME: 'SCHEDULE_INVALID_NAME',
+  SCHEDULE_INVALID_CHATS: 'SCHEDULE_INVALID_CHATS',
+  SCHEDULE_INVALID_DAYS: 'SCHEDULE_INVALID_DAYS',
+  SCHEDULE_INVALID_TRIGGER: 'SCHEDULE_INVALID_TRIGGER',
+  SCHEDULE_INVALID_EVERY: 'SCHEDULE_INVALID_EVERY',
+  SCHEDULE_INVALID_CRON: 'SCHEDULE_INVALID_CRON',
+  SCHEDULE_INVALID_TIME_ZONE: 'SCHEDULE_INVALID_TIME_ZONE',
+  SCHEDULE_INVALID_FIELD: 'SCHEDULE_INVALID_FIELD',
+} as const;
+export type ScheduleErrorCode = (typeof ScheduleErrorCode)[keyof typeof ScheduleErrorCode];
+
+export const SCHEDULE_ERROR_CODES: ErrorCodeTable<ScheduleErrorCode> =
+  errorCodeTable<ScheduleErrorCode>('schedule', {
+    SCHEDULE_TOO_LARGE: refused(
+      'the schedule command is over 64 KiB or nests more than 16 levels deep',
+    ),
+    SCHEDULE_NOT_JSON: refused('the schedule command is not a JSON object in UTF-8'),
+    SCHEDULE_UNKNOWN_ACTION: refused('`action` is missing or not add, pause, resume or remove'),
+    SCHEDULE_MISSING_FIELD: refused(
+      'a required field of the schedule is missing (`path` names it)',
+    ),
+    SCHEDULE_INVALID_NAME: refused(
+      'the name is not 1–64 of letters, digits, `_`, `.` and `-`, starting with a letter or digit',
+    ),
+    SCHEDULE_INVALID_CHATS: refused(
+      '`chat` / `chats`: not a chat, none, both, a duplicate, or more than 100',
+    ),
+    SCHEDULE_INVALID_DAYS: refused(
+      '`days` is not a whole number 1–366 nor "since_last_run", or `max_days` is not 1–366',
+    ),
+    SCHEDULE_INVALID_TRIGGER: refused('the schedule has both or neither of `every` and `cron`'),
+    SCHEDULE_INVALID_EVERY: refused(
+      '`every` is not a duration of whole seconds from 1s to 366d ("90s", "15m", "1h30m", or seconds as a number)',
+    ),
+    SCHEDULE_INVALID_CRON: refused(
+      '`cron` is not a 5- or 6-field cron pattern, or it never fires within 5 years',
+    ),
+    SCHEDULE_INVALID_TIME_ZONE: refused('`tz` or `options.tz` is not an IANA time zone'),
+    SCHEDULE_INVALID_FIELD: refused(
+      'any other field of the schedule has a wrong type or value (options, strategy, limit, paused, command_id…)',
+    ),
+  });
+
 /** Stable codes of queue-driven work (the worker and its dead letters). */
 export const DeliveryErrorCode = {
   /** The chat's lock is held by another worker: the command goes back after a delay. */
@@ -195,7 +244,8 @@ export type CoreErrorCode =
   | StoreErrorCode
   | DeliveryErrorCode
   | EngineErrorCode
-  | LeaseErrorCode;
+  | LeaseErrorCode
+  | ScheduleErrorCode;
 
 /** Every code core itself defines, in the order its documentation lists them. */
 export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
@@ -205,4 +255,5 @@ export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = [
   ...DELIVERY_ERROR_CODES,
   ...ENGINE_ERROR_CODES,
   ...LEASE_ERROR_CODES,
+  ...SCHEDULE_ERROR_CODES,
 ];

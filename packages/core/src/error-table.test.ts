@@ -69,9 +69,9 @@ describe('a package’s table of error codes', () => {
 describe('core’s own codes', () => {
   const flag = (code: string) => CORE_ERROR_CODES.find((row) => row.code === code)?.retryable;
 
-  it('name no adapter: every code is the parser’s, the engine’s, or shared by every source, store, queue or lease store', () => {
+  it('name no adapter: every code is the parser’s, the engine’s, the schedules’, or shared by every source, store, queue or lease store', () => {
     expect(new Set(CORE_ERROR_CODES.map((row) => row.origin))).toEqual(
-      new Set(['command', 'source', 'store', 'delivery', 'engine', 'lease']),
+      new Set(['command', 'source', 'store', 'delivery', 'engine', 'lease', 'schedule']),
     );
     for (const { code } of CORE_ERROR_CODES) {
       expect(code).not.toMatch(/^(TELEGRAM|PG|REDIS|EXPORT|FS|LOGIN)_/);

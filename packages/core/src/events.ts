@@ -8,6 +8,7 @@ import {
   type MessageChangeEvent,
   NewMessageEventSchema,
 } from './message-events.js';
+import { type ScheduledEvent, ScheduledEventSchema } from './schedule-event.js';
 
 /**
  * The events of the wire contract (DESIGN.md, "Events"), as valibot schemas so that
@@ -223,20 +224,20 @@ export const FailedEventSchema = v.pipe(
     chat: v.pipe(
       v.nullable(v.pipe(v.string(), v.maxLength(256))),
       v.description(
-        'The chat: canonical when it parsed, else as sent (cut to 128 characters); null when the command had none (or not a string or number).',
+        'The chat: canonical when it parsed, else as sent (cut to 128 characters); null when the command had none (or not a string or number), and for a schedule command.',
       ),
     ),
     mode: v.pipe(
       v.nullable(Mode),
       v.description(
-        'The mode when it was one of the three, else null (always for follow and unfollow).',
+        'The mode when it was one of the three, else null (always for follow, unfollow and schedule).',
       ),
     ),
     command: v.optional(
       v.pipe(
-        v.picklist(CHAT_COMMANDS),
+        v.picklist([...CHAT_COMMANDS, 'schedule']),
         v.description(
-          'The command when it was not fetch: a follow or unfollow rejected, or not run by this worker (COMMAND_UNSUPPORTED). Absent for fetch.',
+          'The command when it was not fetch: a follow, unfollow or schedule rejected (a schedule also when its store refused it: SCHEDULE_EXISTS, SCHEDULE_NOT_FOUND…), or not run by this worker (COMMAND_UNSUPPORTED). Absent for fetch.',
         ),
       ),
     ),
@@ -267,8 +268,8 @@ export const FetchEventSchema = v.pipe(
 );
 
 /**
- * Every event of the events channel and stream: a fetch command's, and a live change's
- * (`message-events.ts`). The published `schema/event.json` is generated from it.
+ * Every event of the events channel and stream: a fetch command's, a live change's
+ * (`message-events.ts`), and a schedule's tick (`schedule-event.ts`). The published `schema/event.json` is generated from it.
  */
 export const WireEventSchema = v.pipe(
   v.variant('event', [
@@ -279,9 +280,10 @@ export const WireEventSchema = v.pipe(
     NewMessageEventSchema,
     EditedMessageEventSchema,
     DeletedMessageEventSchema,
+    ScheduledEventSchema,
   ]),
   v.description(
-    'An event, published as JSON on the events channel and, as field `payload` (field `event` its name), on the events stream: of a fetch command (started, progress, completed, failed) or of a followed chat (message, message_edited, message_deleted). Consumers must ignore fields they do not know, and events they do not know.',
+    'An event, published as JSON on the events channel and, as field `payload` (field `event` its name), on the events stream: of a command (started, progress, completed, failed), of a followed chat (message, message_edited, message_deleted), or of a schedule whose tick pushed its fetch commands (scheduled). Consumers must ignore fields they do not know, and events they do not know.',
   ),
 );
 
@@ -292,7 +294,7 @@ export type CompletedEvent = v.InferOutput<typeof CompletedEventSchema>;
 export type FailedEvent = v.InferOutput<typeof FailedEventSchema>;
 export type FetchEvent = v.InferOutput<typeof FetchEventSchema>;
 export type FetchEventName = FetchEvent['event'];
-export type WireEvent = FetchEvent | MessageChangeEvent;
+export type WireEvent = FetchEvent | MessageChangeEvent | ScheduledEvent;
 export type WireEventName = WireEvent['event'];
 
 /** What `failedEvent` is made from: the command as far as it is known, and how its run went. */

@@ -144,11 +144,11 @@ describe.each(['follow', 'unfollow'] as const)('parseWireCommand: %s', (command)
 });
 
 describe('parseWireCommand: the command names', () => {
-  it('rejects any other name, in any case, with UNKNOWN_COMMAND naming the three', () => {
+  it('rejects any other name, in any case, with UNKNOWN_COMMAND naming the four', () => {
     for (const command of ['Follow', 'FOLLOW', 'follows', 'subscribe', '', 1, null]) {
       const parsed = rejected({ command, chat: '@x_y' });
       expect(parsed.error.code).toBe('UNKNOWN_COMMAND');
-      expect(parsed.error.message).toMatch(/"fetch", "follow" or "unfollow"/);
+      expect(parsed.error.message).toMatch(/"fetch", "follow", "unfollow" or "schedule"/);
       expect(parsed.rejected).not.toHaveProperty('command');
     }
   });

@@ -45,6 +45,7 @@ export {
   type FetchCommand,
   type FetchCommandInput,
   type FollowCommand,
+  type HandledCommand,
   type Mode,
   type ParseOptions,
   type ParseResult,
@@ -62,7 +63,6 @@ export {
   type ChatCommandInput,
   ChatSchema,
   CommandOptionsSchema,
-  CommandWireSchema,
   DateCommandSchema,
   DaysCommandSchema,
   FetchCommandInputSchema,
@@ -77,6 +77,7 @@ export {
   WIRE_COMMANDS,
   type WireCommandName,
 } from './command-schema.js';
+export { CommandWireSchema } from './command-wire-schema.js';
 export {
   type CommentCost,
   type CommentCostInput,
@@ -114,6 +115,8 @@ export {
   EngineErrorCode,
   LEASE_ERROR_CODES,
   LeaseErrorCode,
+  SCHEDULE_ERROR_CODES,
+  ScheduleErrorCode,
   SOURCE_ERROR_CODES,
   SourceErrorCode,
   STORE_ERROR_CODES,
@@ -282,6 +285,64 @@ export {
 } from './queue.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { type CommandHandlers, type RunCommandOptions, runCommand } from './run-command.js';
+export {
+  parseScheduleCommand,
+  type RejectedScheduleCommand,
+  SCHEDULE_ACTIONS,
+  type ScheduleAction,
+  ScheduleAddCommandSchema,
+  type ScheduleCommand,
+  type ScheduleCommandParseOptions,
+  type ScheduleCommandParseResult,
+  ScheduleCommandWireSchema,
+  ScheduleNamedCommandSchema,
+  scheduleCommandWire,
+} from './schedule-command.js';
+export {
+  type ScheduledEvent,
+  type ScheduledEventInit,
+  ScheduledEventSchema,
+  scheduledEvent,
+} from './schedule-event.js';
+export {
+  commandsForTick,
+  parseScheduleCommandId,
+  scheduleCommandId,
+  scheduleDaysZone,
+  type TickCommandsOptions,
+  tickDays,
+} from './schedule-runs.js';
+export {
+  DEFAULT_CATCH_UP_DAYS,
+  MAX_CRON_LENGTH,
+  MAX_EVERY_SECONDS,
+  MAX_SCHEDULE_CHATS,
+  MAX_SCHEDULE_DAYS,
+  MAX_SCHEDULE_NAME_LENGTH,
+  MIN_EVERY_SECONDS,
+  SCHEDULE_NAME_PATTERN,
+  type ScheduleInput,
+  ScheduleInputSchema,
+  ScheduleNameSchema,
+  type ScheduleOptions,
+} from './schedule-schema.js';
+export {
+  countTicks,
+  durationSeconds,
+  formatDuration,
+  jitterOffset,
+  nextTick,
+  type TickPattern,
+  tickAtOrBefore,
+} from './schedule-ticks.js';
+export {
+  parseSchedule,
+  type Schedule,
+  ScheduleError,
+  type ScheduleIssue,
+  type ScheduleParseOptions,
+  type ScheduleParseResult,
+} from './schedules.js';
 export { commandFromStreamFields, STREAM_PAYLOAD_FIELD } from './stream-fields.js';
 export {
   addDays,

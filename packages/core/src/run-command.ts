@@ -1,7 +1,7 @@
 import { systemClock } from './clock.js';
 import {
-  type ChatCommand,
   type FollowCommand,
+  type HandledCommand,
   type ParseOptions,
   parseWireCommand,
   type UnfollowCommand,
@@ -10,21 +10,25 @@ import {
 import { type FetchOutcome, type FetchPorts, type RunOptions, runFetch } from './engine.js';
 import { toTgfetchError } from './errors.js';
 import { type FailedEventInit, failedEvent } from './events.js';
+import type { ScheduleCommand } from './schedule-command.js';
 
 /**
- * Who runs the commands other than fetch (the daemon's set of followed chats). A handler
- * resolves once the command is done, and publishes its own events; it rejects as `runFetch`
- * does (a `CHAT_BUSY` error puts the command back after a while, `ABORTED` returns it
- * uncounted, anything else counts as a failed delivery). `signal` aborts on a hard stop.
+ * Who runs the commands other than fetch (the daemon's set of followed chats, its schedule
+ * store). A handler resolves once the command is done, and publishes its own events (a
+ * refusal that trying again cannot change is a `failed` event, and resolves); it rejects as
+ * `runFetch` does (a `CHAT_BUSY` error puts the command back after a while, `ABORTED`
+ * returns it uncounted, anything else counts as a failed delivery). `signal` aborts on a
+ * hard stop.
  */
 export interface CommandHandlers {
   follow?: (command: FollowCommand, signal: AbortSignal) => Promise<void>;
   unfollow?: (command: UnfollowCommand, signal: AbortSignal) => Promise<void>;
+  schedule?: (command: ScheduleCommand, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunCommandOptions extends RunOptions, Pick<ParseOptions, 'newId'> {
   /**
-   * Runs follow and unfollow. A command without its handler is failed with
+   * Runs follow, unfollow and schedule. A command without its handler is failed with
    * `COMMAND_UNSUPPORTED` (a `failed` event), so a worker that runs fetches only answers
    * it and moves on. @default none
    */
@@ -32,8 +36,8 @@ export interface RunCommandOptions extends RunOptions, Pick<ParseOptions, 'newId
 }
 
 /**
- * Parses any command and runs it: a fetch with `runFetch`, follow and unfollow with their
- * handler; a rejected command gets its `failed` event here. Resolves with the fetch's
+ * Parses any command and runs it: a fetch with `runFetch`, follow, unfollow and schedule
+ * with their handler; a rejected command gets its `failed` event here. Resolves with the fetch's
  * outcome or the `failed` event, or `undefined` when a handler ran the command.
  */
 export function runCommand(
@@ -67,7 +71,7 @@ export async function runCommand(
 
 /** Runs the command's handler; false when there is none. */
 async function runHandler(
-  command: ChatCommand,
+  command: HandledCommand,
   handlers: CommandHandlers | undefined,
   given: AbortSignal | undefined,
 ): Promise<boolean> {
@@ -75,6 +79,8 @@ async function runHandler(
   if (command.command === 'follow' && handlers?.follow) await handlers.follow(command, signal);
   else if (command.command === 'unfollow' && handlers?.unfollow) {
     await handlers.unfollow(command, signal);
+  } else if (command.command === 'schedule' && handlers?.schedule) {
+    await handlers.schedule(command, signal);
   } else return false;
   return true;
 }

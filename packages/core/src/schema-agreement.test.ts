@@ -30,6 +30,14 @@ const CANNOT_STATE = [
   'PAYLOAD_TOO_DEEP',
   'INEXACT_NUMBER', // the literal, which is gone once parsed: 3.0000000000000001 is 3
   'INVALID_ENCODING',
+  // A schedule's rules across fields (one of chat and chats, one of every and cron, days
+  // with include_today), of its chats' identities (a duplicate) and of croner's reading.
+  'SCHEDULE_INVALID_CHATS',
+  'SCHEDULE_MISSING_FIELD',
+  'SCHEDULE_INVALID_TRIGGER',
+  'SCHEDULE_INVALID_EVERY',
+  'SCHEDULE_INVALID_CRON',
+  'SCHEDULE_INVALID_DAYS',
 ] as const;
 
 const schema = JSON.parse(readFileSync(new URL('../schema/command.json', import.meta.url), 'utf8'));
@@ -159,12 +167,13 @@ describe('the zones of the schema are the zones of the parser', () => {
     expect(missing, 'node scripts/time-zone-names.mjs rewrites the list').toEqual([]);
   });
 
-  it('the schema takes the same names, one $defs entry for every options.tz', () => {
+  it('the schema takes the same names, one $defs entry for every zone field', () => {
     const ajv = ajvValidator(true);
     const accepted = (verdict: (c: CorpusCase) => boolean) =>
       ZONE_CASES.filter(verdict).map((c) => c.name);
     expect(accepted((c) => ajv(c.text))).toEqual(accepted((c) => parserAccepts(c.text)));
-    expect(JSON.stringify(schema).match(/"\$ref":"#\/\$defs\/TimeZone"/g)).toHaveLength(4);
+    // The four fetch forms' options.tz, and a schedule's tz and options.tz.
+    expect(JSON.stringify(schema).match(/"\$ref":"#\/\$defs\/TimeZone"/g)).toHaveLength(6);
     expect(schema.$defs.TimeZone.description).toContain('any ASCII letter case');
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_SCHEMA_DEFINITIONS, CommandWireSchema } from './command-schema.js';
+import { COMMAND_SCHEMA_DEFINITIONS } from './command-schema.js';
+import { CommandWireSchema } from './command-wire-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
 import { WireEventSchema } from './events.js';
 import {
@@ -128,8 +129,9 @@ describe('JSON Schema of the wire contracts', () => {
       'message',
       'message_edited',
       'message_deleted',
+      'scheduled',
     ]);
-    for (const form of event.oneOf.slice(4)) {
+    for (const form of event.oneOf.slice(4, 7)) {
       expect(form.properties.message).toEqual({ $ref: '#/$defs/Message' });
       expect(form.required).toEqual(
         expect.arrayContaining(['chat', 'time_zone', 'date', 'id', 'ts', 'worker_id']),
@@ -139,6 +141,31 @@ describe('JSON Schema of the wire contracts', () => {
     }
     const { $id, title, $schema, ...message } = read('message');
     expect(event.$defs.Message).toEqual(message);
+  });
+
+  it('has the schedule command beside the others, and its scheduled event', () => {
+    const command = read('command');
+    const actions = command.anyOf
+      .filter(
+        (s: { properties: { command: { const?: string } } }) =>
+          s.properties.command.const === 'schedule',
+      )
+      .map((s: { properties: { action: { const?: string; enum?: string[] } } }) =>
+        s.properties.action.const === undefined
+          ? s.properties.action.enum
+          : [s.properties.action.const],
+      );
+    expect(actions.flat().sort()).toEqual(['add', 'pause', 'remove', 'resume']);
+    for (const code of ['SCHEDULE_INVALID_TRIGGER', 'SCHEDULE_INVALID_CRON']) {
+      expect(command.description).toContain(code);
+    }
+    const scheduled = read('event').oneOf.find(
+      (s: { properties: { event: { const: string } } }) => s.properties.event.const === 'scheduled',
+    );
+    expect(scheduled.required).toEqual(
+      expect.arrayContaining(['schedule', 'tick', 'command_ids', 'chats', 'ts', 'worker_id']),
+    );
+    expect(scheduled.properties.tick).toMatchObject({ type: 'string', format: 'date-time' });
   });
 
   it("lists core's own error codes with their meaning in the event schema, and accepts others", () => {

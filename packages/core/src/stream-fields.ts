@@ -5,9 +5,9 @@
  *   the JSON a list producer pushes;
  * - flat fields, as stream producers naturally write a dict:
  *   `XADD tg_commands * command fetch chat @x mode days days 3`. Stream values are all
- *   strings, so in this form only the numeric fields (`days`, `days_back`, `limit`) may be
- *   decimal strings and `options.force` / `options.include_today` / `options.comments` may
- *   be `true` / `false`;
+ *   strings, so in this form only the numeric fields (`days`, `days_back`, `max_days`,
+ *   `limit`) may be decimal strings and `options.force` / `options.include_today` /
+ *   `options.comments`, and a schedule's `replace` and `paused`, may be `true` / `false`;
  *   options are dotted field names (`options.tz`).
  *
  * Both become the JSON text `parseCommand` reads, so both are checked by the same rules.
@@ -16,8 +16,14 @@
 /** The field of a stream entry that holds the command as JSON text. */
 export const STREAM_PAYLOAD_FIELD = 'payload';
 
-const NUMERIC_FIELDS = new Set(['days', 'days_back', 'limit']);
-const BOOLEAN_FIELDS = new Set(['options.force', 'options.include_today', 'options.comments']);
+const NUMERIC_FIELDS = new Set(['days', 'days_back', 'max_days', 'limit']);
+const BOOLEAN_FIELDS = new Set([
+  'options.force',
+  'options.include_today',
+  'options.comments',
+  'replace',
+  'paused',
+]);
 // Up to 15 digits always fits a double exactly; longer stays a string (and is rejected).
 const DECIMAL = /^[0-9]{1,15}$/;
 

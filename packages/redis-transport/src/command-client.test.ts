@@ -4,6 +4,7 @@ import {
   createMemoryStore,
   createWorker,
   type FetchEvent,
+  parseWireCommand,
 } from '@tgfetch/core';
 import { makeMessages } from '@tgfetch/core/testing';
 import { eventually } from '@tgfetch/test-utils';
@@ -118,6 +119,42 @@ describe('command client', () => {
         code: 'COMMAND_UNSUPPORTED',
       });
       expect(await ctx.client.lLen(key)).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('send() pushes a schedule command in its wire form, parsed; refuses a bad one', async () => {
+    const client = await clientFor();
+    const key = `${ctx.prefix}commands`;
+    try {
+      const add = {
+        command: 'schedule',
+        action: 'add',
+        name: 'news',
+        chats: ['https://t.me/RU_python'],
+        every: 3600,
+      };
+      const id = await client.send(add);
+      const [raw] = await ctx.client.lRange(key, 0, -1);
+      expect(JSON.parse(String(raw))).toEqual({
+        command: 'schedule',
+        command_id: id,
+        action: 'add',
+        name: 'news',
+        chats: ['@ru_python'],
+        days: 1,
+        every: '1h',
+        tz: 'UTC',
+        options: {},
+        paused: false,
+      });
+      expect(parseWireCommand(String(raw))).toMatchObject({ ok: true });
+      await expect(client.send({ ...add, every: '0s' })).rejects.toMatchObject({
+        name: 'ScheduleError',
+        code: 'SCHEDULE_INVALID_EVERY',
+      });
+      expect(await ctx.client.lLen(key)).toBe(1);
     } finally {
       await client.close();
     }

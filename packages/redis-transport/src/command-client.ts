@@ -8,6 +8,7 @@ import {
   type ProgressEvent,
   parseEvent,
   parseWireCommand,
+  scheduleCommandWire,
   TgfetchError,
   unsupportedCommand,
 } from '@tgfetch/core';
@@ -152,7 +153,10 @@ export async function createCommandClient(
         `the command covers ${days} days; at most ${maxCommandDays} are allowed (MAX_COMMAND_DAYS): split it`,
       );
     }
-    const json = JSON.stringify(parsed.command);
+    // What the parser made, which reads back the same; a schedule's in its wire form again.
+    const json = JSON.stringify(
+      parsed.command.command === 'schedule' ? scheduleCommandWire(parsed.command) : parsed.command,
+    );
     let pushed: unknown;
     try {
       pushed =

@@ -78,11 +78,32 @@ export const ResumeErrorCode = {
 } as const;
 export type ResumeErrorCode = (typeof ResumeErrorCode)[keyof typeof ResumeErrorCode];
 
-type Code = RedisErrorCode | MessagesStreamErrorCode | FollowErrorCode | ResumeErrorCode;
+/** Why the schedule store (`createRedisSchedules`) refused a call. */
+export const ScheduleStoreErrorCode = {
+  /** No schedule has that name. */
+  SCHEDULE_NOT_FOUND: 'SCHEDULE_NOT_FOUND',
+  /** A different schedule of that name exists (add it with `replace`). */
+  SCHEDULE_EXISTS: 'SCHEDULE_EXISTS',
+  /** The store holds `maxSchedules` schedules already. */
+  SCHEDULE_LIMIT: 'SCHEDULE_LIMIT',
+  /** A stored schedule no longer reads (changed by hand, or by another version). */
+  SCHEDULE_CORRUPT: 'SCHEDULE_CORRUPT',
+  /** The schedule kept changing while it was resumed: try again. */
+  SCHEDULE_CHANGED: 'SCHEDULE_CHANGED',
+} as const;
+export type ScheduleStoreErrorCode =
+  (typeof ScheduleStoreErrorCode)[keyof typeof ScheduleStoreErrorCode];
+
+type Code =
+  | RedisErrorCode
+  | ScheduleStoreErrorCode
+  | MessagesStreamErrorCode
+  | FollowErrorCode
+  | ResumeErrorCode;
 
 /**
  * The table of this package's codes: the connection's (`redis`), the producer's, the
- * messages stream's, the follow set's and the resume store's.
+ * schedule store's, the messages stream's, the follow set's and the resume store's.
  */
 export const REDIS_ERROR_CODES: ErrorCodeTable<Code> = errorCodeTable<Code>('redis', {
   REDIS_DISCONNECTED: {
@@ -122,6 +143,31 @@ export const REDIS_ERROR_CODES: ErrorCodeTable<Code> = errorCodeTable<Code>('red
     retryable: true,
     meaning:
       '`run()` / `send --wait` stopped waiting for the final event; the command may still run (never in events)',
+  },
+  SCHEDULE_NOT_FOUND: {
+    origin: 'schedules',
+    retryable: false,
+    meaning: 'no schedule has that name',
+  },
+  SCHEDULE_EXISTS: {
+    origin: 'schedules',
+    retryable: false,
+    meaning: 'another schedule of that name exists: add it with replace (`"replace": true`)',
+  },
+  SCHEDULE_LIMIT: {
+    origin: 'schedules',
+    retryable: false,
+    meaning: 'the store holds MAX_SCHEDULES schedules already: remove one first',
+  },
+  SCHEDULE_CORRUPT: {
+    origin: 'schedules',
+    retryable: false,
+    meaning: 'a stored schedule does not read (changed by hand?): remove it and add it again',
+  },
+  SCHEDULE_CHANGED: {
+    origin: 'schedules',
+    retryable: true,
+    meaning: 'the schedule kept changing while it was resumed: try again',
   },
   INVALID_ENTRY: {
     origin: 'messages-stream',

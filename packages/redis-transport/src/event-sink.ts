@@ -70,7 +70,7 @@ export async function createRedisEventSink(
           { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen } },
         );
       }
-      // The older contract knows fetch commands only: live changes have no legacy form.
+      // The older contract knows fetch commands only: live changes and ticks have no legacy form.
       if (options.legacy && isFetchEvent(event)) {
         for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
       }
@@ -89,5 +89,7 @@ export async function createRedisEventSink(
 }
 
 function isFetchEvent(event: WireEvent): event is FetchEvent {
-  return !(MESSAGE_EVENT_NAMES as readonly string[]).includes(event.event);
+  return (
+    event.event !== 'scheduled' && !(MESSAGE_EVENT_NAMES as readonly string[]).includes(event.event)
+  );
 }

@@ -1,4 +1,9 @@
-import { type FetchEvent, type MessageChangeEvent, parseWireEvent } from '@tgfetch/core';
+import {
+  type FetchEvent,
+  type MessageChangeEvent,
+  parseWireEvent,
+  scheduledEvent,
+} from '@tgfetch/core';
 import { describeEventSink, sampleEvents } from '@tgfetch/core/testing';
 import { eventually } from '@tgfetch/test-utils';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
@@ -145,7 +150,7 @@ describe('redis event sink', () => {
     }
   });
 
-  it("publishes a live change's events on the channel and the stream, with no legacy form", async () => {
+  it("publishes a live change's events and a schedule's ticks on the channel and the stream, with no legacy form", async () => {
     const channel = `${ctx.prefix}c`;
     const stream = `${ctx.prefix}stream`;
     const raw: string[] = [];
@@ -170,14 +175,34 @@ describe('redis event sink', () => {
       ts: '2025-11-09T00:00:01.000Z',
       worker_id: 'w1',
     };
+    const tick = scheduledEvent({
+      schedule: 'news',
+      tick: Date.parse('2025-11-09T00:00:00Z'),
+      command_ids: ['sched:news:20251109T000000Z:@conformance'],
+      chats: ['@conformance'],
+      missed: 0,
+      late_ms: 3,
+      pushedAt: Date.parse('2025-11-09T00:00:00.003Z'),
+      worker_id: 'w1',
+    });
     try {
       await sink.publish(change);
+      await sink.publish(tick);
       await sink.publish(sampleEvents('after')[0]!);
-      await eventually(() => raw.length >= 2, { what: 'both events' });
-      expect(raw.map((m) => parseWireEvent(m)?.event)).toEqual(['message_deleted', 'started']);
+      await eventually(() => raw.length >= 3, { what: 'the three events' });
+      expect(raw.map((m) => parseWireEvent(m)?.event)).toEqual([
+        'message_deleted',
+        'scheduled',
+        'started',
+      ]);
       expect(parseWireEvent(raw[0])).toEqual(change);
+      expect(parseWireEvent(raw[1])).toEqual(tick);
       const entries = (await ctx.client.xRange(stream, '-', '+')) ?? [];
-      expect(entries.map((e) => String(e.message.event))).toEqual(['message_deleted', 'started']);
+      expect(entries.map((e) => String(e.message.event))).toEqual([
+        'message_deleted',
+        'scheduled',
+        'started',
+      ]);
       expect(JSON.parse(String(entries[0]!.message.payload))).toEqual(change);
     } finally {
       await sink.close();

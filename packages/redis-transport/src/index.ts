@@ -18,6 +18,7 @@ export {
   REDIS_ERROR_CODES,
   RedisErrorCode,
   ResumeErrorCode,
+  ScheduleStoreErrorCode,
   toRedisError,
 } from './errors.js';
 export {
@@ -94,7 +95,24 @@ export {
   MAX_RESUME_KEY_LENGTH,
   type RedisResumeStoreOptions,
 } from './resume-store.js';
-
+export { withScheduleOutcomes } from './schedule-outcomes.js';
+export {
+  type CommandStatus,
+  type ScheduleKeys,
+  type ScheduleOutcome,
+  type ScheduleRun,
+  type ScheduleView,
+  scheduleKeys,
+} from './schedule-records.js';
+export {
+  createRedisSchedules,
+  type PutResult,
+  type RedisSchedules,
+  type RedisSchedulesOptions,
+  type RunDueOptions,
+  type RunDueResult,
+  type ScheduleStats,
+} from './schedules.js';
 export {
   createStreamCommandQueue,
   PAYLOAD_FIELD,

@@ -8,6 +8,7 @@ import { loginCommand, loginSettings } from '../commands/login.js';
 import { migrateCommand, migrateSettings } from '../commands/migrate.js';
 import { persistCommand, persistSettings } from '../commands/persist.js';
 import { resolveCommand, resolveSettings } from '../commands/resolve.js';
+import { scheduleCommand, scheduleSettings } from '../commands/schedule.js';
 import { sendCommand, sendSettings } from '../commands/send.js';
 import { VERSION } from '../process/version.js';
 import type { AnyGroup } from '../settings/group.js';
@@ -23,8 +24,8 @@ import type { CommandName, FlagsOf } from './flags.js';
 export interface CommandSpec<C extends CommandName> {
   readonly summary: string;
   readonly description: string;
-  /** A positional argument in commander's spelling, `<chat>`, and what it is. */
-  readonly argument?: readonly [spelling: string, help: string];
+  /** Its positional arguments in commander's spelling (`<chat>`, `[name]`), and what each is. */
+  readonly arguments?: ReadonlyArray<readonly [spelling: string, help: string]>;
   readonly examples: readonly string[];
   /**
    * The settings groups it reads (and checks); what a chosen source or store reads comes
@@ -124,7 +125,7 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     summary: 'show what a name, link or id resolves to',
     description:
       'Resolves a chat the way fetch does and prints its canonical name, id, title and kind.',
-    argument: ['<chat>', '@name, name, https://t.me/name or a numeric id'],
+    arguments: [['<chat>', '@name, name, https://t.me/name or a numeric id']],
     examples: ['tgfetch resolve https://t.me/ru_python', 'tgfetch resolve -1001878264527 --json'],
     settings: resolveSettings,
     run: resolveCommand,
@@ -144,6 +145,24 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
     examples: ['MESSAGES_STREAM=tg_messages tgfetch persist'],
     settings: persistSettings,
     run: persistCommand,
+  },
+  schedule: {
+    summary: 'keep chats current: add, list, show, pause, resume or remove schedules in Redis',
+    description:
+      'Manages the schedules in Redis. At each tick of a schedule (--every a period, or --cron a pattern in --tz) a running daemon pushes one fetch command per chat onto the queue (SCHEDULE_QUEUE, else QUEUE_NAME), each tick exactly once across every daemon; ticks missed while no daemon ran are run once. `list` shows each schedule with its next run, its last run and how that run went (from its commands’ events). Daemons take the same changes from the queue as {"command":"schedule",…}.',
+    arguments: [
+      ['<action>', 'add, list, show, pause, resume or remove'],
+      ['[name]', 'the schedule (1-64 letters, digits, _ . -); every action but list names one'],
+    ],
+    examples: [
+      'tgfetch schedule add news --chat @ru_python --chat @durov --cron "0 6 * * *" --tz Europe/Berlin',
+      'tgfetch schedule add recent --chat @ru_python --every 1h --days since_last_run',
+      'tgfetch schedule list',
+      'tgfetch schedule show news --json',
+      'tgfetch schedule pause news',
+    ],
+    settings: scheduleSettings,
+    run: scheduleCommand,
   },
   version: {
     summary: 'print the version',

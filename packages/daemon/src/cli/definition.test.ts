@@ -72,7 +72,7 @@ describe('one definition for parser, help and README', () => {
 
   it('the parser takes each flag for the commands that list it and refuses it elsewhere', async () => {
     for (const name of COMMAND_NAMES) {
-      const positional = COMMANDS[name].argument ? ['@x'] : [];
+      const positional = COMMANDS[name].arguments ? ['@x'] : [];
       for (const flag of Object.keys(FLAGS) as FlagName[]) {
         const { parse } = parsingProgram();
         const argv = [name, ...positional, longOf(flag), ...sampleValue(flag)];

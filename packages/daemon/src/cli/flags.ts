@@ -39,12 +39,15 @@ export const COMMAND_NAMES = [
   'resolve',
   'migrate',
   'persist',
+  'schedule',
   'version',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The commands that build a fetch command from flags (the same wire shape as Redis). */
 const SHAPES = ['fetch', 'send'] as const;
+/** Those, and `schedule`, whose ticks push fetch commands shaped by the same options. */
+const FETCH_OPTIONS = [...SHAPES, 'schedule'] as const;
 /** The commands that read configuration from the environment and `.env`: all but `version`. */
 const CONFIGURED = COMMAND_NAMES.filter(
   (name): name is Exclude<CommandName, 'version'> => name !== 'version',
@@ -70,36 +73,36 @@ export const FLAGS = {
     env: 'FETCH_STRATEGY',
     intoCommand: true,
     choices: ['batch', 'per_day'],
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   limit: {
     flags: '-l, --limit <n>',
     help: 'at most N messages for the whole command, the most recent first',
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   tz: {
     flags: '--tz <zone>',
-    help: 'IANA time zone of the days',
+    help: "IANA time zone of the days (a schedule's: also of its --cron)",
     env: 'TGFETCH_TZ',
     intoCommand: true,
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   force: {
     flags: '-f, --force',
     help: 'fetch days that are already complete again',
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   'include-today': {
     flags: '--include-today',
     help: 'with --days, also fetch today so far',
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   comments: {
     flags: '--comments',
     help: "also store the comments of a channel's posts (its linked discussion group)",
     env: 'FETCH_COMMENTS',
     intoCommand: true,
-    commands: SHAPES,
+    commands: FETCH_OPTIONS,
   },
   'command-id': {
     flags: '--command-id <id>',
@@ -111,6 +114,43 @@ export const FLAGS = {
     flags: '-c, --chat <chat...>',
     help: 'a chat to follow: @name, name, https://t.me/name or a numeric id (repeat for more)',
     commands: ['follow'],
+  },
+  'schedule-chat': {
+    flags: '-c, --chat <chat...>',
+    help: 'a chat each tick fetches: @name, name, https://t.me/name or a numeric id (repeat for more, up to 100)',
+    commands: ['schedule'],
+  },
+  'schedule-days': {
+    flags: '-n, --days <n>',
+    help: 'what each tick fetches: the N complete days before its day (1: yesterday), or since_last_run (every day since the previous tick)',
+    default: '1',
+    commands: ['schedule'],
+  },
+  'max-days': {
+    flags: '--max-days <n>',
+    help: 'with --days since_last_run, the most days one tick catches up',
+    default: '7',
+    commands: ['schedule'],
+  },
+  every: {
+    flags: '--every <duration>',
+    help: 'ticks every period: 90s, 15m, 1h30m, 1d (multiples of it since the Unix epoch, UTC)',
+    commands: ['schedule'],
+  },
+  cron: {
+    flags: '--cron <pattern>',
+    help: "ticks at a cron pattern's times (5 fields, or 6 with seconds first), in --tz, DST-correct",
+    commands: ['schedule'],
+  },
+  paused: {
+    flags: '--paused',
+    help: 'add it paused: no ticks until `schedule resume`',
+    commands: ['schedule'],
+  },
+  replace: {
+    flags: '--replace',
+    help: 'replace the schedule of that name (its last run is kept); without it adding another is refused',
+    commands: ['schedule'],
   },
   'filter-chat': {
     flags: '-c, --chat <chat>',
@@ -157,7 +197,7 @@ export const FLAGS = {
     help: 'Redis to use (no password here: `ps` would show it; set REDIS_URL or REDIS_PASSWORD)',
     env: 'REDIS_URL',
     default: 'redis://127.0.0.1:6379',
-    commands: ['send', 'listen'],
+    commands: ['send', 'listen', 'schedule'],
   },
   phone: {
     flags: '--phone <number>',
@@ -174,7 +214,7 @@ export const FLAGS = {
   json: {
     flags: '-j, --json',
     help: 'print JSON instead of text',
-    commands: ['fetch', 'send', 'listen', 'follow', 'chats', 'resolve'],
+    commands: ['fetch', 'send', 'listen', 'follow', 'chats', 'resolve', 'schedule'],
   },
   'env-file': {
     flags: '-e, --env-file <file>',

@@ -82,7 +82,7 @@ function addCommand(
     .summary(spec.summary)
     .description(spec.description)
     .showHelpAfterError(`Run \`${PROGRAM} ${name} --help\` for its flags.`);
-  if (spec.argument) command.argument(spec.argument[0], spec.argument[1]);
+  for (const [spelling, help] of spec.arguments ?? []) command.argument(spelling, help);
   const options = flagsOf(name).map((flag) => [flag, flagOption(flag)] as const);
   for (const [, option] of options) command.addOption(option);
   command.addHelpText(

@@ -1,8 +1,10 @@
 import { type CommandQueue, createWorker, type Worker } from '@tgfetch/core';
+import { withScheduleOutcomes } from '@tgfetch/redis-transport';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { type FlagsOf, flagSettings } from '../cli/flags.js';
 import { openDaemonParts } from '../compose/parts.js';
+import { openSchedules } from '../compose/redis.js';
 import { runOptions } from '../compose/run-options.js';
 import { watchRedisMarker } from '../daemon/redis-marker.js';
 import { workerReports } from '../daemon/reporting.js';
@@ -13,6 +15,9 @@ import { createLogger, logFatal } from '../process/logger.js';
 import { DAEMON_METRICS, type DaemonMetricName } from '../process/metric-declarations.js';
 import { createMetrics, type Metrics, serveMetrics } from '../process/metrics.js';
 import { onShutdownSignals } from '../process/signals.js';
+import { scheduleHandler } from '../schedules/commands.js';
+import { schedulerReports } from '../schedules/reports.js';
+import { runScheduler } from '../schedules/scheduler.js';
 import { daysGroup } from '../settings/days.js';
 import { settingsFor } from '../settings/environment.js';
 import { eventsGroup } from '../settings/events.js';
@@ -22,6 +27,7 @@ import { queueGroup } from '../settings/queue.js';
 import { redactUrl } from '../settings/redact.js';
 import { redisGroup } from '../settings/redis.js';
 import { runGroup } from '../settings/run.js';
+import { schedulesGroup } from '../settings/schedules.js';
 import { serviceGroup } from '../settings/service.js';
 import { shutdownGroup } from '../settings/shutdown.js';
 import { sourceGroup } from '../settings/source.js';
@@ -39,13 +45,15 @@ export const daemonSettings = [
   queueGroup,
   eventsGroup,
   followGroup,
+  schedulesGroup,
   serviceGroup,
   shutdownGroup,
 ] as const;
 
 /**
  * The reference daemon: commands from Redis, days into the data directory, events back on
- * Redis. First SIGTERM/SIGINT: stop taking commands, give the running ones
+ * Redis; the ticks of due schedules pushed onto the queue (SCHEDULER). First SIGTERM/SIGINT:
+ * stop taking commands and pushing ticks, give the running ones
  * SHUTDOWN_GRACE_MS, then abort them (they go back to the queue, nothing half-written);
  * exit 0. Second signal: abort at once. Redis gone longer than REDIS_MAX_OUTAGE_MS: exit 3.
  */
@@ -73,8 +81,9 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
   });
   let worker: Worker | undefined;
   let stopping: Promise<void> | undefined;
-  // Live follow stops with the first signal, like taking commands.
+  // Live follow and the scheduler stop with the first signal, like taking commands.
   const following = new AbortController();
+  const scheduling = new AbortController();
   // The first signal also arms a watchdog: the process ends within the grace period even
   // when a library (a gramjs timer, a socket to a frozen Redis) would hold it.
   const stopSignals = onShutdownSignals({
@@ -89,6 +98,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
       );
       shutdown.begin();
       following.abort();
+      scheduling.abort();
       stopping = worker?.stop({ graceMs: shutdown.runningMs });
     },
     second: (signal) => {
@@ -170,19 +180,49 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
     });
     const sampler = sampleQueue(metrics, queue);
     lifetime.defer(() => clearInterval(sampler));
+    const schedules = openSchedules(settings, redis.client);
+    const scheduleReports = schedulerReports(logger, metrics, settings.schedules.SCHEDULE_LATE_MS);
     if (shutdown.begun) throw new StoppedBeforeReady();
 
     worker = createWorker({
       queue,
-      ports,
+      // Outcomes of scheduled commands reach their schedule from the events they publish.
+      ports: {
+        ...ports,
+        events: withScheduleOutcomes(ports.events, schedules, scheduleReports.onOutcomeError),
+      },
       concurrency: service.FETCH_CONCURRENCY,
-      handlers: follow.handlers,
+      handlers: {
+        ...follow.handlers,
+        schedule: scheduleHandler({
+          schedules,
+          events: ports.events,
+          workerId: workerSettings.WORKER_ID,
+          log: logger,
+        }),
+      },
       runOptions: runOptions(settings, reports.onRetry),
       onOutcome: reports.onOutcome,
       onError: reports.onError,
       onSettledLate: reports.onSettledLate,
       onHeldChange: reports.onHeldChange,
     });
+    if (settings.schedules.SCHEDULER) {
+      const scheduler = runScheduler(
+        {
+          schedules,
+          events,
+          publishTimeoutMs: redisSettings.REDIS_REPLY_TIMEOUT_MS,
+          onResult: scheduleReports.onResult,
+          onError: scheduleReports.onError,
+        },
+        scheduling.signal,
+      );
+      lifetime.defer(async () => {
+        scheduling.abort();
+        await scheduler;
+      });
+    }
     logger.info(
       {
         worker_id: workerSettings.WORKER_ID,
@@ -192,6 +232,7 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
         source: source.kind,
         store: store.where,
         concurrency: service.FETCH_CONCURRENCY,
+        scheduler: settings.schedules.SCHEDULER,
         startup_ms: Date.now() - started,
       },
       'ready',

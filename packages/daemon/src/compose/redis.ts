@@ -5,9 +5,12 @@ import {
   createCommandQueue,
   createMessagesStreamReader,
   createRedisEventSink,
+  createRedisSchedules,
   createStreamCommandQueue,
   type MessagesStreamReader,
+  type RedisClient,
   type RedisEventSink,
+  type RedisSchedules,
 } from '@tgfetch/redis-transport';
 import type { Uses, ValuesOf } from '../settings/index.js';
 
@@ -90,5 +93,35 @@ export function openMessagesReader(
     maxDeliveries: queue.MAX_DELIVERIES,
     claimIdleMs: persist.PERSIST_CLAIM_IDLE_MS,
     onDeadLetter,
+  });
+}
+
+/**
+ * The schedule store on `client` (a connection the caller holds): its ticks go onto
+ * SCHEDULE_QUEUE, else QUEUE_NAME, in QUEUE_MODE, under MAX_QUEUE_LENGTH; a schedule naming
+ * no zone is in TGFETCH_TZ. The daemon and `tgfetch schedule` open it alike, so that both
+ * see the same due times.
+ */
+export function openSchedules(
+  {
+    days,
+    queue,
+    redis,
+    schedules,
+    worker,
+  }: Uses<'days' | 'queue' | 'redis' | 'schedules'> & Partial<Uses<'worker'>>,
+  client: RedisClient,
+): RedisSchedules {
+  return createRedisSchedules({
+    client,
+    queue: schedules.SCHEDULE_QUEUE ?? queue.QUEUE_NAME,
+    transport: queue.QUEUE_MODE,
+    maxQueueLength: queue.MAX_QUEUE_LENGTH,
+    maxSchedules: schedules.MAX_SCHEDULES,
+    jitterMs: schedules.SCHEDULE_JITTER_MS,
+    lateAfterMs: schedules.SCHEDULE_LATE_MS,
+    replyTimeoutMs: redis.REDIS_REPLY_TIMEOUT_MS,
+    timeZone: days.TGFETCH_TZ,
+    ...(worker ? { workerId: worker.WORKER_ID } : {}),
   });
 }

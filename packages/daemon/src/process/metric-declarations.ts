@@ -67,6 +67,26 @@ export const DAEMON_METRICS = [
     type: 'counter',
   },
   {
+    name: 'tgfetch_schedule_ticks_total',
+    help: 'Schedule ticks this daemon pushed onto the queue (each tick is pushed by one daemon of the Redis)',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_schedule_commands_total',
+    help: 'Fetch commands the pushed ticks put on the queue (one per chat)',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_schedule_ticks_skipped_total',
+    help: 'Tries to push a due tick refused because the queue had no room for its commands (MAX_QUEUE_LENGTH); the tick stays due and is tried again',
+    type: 'counter',
+  },
+  {
+    name: 'tgfetch_schedule_ticks_late_total',
+    help: 'Ticks pushed more than SCHEDULE_LATE_MS after they were due',
+    type: 'counter',
+  },
+  {
     name: 'tgfetch_telegram_connected',
     help: '1 when the Telegram source is usable (connected; the simulated one always); 0 before its first connect, while it reconnects, with an export source, and once closed',
     type: 'gauge',

@@ -12,6 +12,7 @@ import { persistGroup } from './persist.js';
 import { queueGroup } from './queue.js';
 import { redisGroup } from './redis.js';
 import { runGroup } from './run.js';
+import { schedulesGroup } from './schedules.js';
 import { serviceGroup } from './service.js';
 import { shutdownGroup } from './shutdown.js';
 import { sourceGroup } from './source.js';
@@ -36,6 +37,7 @@ const NAMED = [
   queueGroup,
   eventsGroup,
   followGroup,
+  schedulesGroup,
   consoleGroup,
   workerGroup,
   serviceGroup,
