@@ -162,6 +162,8 @@ export {
   parseWireEvent,
   type StartedEvent,
   StartedEventSchema,
+  type UnknownEvent,
+  unknownEvent,
   type WireEvent,
   type WireEventName,
   WireEventSchema,

@@ -33,7 +33,12 @@ describe('a worker killed with SIGKILL mid-command', () => {
     const effects = path.join(doomed.dir, 'effects.log');
     const progressFile = path.join(doomed.dir, 'progress.json');
     const seen: FetchEvent[] = [];
-    const subscription = await subscribeEvents((e) => seen.push(e), { url: ctx.url, channel });
+    const subscription = await subscribeEvents(
+      (e) => {
+        if ('command_id' in e) seen.push(e);
+      },
+      { url: ctx.url, channel },
+    );
     let child: ChildProcess | undefined;
     const env = {
       ...process.env,

@@ -104,6 +104,7 @@ export {
   type EventFilter,
   type EventSubscription,
   eventMatcher,
+  type MatchedFields,
   type SubscribeOptions,
   subscribeEvents,
 } from './subscribe.js';
