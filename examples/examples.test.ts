@@ -143,7 +143,7 @@ describe('send a command and wait for its result', () => {
       await events.close();
       await source.close();
     }
-    const heard: FetchEvent[] = await listening;
+    const heard = (await listening).filter((e): e is FetchEvent => 'command_id' in e);
     expect(heard.map((e) => e.event)).toEqual(['started', 'progress', 'completed']);
     expect(new Set(heard.map((e) => e.requested_chat))).toEqual(new Set(['@example_chat']));
   });

@@ -1,12 +1,12 @@
 /**
- * Listen to the events of fetches.
+ * Listen to the events of fetches and of followed chats.
  *
  * Run: `npx vitest run examples` from the repository root; in your app, call
  * `main({ redisUrl, signal })` while `tgfetch daemon` runs and commands are sent (e.g. with
  * `tgfetch send`). Shows: `subscribeEvents` with a filter; every event is already
  * validated against the contract, so the handler can switch on `event.event`.
  */
-import type { FetchEvent } from '@tgfetch/core';
+import type { WireEvent } from '@tgfetch/core';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 
 export interface ListenExampleOptions {
@@ -22,8 +22,8 @@ export interface ListenExampleOptions {
 }
 
 /** Prints events until `signal` aborts; returns the ones it heard. */
-export async function main(options: ListenExampleOptions): Promise<FetchEvent[]> {
-  const heard: FetchEvent[] = [];
+export async function main(options: ListenExampleOptions): Promise<WireEvent[]> {
+  const heard: WireEvent[] = [];
   const subscription = await subscribeEvents(
     (event) => {
       heard.push(event);
@@ -41,6 +41,12 @@ export async function main(options: ListenExampleOptions): Promise<FetchEvent[]>
           console.log(
             `${event.chat}: failed, ${event.error.code} (retryable: ${event.error.retryable})`,
           );
+          break;
+        // A followed chat's changes, as stored: the message is absent only when very large.
+        case 'message':
+        case 'message_edited':
+        case 'message_deleted':
+          console.log(`${event.chat} #${event.id}: ${event.event} (${event.date})`);
           break;
       }
     },

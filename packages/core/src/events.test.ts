@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatKey, isNumericChat, parseChat } from './chat.js';
 import { TgfetchError } from './errors.js';
-import { failedEvent, parseEvent } from './events.js';
+import { failedEvent, parseEvent, parseWireEvent, unknownEvent } from './events.js';
 import { createMemoryEventSink } from './memory/events.js';
 import { sampleEvents } from './testing/events-suite.js';
 
@@ -17,6 +17,36 @@ describe('parseEvent', () => {
     expect(parseEvent('not json')).toBeUndefined();
     expect(parseEvent({ event: 'fetch_complete' })).toBeUndefined();
     expect(parseEvent({ ...sampleEvents()[0], processed: 'many' })).toBeUndefined();
+  });
+});
+
+describe('unknownEvent', () => {
+  it('keeps an event of a kind this version does not know, or in a shape it does not read', () => {
+    const newer = { event: 'message_pinned', chat: '@x', id: 3, ts: '2026-12-07T00:00:00Z' };
+    expect(parseWireEvent(JSON.stringify(newer))).toBeUndefined();
+    expect(unknownEvent(JSON.stringify(newer))).toEqual({ event: 'message_pinned', fields: newer });
+    const reshaped = { ...sampleEvents()[0], dates: 'today' };
+    expect(unknownEvent(reshaped)).toEqual({ event: 'started', fields: reshaped });
+  });
+
+  it('is undefined for what is no event, and for the legacy per-day events', () => {
+    expect(unknownEvent('not json')).toBeUndefined();
+    expect(unknownEvent('[1,2]')).toBeUndefined();
+    expect(unknownEvent({ kind: 'started' })).toBeUndefined();
+    expect(unknownEvent({ event: '' })).toBeUndefined();
+    const legacy = {
+      event: 'fetch_complete',
+      chat: 'x',
+      timestamp: '2025-11-08T00:00:00Z',
+      service: 'telegram-fetcher',
+      worker_id: 'w1',
+      command_id: 'c1',
+      date: '2025-11-07',
+      message_count: 3,
+      file_path: 'f.json',
+      duration_seconds: 0.5,
+    };
+    expect(unknownEvent(JSON.stringify(legacy))).toBeUndefined();
   });
 });
 

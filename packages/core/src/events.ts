@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { CHAT_COMMANDS } from './command-schema.js';
 import { CORE_ERROR_CODES } from './error-codes.js';
 import { errorInfo } from './errors.js';
+import { LegacyEventSchema } from './legacy-event-schema.js';
 import {
   DeletedMessageEventSchema,
   EditedMessageEventSchema,
@@ -353,10 +354,57 @@ export function parseEvent(input: unknown): FetchEvent | undefined {
   return parseWith(FetchEventSchema, input);
 }
 
+/** The kinds of a command's own events (a fetch's, or a refused follow/unfollow/schedule's). */
+const COMMAND_EVENT_KINDS: ReadonlySet<string> = new Set([
+  'started',
+  'progress',
+  'completed',
+  'failed',
+]);
+
+/** Whether a wire event is one of a command's own (not a live change's, nor a schedule tick's). */
+export function isFetchEvent(event: WireEvent): event is FetchEvent {
+  return COMMAND_EVENT_KINDS.has(event.event);
+}
+
 /** Parses any event of the wire contract received from a transport; `undefined` when it is none. */
 export function parseWireEvent(input: unknown): WireEvent | undefined {
   // valibot types an optional field as `| undefined`; parsed JSON never holds undefined.
   return parseWith(WireEventSchema, input) as WireEvent | undefined;
+}
+
+/**
+ * A message of the events channel or stream that names an event this version cannot read:
+ * a kind it does not know (a newer producer's), or a known kind in a shape it does not
+ * accept. Consumers are told of it rather than losing it without a word.
+ */
+export interface UnknownEvent {
+  /** The event's kind as the producer named it. */
+  event: string;
+  /** The message's fields, as sent. */
+  fields: Record<string, unknown>;
+}
+
+/**
+ * What `parseWireEvent` does not read but is still an event: a JSON object whose `event` is
+ * a string, other than the legacy per-day events (`LEGACY_EVENTS`, which repeat what the v1
+ * events say). `undefined` for those and for anything that is no event at all (not JSON, no
+ * `event`); call it only for what `parseWireEvent` refused.
+ */
+export function unknownEvent(input: unknown): UnknownEvent | undefined {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  if (typeof fields.event !== 'string' || fields.event === '') return undefined;
+  if (v.is(LegacyEventSchema, fields)) return undefined;
+  return { event: fields.event, fields };
 }
 
 function parseWith<S extends v.GenericSchema>(

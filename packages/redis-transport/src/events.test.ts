@@ -1,8 +1,11 @@
 import {
   type FetchEvent,
+  isFetchEvent,
   type MessageChangeEvent,
   parseWireEvent,
   scheduledEvent,
+  type UnknownEvent,
+  type WireEvent,
 } from '@tgfetch/core';
 import { describeEventSink, sampleEvents } from '@tgfetch/core/testing';
 import { eventually } from '@tgfetch/test-utils';
@@ -15,7 +18,7 @@ import { subscribeEvents } from './subscribe.js';
 describeEventSink('redis pubsub', async () => {
   const ctx = await redisTestContext();
   const channel = `${ctx.prefix}events`;
-  const received: FetchEvent[] = [];
+  const received: WireEvent[] = [];
   const subscription = await subscribeEvents((event) => received.push(event), {
     url: ctx.url,
     channel,
@@ -213,7 +216,7 @@ describe('redis event sink', () => {
   it('hands subscribers only the events their filter asks for', async () => {
     const channel = `${ctx.prefix}c`;
     const seen: FetchEvent[] = [];
-    const subscription = await subscribeEvents((e) => seen.push(e), {
+    const subscription = await subscribeEvents((e) => isFetchEvent(e) && seen.push(e), {
       url: ctx.url,
       channel,
       filter: {
@@ -232,6 +235,56 @@ describe('redis event sink', () => {
         ['wanted', 'progress'],
         ['wanted', 'completed'],
       ]);
+    } finally {
+      await sink.close();
+      await subscription.close();
+    }
+  });
+
+  it("hands subscribers a followed chat's events, and those of kinds it does not know to onUnknown", async () => {
+    const channel = `${ctx.prefix}c`;
+    const seen: WireEvent[] = [];
+    const unknown: UnknownEvent[] = [];
+    const subscription = await subscribeEvents((e) => seen.push(e), {
+      url: ctx.url,
+      channel,
+      onUnknown: (e) => unknown.push(e),
+      filter: { chat: 'conformance' },
+    });
+    const message = { id: 3, date: '2025-11-07T10:00:00Z', chat: '@conformance', text: 'hi' };
+    const base = {
+      chat: '@conformance',
+      time_zone: 'UTC',
+      date: '2025-11-07',
+      id: 3,
+      ts: '2025-11-09T00:00:01.000Z',
+      worker_id: 'w1',
+    };
+    const changes: MessageChangeEvent[] = [
+      { event: 'message', ...base, message },
+      {
+        event: 'message_edited',
+        ...base,
+        message: { ...message, edit_date: '2025-11-08T00:00:00Z' },
+      },
+      {
+        event: 'message_deleted',
+        ...base,
+        message: { ...message, deleted: true, deleted_at: '2025-11-09T00:00:00Z' },
+      },
+    ];
+    const newer = { event: 'message_pinned', chat: '@conformance', id: 3, ts: base.ts };
+    const sink = await createRedisEventSink({ url: ctx.url, channel, streamEnabled: false });
+    try {
+      for (const change of changes) await sink.publish(change);
+      await ctx.client.publish(channel, JSON.stringify({ ...newer, chat: '@other' }));
+      await ctx.client.publish(channel, JSON.stringify(newer));
+      await ctx.client.publish(channel, '{"no":"event"}');
+      await sink.publish(sampleEvents('after')[0]!);
+      await eventually(() => seen.length === 4, { what: 'every event of the chat' });
+      expect(seen.slice(0, 3)).toEqual(changes);
+      expect(seen[3]?.event).toBe('started');
+      expect(unknown).toEqual([{ event: 'message_pinned', fields: newer }]);
     } finally {
       await sink.close();
       await subscription.close();

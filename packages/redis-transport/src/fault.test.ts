@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWorker, type FetchEvent } from '@tgfetch/core';
+import { createWorker, type FetchEvent, isFetchEvent } from '@tgfetch/core';
 import { eventually } from '@tgfetch/test-utils';
 import {
   type RedisTestContext,
@@ -33,7 +33,12 @@ describe('a worker killed with SIGKILL mid-command', () => {
     const effects = path.join(doomed.dir, 'effects.log');
     const progressFile = path.join(doomed.dir, 'progress.json');
     const seen: FetchEvent[] = [];
-    const subscription = await subscribeEvents((e) => seen.push(e), { url: ctx.url, channel });
+    const subscription = await subscribeEvents(
+      (e) => {
+        if (isFetchEvent(e)) seen.push(e);
+      },
+      { url: ctx.url, channel },
+    );
     let child: ChildProcess | undefined;
     const env = {
       ...process.env,

@@ -122,6 +122,7 @@ export {
   type EventFilter,
   type EventSubscription,
   eventMatcher,
+  type MatchedFields,
   type SubscribeOptions,
   subscribeEvents,
 } from './subscribe.js';

@@ -6,6 +6,7 @@ import {
   createMemoryStore,
   createWorker,
   type FetchEvent,
+  isFetchEvent,
 } from '@tgfetch/core';
 import { eventually, type RedisServer, startRedisServer } from '@tgfetch/test-utils';
 import { createClient } from 'redis';
@@ -29,7 +30,12 @@ describe('a private redis-server that goes away', () => {
   it('survives a server restart in the middle of a run', async () => {
     server = await startRedisServer();
     const seen: FetchEvent[] = [];
-    const subscription = await subscribeEvents((e) => seen.push(e), { url: server.url, ...fast });
+    const subscription = await subscribeEvents(
+      (e) => {
+        if (isFetchEvent(e)) seen.push(e);
+      },
+      { url: server.url, ...fast },
+    );
     const events = await createRedisEventSink({ url: server.url, ...fast });
     const queue = await createCommandQueue({
       url: server.url,

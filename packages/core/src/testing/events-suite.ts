@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchEvent } from '../events.js';
+import type { FetchEvent, WireEvent } from '../events.js';
 import type { EventSink } from '../ports.js';
 
 export interface EventSinkFixture {
   sink: EventSink;
   /** The events that reached the other side so far (subscriber, stream, array…). */
-  received: () => Promise<readonly FetchEvent[]>;
+  received: () => Promise<readonly WireEvent[]>;
   cleanup?: () => Promise<void>;
 }
 

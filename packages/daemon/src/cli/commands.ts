@@ -62,7 +62,8 @@ export const COMMANDS: { readonly [C in CommandName]: CommandSpec<C> } = {
   },
   listen: {
     summary: 'print the events of the daemons until interrupted',
-    description: 'Prints one line per event (started, progress, completed, failed) until Ctrl-C.',
+    description:
+      "Prints one line per event until Ctrl-C (its JSON with --json): a command's started, progress, completed and failed, and a followed chat's message, message_edited and message_deleted. An event of a kind this version does not know (a newer daemon's) is printed too, by the fields it has.",
     examples: ['tgfetch listen', 'tgfetch listen --chat @ru_python --json'],
     settings: listenSettings,
     run: listenCommand,

@@ -56,9 +56,9 @@ export async function followCommand(flags: FlagsOf<'follow'>, ctx: CliContext): 
   });
   try {
     const source = await lifetime.open(
-      openSource(settings, {
-        simulatedLive: { startWhenFollowed: true, eventsPerSecond: 2 },
-      }),
+      // The simulated Telegram's live history is the same in every run (of the wall clock and
+      // the seed): a run after a break catches up on what happened during it.
+      openSource(settings, { simulatedLive: { eventsPerSecond: 2, shared: {} } }),
     );
     if (source.kind === 'export') {
       ctx.stderr.write(

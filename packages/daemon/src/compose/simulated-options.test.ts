@@ -22,6 +22,8 @@ describe('TGFETCH_SIM', () => {
       live: { startWhenFollowed: true, eventsPerSecond: 2, dropRatio: 0.1, silentChats: ['big'] },
     });
     expect(simulatedOptions({ TGFETCH_SIM: text })).toEqual(JSON.parse(text));
+    const shared = JSON.stringify({ live: { eventsPerSecond: 20, shared: { autoDeleteSec: 60 } } });
+    expect(simulatedOptions({ TGFETCH_SIM: shared })).toEqual(JSON.parse(shared));
   });
 
   it('is no option at all when unset or empty', () => {

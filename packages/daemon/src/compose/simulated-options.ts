@@ -90,6 +90,15 @@ export const SimulatedOptionsSchema = v.strictObject(
           tooLongAfter: v.exactOptional(count(1)),
           timeoutSec: v.exactOptional(count(1)),
           startWhenFollowed: v.exactOptional(v.boolean()),
+          shared: v.exactOptional(
+            v.strictObject(
+              {
+                anchorMs: v.exactOptional(v.pipe(v.number(), v.integer())),
+                autoDeleteSec: v.exactOptional(count(0)),
+              },
+              known,
+            ),
+          ),
           timeline: v.exactOptional(
             v.strictObject(
               {

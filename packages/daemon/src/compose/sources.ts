@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { MessageSource } from '@tgfetch/core';
 import type { Invoke, TelegramConnectionState } from '@tgfetch/telegram';
+import type { SimulatedLiveOptions } from '@tgfetch/telegram/testing';
 import { accountGroup } from '../settings/account.js';
 import { daysGroup } from '../settings/days.js';
 import { filesGroup } from '../settings/files.js';
@@ -33,10 +34,11 @@ export interface SourceOptions {
    */
   onConnectionState?: ((state: TelegramConnectionState) => void) | undefined;
   /**
-   * How the simulated Telegram changes live unless `TGFETCH_SIM` says: `follow` starts it
-   * changing the chats it follows, so that a demo shows changes at once.
+   * How the simulated Telegram changes live unless `TGFETCH_SIM` says: `follow` gives it a
+   * shared live history, so that a demo shows changes at once and a second run catches up
+   * on what happened meanwhile.
    */
-  simulatedLive?: { startWhenFollowed: boolean; eventsPerSecond: number } | undefined;
+  simulatedLive?: SimulatedLiveOptions | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ChatRef, Clock, MessageChange } from '@tgfetch/core';
 import { Api } from 'telegram';
 import type { FollowState } from './follow-state.js';
 import type { Followed } from './followed.js';
+import type { PollSchedule } from './poll-schedule.js';
 import type { ChangeMapper } from './to-changes.js';
 import type { LiveUpdate } from './update-entries.js';
 
@@ -25,8 +26,8 @@ export interface FollowContext {
   lastStoredId(chat: ChatRef): Promise<number | undefined>;
   /** Boxes whose difference is to be asked at once (a gap that stayed, a too-long notice). */
   readonly due: Set<string>;
-  /** When each box's difference is asked next, epoch ms. */
-  readonly pollAt: Map<string, number>;
+  /** When each box's difference is asked next. */
+  readonly polls: PollSchedule;
 }
 
 /** The changes of updates just applied; a channel's too-long notice makes it due. */
@@ -46,5 +47,5 @@ export function changesOf(context: FollowContext, items: readonly LiveUpdate[]):
 export function schedulePoll(context: FollowContext, box: string, timeoutSec?: number): void {
   const bound = context.settings.maxPollIntervalMs;
   const wait = timeoutSec && timeoutSec > 0 ? Math.min(timeoutSec * 1000, bound) : bound;
-  context.pollAt.set(box, context.clock.now() + wait);
+  context.polls.set(box, context.clock.now() + wait);
 }

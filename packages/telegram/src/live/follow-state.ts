@@ -41,6 +41,7 @@ export function createFollowState(followed: Followed, from: unknown): FollowStat
   });
   const walks = new Map(Object.entries(resume.walks));
   let covered = new Set(resume.accountChats ?? []);
+  let coveredVersion = 0;
 
   const current = (): LiveResume => {
     const snapshot = updates.snapshot();
@@ -52,7 +53,13 @@ export function createFollowState(followed: Followed, from: unknown): FollowStat
       walks: Object.fromEntries(walks),
     };
   };
-  let last = JSON.stringify(encodeResume(current()));
+  /**
+   * What the point is made of, told apart cheaply: a poll that found nothing (every few
+   * seconds for each of a thousand chats) must not encode the whole point to say so.
+   */
+  const version = () =>
+    `${updates.version()}:${coveredVersion}:${JSON.stringify([...walks].sort())}`;
+  let last = version();
 
   return {
     updates,
@@ -64,13 +71,13 @@ export function createFollowState(followed: Followed, from: unknown): FollowStat
       followed.inAccount.map((c) => c.key).filter((key) => !covered.has(key)),
     coverAccount() {
       covered = new Set(followed.inAccount.map((c) => c.key));
+      coveredVersion++;
     },
     batch(changes) {
-      const point = encodeResume(current());
-      const text = JSON.stringify(point);
-      if (changes.length === 0 && text === last) return [];
-      last = text;
-      return [{ changes, resume: point }];
+      const now = version();
+      if (changes.length === 0 && now === last) return [];
+      last = now;
+      return [{ changes, resume: encodeResume(current()) }];
     },
   };
 }

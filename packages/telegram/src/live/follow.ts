@@ -11,6 +11,7 @@ import {
 } from './follow-context.js';
 import { createFollowState } from './follow-state.js';
 import { type FollowedChat, followedChat, followed as followedChats } from './followed.js';
+import { createPollSchedule } from './poll-schedule.js';
 import { changeMapper } from './to-changes.js';
 import { pushed } from './update-entries.js';
 import { hookSender, type SenderEvent } from './update-hook.js';
@@ -18,6 +19,16 @@ import { ACCOUNT_BOX } from './update-state.js';
 
 /** Pushed updates held while the consumer is busy; past this they are dropped for a difference. */
 const MAX_QUEUED = 10_000;
+/**
+ * Why an idle wait ends early: any value but undefined spares the `DOMException` (and its
+ * stack) that `abort()` makes for each wake of a follower that wakes for every poll.
+ */
+const WOKEN = Symbol('woken');
+/**
+ * Polls due this soon are made with the one due now (early, never late): a follower of a
+ * thousand quiet chats then wakes once a second for a handful of polls, not for each.
+ */
+const POLL_SLACK_MS = 1_000;
 
 export interface FollowDeps {
   access: SourceAccess;
@@ -105,7 +116,7 @@ export async function* follow(
       call: (req, chat) => retrying(() => access.call(req, chat, signal)),
       lastStoredId: deps.lastStoredId,
       due: new Set(),
-      pollAt: new Map(),
+      polls: createPollSchedule(),
     };
     ensureHooked();
     yield* start(context);
@@ -147,7 +158,8 @@ export async function* follow(
         gapSince.set(box, since);
         if (now - since >= deps.settings.gapWaitMs) context.due.add(box);
       }
-      for (const [box, at] of context.pollAt) if (at <= now) context.due.add(box);
+      const slack = Math.min(POLL_SLACK_MS, deps.settings.maxPollIntervalMs / 20);
+      for (const box of context.polls.takeDue(now + slack)) context.due.add(box);
       const box = context.due.values().next().value;
       if (box !== undefined) {
         context.due.delete(box);
@@ -156,10 +168,9 @@ export async function* follow(
         continue;
       }
       yield* state.batch([]);
-      const deadlines = [
-        ...context.pollAt.values(),
-        ...[...gapSince.values()].map((since) => since + deps.settings.gapWaitMs),
-      ];
+      const deadlines = [...gapSince.values()].map((since) => since + deps.settings.gapWaitMs);
+      const poll = context.polls.next();
+      if (poll !== undefined) deadlines.push(poll);
       await idle(deadlines.length > 0 ? Math.min(...deadlines) : undefined);
     }
   } finally {
@@ -173,7 +184,7 @@ export async function* follow(
     if (queue.length > 0 || overflow || catchUpAll) return;
     if (signal.aborted) throw new AbortError();
     const stop = new AbortController();
-    const onAbort = () => stop.abort();
+    const onAbort = () => stop.abort(WOKEN);
     signal.addEventListener('abort', onAbort, { once: true });
     const woken = new Promise<void>((resolve) => {
       wake = resolve;
@@ -183,7 +194,7 @@ export async function* follow(
       await Promise.race([woken, clock.sleep(ms, stop.signal).catch(() => undefined)]);
     } finally {
       wake = undefined;
-      stop.abort();
+      stop.abort(WOKEN);
       signal.removeEventListener('abort', onAbort);
     }
     if (signal.aborted) throw new AbortError();
@@ -221,4 +232,21 @@ async function* start(context: FollowContext): AsyncGenerator<ChangeBatch> {
   for (const chat of followed.chats) yield* walkChat(context, chat);
   if (accountWasKnown) yield* catchUpAccount(context);
   for (const box of known) yield* catchUpChannel(context, box);
+  spreadPolls(context);
+}
+
+/**
+ * Spreads the next polls of the boxes evenly over their interval: started together, a
+ * thousand followed channels would all be asked again at the same moment, every interval,
+ * a burst Telegram's flood limits answer with waits (and a CPU spike each time).
+ */
+function spreadPolls(context: FollowContext): void {
+  const now = context.clock.now();
+  const boxes = [...context.followed.channelBoxes, ACCOUNT_BOX].filter(
+    (box) => context.polls.get(box) !== undefined,
+  );
+  boxes.forEach((box, i) => {
+    const at = context.polls.get(box)!;
+    context.polls.set(box, now + Math.max(0, at - now) * ((i + 1) / boxes.length));
+  });
 }

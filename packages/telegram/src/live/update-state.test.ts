@@ -76,4 +76,20 @@ describe('update state', () => {
       expect(applied).toEqual(updates.map((u) => u.item));
     }
   });
+
+  it('tells by its version whether what a snapshot holds changed', () => {
+    const state = createUpdateState<string>({ account, channels: { c1: 10 } });
+    const before = state.version();
+    // A poll that found nothing, an update already applied, the same account state.
+    state.settle('c1', 10);
+    state.offer(at(10));
+    state.setAccount(account);
+    expect(state.version()).toBe(before);
+    state.offer(at(11));
+    const moved = state.version();
+    expect(moved).toBeGreaterThan(before);
+    state.offerContainer({ seqStart: 6, seq: 6, date: 2, entries: [] });
+    expect(state.version()).toBeGreaterThan(moved);
+    expect(state.snapshot().account).toMatchObject({ seq: 6, date: 2 });
+  });
 });

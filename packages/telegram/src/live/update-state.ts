@@ -67,6 +67,11 @@ export interface UpdateState<T> {
   /** The boxes whose updates wait for missing ones. */
   gaps(): string[];
   snapshot(): UpdateStateSnapshot;
+  /**
+   * Bumped whenever what `snapshot` holds changes: a follower of many chats tells at once
+   * that a poll which found nothing left its resume point as it was.
+   */
+  version(): number;
 }
 
 /** Updates held per box while a gap stays open; later ones come with the difference. */
@@ -77,12 +82,23 @@ export function createUpdateState<T>(from: UpdateStateSnapshot = { channels: {} 
   const channels = new Map<string, number>(Object.entries(from.channels));
   const waiting = new Map<string, Sequenced<T>[]>();
   const waitingContainers: Container<T>[] = [];
+  let version = 0;
 
   const ptsOf = (box: string) => (box === ACCOUNT_BOX ? account?.pts : channels.get(box));
   const setPts = (box: string, pts: number) => {
+    if (ptsOf(box) === pts) return;
+    version++;
     if (box === ACCOUNT_BOX) {
       if (account) account.pts = pts;
     } else channels.set(box, pts);
+  };
+  /** The account's seq and date after a container was applied. */
+  const advanceSeq = (state: AccountState, seq: number, date: number) => {
+    const later = Math.max(state.date, date);
+    if (state.seq === seq && state.date === later) return;
+    version++;
+    state.seq = seq;
+    state.date = later;
   };
 
   /** Applies the waiting updates of `box` that now follow; drops those already covered. */
@@ -139,8 +155,7 @@ export function createUpdateState<T>(from: UpdateStateSnapshot = { channels: {} 
       waitingContainers.shift();
       if (account.seq + 1 === next.seqStart) {
         out.push(...applyAll(next));
-        account.seq = next.seq;
-        account.date = Math.max(account.date, next.date);
+        advanceSeq(account, next.seq, next.date);
       } else out.push(...applyCovered(next));
     }
     return out;
@@ -157,6 +172,12 @@ export function createUpdateState<T>(from: UpdateStateSnapshot = { channels: {} 
       return drain(box);
     },
     setAccount(state) {
+      const same =
+        account?.pts === state.pts &&
+        account.qts === state.qts &&
+        account.date === state.date &&
+        account.seq === state.seq;
+      if (!same) version++;
       account = { ...state };
       return [...drain(ACCOUNT_BOX), ...drainContainers()];
     },
@@ -166,8 +187,7 @@ export function createUpdateState<T>(from: UpdateStateSnapshot = { channels: {} 
       const seqStart = container.seqStart || container.seq;
       if (account.seq + 1 === seqStart) {
         const out = applyAll(container);
-        account.seq = container.seq;
-        account.date = Math.max(account.date, container.date);
+        advanceSeq(account, container.seq, container.date);
         return [...out, ...drainContainers()];
       }
       if (account.seq + 1 > seqStart) return applyCovered(container);
@@ -188,5 +208,6 @@ export function createUpdateState<T>(from: UpdateStateSnapshot = { channels: {} 
         channels: Object.fromEntries(channels),
       };
     },
+    version: () => version,
   };
 }

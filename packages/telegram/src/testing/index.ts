@@ -42,7 +42,7 @@ export {
   startMicrosocks,
 } from './endpoints.js';
 export { type FaultHook, type FaultOptions, type SimulatedFault, telegramError } from './faults.js';
-export type { SimulatedLive, SimulatedLiveOptions } from './live-chats.js';
+export type { SharedLiveOptions, SimulatedLive, SimulatedLiveOptions } from './live-types.js';
 export { type LoginScriptOptions, loginScript } from './login-script.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export {
@@ -64,6 +64,7 @@ export {
   type ScriptedAnswer,
   type ScriptedTelegram,
 } from './scripted-telegram.js';
+export { SHARED_ANCHOR_MS } from './shared-live.js';
 export type { SimulatedDiscussionOptions } from './simulated-discussion.js';
 export {
   createSimulatedTelegram,

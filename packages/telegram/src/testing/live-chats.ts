@@ -1,44 +1,22 @@
-import { AbortError, type Clock, type TgMessage } from '@tgfetch/core';
+import { AbortError, type TgMessage } from '@tgfetch/core';
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers.js';
 import { mapMessage } from '../map-message.js';
-import { simulatedChannel, simulatedUser, USERS_PER_CHAT } from './build-message.js';
+import { simulatedChannel } from './build-message.js';
 import { type ChatPlan, lastId } from './chat-plan.js';
 import { readDialog } from './dialogs.js';
 import { telegramError } from './faults.js';
+import { channelPeer, liveMessage, usersOf } from './live-message.js';
+import type { LiveChats, LiveDeps, SimulatedLiveOptions } from './live-types.js';
 import { hash32, mulberry32 } from './prng.js';
 
-export interface SimulatedLiveOptions {
-  /** Events (posts, edits, deletions) per second of the simulated clock while running. @default 1 */
-  eventsPerSecond?: number;
-  /** Share of events that edit a live message. @default 0.2 */
-  editShare?: number;
-  /** Share of events that delete live messages. @default 0.1 */
-  deleteShare?: number;
-  /** Share of pushed updates that never arrive (seeded). @default 0 */
-  dropRatio?: number;
-  /** Channels (usernames) Telegram does not push for, as for a big channel not open. @default [] */
-  silentChats?: string[];
-  /** More pts than this behind: `updates.channelDifferenceTooLong`. @default 500 */
-  tooLongAfter?: number;
-  /** The `timeout` of a channel difference, seconds. @default 30 */
-  timeoutSec?: number;
-  /**
-   * Start changing a channel (at `eventsPerSecond`, with the chats already started) once
-   * its difference is first asked, that is once someone follows it: how
-   * `tgfetch follow --source simulated` shows live changes at once. @default false
-   */
-  startWhenFollowed?: boolean;
-  /**
-   * A timeline every process shares: event n (from 1) happens at `epochMs + n / eventsPerSecond`
-   * in one of `chats`, decided by the seed alone. A simulated Telegram made at any time
-   * first replays, without pushing, the events already past, then pushes each one at its
-   * time; so followers killed and restarted meet the same Telegram, and a checker made
-   * after `untilMs` knows the truth they must reach. Starts by itself; `post`, `edit`,
-   * `remove` and `start` are not for use with it.
-   */
-  timeline?: { epochMs: number; chats: string[]; untilMs?: number };
-}
+export type {
+  LiveChats,
+  LiveHistoryQuery,
+  SharedLiveOptions,
+  SimulatedLive,
+  SimulatedLiveOptions,
+} from './live-types.js';
 
 /** One live change of a channel, at its pts. */
 interface LiveEvent {
@@ -58,43 +36,6 @@ interface LiveChannel {
   pts: number;
 }
 
-/** What the simulated Telegram does live, on its clock (see `SimulatedTelegram.live`). */
-export interface SimulatedLive {
-  /** Posts a message to `chat` now; returns its id. */
-  post(chat: string): number;
-  /** Edits live message `id` of `chat` (the newest one when omitted); false when there is none. */
-  edit(chat: string, id?: number): boolean;
-  /** Deletes live messages of `chat` (the oldest one when omitted); false when there is none. */
-  remove(chat: string, ids?: number[]): boolean;
-  /** One seeded event (a post, an edit or a deletion) in one of `chats`. */
-  step(chats: readonly string[]): void;
-  /**
-   * Runs `step` over these chats (and those started before) at `eventsPerSecond` on the
-   * clock until `signal` aborts or `stop()`.
-   */
-  start(chats: readonly string[], signal?: AbortSignal): void;
-  stop(): void;
-  /** The channel's pts now (1 before any live event). */
-  pts(chat: string): number;
-  /** Live messages of `chat` as they are now, mapped: id → message. */
-  truth(chat: string): Map<number, TgMessage>;
-  /** Every id posted live in `chat` so far, deleted or not, ascending. */
-  posted(chat: string): number[];
-  /** Updates pushed and dropped so far. */
-  readonly pushed: number;
-  readonly dropped: number;
-}
-
-export interface LiveChats extends SimulatedLive {
-  /** The live messages of the channel between `minId` and `maxId` (exclusive), newest first. */
-  history(plan: ChatPlan, query: { offsetId: number; minId: number; maxId: number }): Api.Message[];
-  getChannelDifference(
-    request: Api.updates.GetChannelDifference,
-  ): Api.updates.TypeChannelDifference;
-  getState(): Api.updates.State;
-  getDifference(request: Api.updates.GetDifference): Api.updates.TypeDifference;
-}
-
 /**
  * The live side of the simulated Telegram: channels get posts, edits and deletions, each
  * at the channel's next pts, pushed as `updates` through the client's sender (some dropped
@@ -102,16 +43,7 @@ export interface LiveChats extends SimulatedLive {
  * (private chats, basic groups) has no simulated chats: its difference is always empty.
  * Edits and deletions touch live messages only, so a channel's truth is its live messages.
  */
-export function createLiveChats(
-  options: SimulatedLiveOptions,
-  deps: {
-    seed: number;
-    clock: Clock;
-    plan(name: string): ChatPlan;
-    byChannelId(id: string): ChatPlan | undefined;
-    push(updates: Api.TypeUpdates): void;
-  },
-): LiveChats {
+export function createLiveChats(options: SimulatedLiveOptions, deps: LiveDeps): LiveChats {
   const random = mulberry32(hash32(deps.seed, 'live'));
   const dropRandom = mulberry32(hash32(deps.seed, 'drop'));
   const channels = new Map<string, LiveChannel>();
@@ -132,7 +64,9 @@ export function createLiveChats(
     return live;
   };
   const live = (chat: string) => channelOf(deps.plan(chat));
-  const peer = (plan: ChatPlan) => new Api.PeerChannel({ channelId: returnBigInt(plan.channelId) });
+  const peer = channelPeer;
+  /** When each live message was posted (channel id → message id → epoch ms). */
+  const postedAt = new Map<string, Map<number, number>>();
   /** While a timeline event is made: its time, which its message dates and edits carry. */
   let eventAt: number | undefined;
   /** While past timeline events are replayed: record them, push none. */
@@ -161,26 +95,16 @@ export function createLiveChats(
   };
 
   const message = (channel: LiveChannel, id: number, text: string, editDate?: number) =>
-    new Api.Message({
-      id,
-      peerId: peer(channel.plan),
-      date: channel.messages.get(id)?.date ?? nowSec(),
-      message: text,
-      ...(editDate === undefined ? {} : { editDate }),
-      ...(channel.plan.kind === 'supergroup'
-        ? {
-            fromId: new Api.PeerUser({
-              userId: simulatedUser(channel.plan, id % USERS_PER_CHAT).id,
-            }),
-          }
-        : { post: true }),
-    });
+    liveMessage(channel.plan, id, text, channel.messages.get(id)?.date ?? nowSec(), editDate);
 
   const post = (chat: string): number => {
     const channel = live(chat);
     const id = channel.nextId++;
     const posted = message(channel, id, `live message ${id}`);
     channel.messages.set(id, posted);
+    const times = postedAt.get(channel.plan.channelId) ?? new Map<number, number>();
+    postedAt.set(channel.plan.channelId, times);
+    times.set(id, eventAt ?? deps.clock.now());
     channel.pts += 1;
     record(
       channel,
@@ -316,21 +240,27 @@ export function createLiveChats(
       active.clear();
     },
     pts: (chat) => live(chat).pts,
-    truth(chat) {
+    truth(chat, sinceMs) {
       const channel = live(chat);
       const ref = `@${channel.plan.username}`;
+      const times = postedAt.get(channel.plan.channelId);
       const out = new Map<number, TgMessage>();
       for (const [id, m] of channel.messages) {
+        if (sinceMs !== undefined && (times?.get(id) ?? 0) < sinceMs) continue;
         const mapped = mapMessage(m, ref);
         if (mapped) out.set(id, mapped);
       }
       return out;
     },
-    posted(chat) {
+    posted(chat, sinceMs) {
       const channel = live(chat);
       const first = lastId(channel.plan) + 1;
-      return Array.from({ length: channel.nextId - first }, (_, i) => first + i);
+      const times = postedAt.get(channel.plan.channelId);
+      return Array.from({ length: channel.nextId - first }, (_, i) => first + i).filter(
+        (id) => sinceMs === undefined || (times?.get(id) ?? 0) >= sinceMs,
+      );
     },
+    postedAt: (chat, id) => postedAt.get(live(chat).plan.channelId)?.get(id),
     get pushed() {
       return pushed;
     },
@@ -392,11 +322,6 @@ export function createLiveChats(
       new Api.updates.State({ pts: 1, qts: 0, date: nowSec(), seq: 0, unreadCount: 0 }),
     getDifference: () => new Api.updates.DifferenceEmpty({ date: nowSec(), seq: 0 }),
   };
-}
-
-function usersOf(plan: ChatPlan): Api.User[] {
-  if (plan.kind !== 'supergroup') return [];
-  return Array.from({ length: USERS_PER_CHAT }, (_, i) => simulatedUser(plan, i));
 }
 
 function username(name: string): string {

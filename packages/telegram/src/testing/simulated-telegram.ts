@@ -19,10 +19,12 @@ import { getDialogs } from './dialogs.js';
 import { createFaultHook, type FaultHook, type FaultOptions, telegramError } from './faults.js';
 import { fullChannel } from './full-channel.js';
 import { queryHistory } from './history-query.js';
-import { createLiveChats, type SimulatedLive, type SimulatedLiveOptions } from './live-chats.js';
+import { createLiveChats } from './live-chats.js';
+import type { LiveChats, LiveDeps, SimulatedLive, SimulatedLiveOptions } from './live-types.js';
 import { hash32, mulberry32 } from './prng.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { pushThroughSender, updateSender } from './scripted-sender.js';
+import { createSharedLive, SHARED_ANCHOR_MS } from './shared-live.js';
 import {
   createSimulatedDiscussion,
   type SimulatedDiscussion,
@@ -35,7 +37,10 @@ export interface SimulatedTelegramOptions {
   seed?: number;
   /** Time for the rate limit and latency; a core `createVirtualClock()` makes waits instant. @default systemClock */
   clock?: Clock;
-  /** End of every chat's history, epoch ms. @default clock.now() at creation */
+  /**
+   * End of every chat's generated history, epoch ms. @default clock.now() at creation; with
+   * a shared live history (`live.shared`), where it begins
+   */
   now?: number;
   /** Days of history before `now`. @default 730 */
   historyDays?: number;
@@ -163,7 +168,10 @@ interface LiveChat {
  */
 export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}): SimulatedTelegram {
   const clock = options.clock ?? systemClock;
-  const now = options.now ?? clock.now();
+  const shared = options.live?.shared;
+  // A shared live history follows the generated one, which then ends where it begins.
+  const anchorMs = shared ? (shared.anchorMs ?? options.now ?? SHARED_ANCHOR_MS) : undefined;
+  const now = options.now ?? anchorMs ?? clock.now();
   const seed = options.seed ?? 1;
   const maxPage = options.maxPageSize ?? 100;
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined;
@@ -204,13 +212,17 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     return chat;
   };
 
-  const liveChats = createLiveChats(options.live ?? {}, {
+  const liveDeps: LiveDeps = {
     seed,
     clock,
     plan: (name) => live(name).plan,
     byChannelId: (id) => byChannelId.get(id)?.plan,
     push: (updates) => pushThroughSender(client, updates),
-  });
+  };
+  const liveChats: LiveChats =
+    shared && anchorMs !== undefined
+      ? createSharedLive({ ...options.live, shared }, { ...liveDeps, anchorMs })
+      : createLiveChats(options.live ?? {}, liveDeps);
 
   const getHistory = (request: Api.messages.GetHistory): Api.messages.ChannelMessages => {
     stats.getHistory++;
@@ -241,7 +253,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
     const limit = Math.min(request.limit > 0 ? request.limit : maxPage, maxPage);
     // Live messages are the newest: a page from the top (no date, no shift) starts with them.
     const plain = (request.offsetDate ?? 0) === 0 && (request.addOffset ?? 0) === 0;
-    const newest = plain ? liveChats.history(chat.plan, query).slice(0, limit) : [];
+    const newest = plain ? liveChats.history(chat.plan, { ...query, limit }).slice(0, limit) : [];
     let ids = queryHistory(
       chat.plan,
       chat.dates,
