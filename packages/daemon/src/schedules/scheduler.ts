@@ -94,7 +94,8 @@ export async function runScheduler(options: SchedulerOptions, signal: AbortSigna
     } catch (error) {
       if (signal.aborted) break;
       options.onError?.(toTgfetchError(error), 'look');
-      waitMs = backoffDelay(failures++, { baseMs: 250, maxMs: 5_000, jitter: 'equal' });
+      // Short: a look is three round trips, and ticks wait on it (Redis back from a restart).
+      waitMs = backoffDelay(failures++, { baseMs: 250, maxMs: 2_000, jitter: 'equal' });
     }
     if (waitMs > 0) await clock.sleep(waitMs, signal).catch(() => {});
   }
