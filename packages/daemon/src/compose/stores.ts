@@ -6,6 +6,7 @@ import { databaseGroup } from '../settings/database.js';
 import { filesGroup } from '../settings/files.js';
 import { pick, type SettingsOf } from '../settings/group.js';
 import type { Settings, Uses } from '../settings/index.js';
+import { memoryGroup } from '../settings/memory.js';
 import { messagesGroup } from '../settings/messages.js';
 import { redisGroup } from '../settings/redis.js';
 import { adapter } from './adapter.js';
@@ -62,6 +63,17 @@ export const STORES = {
     load: () => import('@tgfetch/pg-store'),
     errorCodes: (pkg) => pkg.PG_STORE_ERROR_CODES,
     open: openPg,
+  }),
+  memory: adapter({
+    help: 'in the process, lost when it ends (tests, demos)',
+    settings: [memoryGroup],
+    load: () => import('@tgfetch/memory-store'),
+    errorCodes: (pkg) => pkg.MEMORY_STORE_ERROR_CODES,
+    open: async (pkg, { memory }) => ({
+      ...pkg.openMemoryStore({ maxDays: memory.MEMORY_STORE_MAX_DAYS }),
+      lockIsShared: false,
+      where: 'memory',
+    }),
   }),
 };
 
