@@ -29,14 +29,14 @@ async function drive(
   let done = 0;
   let floodWaits = 0;
   while (done < requests) {
-    await pacer.wait(signal);
+    const turn = await pacer.turn('@chat', signal);
     const seconds = server.take(clock.now());
     if (seconds === undefined) {
-      pacer.accepted();
+      turn.accepted();
       done++;
       clock.advance(workMs);
     } else {
-      pacer.floodWait();
+      turn.refused(seconds);
       floodWaits++;
       clock.advance(seconds * 1050);
     }
@@ -135,17 +135,10 @@ describe('createPacer', () => {
     clock.advance(3_600_000);
     const slept = clock.slept.length;
     const signal = new AbortController().signal;
-    for (let i = 0; i < 5; i++) {
-      await pacer.wait(signal);
-      pacer.accepted();
-    }
+    for (let i = 0; i < 5; i++) (await pacer.turn('@chat', signal)).accepted();
     expect(clock.slept.length).toBe(slept);
     expect(pacer.rate).toBeLessThan(rate * 1.01);
-    await pacer.wait(signal);
-    await pacer.wait(signal);
-    await pacer.wait(signal);
-    await pacer.wait(signal);
-    await pacer.wait(signal);
+    for (let i = 0; i < 5; i++) await pacer.turn('@chat', signal);
     expect(clock.slept.length).toBeGreaterThan(slept);
   });
 
@@ -153,6 +146,6 @@ describe('createPacer', () => {
     const { pacer } = await paced({ requestsPerSecond: 1, burst: 1 }, 20);
     const controller = new AbortController();
     controller.abort();
-    await expect(pacer.wait(controller.signal)).rejects.toBeInstanceOf(AbortError);
+    await expect(pacer.turn('@chat', controller.signal)).rejects.toBeInstanceOf(AbortError);
   });
 });

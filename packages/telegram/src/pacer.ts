@@ -1,14 +1,16 @@
-import type { Clock } from '@tgfetch/core';
+import { AbortError, type Clock, type LearnedRate } from '@tgfetch/core';
 import { createRateEstimate } from './rate-estimate.js';
+import { createTurnQueue } from './turn-queue.js';
 
 export interface PacingOptions {
   /** Slowest pace, as the longest spacing between requests, ms. @default 5000 */
   maxIntervalMs?: number;
-  /** How far under the learned rate to pace, as a fraction of it. @default 0.02 */
+  /** How far under the learned rate to pace, as a fraction of it. @default 0.01 */
   margin?: number;
   /**
-   * How fast the pace creeps up once the rate is learned, as a fraction per second of
-   * sending, so that a limit Telegram raised is found again. @default 0.001
+   * How fast the pace creeps up once the rate is learned, as a fraction per request, so that
+   * a limit Telegram raised is found again. Each time the pace passes the limit costs a
+   * flood wait: at the default about one every ten thousand requests. @default 0.000002
    */
   probe?: number;
   /**
@@ -16,47 +18,74 @@ export interface PacingOptions {
    * second of sending (3 is ×20 a second). @default 3
    */
   ramp?: number;
+  /** A rate learned before (see `RateMemory`): paced from the first request. @default none */
+  initial?: LearnedRate | undefined;
+  /** Told each time a flood wait changed what the pacer knows of the limit. @default none */
+  onEstimate?: ((rate: LearnedRate) => void) | undefined;
+}
+
+/** One request's turn: tell the pacer how it went. */
+export interface PacedTurn {
+  /** Telegram answered it. */
+  accepted(): void;
+  /** Telegram refused it with a flood wait of `seconds`: every turn waits that long. */
+  refused(seconds: number): void;
+  /** It failed otherwise or was abandoned: it tells nothing of the limit. */
+  failed(): void;
 }
 
 export interface Pacer {
-  /** Waits until the next request may go; call it right before sending. */
-  wait(signal: AbortSignal): Promise<void>;
-  /** The request sent after the last `wait` went through. */
-  accepted(): void;
-  /** The request sent after the last `wait` was refused with a flood wait. */
-  floodWait(): void;
-  /** Requests per second allowed now; `Infinity` until the first flood wait. */
+  /**
+   * Waits until a request for `key` (a chat) may go; call it right before sending. Requests
+   * of different keys take turns round-robin, each key's in order, so one busy chat cannot
+   * starve the others sharing the account.
+   */
+  turn(key: string, signal: AbortSignal): Promise<PacedTurn>;
+  /** Starts from a rate learned before, unless a flood wait has taught one already. */
+  prime(rate: LearnedRate): void;
+  /** Requests per second allowed now; `Infinity` until the limit shows itself. */
   readonly rate: number;
   /** Spacing between requests at that rate, ms (0 when unpaced). */
   readonly intervalMs: number;
+  /** What the pacer knows of the limit, once it knows it. */
+  readonly estimate: LearnedRate | undefined;
+  /** Turns are held until then (epoch ms) by the last flood wait. */
+  readonly heldUntil: number;
 }
 
 /** Seconds of sending over which the pace climbs through the estimate's uncertainty. */
-const SETTLE_SEC = 10;
+const SETTLE_SEC = 5;
 /** Before the first flood wait, a pause this long lets the server's bucket fill again. */
 const REFILL_GAP_MS = 1000;
 /** Accepted requests remembered per stretch (the newest): minutes of sending. */
 const MAX_REMEMBERED = 20_000;
+/** Waits shorter than this are no wait, ms. */
+const TICK_MS = 0.01;
 /** No pace beyond this, requests/s: a ramp that never meets a limit is simply unpaced. */
 const MAX_RATE = 1e6;
 
 /**
- * Adaptive pacing, learned from flood waits alone. Until the first one requests go back to
- * back, so a short fetch never waits; the requests that got through measure the server's
- * burst. From then on requests are spaced by a client-side token bucket that mirrors the
- * server's. After the first wait its rate starts at what the first stretch achieved wait
- * included (far under the limit when the wait is long) and grows quickly until the next
- * flood wait, whose timing gives the server's sustainable rate (`createRateEstimate`). From
- * then on the pace sits `margin` under that rate, with bursts of up to the server's burst
+ * Adaptive pacing of one account, learned from flood waits alone (Telegram says nothing
+ * while it accepts requests). Until the first one requests go back to back, so a short
+ * fetch never waits; the requests that got through measure the server's burst. From then on
+ * requests are spaced by a client-side token bucket that mirrors the server's. After the
+ * first wait its rate starts at what the first stretch achieved wait included and grows
+ * quickly until the next flood wait, whose timing gives the server's sustainable rate
+ * (`createRateEstimate`). From then on the pace sits `margin` under that rate, with bursts
  * after pauses and waits, and creeps up, quickly while the estimate is rough and by `probe`
- * once it is sharp; each later flood wait sharpens the estimate and restarts the pace under
- * both it and the pace that was refused. The waiting itself stays with core's retry policy:
- * the source throws `FloodWaitError` and the engine sleeps.
+ * a request once it is sharp; each later flood wait sharpens the estimate and restarts the
+ * pace under both it and the pace that was refused. A rate learned before (`initial`,
+ * `prime`) skips the learning.
+ *
+ * One pacer serves every chat of the account: a flood wait holds every turn until it is
+ * over (requests sent into it only earn longer ones), and waiting turns are granted
+ * round-robin by chat. The refused request's own wait stays with core's retry policy: the
+ * source throws `FloodWaitError` and the engine sleeps.
  */
 export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const minRate = 1000 / (options.maxIntervalMs ?? 5000);
-  const margin = options.margin ?? 0.02;
-  const probe = options.probe ?? 0.001;
+  const margin = options.margin ?? 0.01;
+  const probe = options.probe ?? 0.000002;
   const ramp = options.ramp ?? 3;
   const estimate = createRateEstimate();
   let phase: 'free' | 'search' | 'paced' = 'free';
@@ -64,81 +93,181 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   // The client-side bucket; it goes below zero when requests overlap.
   let capacity = 1;
   let tokens = 0;
-  let refilledAt = 0;
-  // The stretch since the last flood wait.
+  let refilledAt = clock.now();
+  let heldUntil = 0;
+  // Requests in send order: `seq` tells what was sent before a refusal.
+  let seq = 0;
+  const inFlight = new Map<number, number>();
+  // The stretch since the last refusal: send times of the accepted requests.
   let accepted: number[] = [];
+  let lastRefusal: { seq: number; at: number } | undefined;
   let lastSent: number | undefined;
-  let refusedAt: number | undefined;
-  let waiting = false;
+  let lastAccepted: number | undefined;
+  let learnedAt = 0;
+  // Searching above a limit that rose: more slowly, so that the requests sent near the new
+  // limit, not a few sent far over it, are what the next flood wait measures.
+  let climbing = false;
 
   const refill = (now: number) => {
-    tokens = Math.min(capacity, tokens + (rate * (now - refilledAt)) / 1000);
-    refilledAt = now;
+    if (now > refilledAt) tokens = Math.min(capacity, tokens + (rate * (now - refilledAt)) / 1000);
+    refilledAt = Math.max(refilledAt, now);
   };
   const setRate = (next: number) => {
     rate = Math.min(MAX_RATE, Math.max(minRate, next));
   };
+  const known = (): LearnedRate | undefined =>
+    estimate.rate === undefined
+      ? undefined
+      : { requestsPerSecond: estimate.rate, burst: estimate.burst ?? 1, learnedAt };
 
-  return {
+  /** How long the next turn must wait from `now`, ms. */
+  const delay = (now: number) => {
+    let ms = Math.max(0, heldUntil - now);
+    if (phase !== 'free') {
+      refill(now);
+      if (tokens < 1) ms = Math.max(ms, ((1 - tokens) / rate) * 1000);
+    }
+    // Less than a clock can tell (an epoch in ms keeps ~0.2 µs): due now, not a sleep of 0.
+    return ms < TICK_MS ? 0 : ms;
+  };
+
+  const onAccepted = (at: number) => {
+    // Nearly always the newest: requests overlap only when turns do.
+    let i = accepted.length;
+    while (i > 0 && accepted[i - 1]! > at) i--;
+    accepted.splice(i, 0, at);
+    if (accepted.length > MAX_REMEMBERED) accepted.splice(0, accepted.length - MAX_REMEMBERED);
+    const previous = lastAccepted ?? at;
+    lastAccepted = Math.max(previous, at);
+    if (phase === 'free') return;
+    // Growth follows time spent sending at the pace, not requests: a burst sent back to
+    // back says nothing about the pace, and an idle hour must not raise it.
+    const busySec = Math.min(Math.max(0, at - previous), 2000 / rate) / 1000;
+    if (phase === 'search') setRate(rate * Math.exp((climbing ? ramp / 10 : ramp) * busySec));
+    else if (raised(at)) {
+      phase = 'search';
+      climbing = true;
+    } else setRate(rate * (1 + Math.max(probe, (estimate.uncertainty / SETTLE_SEC) * busySec)));
+  };
+
+  /**
+   * More accepted since the stretch began than the estimated bucket could have let through:
+   * the limit rose. The pace then grows as while searching (a tenth as fast) until a flood
+   * wait measures the new limit: one wait, instead of one per percent of creeping.
+   */
+  const raised = (at: number) => {
+    const learned = estimate.rate;
+    const first = accepted[0];
+    if (learned === undefined || first === undefined || at <= first) return false;
+    const sent = accepted.length - 1 - (estimate.burst ?? 1);
+    return sent / ((at - first) / 1000) > learned * (1 + margin);
+  };
+
+  const onRefused = (sent: { seq: number; at: number }, seconds: number) => {
+    const now = clock.now();
+    heldUntil = Math.max(heldUntil, now + seconds * 1000);
+    // Sent before a refusal already learned from: the same flood wait, seen again.
+    if (lastRefusal && sent.seq < lastRefusal.seq) return;
+    // Sent before this one and still unanswered: they reached Telegram first.
+    for (const [s, at] of inFlight) {
+      if (s < sent.seq) {
+        inFlight.delete(s);
+        onAccepted(at);
+      }
+    }
+    estimate.add({ accepted, refusedMs: sent.at, previousRefusalMs: lastRefusal?.at });
+    accepted = [];
+    lastAccepted = undefined;
+    lastRefusal = sent;
+    climbing = false;
+    const refused = phase === 'free' ? Number.POSITIVE_INFINITY : rate;
+    const learned = estimate.rate;
+    if (learned !== undefined) {
+      phase = 'paced';
+      // Under by the margin and by what the estimate may be off.
+      setRate(Math.min(learned, refused) / (1 + margin + estimate.uncertainty));
+      capacity = Math.max(1, (estimate.burst ?? 1) - 1);
+      learnedAt = now;
+      const rate = known();
+      if (rate) options.onEstimate?.(rate);
+    } else {
+      // Still searching: from what the first stretch achieved, wait included, or half the
+      // refused pace.
+      phase = 'search';
+      if (refused === Number.POSITIVE_INFINITY) setRate(estimate.floor(seconds * 1000) ?? minRate);
+      else setRate(refused / 2);
+      // Half the burst: measured from a run that took time, it may be too high.
+      capacity = Math.max(1, Math.floor((estimate.burst ?? 2) / 2));
+    }
+    tokens = 0;
+    refilledAt = now;
+  };
+
+  const grant = (now: number): PacedTurn => {
+    if (phase === 'free') {
+      // A pause long enough for the server's bucket to fill starts the first stretch again.
+      if (lastSent !== undefined && now - lastSent >= REFILL_GAP_MS && inFlight.size === 0) {
+        accepted = [];
+        lastAccepted = undefined;
+      }
+    } else {
+      refill(now);
+      tokens -= 1;
+    }
+    lastSent = now;
+    const sent = { seq: ++seq, at: now };
+    inFlight.set(sent.seq, now);
+    let reported = false;
+    return {
+      accepted() {
+        if (reported) return;
+        reported = true;
+        if (inFlight.delete(sent.seq)) onAccepted(sent.at);
+      },
+      refused(seconds) {
+        if (reported) return;
+        reported = true;
+        inFlight.delete(sent.seq);
+        onRefused(sent, seconds);
+      },
+      failed() {
+        reported = true;
+        inFlight.delete(sent.seq);
+      },
+    };
+  };
+
+  const queue = createTurnQueue<PacedTurn>({ clock, delay, grant });
+
+  const pacer: Pacer = {
     get rate() {
       return phase === 'free' ? Number.POSITIVE_INFINITY : rate;
     },
     get intervalMs() {
       return phase === 'free' ? 0 : 1000 / rate;
     },
-    async wait(signal) {
-      const now = clock.now();
-      if (waiting && refusedAt !== undefined) {
-        // The first request after a flood wait: the wait's length is known now.
-        waiting = false;
-        if (rate === Number.POSITIVE_INFINITY) setRate(estimate.floor(now - refusedAt) ?? minRate);
-      }
-      if (phase === 'free') {
-        if (lastSent !== undefined && now - lastSent >= REFILL_GAP_MS) accepted = [];
-        lastSent = now;
-        return;
-      }
-      refill(now);
-      if (tokens < 1) {
-        await clock.sleep(((1 - tokens) / rate) * 1000, signal);
-        refill(clock.now());
-      }
-      tokens -= 1;
+    get estimate() {
+      return known();
     },
-    accepted() {
-      const now = clock.now();
-      const previous = accepted[accepted.length - 1] ?? now;
-      accepted.push(now);
-      if (accepted.length > MAX_REMEMBERED) accepted.splice(0, accepted.length - MAX_REMEMBERED);
-      if (phase === 'free') return;
-      refill(now);
-      // Growth follows time spent sending at the pace, not requests: a burst sent back to
-      // back says nothing about the pace, and an idle hour must not raise it.
-      const busySec = Math.min(now - previous, 2000 / rate) / 1000;
-      if (phase === 'search') setRate(rate * Math.exp(ramp * busySec));
-      else setRate(rate * (1 + Math.max(probe, estimate.uncertainty / SETTLE_SEC) * busySec));
+    get heldUntil() {
+      return heldUntil;
     },
-    floodWait() {
-      const now = clock.now();
-      estimate.add({ accepted, refusedMs: now, previousRefusalMs: refusedAt });
-      accepted = [];
-      refusedAt = now;
-      waiting = true;
-      const refused = phase === 'free' ? Number.POSITIVE_INFINITY : rate;
-      const learned = estimate.rate;
-      if (learned !== undefined) {
-        phase = 'paced';
-        setRate(Math.min(learned, refused) / (1 + margin));
-        capacity = Math.max(1, (estimate.burst ?? 1) - 1);
-      } else {
-        // Still searching: from the floor (set once the wait is over) or half the refused pace.
-        phase = 'search';
-        rate = refused === Number.POSITIVE_INFINITY ? refused : Math.max(minRate, refused / 2);
-        // Half the burst: measured from a run that took time, it may be too high.
-        capacity = Math.max(1, Math.floor((estimate.burst ?? 2) / 2));
-      }
-      tokens = 0;
-      refilledAt = now;
+    turn(key, signal) {
+      if (signal.aborted) return Promise.reject(new AbortError());
+      return queue.take(key, signal);
+    },
+    prime(learned) {
+      if (phase !== 'free' || !(learned.requestsPerSecond > 0) || !(learned.burst > 0)) return;
+      estimate.prime(learned);
+      phase = 'paced';
+      learnedAt = learned.learnedAt;
+      setRate(learned.requestsPerSecond / (1 + margin));
+      capacity = Math.max(1, learned.burst - 1);
+      // A restarted process finds the account rested: the previous one stopped a while ago.
+      refilledAt = clock.now();
+      tokens = capacity;
     },
   };
+  if (options.initial) pacer.prime(options.initial);
+  return pacer;
 }

@@ -13,6 +13,11 @@ export interface Stretch {
 export interface RateEstimate {
   /** Learns from a stretch that just ended in a flood wait. */
   add(stretch: Stretch): void;
+  /**
+   * Starts from a rate and burst learned before, believed like `PRIOR_SEC` seconds of
+   * sending: later stretches refine it, and one far under it starts afresh.
+   */
+  prime(learned: { requestsPerSecond: number; burst: number }): void;
   /** Sustainable requests per second, known once a stretch after a flood wait ended. */
   readonly rate: number | undefined;
   /** Requests the server lets through back to back from a full bucket. */
@@ -28,8 +33,10 @@ export interface RateEstimate {
 
 /** Weight kept by what older stretches said each time a new one ends: a changed limit wins. */
 const FORGET = 0.75;
-/** A stretch that bounds the rate this far under the estimate starts it afresh. */
+/** A stretch that bounds the rate this far from the estimate starts it afresh. */
 const DROP = 0.1;
+/** Seconds of sending a rate learned before counts for. */
+const PRIOR_SEC = 10;
 
 /**
  * Fits a token bucket (`burst` requests back to back, refilled at `rate` a second) to what
@@ -65,6 +72,14 @@ export function createRateEstimate(): RateEstimate {
       const span = (first.spanMs + waitMs) / 1000;
       return span > 0 ? (first.count + 0.5) / span : undefined;
     },
+    prime(learned) {
+      if (first) return;
+      // As if the first stretch had sent the burst back to back.
+      first = { count: learned.burst - 0.5, spanMs: 0 };
+      rate = learned.requestsPerSecond;
+      weighted = rate * PRIOR_SEC;
+      weight = PRIOR_SEC;
+    },
     add(stretch) {
       if (!first) {
         const start = stretch.accepted[0] ?? stretch.refusedMs;
@@ -73,8 +88,13 @@ export function createRateEstimate(): RateEstimate {
       }
       const bound = bestBound(stretch, first);
       if (!bound) return;
-      // Far under the estimate: the limit dropped, and what held before no longer counts.
-      if (rate !== undefined && bound.rate < rate * (1 - DROP)) weight = weighted = 0;
+      // Far from the estimate: the limit moved, and what held before no longer counts.
+      if (
+        rate !== undefined &&
+        (bound.rate < rate * (1 - DROP) || bound.rate > rate * (1 + DROP))
+      ) {
+        weight = weighted = 0;
+      }
       weighted = weighted * FORGET + bound.rate * bound.span;
       weight = weight * FORGET + bound.span;
       rate = weighted / weight;
@@ -104,10 +124,18 @@ function bestBound(
     const span = refusedMs - stretch.previousRefusalMs;
     consider(accepted.length / span, span);
   }
+  const last = accepted[accepted.length - 1];
   for (let k = 0; k < accepted.length; k++) {
-    const span = refusedMs - accepted[k]! - first.spanMs;
+    const sent = accepted.length - k - first.count;
     // Both counts may be off by one: half a request less keeps the max off the noise.
-    consider((accepted.length - k - first.count - 0.5) / span, span);
+    const toRefusal = refusedMs - accepted[k]! - first.spanMs;
+    consider((sent - 0.5) / toRefusal, toRefusal);
+    // Each accepted request had a token, so all but a burst of those from the k-th to the
+    // last came from what refilled in between: a lower bound (a whole request less keeps it
+    // one whatever the counts' error), and the one that counts when the bucket is too small
+    // for the refusal to say much (a burst of one).
+    const toLast = (last ?? 0) - accepted[k]! - first.spanMs;
+    consider((sent - 1) / toLast, toLast);
   }
   return best;
 }
