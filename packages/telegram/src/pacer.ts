@@ -59,6 +59,10 @@ const SETTLE_SEC = 5;
 const REFILL_GAP_MS = 1000;
 /** Accepted requests remembered per stretch (the newest): minutes of sending. */
 const MAX_REMEMBERED = 20_000;
+/** How long a turn held by the window waits before it looks again (an answer wakes it sooner), ms. */
+const WINDOW_WAIT_MS = 60_000;
+/** Requests that filled the window and went through before it grows by one. */
+const WINDOW_GROWTH = 50;
 /** Waits shorter than this are no wait, ms. */
 const TICK_MS = 0.01;
 /** No pace beyond this, requests/s: a ramp that never meets a limit is simply unpaced. */
@@ -100,13 +104,24 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const inFlight = new Map<number, number>();
   // The stretch since the last refusal: send times of the accepted requests.
   let accepted: number[] = [];
-  let lastRefusal: { seq: number; at: number } | undefined;
+  let lastRefusal: { seq: number; at: number; learnedAt: number } | undefined;
   let lastSent: number | undefined;
   let lastAccepted: number | undefined;
   let learnedAt = 0;
   // Searching above a limit that rose: more slowly, so that the requests sent near the new
   // limit, not a few sent far over it, are what the next flood wait measures.
   let climbing = false;
+  // Requests under way at once while the limit is unknown: each sent into a flood wait only
+  // earns a longer one, so chats that start together must not all go at once, nor follow a
+  // fast search ramp. One, and one more each time `WINDOW_GROWTH` requests that filled the
+  // window went through; halved by a flood wait (as TCP's congestion window).
+  let window = 1;
+  let filled = 0;
+  // After a flood wait: 0 until the first request is sent, then its `seq` until it is
+  // answered; undefined otherwise.
+  let reopening: number | undefined;
+  // Round trip of accepted requests (send to answer), smoothed.
+  let rttMs: number | undefined;
 
   const refill = (now: number) => {
     if (now > refilledAt) tokens = Math.min(capacity, tokens + (rate * (now - refilledAt)) / 1000);
@@ -120,9 +135,23 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
       ? undefined
       : { requestsPerSecond: estimate.rate, burst: estimate.burst ?? 1, learnedAt };
 
+  /**
+   * Requests under way at once once paced: what the pace keeps under way over a round
+   * trip, and a little more. A burst after a wait (or one the estimate makes too large)
+   * then goes a round trip at a time, so a refusal meets few requests already sent.
+   */
+  const pacedWindow = () => Math.max(2, Math.ceil((1.5 * rate * (rttMs ?? 0)) / 1000) + 1);
+
   /** How long the next turn must wait from `now`, ms. */
   const delay = (now: number) => {
     let ms = Math.max(0, heldUntil - now);
+    // Until the limit is known, requests overlap only as far as the window allows, and the
+    // first request after a flood wait goes alone: if the wait was longer than known (more
+    // refusals still on their way), no others follow it into the next one. An answer or a
+    // refusal wakes the turn.
+    const alone = reopening !== undefined;
+    const limit = alone ? 1 : phase === 'paced' ? pacedWindow() : window;
+    if (inFlight.size >= limit || (alone && reopening !== 0)) ms = Math.max(ms, WINDOW_WAIT_MS);
     if (phase !== 'free') {
       refill(now);
       if (tokens < 1) ms = Math.max(ms, ((1 - tokens) / rate) * 1000);
@@ -131,7 +160,18 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
     return ms < TICK_MS ? 0 : ms;
   };
 
-  const onAccepted = (at: number) => {
+  const onAccepted = (at: number, crowded: boolean) => {
+    if (crowded && phase !== 'paced' && ++filled >= WINDOW_GROWTH) {
+      window++;
+      filled = 0;
+      // Before the first flood wait, the stretch that measures the burst starts again: the
+      // narrower window kept the pace under the limit (the bucket full), the wider one may
+      // not, and only a stretch that outran the limit from a full bucket measures it.
+      if (phase === 'free') {
+        accepted = [];
+        lastAccepted = undefined;
+      }
+    }
     // Nearly always the newest: requests overlap only when turns do.
     let i = accepted.length;
     while (i > 0 && accepted[i - 1]! > at) i--;
@@ -166,20 +206,24 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const onRefused = (sent: { seq: number; at: number }, seconds: number) => {
     const now = clock.now();
     heldUntil = Math.max(heldUntil, now + seconds * 1000);
-    // Sent before a refusal already learned from: the same flood wait, seen again.
-    if (lastRefusal && sent.seq < lastRefusal.seq) return;
+    // Sent before the last refusal was known (before or after it): the same flood wait,
+    // seen again by a request that was under way. Only the hold grows.
+    if (lastRefusal && sent.at <= lastRefusal.learnedAt) return;
     // Sent before this one and still unanswered: they reached Telegram first.
     for (const [s, at] of inFlight) {
       if (s < sent.seq) {
         inFlight.delete(s);
-        onAccepted(at);
+        onAccepted(at, false);
       }
     }
     estimate.add({ accepted, refusedMs: sent.at, previousRefusalMs: lastRefusal?.at });
     accepted = [];
     lastAccepted = undefined;
-    lastRefusal = sent;
+    lastRefusal = { ...sent, learnedAt: now };
+    reopening = 0;
     climbing = false;
+    window = Math.max(1, Math.floor(window / 2));
+    filled = 0;
     const refused = phase === 'free' ? Number.POSITIVE_INFINITY : rate;
     const learned = estimate.rate;
     if (learned !== undefined) {
@@ -194,16 +238,17 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
       // Still searching: from what the first stretch achieved, wait included, or half the
       // refused pace.
       phase = 'search';
-      if (refused === Number.POSITIVE_INFINITY) setRate(estimate.floor(seconds * 1000) ?? minRate);
-      else setRate(refused / 2);
-      // Half the burst: measured from a run that took time, it may be too high.
-      capacity = Math.max(1, Math.floor((estimate.burst ?? 2) / 2));
+      const floor = estimate.floor(seconds * 1000) ?? minRate;
+      setRate(refused === Number.POSITIVE_INFINITY ? floor : Math.max(floor, refused / 2));
+      // Half the burst: measured from a run that took time, it may be too high (far too high
+      // when the window spread it out), so no more than the window either.
+      capacity = Math.max(1, Math.min(Math.floor((estimate.burst ?? 2) / 2), window));
     }
     tokens = 0;
     refilledAt = now;
   };
 
-  const grant = (now: number): PacedTurn => {
+  const grant = (now: number, contended: boolean): PacedTurn => {
     if (phase === 'free') {
       // A pause long enough for the server's bucket to fill starts the first stretch again.
       if (lastSent !== undefined && now - lastSent >= REFILL_GAP_MS && inFlight.size === 0) {
@@ -216,23 +261,36 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
     }
     lastSent = now;
     const sent = { seq: ++seq, at: now };
+    if (reopening === 0 && now >= heldUntil) reopening = sent.seq;
+    // The window, not the pace, holds back other chats' turns.
+    const crowded = contended && inFlight.size + 1 >= window;
     inFlight.set(sent.seq, now);
     let reported = false;
     return {
       accepted() {
         if (reported) return;
         reported = true;
-        if (inFlight.delete(sent.seq)) onAccepted(sent.at);
+        if (inFlight.delete(sent.seq)) onAccepted(sent.at, crowded);
+        const rtt = clock.now() - sent.at;
+        rttMs = rttMs === undefined ? rtt : rttMs * 0.9 + rtt * 0.1;
+        if (reopening === sent.seq) reopening = undefined;
+        queue.wake();
       },
       refused(seconds) {
         if (reported) return;
         reported = true;
         inFlight.delete(sent.seq);
         onRefused(sent, seconds);
+        // Refused again: the next request after the (longer) wait goes alone in turn.
+        if (reopening === sent.seq) reopening = 0;
+        queue.wake();
       },
       failed() {
+        if (reported) return;
         reported = true;
         inFlight.delete(sent.seq);
+        if (reopening === sent.seq) reopening = 0;
+        queue.wake();
       },
     };
   };

@@ -35,8 +35,10 @@ export interface RateEstimate {
 const FORGET = 0.75;
 /** A stretch that bounds the rate this far from the estimate starts it afresh. */
 const DROP = 0.1;
+/** The shortest span a bound may rest on, ms. */
+const MIN_SPAN_MS = 250;
 /** Seconds of sending a rate learned before counts for. */
-const PRIOR_SEC = 10;
+const PRIOR_SEC = 60;
 
 /**
  * Fits a token bucket (`burst` requests back to back, refilled at `rate` a second) to what
@@ -124,18 +126,21 @@ function bestBound(
     const span = refusedMs - stretch.previousRefusalMs;
     consider(accepted.length / span, span);
   }
-  const last = accepted[accepted.length - 1];
+  const last = accepted[accepted.length - 1] ?? refusedMs;
+  // Shorter spans make a count that is off by one a large error: they say nothing.
+  const shortest = Math.max(MIN_SPAN_MS, first.spanMs);
   for (let k = 0; k < accepted.length; k++) {
     const sent = accepted.length - k - first.count;
     // Both counts may be off by one: half a request less keeps the max off the noise.
     const toRefusal = refusedMs - accepted[k]! - first.spanMs;
-    consider((sent - 0.5) / toRefusal, toRefusal);
-    // Each accepted request had a token, so all but a burst of those from the k-th to the
-    // last came from what refilled in between: a lower bound (a whole request less keeps it
-    // one whatever the counts' error), and the one that counts when the bucket is too small
-    // for the refusal to say much (a burst of one).
-    const toLast = (last ?? 0) - accepted[k]! - first.spanMs;
-    consider((sent - 1) / toLast, toLast);
+    if (toRefusal >= shortest) consider((sent - 0.5) / toRefusal, toRefusal);
+    // Each accepted request had a token, and the bucket holds no more than the first
+    // stretch got through plus one: all but that many of those from the k-th to the last
+    // came from what refilled in between. A lower bound whatever the first stretch was
+    // (back to back or not), and the one that counts when the bucket is too small for the
+    // refusal to say much (a burst of one).
+    const toLast = last - accepted[k]!;
+    if (toLast >= shortest) consider((sent - 1) / toLast, toLast);
   }
   return best;
 }

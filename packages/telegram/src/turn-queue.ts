@@ -2,10 +2,13 @@ import { AbortError, type Clock } from '@tgfetch/core';
 
 export interface TurnQueueOptions<T> {
   clock: Clock;
-  /** How long the next turn must wait from `now`, ms (0: it may go now). */
+  /**
+   * How long the next turn must wait from `now`, ms (0: it may go now). A wait that ends
+   * on an event rather than in time may be long: `wake()` cuts it short.
+   */
   delay(now: number): number;
-  /** Hands out one turn now (called only once `delay` says 0). */
-  grant(now: number): T;
+  /** Hands out one turn now (called only once `delay` says 0); `contended` when others still wait. */
+  grant(now: number, contended: boolean): T;
 }
 
 interface Waiter<T> {
@@ -27,6 +30,11 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
   let pumping = false;
   let pause = new AbortController();
 
+  const wake = () => {
+    pause.abort();
+    pause = new AbortController();
+  };
+
   const next = (): Waiter<T> | undefined => {
     const first = waiting.entries().next();
     if (first.done) return undefined;
@@ -46,7 +54,8 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
       }
       const ms = options.delay(clock.now());
       if (ms > 0) {
-        // Cut short when every waiter has left, so that no timer outlives them.
+        // Cut short by `wake`: when every waiter has left (so that no timer outlives them)
+        // or when what the wait depends on changed.
         await clock.sleep(ms, pause.signal).catch(() => {});
         continue;
       }
@@ -54,7 +63,7 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
       if (!waiter) continue;
       waiter.signal.removeEventListener('abort', waiter.onAbort);
       try {
-        waiter.resolve(options.grant(clock.now()));
+        waiter.resolve(options.grant(clock.now(), waiting.size > 0));
       } catch (error) {
         waiter.reject(error);
       }
@@ -62,10 +71,12 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
   };
 
   return {
+    /** Something `delay` depends on changed: the waiting turn looks again. */
+    wake,
     take(key: string, signal: AbortSignal): Promise<T> {
       if (signal.aborted) return Promise.reject(new AbortError());
       if (waiting.size === 0 && !pumping && options.delay(clock.now()) <= 0) {
-        return Promise.resolve(options.grant(clock.now()));
+        return Promise.resolve(options.grant(clock.now(), false));
       }
       return new Promise<T>((resolve, reject) => {
         const waiter: Waiter<T> = {
@@ -77,10 +88,7 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
             const at = list?.indexOf(waiter) ?? -1;
             if (list && at >= 0) list.splice(at, 1);
             if (list?.length === 0) waiting.delete(key);
-            if (waiting.size === 0) {
-              pause.abort();
-              pause = new AbortController();
-            }
+            if (waiting.size === 0) wake();
             reject(new AbortError());
           },
         };
