@@ -10,6 +10,11 @@ export interface LearnedRate {
   burst: number;
   /** When it was learned, epoch ms. */
   learnedAt: number;
+  /**
+   * How sure it is: the seconds of sending it rests on. One learned from two flood waits
+   * rests on a second or two and is climbed past soon; one from an hour of sending holds.
+   */
+  basisSec?: number;
 }
 
 /**
@@ -32,7 +37,9 @@ export function asLearnedRate(value: unknown): LearnedRate | undefined {
     typeof n === 'number' && Number.isFinite(n) && n > 0;
   if (!positive(requestsPerSecond) || !positive(burst)) return undefined;
   if (typeof learnedAt !== 'number' || !Number.isFinite(learnedAt)) return undefined;
-  return { requestsPerSecond, burst, learnedAt };
+  const { basisSec } = value as Record<string, unknown>;
+  if (basisSec === undefined) return { requestsPerSecond, burst, learnedAt };
+  return positive(basisSec) ? { requestsPerSecond, burst, learnedAt, basisSec } : undefined;
 }
 
 /** Checks an account key and a rate before an adapter stores them. */
@@ -42,7 +49,7 @@ export function checkRateRecord(account: string, rate: LearnedRate): void {
   }
   if (!asLearnedRate(rate)) {
     throw new TypeError(
-      'A learned rate needs positive, finite requestsPerSecond and burst and a learnedAt',
+      'A learned rate needs positive, finite requestsPerSecond and burst (and basisSec, if given) and a learnedAt',
     );
   }
 }

@@ -80,6 +80,7 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
+export { createRedisRateMemory, type RedisRateMemoryOptions } from './rate-memory.js';
 export {
   createQueueInspector,
   type InspectedCommand,

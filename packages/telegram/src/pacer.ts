@@ -61,6 +61,8 @@ const REFILL_GAP_MS = 1000;
 const MAX_REMEMBERED = 20_000;
 /** How long a turn held by the window waits before it looks again (an answer wakes it sooner), ms. */
 const WINDOW_WAIT_MS = 60_000;
+/** A turn still under way after this long is taken as lost, ms (requests time out sooner). */
+const FORGOTTEN_MS = 120_000;
 /** Requests that filled the window and went through before it grows by one. */
 const WINDOW_GROWTH = 50;
 /** Waits shorter than this are no wait, ms. */
@@ -133,7 +135,12 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const known = (): LearnedRate | undefined =>
     estimate.rate === undefined
       ? undefined
-      : { requestsPerSecond: estimate.rate, burst: estimate.burst ?? 1, learnedAt };
+      : {
+          requestsPerSecond: estimate.rate,
+          burst: estimate.burst ?? 1,
+          learnedAt,
+          basisSec: estimate.basisSec,
+        };
 
   /**
    * Requests under way at once once paced: what the pace keeps under way over a round
@@ -144,6 +151,11 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
 
   /** How long the next turn must wait from `now`, ms. */
   const delay = (now: number) => {
+    // A turn never told how it went (a caller that lost it) must not hold the window.
+    for (const [s, at] of inFlight) {
+      if (now - at < FORGOTTEN_MS) break;
+      inFlight.delete(s);
+    }
     let ms = Math.max(0, heldUntil - now);
     // Until the limit is known, requests overlap only as far as the window allows, and the
     // first request after a flood wait goes alone: if the wait was longer than known (more

@@ -14,10 +14,12 @@ export interface RateEstimate {
   /** Learns from a stretch that just ended in a flood wait. */
   add(stretch: Stretch): void;
   /**
-   * Starts from a rate and burst learned before, believed like `PRIOR_SEC` seconds of
-   * sending: later stretches refine it, and one far under it starts afresh.
+   * Starts from a rate and burst learned before, believed like the seconds of sending it
+   * rested on: later stretches refine it, and one far from it starts afresh.
    */
-  prime(learned: { requestsPerSecond: number; burst: number }): void;
+  prime(learned: { requestsPerSecond: number; burst: number; basisSec?: number }): void;
+  /** The seconds of sending the estimate rests on (what a rate learned before counted for). */
+  readonly basisSec: number;
   /** Sustainable requests per second, known once a stretch after a flood wait ended. */
   readonly rate: number | undefined;
   /** Requests the server lets through back to back from a full bucket. */
@@ -37,8 +39,11 @@ const FORGET = 0.75;
 const DROP = 0.1;
 /** The shortest span a bound may rest on, ms. */
 const MIN_SPAN_MS = 250;
-/** Seconds of sending a rate learned before counts for. */
-const PRIOR_SEC = 60;
+/**
+ * Seconds of sending a rate learned before counts for, at least: it was a good enough
+ * estimate to pace by, and climbing through a larger doubt in seconds would meet the limit.
+ */
+const PRIOR_SEC = 1;
 
 /**
  * Fits a token bucket (`burst` requests back to back, refilled at `rate` a second) to what
@@ -65,6 +70,9 @@ export function createRateEstimate(): RateEstimate {
       // The refused request found between none and one token: half a request on average.
       return Math.max(1, first.count + 0.5 - ((rate ?? 0) * first.spanMs) / 1000);
     },
+    get basisSec() {
+      return weight;
+    },
     get uncertainty() {
       // A count off by one request over the time the estimate rests on.
       return rate === undefined ? 1 : Math.min(1, 1 / (rate * weight));
@@ -79,8 +87,8 @@ export function createRateEstimate(): RateEstimate {
       // As if the first stretch had sent the burst back to back.
       first = { count: learned.burst - 0.5, spanMs: 0 };
       rate = learned.requestsPerSecond;
-      weighted = rate * PRIOR_SEC;
-      weight = PRIOR_SEC;
+      weight = Math.max(PRIOR_SEC, learned.basisSec ?? PRIOR_SEC);
+      weighted = rate * weight;
     },
     add(stretch) {
       if (!first) {

@@ -10,8 +10,13 @@ export function createMemoryRateMemory(): RateMemory {
     },
     async save(account, rate) {
       checkRateRecord(account, rate);
-      const { requestsPerSecond, burst, learnedAt } = rate;
-      rates.set(account, { requestsPerSecond, burst, learnedAt });
+      const { requestsPerSecond, burst, learnedAt, basisSec } = rate;
+      rates.set(account, {
+        requestsPerSecond,
+        burst,
+        learnedAt,
+        ...(basisSec === undefined ? {} : { basisSec }),
+      });
     },
   };
 }

@@ -42,6 +42,7 @@ export function describeRateMemory(
       withMemory(async (memory) => {
         await memory.save('100200300', rate);
         await memory.save('100200300', { ...rate, requestsPerSecond: 12.5 });
+        // How sure it is may be left out.
         await memory.save('999', { requestsPerSecond: 1, burst: 1, learnedAt: 0 });
         expect(await memory.load('100200300')).toEqual({ ...rate, requestsPerSecond: 12.5 });
         expect(await memory.load('999')).toEqual({ requestsPerSecond: 1, burst: 1, learnedAt: 0 });
@@ -64,6 +65,7 @@ export function describeRateMemory(
           { ...rate, requestsPerSecond: 0 },
           { ...rate, burst: -1 },
           { ...rate, learnedAt: Number.POSITIVE_INFINITY },
+          { ...rate, basisSec: 0 },
         ]) {
           await expect(memory.save('100200300', bad)).rejects.toThrow(TypeError);
         }
