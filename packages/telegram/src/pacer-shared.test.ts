@@ -1,6 +1,6 @@
-import type { LearnedRate } from '@tgfetch/core';
+import { FloodWaitError, type LearnedRate } from '@tgfetch/core';
 import { describe, expect, it } from 'vitest';
-import { createPacer } from './pacer.js';
+import { createPacer, type PacedTurn } from './pacer.js';
 import { createRateLimiter, type RateLimitOptions } from './testing/rate-limit.js';
 import { createTimeline, type Timeline } from './testing-fixtures/timeline.js';
 
@@ -14,8 +14,9 @@ interface SharedRun {
 /**
  * `chats` chats at once through one pacer to one account's token bucket, in virtual time,
  * until `requests` went through in all: each chat sends, waits `latencyMs` for the answer
- * (Telegram takes the token on arrival), then `workMs` for its own work; a refused request
- * is retried after its flood wait plus the engine's mean jitter (5%).
+ * (Telegram takes the token on arrival), then `workMs` for its own work; a refused request,
+ * and a turn refused while the account is held, is retried after the wait plus the engine's
+ * mean jitter (5%).
  */
 async function shared(
   limit: RateLimitOptions,
@@ -37,7 +38,15 @@ async function shared(
   let finished: number | undefined;
   const chat = async (i: number) => {
     while (done < options.requests) {
-      const turn = await pacer.turn(`@chat_${i}`, signal);
+      let turn: PacedTurn;
+      try {
+        turn = await pacer.turn(`@chat_${i}`, signal);
+      } catch (error) {
+        // The account is held: the engine sleeps the time left, with its jitter.
+        if (!(error instanceof FloodWaitError)) throw error;
+        await clock.sleep(error.seconds * 1050);
+        continue;
+      }
       const seconds = server.take(clock.now());
       if (options.latencyMs) await clock.sleep(options.latencyMs);
       if (seconds === undefined) {

@@ -200,15 +200,21 @@ describe('createPacer', () => {
     expect(told.at(-1)).toBeLessThan(51);
   });
 
-  it('holds every turn until a flood wait is over', async () => {
-    const clock = createVirtualClock();
-    const pacer = createPacer(clock);
+  it('holds the account during a flood wait: other turns fail with the time left', async () => {
+    const clock = createVirtualClock(Date.parse('2026-01-01T00:00:00Z'), { autoAdvance: false });
+    const pacer = createPacer(clock, { initial: { requestsPerSecond: 1, burst: 1, learnedAt: 0 } });
     const signal = new AbortController().signal;
     const start = clock.now();
-    (await pacer.turn('@one', signal)).refused(7);
+    const first = await pacer.turn('@one', signal);
+    // Waiting for the pace when the refusal comes: ended with the time left, not held.
+    const waiting = pacer.turn('@two', signal);
+    first.refused(7);
     expect(pacer.heldUntil).toBe(start + 7000);
-    await pacer.turn('@other', signal);
-    expect(clock.now()).toBeGreaterThanOrEqual(start + 7000);
+    await expect(waiting).rejects.toMatchObject({ name: 'FloodWaitError', seconds: 7 });
+    clock.advance(2500);
+    await expect(pacer.turn('@three', signal)).rejects.toMatchObject({ seconds: 5 });
+    clock.advance(4500);
+    (await pacer.turn('@three', signal)).accepted();
   });
 
   it('stops waiting when aborted', async () => {

@@ -1,4 +1,4 @@
-import { AbortError, type Clock, type LearnedRate } from '@tgfetch/core';
+import { AbortError, type Clock, FloodWaitError, type LearnedRate } from '@tgfetch/core';
 import { createRateEstimate } from './rate-estimate.js';
 import { createTurnQueue } from './turn-queue.js';
 
@@ -28,7 +28,7 @@ export interface PacingOptions {
 export interface PacedTurn {
   /** Telegram answered it. */
   accepted(): void;
-  /** Telegram refused it with a flood wait of `seconds`: every turn waits that long. */
+  /** Telegram refused it with a flood wait of `seconds`: the account is held that long. */
   refused(seconds: number): void;
   /** It failed otherwise or was abandoned: it tells nothing of the limit. */
   failed(): void;
@@ -38,7 +38,8 @@ export interface Pacer {
   /**
    * Waits until a request for `key` (a chat) may go; call it right before sending. Requests
    * of different keys take turns round-robin, each key's in order, so one busy chat cannot
-   * starve the others sharing the account.
+   * starve the others sharing the account. Rejects with a `FloodWaitError` of the time left
+   * while (or once) a flood wait holds the account, and with `AbortError` on abort.
    */
   turn(key: string, signal: AbortSignal): Promise<PacedTurn>;
   /** Starts from a rate learned before, unless a flood wait has taught one already. */
@@ -49,7 +50,7 @@ export interface Pacer {
   readonly intervalMs: number;
   /** What the pacer knows of the limit, once it knows it. */
   readonly estimate: LearnedRate | undefined;
-  /** Turns are held until then (epoch ms) by the last flood wait. */
+  /** The account is held until then (epoch ms) by the last flood wait. */
   readonly heldUntil: number;
 }
 
@@ -84,9 +85,10 @@ const MAX_RATE = 1e6;
  * `prime`) skips the learning.
  *
  * One pacer serves every chat of the account: a flood wait holds every turn until it is
- * over (requests sent into it only earn longer ones), and waiting turns are granted
- * round-robin by chat. The refused request's own wait stays with core's retry policy: the
- * source throws `FloodWaitError` and the engine sleeps.
+ * over (requests sent into it only earn longer ones): those waiting and those asked for
+ * meanwhile fail with a `FloodWaitError` of the time left, so that core's retry policy
+ * decides for each as for the refused one (the source throws it, the engine sleeps).
+ * Waiting turns are granted round-robin by chat.
  */
 export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   const minRate = 1000 / (options.maxIntervalMs ?? 5000);
@@ -295,7 +297,7 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
         onRefused(sent, seconds);
         // Refused again: the next request after the (longer) wait goes alone in turn.
         if (reopening === sent.seq) reopening = 0;
-        queue.wake();
+        queue.rejectAll(() => heldOver() ?? new FloodWaitError(seconds));
       },
       failed() {
         if (reported) return;
@@ -308,6 +310,16 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   };
 
   const queue = createTurnQueue<PacedTurn>({ clock, delay, grant });
+
+  /**
+   * While a flood wait holds the account, a turn fails with the time left instead of
+   * waiting it out: the engine's retry policy decides (sleeps, or fails a command rather
+   * than hold a worker past its longest wait), as for the request Telegram refused.
+   */
+  const heldOver = (): FloodWaitError | undefined => {
+    const ms = heldUntil - clock.now();
+    return ms > TICK_MS ? new FloodWaitError(Math.ceil(ms / 1000)) : undefined;
+  };
 
   const pacer: Pacer = {
     get rate() {
@@ -324,6 +336,8 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
     },
     turn(key, signal) {
       if (signal.aborted) return Promise.reject(new AbortError());
+      const held = heldOver();
+      if (held) return Promise.reject(held);
       return queue.take(key, signal);
     },
     prime(learned) {

@@ -73,6 +73,16 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
   return {
     /** Something `delay` depends on changed: the waiting turn looks again. */
     wake,
+    /** Ends every waiting turn with `error` (made for each). */
+    rejectAll(error: () => unknown) {
+      const all = [...waiting.values()].flat();
+      waiting.clear();
+      wake();
+      for (const waiter of all) {
+        waiter.signal.removeEventListener('abort', waiter.onAbort);
+        waiter.reject(error());
+      }
+    },
     take(key: string, signal: AbortSignal): Promise<T> {
       if (signal.aborted) return Promise.reject(new AbortError());
       if (waiting.size === 0 && !pumping && options.delay(clock.now()) <= 0) {
