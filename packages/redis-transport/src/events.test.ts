@@ -69,7 +69,7 @@ describe('redis event sink', () => {
       const events = sampleEvents('ordered');
       for (const event of events) await sink.publish(event);
       // Resolved with the last: all of them are there, in order.
-      const entries = await ctx.client.xRange(stream, '-', '+');
+      const entries = (await ctx.client.xRange(stream, '-', '+')) ?? [];
       expect(entries.map((e) => String(e.message.event))).toEqual(events.map((e) => e.event));
     } finally {
       await sink.close();
