@@ -81,9 +81,10 @@ export async function createRedisEventSink(
     state: connection.state,
     async publish(event: WireEvent) {
       if (closed) throw closedError('event sink');
-      const id = event.command_id;
-      const earlier = inFlight.get(id);
-      if (earlier?.failure !== undefined) {
+      // A live change belongs to no command: it is waited for on its own, as a final event is.
+      const id = isFetchEvent(event) ? event.command_id : undefined;
+      const earlier = id === undefined ? undefined : inFlight.get(id);
+      if (id !== undefined && earlier?.failure !== undefined) {
         inFlight.delete(id);
         throw connection.translate(earlier.failure);
       }
@@ -109,6 +110,14 @@ export async function createRedisEventSink(
       tracked.sent.catch((error: unknown) => {
         tracked.failure ??= error;
       });
+      if (id === undefined) {
+        try {
+          await tracked.sent;
+        } catch (error) {
+          throw connection.translate(error);
+        }
+        return;
+      }
       if (event.event === 'started' || event.event === 'progress') {
         inFlight.delete(id);
         inFlight.set(id, tracked);

@@ -80,7 +80,6 @@ export {
   type MessagesStreamReader,
   type MessagesStreamReaderOptions,
 } from './messages-stream-reader.js';
-export { createRedisRateMemory, type RedisRateMemoryOptions } from './rate-memory.js';
 export {
   createQueueInspector,
   type InspectedCommand,
@@ -90,6 +89,7 @@ export {
   type QueueInspector,
   type QueueInspectorOptions,
 } from './queue-inspect.js';
+export { createRedisRateMemory, type RedisRateMemoryOptions } from './rate-memory.js';
 export {
   createRedisResumeStore,
   MAX_RESUME_KEY_LENGTH,

@@ -99,8 +99,16 @@ export function simulatedFolder(name: string, seed?: number): string {
 /** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */
 export function createSimulatedSource(options: SimulatedSourceOptions = {}): SimulatedSource {
   const telegram = createSimulatedTelegram(options);
-  const { peerCache, peerCacheFile, takeout, onFloodWait, pacing, clock, onCommentRead, rateMemory } =
-    options;
+  const {
+    peerCache,
+    peerCacheFile,
+    takeout,
+    onFloodWait,
+    pacing,
+    clock,
+    onCommentRead,
+    rateMemory,
+  } = options;
   const source = createTelegramSource({
     client: telegram.client,
     ...(onCommentRead ? { onCommentRead } : {}),
