@@ -90,12 +90,13 @@ describe('createPacer', () => {
     expect(run.pacer.rate).toBeLessThan(53);
   });
 
-  it('needs two flood waits to learn a limit, then keeps 501 requests under 1.3× the ideal', async () => {
-    // The first flood wait only measures the burst; the rate takes a second one. At 50
-    // req/s each costs ~0.85 s of a 9.8 s ideal, so 1.17× is the best any learner can do.
+  it('learns a limit with a few flood waits, and keeps 501 requests under 1.4× the ideal', async () => {
+    // The first flood wait bounds the rate from above; each later one (a stretch that
+    // drained the burst at a known pace) narrows the bounds. At 50 req/s each costs ~0.85 s
+    // of a 9.8 s ideal: a short fetch pays for learning, a long one does not notice it.
     const run = await paced({ requestsPerSecond: 50, burst: 10 }, 501, 2);
-    expect(run.floodWaits).toBeLessThanOrEqual(3);
-    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.3);
+    expect(run.floodWaits).toBeLessThanOrEqual(4);
+    expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.4);
   });
 
   it('loses almost nothing to a slow limit, whose waits refill less than the burst', async () => {

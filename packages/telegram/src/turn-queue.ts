@@ -29,8 +29,12 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
   const waiting = new Map<string, Waiter<T>[]>();
   let pumping = false;
   let pause = new AbortController();
+  // Whether the pump sleeps on `pause`: only then is there a sleep to cut short (aborting
+  // costs an exception object, on every answer of a busy account).
+  let sleeping = false;
 
   const wake = () => {
+    if (!sleeping) return;
     pause.abort();
     pause = new AbortController();
   };
@@ -56,7 +60,9 @@ export function createTurnQueue<T>(options: TurnQueueOptions<T>) {
       if (ms > 0) {
         // Cut short by `wake`: when every waiter has left (so that no timer outlives them)
         // or when what the wait depends on changed.
+        sleeping = true;
         await clock.sleep(ms, pause.signal).catch(() => {});
+        sleeping = false;
         continue;
       }
       const waiter = next();
