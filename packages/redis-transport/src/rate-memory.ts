@@ -5,18 +5,18 @@ import { toRedisError } from './errors.js';
 export interface RedisRateMemoryOptions {
   /** A connected client (plain commands only). */
   client: RedisClient;
-  /** Keys are `<prefix><account>`: a hash of the account's learned rate. @default 'tg_rate:' */
+  /** Keys are `<prefix><account>`: a hash of the account's learned rate. @default 'tgfetch:rate:' */
   prefix?: string;
 }
 
 /**
  * Core's `RateMemory` in Redis: one hash per account (`requests_per_second`, `burst`,
- * `learned_at`, `basis_sec`), so that every daemon of the account, and the next one started, paces at
- * what the last flood wait taught. A hash that does not read as a rate is no rate.
+ * `learned_at`, `basis_sec`), so that every daemon of the account, and the next one started,
+ * paces at what the last flood wait taught. A hash that does not read as a rate is no rate.
  */
 export function createRedisRateMemory(options: RedisRateMemoryOptions): RateMemory {
   const { client } = options;
-  const prefix = options.prefix ?? 'tg_rate:';
+  const prefix = options.prefix ?? 'tgfetch:rate:';
   return {
     async load(account) {
       let fields: Record<string, string>;
