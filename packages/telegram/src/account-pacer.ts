@@ -26,7 +26,9 @@ export function createAccountPacer(options: AccountPacerOptions): AccountPacer {
   const { memory } = options;
   let account: string | undefined;
   const save = (rate: LearnedRate) => {
-    if (memory && account !== undefined) memory.save(account, rate).catch(options.onMemoryError);
+    if (memory && account !== undefined) {
+      memory.save(account, rate).catch((error: unknown) => options.onMemoryError?.(error));
+    }
   };
   const pacer = createPacer(options.clock, {
     ...options.pacing,

@@ -170,15 +170,16 @@ export function createPacer(clock: Clock, options: PacingOptions = {}): Pacer {
   // What varies between a send and its arrival (a common delay cancels out): half the
   // round trip's deviation, and the clock's tick.
   const jitterMs = () => tickMs + Math.min(MAX_JITTER_MS, rttVarMs / 2);
+  /** What the pacer knows of the limit: once something bounds it from above. */
   const known = (): LearnedRate | undefined => {
-    if (!current) return undefined;
+    if (!current || !Number.isFinite(current.high)) return undefined;
     const spread = current.high / current.low - 1;
     return {
       requestsPerSecond: current.low,
       burst: current.burst,
       learnedAt,
       // How sure: a count off by one over this many seconds is the spread.
-      basisSec: Math.min(1e6, 1 / (current.low * Math.max(spread, 1e-6))),
+      basisSec: Math.min(1e6, Math.max(1e-3, 1 / (current.low * Math.max(spread, 1e-6)))),
     };
   };
 
