@@ -22,6 +22,7 @@ const SCENARIOS = [
   'postgres',
   'comment-cost',
   'schedules',
+  'live',
 ];
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
