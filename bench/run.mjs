@@ -7,7 +7,7 @@ import { machineInfo } from './lib/machine.mjs';
 import { fmt, round } from './lib/stats.mjs';
 
 /**
- * `pnpm bench` (everything, ~6 minutes on 2 cores) or `pnpm bench:smoke` (a tiny version of
+ * `pnpm bench` (everything, ~8 minutes on 2 cores) or `pnpm bench:smoke` (a tiny version of
  * each scenario, for CI). `--only pipeline,queue` runs some. Prints one Markdown table,
  * writes results.json (a smoke run writes to the temp folder instead, leaving the real
  * results alone) and, after a full run, the table in README.md between its bench markers.
@@ -22,6 +22,7 @@ const SCENARIOS = [
   'postgres',
   'comment-cost',
   'schedules',
+  'live',
 ];
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
