@@ -94,7 +94,9 @@ export async function startDaemonFollow(
           { following: state.following, chats: state.chats.length },
           state.following
             ? 'following live'
-            : 'not following live (another daemon holds the account)',
+            : signal.aborted
+              ? 'not following live (stopping)'
+              : 'not following live (another daemon holds the account)',
         ),
       onError: (error, where) =>
         options.log.warn(

@@ -30,6 +30,17 @@ function setup(options: Parameters<typeof createSimulatedTelegram>[0] = {}) {
 }
 
 describe('simulated Telegram', () => {
+  it('keeps the names of its latest requests only, however many it answers', async () => {
+    const { telegram } = setup({ historyDays: 1, messagesPerDay: 1 });
+    // A request it refuses at once (not simulated), counted and named all the same.
+    const ping = new Api.Ping({ pingId: returnBigInt(1) });
+    for (let i = 0; i < 25_000; i++) await telegram.client.invoke(ping).catch(() => undefined);
+    expect(telegram.stats.requests).toBe(25_000);
+    expect(telegram.stats.calls.length).toBeGreaterThanOrEqual(10_000);
+    expect(telegram.stats.calls.length).toBeLessThanOrEqual(20_000);
+    expect(telegram.stats.calls.at(-1)).toBe('Ping');
+  });
+
   it('is deterministic per seed and name, and differs across names', () => {
     const a = createSimulatedTelegram({ now: NOW, historyDays: 10 }).chat('alpha').messages();
     const b = createSimulatedTelegram({ now: NOW, historyDays: 10 }).chat('alpha').messages();

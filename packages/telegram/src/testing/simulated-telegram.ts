@@ -32,6 +32,8 @@ import {
 } from './simulated-discussion.js';
 import { createThreadAnswers } from './simulated-threads.js';
 
+/** Request names kept in `stats.calls` (see there). */
+const KEPT_CALLS = 10_000;
 export interface SimulatedTelegramOptions {
   /** Seed of every generated chat. @default 1 */
   seed?: number;
@@ -131,7 +133,11 @@ export interface SimulatedTelegramStats {
   getReplies: number;
   /** `messages.GetHistory` requests of discussion groups (also counted in `getHistory`). */
   groupHistory: number;
-  /** Class names of the requests in order, e.g. `InvokeWithTakeout(messages.GetHistory)`. */
+  /**
+   * Class names of the requests in order, e.g. `InvokeWithTakeout(messages.GetHistory)`:
+   * the last 10,000 to 20,000 of them, so that a simulated daemon following many chats for
+   * days does not keep every poll it ever made.
+   */
   calls: string[];
 }
 
@@ -387,6 +393,7 @@ export function createSimulatedTelegram(options: SimulatedTelegramOptions = {}):
   const invoke = async (request: Api.AnyRequest): Promise<unknown> => {
     stats.requests++;
     stats.calls.push(describe(request));
+    if (stats.calls.length > 2 * KEPT_CALLS) stats.calls.splice(0, KEPT_CALLS);
     const error = fault?.(innermost(request), stats.requests);
     if (error) {
       stats.faults++;
