@@ -159,7 +159,7 @@ export async function* follow(
         if (now - since >= deps.settings.gapWaitMs) context.due.add(box);
       }
       const slack = Math.min(POLL_SLACK_MS, deps.settings.maxPollIntervalMs / 20);
-      for (const box of context.polls.takeDue(now + slack)) context.due.add(box);
+      for (const box of context.polls.takeDue(now, slack)) context.due.add(box);
       const box = context.due.values().next().value;
       if (box !== undefined) {
         context.due.delete(box);

@@ -19,6 +19,21 @@ describe('the poll schedule', () => {
     expect(polls.next()).toBeUndefined();
   });
 
+  it('takes boxes early only together with one that is due', () => {
+    const polls = createPollSchedule();
+    polls.set('a', 100);
+    polls.set('b', 150);
+    polls.set('c', 400);
+    // Nothing due at 90: none is taken early, however close.
+    expect(polls.takeDue(90, 1_000)).toEqual([]);
+    // One due: those within the slack after now come with it.
+    expect(polls.takeDue(100, 100)).toEqual(['a', 'b']);
+    // A box set again within the slack is not taken again until it is due.
+    polls.set('a', 150);
+    expect(polls.takeDue(101, 1_000)).toEqual([]);
+    expect(polls.takeDue(150, 1_000)).toEqual(['a', 'c']);
+  });
+
   it('stays as small as its boxes however often they are set again', () => {
     const polls = createPollSchedule();
     for (let round = 0; round < 200; round++) {

@@ -9,8 +9,13 @@ export interface PollSchedule {
   set(box: string, at: number): void;
   /** When `box` is asked next; undefined when it is not scheduled. */
   get(box: string): number | undefined;
-  /** The boxes due by `now`, taken off the schedule (set them again once asked). */
-  takeDue(now: number): string[];
+  /**
+   * The boxes due by `now`, taken off the schedule (set them again once asked); when one
+   * is, also those due within `slackMs` after it (made early together, never late). None
+   * is taken early when none is due: a box asked again within the slack (Telegram's
+   * `timeout` can be a second) would otherwise be asked again at once, forever.
+   */
+  takeDue(now: number, slackMs?: number): string[];
   /** The earliest time of any box; undefined when none is scheduled. */
   next(): number | undefined;
 }
@@ -73,9 +78,11 @@ export function createPollSchedule(): PollSchedule {
       }
     },
     get: (box) => at.get(box),
-    takeDue(now) {
+    takeDue(now, slackMs = 0) {
       const due: string[] = [];
-      for (clean(); heap.length > 0 && heap[0]!.at <= now; clean()) {
+      clean();
+      if (heap.length === 0 || heap[0]!.at > now) return due;
+      for (const until = now + slackMs; heap.length > 0 && heap[0]!.at <= until; clean()) {
         const { box } = pop()!;
         at.delete(box);
         due.push(box);
