@@ -217,6 +217,7 @@ export {
   type MemoryQueue,
   type MemoryQueueOptions,
 } from './memory/queue.js';
+export { createMemoryRateMemory } from './memory/rate-memory.js';
 export {
   createMemorySource,
   type MemorySource,
@@ -286,6 +287,12 @@ export {
   type QueueState,
   type ReleaseOptions,
 } from './queue.js';
+export {
+  asLearnedRate,
+  checkRateRecord,
+  type LearnedRate,
+  type RateMemory,
+} from './rate-memory.js';
 export { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry.js';
 export { type CommandHandlers, type RunCommandOptions, runCommand } from './run-command.js';
 export {

@@ -8,6 +8,7 @@ import {
   startOfDay,
   ZONE_CACHE_CAPACITY,
   zoneCacheSize,
+  zoneOffset,
 } from './time-zone.js';
 
 /** Every mix of upper and lower case of `name`, the n-th one. */
@@ -103,5 +104,23 @@ describe('time zone caches', () => {
     expect(after.spellings).toBeLessThanOrEqual(ZONE_CACHE_CAPACITY);
     // One zone: a date and a wall-clock formatter, however it was spelled.
     expect(after.formatters - before.formatters).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('UTC without Intl', () => {
+  it('gives the dates and offsets Intl gives, across the years a command may name', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'UTC',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    const instants = [0, 86_399_999, 86_400_000, Date.parse('2024-02-29T23:59:59.999Z')];
+    for (let ms = 0; ms < 4_102_444_800_000; ms += 7_777_777_777) instants.push(ms);
+    for (const ms of instants) {
+      expect(dateInZone(ms, 'UTC')).toBe(intl.format(ms));
+      expect(zoneOffset(ms, 'UTC')).toBe(0);
+    }
+    expect(startOfDay('2025-11-07', 'UTC')).toBe(Date.parse('2025-11-07T00:00:00Z'));
   });
 });

@@ -8,4 +8,5 @@ export type { CorruptFileNotice } from './corrupt.js';
 export { FS_STORE_ERROR_CODES, FsStoreErrorCode } from './errors.js';
 export { createFsStore, type FsStore, type FsStoreOptions } from './fs-store.js';
 export type { DayFormat } from './paths.js';
+export { createFileRateMemory, type FileRateMemoryOptions } from './rate-memory.js';
 export { createFsResumeStore, type FsResumeStoreOptions } from './resume-store.js';

@@ -29,7 +29,27 @@ export interface RedisEventSink extends WireEventSink {
   close(): Promise<void>;
 }
 
-/** Core's `EventSink` over Redis: PUBLISH on a channel and XADD to a capped stream. */
+/** Events of one command whose replies are still on their way (see `publish`). */
+interface InFlight {
+  sent: Promise<void>;
+  failure?: unknown;
+}
+
+/** Commands tracked at once; one that never finishes here (its worker died) is dropped. */
+const MAX_TRACKED = 1_000;
+
+/**
+ * Core's `EventSink` over Redis: PUBLISH on a channel and XADD to a capped stream, one
+ * pipeline per event.
+ *
+ * A command's `started` and `progress` events are written at once and not waited for: the
+ * command goes on while their replies come back (one connection keeps them in order). Its
+ * final event (`completed` or `failed`, and any other kind) resolves only once Redis has
+ * accepted it and every earlier event of the command, so that a worker acknowledges a
+ * command only after all its events went out. An earlier event that failed makes the next
+ * publish of the command (at the latest its final one) reject with that error, which ends
+ * the command as a failed publish does (see `EventSink`).
+ */
 export async function createRedisEventSink(
   options: RedisEventSinkOptions = {},
 ): Promise<RedisEventSink> {
@@ -43,6 +63,7 @@ export async function createRedisEventSink(
   /** Days of commands still running, from their `started` event (legacy `fetch_failed` needs them). */
   const planned = new Map<string, readonly string[]>();
   let closed = false;
+  const inFlight = new Map<string, InFlight>();
 
   const legacyFor = (event: FetchEvent) => {
     if (event.event === 'started') {
@@ -60,6 +81,13 @@ export async function createRedisEventSink(
     state: connection.state,
     async publish(event: WireEvent) {
       if (closed) throw closedError('event sink');
+      // A live change belongs to no command: it is waited for on its own, as a final event is.
+      const id = isFetchEvent(event) ? event.command_id : undefined;
+      const earlier = id === undefined ? undefined : inFlight.get(id);
+      if (id !== undefined && earlier?.failure !== undefined) {
+        inFlight.delete(id);
+        throw connection.translate(earlier.failure);
+      }
       const json = JSON.stringify(event);
       const batch = client.multi().publish(channel, json);
       if (streamEnabled) {
@@ -74,8 +102,31 @@ export async function createRedisEventSink(
       if (options.legacy && isFetchEvent(event)) {
         for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
       }
+      // Settles once this event and every earlier one of the command went out; a failure
+      // of any is kept for the command's next publish.
+      const tracked: InFlight = {
+        sent: Promise.all([earlier?.sent, batch.execAsPipeline()]).then(() => {}),
+      };
+      tracked.sent.catch((error: unknown) => {
+        tracked.failure ??= error;
+      });
+      if (id === undefined) {
+        try {
+          await tracked.sent;
+        } catch (error) {
+          throw connection.translate(error);
+        }
+        return;
+      }
+      if (event.event === 'started' || event.event === 'progress') {
+        inFlight.delete(id);
+        inFlight.set(id, tracked);
+        if (inFlight.size > MAX_TRACKED) inFlight.delete(inFlight.keys().next().value as string);
+        return;
+      }
+      inFlight.delete(id);
       try {
-        await batch.execAsPipeline();
+        await tracked.sent;
       } catch (error) {
         throw connection.translate(error);
       }
@@ -83,6 +134,9 @@ export async function createRedisEventSink(
     async close() {
       if (closed) return;
       closed = true;
+      // What was written and not waited for goes out first.
+      await Promise.allSettled([...inFlight.values()].map((f) => f.sent));
+      inFlight.clear();
       await connection.close();
     },
   };

@@ -55,13 +55,48 @@ describe('redis event sink', () => {
     try {
       const [started] = sampleEvents();
       for (let i = 0; i < 1_000; i++) await sink.publish({ ...started!, command_id: `c${i}` });
+      // A final event resolves once Redis took it, and with it everything written before.
+      const completed = sampleEvents().find((e) => e.event === 'completed')!;
+      await sink.publish({ ...completed, command_id: 'c999' });
       const length = await ctx.client.xLen(stream);
       // `MAXLEN ~` trims whole macro-nodes (100 entries each by default): near the bound, never far above.
       expect(length).toBeGreaterThanOrEqual(100);
       expect(length).toBeLessThan(300);
       const [last] = (await ctx.client.xRevRange(stream, '+', '-', { COUNT: 1 })) ?? [];
       expect(JSON.parse(String(last!.message.payload)).command_id).toBe('c999');
-      expect(String(last!.message.event)).toBe('started');
+      expect(String(last!.message.event)).toBe('completed');
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('waits for a command’s final event, and every earlier one, but not for those before', async () => {
+    const stream = `${ctx.prefix}stream`;
+    const sink = await createRedisEventSink({ url: ctx.url, channel: `${ctx.prefix}c`, stream });
+    try {
+      const events = sampleEvents('ordered');
+      for (const event of events) await sink.publish(event);
+      // Resolved with the last: all of them are there, in order.
+      const entries = (await ctx.client.xRange(stream, '-', '+')) ?? [];
+      expect(entries.map((e) => String(e.message.event))).toEqual(events.map((e) => e.event));
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('fails a command’s next publish when an earlier one of it failed in Redis', async () => {
+    const stream = `${ctx.prefix}stream`;
+    // XADD to a key of another type fails with WRONGTYPE.
+    await ctx.client.set(stream, 'not a stream');
+    const sink = await createRedisEventSink({ url: ctx.url, channel: `${ctx.prefix}c`, stream });
+    try {
+      const [started, progress] = sampleEvents('failing');
+      // Written, not waited for: the failure shows at the command's next publish once its
+      // reply is back, and at its final one at the latest.
+      await sink.publish(started!);
+      await sink.publish(progress!).catch(() => {});
+      const completed = sampleEvents('failing').find((e) => e.event === 'completed')!;
+      await expect(sink.publish(completed)).rejects.toHaveProperty('code');
     } finally {
       await sink.close();
     }

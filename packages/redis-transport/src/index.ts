@@ -90,6 +90,7 @@ export {
   type QueueInspector,
   type QueueInspectorOptions,
 } from './queue-inspect.js';
+export { createRedisRateMemory, type RedisRateMemoryOptions } from './rate-memory.js';
 export {
   createRedisResumeStore,
   MAX_RESUME_KEY_LENGTH,

@@ -6,6 +6,7 @@ import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import { deadLetter, settleOnce } from './delivery.js';
 import { checkKeyType } from './key-type.js';
+import { type Claimed, listClaims } from './list-claim.js';
 import { defineScript } from './script.js';
 
 export interface CommandQueueOptions extends ConnectionOptions {
@@ -91,8 +92,11 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     throw connection.translate(error);
   }
   const token = randomUUID();
-  /** Popped but not handed out yet. */
-  const buffer: string[] = [];
+  /**
+   * Taken but not handed out yet; `counted` once its delivery is counted (a claim counts
+   * it, a blocking pop does not), so that handing it back undoes exactly that.
+   */
+  const buffer: Array<{ payload: string; counted?: { id: string; attempt: number } }> = [];
   /** Handed out and not settled: payload → how many. */
   const inFlight = new Map<string, number>();
   // On start our own leftovers are adopted: they are what this worker was doing when it died.
@@ -155,10 +159,23 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     const listed: string[] = [];
     for (const item of raw) listed.push(await decoded(item));
     const known = new Map(inFlight);
-    for (const payload of buffer) count(known, payload, 1);
+    for (const { payload } of buffer) count(known, payload, 1);
     for (const payload of listed) {
       if ((known.get(payload) ?? 0) > 0) count(known, payload, -1);
-      else buffer.push(payload);
+      else buffer.push({ payload });
+    }
+  };
+
+  const bytesClient = main.withTypeMapping(asBytes);
+  const claims = listClaims(bytesClient, keys);
+  /** A claimed command into the buffer, its count under core's key. */
+  const take = async (claim: Claimed) => {
+    const payload = await decoded(claim.raw);
+    try {
+      buffer.push({ payload, counted: await claims.attempt(payload, claim.counted) });
+    } catch {
+      // The ack went through: the command is ours, and is counted when handed out.
+      buffer.push({ payload });
     }
   };
 
@@ -167,7 +184,7 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       const payload = await blocking
         .withTypeMapping(asBytes)
         .blMove(keys.queue, keys.processing, 'LEFT', 'RIGHT', blockSeconds);
-      if (payload !== null) buffer.push(await decoded(payload));
+      if (payload !== null) buffer.push({ payload: await decoded(payload) });
     } catch (error) {
       // The command may have moved while its reply was lost: look for it before popping again.
       adopt = true;
@@ -175,9 +192,12 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
     }
   };
 
-  const deliver = async (payload: string): Promise<Delivery> => {
-    const id = deliveryKey(payload);
-    const attempt = await main.hIncrBy(keys.deliveries, id, 1);
+  const deliver = async (item: (typeof buffer)[number]): Promise<Delivery> => {
+    const { payload } = item;
+    const id = item.counted?.id ?? deliveryKey(payload);
+    const attempt = item.counted?.attempt ?? (await main.hIncrBy(keys.deliveries, id, 1));
+    // Counted now: a retry of this look (a lost connection) must not count it again.
+    item.counted = { id, attempt };
     const bytes = notUtf8.get(payload);
     if (attempt > maxDeliveries) {
       await deadLetterScript.run(
@@ -197,10 +217,20 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       ...(bytes ? { bytes } : {}),
       id,
       attempt,
+      // The next command is claimed in the same round trip, while the queue has one and
+      // nothing is buffered: the worker asks for it next.
       ack: () =>
-        settle(() =>
-          main.multi().lRem(keys.processing, 1, payload).hDel(keys.deliveries, id).exec(),
-        ),
+        settle(async () => {
+          const next = buffer.length === 0 && !loop.closed;
+          try {
+            const claim = await claims.ack(payload, id, next);
+            if (claim) await take(claim);
+          } catch (error) {
+            // The reply may be lost with a command claimed: look for it in our list.
+            if (next) adopt = true;
+            throw error;
+          }
+        }),
       release: (how) =>
         settle(() =>
           releaseScript.run(
@@ -219,6 +249,7 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
       const payload = buffer.shift();
       try {
         if (payload !== undefined) return await deliver(payload);
+
         // Not while a pop runs: the command it moves would be adopted twice.
         if (adopt && !loop.reading) {
           await adoptOrphans();
@@ -253,11 +284,12 @@ export async function createCommandQueue(options: CommandQueueOptions): Promise<
   });
 
   async function handBack() {
-    for (const payload of buffer.splice(0)) {
+    for (const { payload, counted } of buffer.splice(0)) {
+      // A count taken for it is given back; one never taken is left as it is.
       await releaseScript.run(
         main,
         [keys.processing, keys.queue, keys.deliveries],
-        [payload, deliveryKey(payload), ''],
+        [payload, counted?.id ?? deliveryKey(payload), counted ? '' : 'counted'],
       );
     }
     // Nothing in hand: whatever is left in our list (a pop cut mid-reply) goes back now,

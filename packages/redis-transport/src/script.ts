@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './connection.js';
+/** What running a script needs of a client (any of its type mappings). */
+export interface ScriptClient {
+  evalSha(
+    sha: string,
+    options: { keys: string[]; arguments: Array<string | Buffer> },
+  ): Promise<unknown>;
+  eval(
+    script: string,
+    options: { keys: string[]; arguments: Array<string | Buffer> },
+  ): Promise<unknown>;
+}
 
 /** A Lua script run by its SHA1 (EVALSHA), loaded with EVAL the first time a server lacks it. */
 export interface Script {
-  run(client: RedisClient, keys: string[], args: Array<string | Buffer>): Promise<unknown>;
+  run(client: ScriptClient, keys: string[], args: Array<string | Buffer>): Promise<unknown>;
 }
 
 export function defineScript(source: string): Script {

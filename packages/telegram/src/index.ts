@@ -51,7 +51,7 @@ export {
   login,
 } from './login.js';
 export { mapAction, mapEntity, mapMedia, mapMessage, type TelegramMedia } from './map-message.js';
-export type { PacingOptions } from './pacer.js';
+export { createPacer, type PacedTurn, type Pacer, type PacingOptions } from './pacer.js';
 export {
   type CachedPeer,
   createFilePeerCache,

@@ -1,9 +1,11 @@
 import {
   createMemoryEventSink,
   createMemoryProgress,
+  createMemoryRateMemory,
   createVirtualClock,
   type DayDocument,
   parseCommand,
+  type RateMemory,
   runFetch,
 } from '@tgfetch/core';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +18,7 @@ const DAY = 86_400_000;
  * through `runFetch`, default pacing) in virtual time, so flood waits and spacing cost
  * nothing real and the counts are exact.
  */
-async function fetchPaced(rateLimit: RateLimitOptions, messages: number) {
+async function fetchPaced(rateLimit: RateLimitOptions, messages: number, rateMemory?: RateMemory) {
   const clock = createVirtualClock(Date.parse('2026-01-01T00:00:00Z'));
   const days = Math.ceil((messages * 1.2) / 1000);
   const source = createSimulatedSource({
@@ -24,6 +26,7 @@ async function fetchPaced(rateLimit: RateLimitOptions, messages: number) {
     historyDays: days,
     messagesPerDay: 1000,
     rateLimit,
+    ...(rateMemory ? { rateMemory } : {}),
   });
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const parsed = parseCommand(
@@ -55,8 +58,9 @@ async function fetchPaced(rateLimit: RateLimitOptions, messages: number) {
   );
   const { stats } = source.telegram;
   await source.close();
-  // One ResolveUsername and one page per 100 messages; `burst` go at once, then 1/rate s each.
-  const fewest = 1 + Math.ceil(messages / 100);
+  // One ResolveUsername and one page per 100 messages (and the account asked once, with a
+  // rate memory); `burst` go at once, then 1/rate s each.
+  const fewest = 1 + Math.ceil(messages / 100) + (rateMemory ? 1 : 0);
   return {
     outcome,
     stored,
@@ -82,5 +86,19 @@ describe('pacing a fetch against a rate-limited Telegram (virtual time)', () => 
     expect(run.stored).toBe(50_000);
     expect(run.floodWaits).toBeLessThanOrEqual(4);
     expect(run.seconds).toBeLessThanOrEqual(run.ideal * 1.11);
+  });
+
+  it('starts a second source of the account at the rate the first learned: no flood wait, 98% of the ideal', async () => {
+    const memory = createMemoryRateMemory();
+    const limit = { requestsPerSecond: 50, burst: 10 };
+    const first = await fetchPaced(limit, 50_000, memory);
+    expect(first.floodWaits).toBeGreaterThanOrEqual(2);
+    const learned = await memory.load('777000001');
+    expect(learned?.requestsPerSecond).toBeGreaterThan(48);
+    expect(learned?.requestsPerSecond).toBeLessThan(51);
+    const second = await fetchPaced(limit, 50_000, memory);
+    expect(second.stored).toBe(50_000);
+    expect(second.floodWaits).toBe(0);
+    expect(second.ideal / second.seconds).toBeGreaterThanOrEqual(0.98);
   });
 });

@@ -8,11 +8,13 @@ import {
   FloodWaitError,
   type HistoryRequest,
   type MessageSource,
+  type RateMemory,
   systemClock,
   type TgMessage,
   type TgPeer,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { createAccountPacer } from './account-pacer.js';
 import { type CommentReadPlan, readComments } from './comments.js';
 import { clientConnection, type TelegramConnection } from './connection.js';
 import { findDiscussion, type LinkedGroup } from './discussion.js';
@@ -23,7 +25,7 @@ import { translateTelegramError } from './errors.js';
 import { type HistoryPage, PAGE_SIZE, walkHistory } from './history.js';
 import { toBigId } from './ids.js';
 import { type Migration, migrationOf } from './migration.js';
-import { createPacer, type PacingOptions } from './pacer.js';
+import type { PacingOptions } from './pacer.js';
 import {
   createAccountPeerCache,
   createFilePeerCache,
@@ -75,6 +77,13 @@ export interface TelegramSourceOptions {
   clock?: Clock;
   /** Adaptive spacing after flood waits; `false` sends requests back to back. @default {} */
   pacing?: PacingOptions | false;
+  /**
+   * Where the account's learned request rate is kept (by its user id, asked once), so that
+   * a restarted process paces at it from the first request. @default none (learned afresh)
+   */
+  rateMemory?: RateMemory | undefined;
+  /** Told when `rateMemory` could not be read or written; pacing goes on without it. */
+  onRateMemoryError?: ((error: unknown) => void) | undefined;
 }
 
 export interface TelegramSource extends MessageSource {
@@ -107,7 +116,17 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
   if (!connection) throw new TypeError('createTelegramSource needs a client or a connection');
   connection.client.floodSleepThreshold = 0;
   const clock = options.clock ?? systemClock;
-  const pacer = options.pacing === false ? undefined : createPacer(clock, options.pacing);
+  // One pacer for every chat of the account: they share its limit (see `createPacer`).
+  const pacer =
+    options.pacing === false
+      ? undefined
+      : createAccountPacer({
+          clock,
+          pacing: options.pacing,
+          memory: options.rateMemory,
+          account: () => selfId(),
+          onMemoryError: options.onRateMemoryError,
+        });
   const peers = new Map<ChatRef, Promise<ResolvedChat>>();
   const migrations = new Map<ChatRef, Promise<Migration | undefined>>();
   /** A channel's group as `discussion` found it, for the `comments` call that follows. */
@@ -143,16 +162,20 @@ export function createTelegramSource(options: TelegramSourceOptions): TelegramSo
     via: Invoke = send,
   ): Promise<R['__response']> => {
     if (closed) throw tgError(TelegramErrorCode.SOURCE_CLOSED, 'The Telegram source is closed');
-    await pacer?.wait(signal);
+    const turn = await pacer?.turn(chat, signal);
     try {
       const result = await abortable(via(request), signal);
-      pacer?.accepted();
+      turn?.accepted();
       return result;
     } catch (error) {
-      if (error instanceof AbortError) throw error;
+      if (error instanceof AbortError) {
+        turn?.failed();
+        throw error;
+      }
       const translated = translateTelegramError(error, { chat });
-      if (translated instanceof FloodWaitError) {
-        pacer?.floodWait();
+      if (!(translated instanceof FloodWaitError)) turn?.failed();
+      else {
+        turn?.refused(translated.seconds);
         options.onFloodWait?.({
           chat,
           seconds: translated.seconds,

@@ -6,11 +6,13 @@ import {
   describeMessageSource,
   describeMessageStore,
   describeProgressStore,
+  describeRateMemory,
   makeMessages,
 } from '../testing/index.js';
 import { createMemoryEventSink } from './events.js';
 import { createMemoryLock } from './lock.js';
 import { createMemoryQueue } from './queue.js';
+import { createMemoryRateMemory } from './rate-memory.js';
 import { createMemorySource } from './source.js';
 import { createMemoryProgress, createMemoryStore } from './store.js';
 
@@ -33,6 +35,7 @@ describeMessageSource(
 
 describeMessageStore('memory', async () => ({ store: createMemoryStore() }), { dayComments: true });
 describeProgressStore('memory', async () => ({ store: createMemoryProgress() }));
+describeRateMemory('memory', async () => ({ store: createMemoryRateMemory() }));
 describeEventSink('memory', async () => {
   const sink = createMemoryEventSink();
   return { sink, received: async () => sink.events };

@@ -12,6 +12,7 @@ export { describeEventSink, type EventSinkFixture, sampleEvents } from './events
 export { describeLeases, type LeasesFixture, type LeasesSuiteOptions } from './leases-suite.js';
 export { type MessageSpec, makeDay, makeMessages } from './messages.js';
 export { describeCommandQueue, type QueueFixture, type QueueSetupOptions } from './queue-suite.js';
+export { describeRateMemory } from './rate-memory-suite.js';
 export { describeMessageSource, type SourceFixture } from './source-suite.js';
 export {
   describeMessageStore,

@@ -117,6 +117,11 @@ export async function daemonCommand(flags: FlagsOf<'daemon'>, ctx: CliContext): 
           metrics.set('tgfetch_telegram_connected', state === 'connected' ? 1 : 0),
         onRedisError: (error) =>
           logger.warn({ error_type: error.code, err: error.message }, 'redis connection problem'),
+        onRateMemoryError: (error) =>
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'the learned request rate could not be read or saved; pacing goes on without it',
+          ),
         storeHooks: {
           onLockLost: (chat) =>
             logger.warn({ chat }, 'chat lock lost with its database connection'),

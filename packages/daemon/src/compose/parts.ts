@@ -10,6 +10,7 @@ import type { PgMessageSink } from '@tgfetch/pg-store';
 import {
   type Connection,
   createRedisChatLock,
+  createRedisRateMemory,
   type MessagesStreamReader,
   openConnection,
   type RedisEventSink,
@@ -67,14 +68,24 @@ export async function openDaemonParts(
     onRedisError: (error: TgfetchError) => void;
     storeHooks?: StoreHooks;
     onConnectionState?: SourceOptions['onConnectionState'];
+    onRateMemoryError?: SourceOptions['onRateMemoryError'];
   },
 ): Promise<DaemonParts> {
   const connectionOptions = redisOptions(settings.redis, options.onRedisError);
   const redis = await lifetime.open(openConnection(connectionOptions));
   const events = await lifetime.open(openEventSink(settings.events, connectionOptions, redis));
   const queue = await lifetime.open(openQueue(settings, connectionOptions));
+  // The account's learned request rate is kept in Redis beside the queue: every daemon of
+  // the account on it, and the next one started, paces at what the last flood wait taught.
   const source = await lifetime.open(
-    openSource(settings, { onConnectionState: options.onConnectionState }),
+    openSource(settings, {
+      onConnectionState: options.onConnectionState,
+      rateMemory: createRedisRateMemory({
+        client: redis.client,
+        prefix: `${settings.queue.QUEUE_NAME}:rate:`,
+      }),
+      onRateMemoryError: options.onRateMemoryError,
+    }),
   );
   // Never waits on a chat another worker holds (Redis or PostgreSQL lock alike): the command
   // goes back and the slot takes other work.

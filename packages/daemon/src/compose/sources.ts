@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MessageSource } from '@tgfetch/core';
+import type { MessageSource, RateMemory } from '@tgfetch/core';
 import type { Invoke, TelegramConnectionState } from '@tgfetch/telegram';
 import type { SimulatedLiveOptions } from '@tgfetch/telegram/testing';
 import { accountGroup } from '../settings/account.js';
@@ -39,6 +39,14 @@ export interface SourceOptions {
    * on what happened meanwhile.
    */
   simulatedLive?: SimulatedLiveOptions | undefined;
+  /**
+   * Where the account's learned request rate is kept between processes (the daemon's is
+   * in Redis). Without it a Telegram source keeps it in files beside the store
+   * (`<DATA_DIR>/.rates`), and a simulated one keeps none.
+   */
+  rateMemory?: RateMemory | undefined;
+  /** Told when the rate memory could not be read or written (pacing goes on without it). */
+  onRateMemoryError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -118,11 +126,12 @@ async function openSimulated(
   { createSimulatedSource }: typeof import('@tgfetch/telegram/testing'),
   _settings: SettingsOf<[]>,
   _argument: string,
-  { onConnectionState, simulatedLive }: SourceOptions,
+  { onConnectionState, simulatedLive, rateMemory, onRateMemoryError }: SourceOptions,
 ): Promise<OpenedSource> {
   const source = createSimulatedSource({
     ...(simulatedLive ? { live: simulatedLive } : {}),
     ...simulatedOptions(),
+    ...(rateMemory ? { rateMemory, onRateMemoryError } : {}),
     onConnectionState,
   });
   return { source, kind: 'simulated', invoke: source.invoke, close: () => source.close() };
@@ -134,9 +143,10 @@ async function openTelegram(
     [typeof telegramGroup, typeof accountGroup, typeof sessionGroup, typeof filesGroup]
   >,
   _argument: string,
-  { onConnectionState }: SourceOptions,
+  { onConnectionState, rateMemory, onRateMemoryError }: SourceOptions,
 ): Promise<OpenedSource> {
   const { account, session, telegram } = settings;
+  const rates = rateMemory ?? (await fileRateMemory(settings.files.DATA_DIR));
   const source = createTelegramClientSource({
     apiId: account.TELEGRAM_API_ID,
     apiHash: account.TELEGRAM_API_HASH,
@@ -146,6 +156,8 @@ async function openTelegram(
     connectTimeoutMs: telegram.TELEGRAM_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: telegram.TELEGRAM_REQUEST_TIMEOUT_MS,
     onConnectionState,
+    rateMemory: rates,
+    onRateMemoryError,
     ...peerCacheOptions(settings),
   });
   return { source, kind: 'telegram', invoke: source.invoke, close: () => source.close() };
@@ -163,4 +175,14 @@ export function peerCacheOptions(settings: SettingsOf<[typeof sessionGroup, type
   const dir = session.TELEGRAM_PEER_CACHE_DIR ?? path.join(files.DATA_DIR, '.peers');
   const peerTtlMs = session.TELEGRAM_PEER_TTL_SEC * 1000;
   return dir === 'off' ? { peerTtlMs } : { peerCacheDir: dir, peerTtlMs };
+}
+
+/**
+ * The learned request rates of `tgfetch fetch` (no Redis): one small file per account in
+ * `<DATA_DIR>/.rates`, so that the next fetch of the account starts at the rate this one
+ * learned.
+ */
+async function fileRateMemory(dataDir: string): Promise<RateMemory> {
+  const { createFileRateMemory } = await import('@tgfetch/fs-store');
+  return createFileRateMemory({ dir: path.join(dataDir, '.rates') });
 }

@@ -100,7 +100,16 @@ export function simulatedFolder(name: string, seed?: number): string {
 /** `createTelegramSource` over a fresh simulated Telegram (both on the same clock). */
 export function createSimulatedSource(options: SimulatedSourceOptions = {}): SimulatedSource {
   const telegram = createSimulatedTelegram(options);
-  const { peerCache, peerCacheFile, takeout, onFloodWait, pacing, clock, onCommentRead } = options;
+  const {
+    peerCache,
+    peerCacheFile,
+    takeout,
+    onFloodWait,
+    pacing,
+    clock,
+    onCommentRead,
+    rateMemory,
+  } = options;
   const source = createTelegramSource({
     client: telegram.client,
     ...(onCommentRead ? { onCommentRead } : {}),
@@ -110,6 +119,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
     ...(onFloodWait ? { onFloodWait } : {}),
     ...(pacing !== undefined ? { pacing } : {}),
     ...(clock ? { clock } : {}),
+    ...(rateMemory ? { rateMemory, onRateMemoryError: options.onRateMemoryError } : {}),
   });
   const { onConnectionState } = options;
   onConnectionState?.('connected');
