@@ -109,5 +109,7 @@ describe('the learned request rate', () => {
     expect(floodWaits(second)).toBeLessThan(learning);
     expect(floodWaits(second)).toBeLessThanOrEqual(1);
     await stop(second);
-  });
+    // Two real-clock fetches of 300 pages at 50 requests/s (six seconds each at best, more
+    // while the first learns), and two daemons started and stopped, on a loaded CI machine.
+  }, 150_000);
 });
