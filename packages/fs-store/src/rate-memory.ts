@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { asLearnedRate, checkRateRecord, type RateMemory } from '@tgfetch/core';
 import { writeFileAtomic } from './atomic.js';
-import { errnoCode, fromFsError } from './errors.js';
+import { fromFsError } from './errors.js';
+import { readTextIfAny } from './read-text.js';
 
 export interface FileRateMemoryOptions {
   /** The folder of the rate files, one per account (`<account>.json`); made when missing. */
@@ -28,13 +29,8 @@ export function createFileRateMemory(options: FileRateMemoryOptions): RateMemory
   return {
     async load(account) {
       const file = fileOf(dir, account);
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if (errnoCode(error) === 'ENOENT') return undefined;
-        throw fromFsError(error, 'read', file);
-      }
+      const text = await readTextIfAny(file);
+      if (text === undefined) return undefined;
       try {
         return asLearnedRate(JSON.parse(text));
       } catch {

@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResumePoint, ResumeStore } from '@tgfetch/core';
 import { writeFileAtomic } from './atomic.js';
-import { errnoCode, FsStoreErrorCode, fromFsError, storeError } from './errors.js';
+import { FsStoreErrorCode, fromFsError, storeError } from './errors.js';
+import { readTextIfAny } from './read-text.js';
 
 export interface FsResumeStoreOptions {
   /** The store's folder: points are kept in its `.resume` folder, one file per key. */
@@ -24,13 +25,8 @@ export function createFsResumeStore(options: FsResumeStoreOptions): ResumeStore 
   return {
     async load(key) {
       const file = fileOf(key);
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if (errnoCode(error) === 'ENOENT') return undefined;
-        throw fromFsError(error, 'read', file);
-      }
+      const text = await readTextIfAny(file);
+      if (text === undefined) return undefined;
       try {
         const point: unknown = JSON.parse(text);
         if (point === null || typeof point !== 'object' || Array.isArray(point)) {

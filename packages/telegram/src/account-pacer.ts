@@ -1,4 +1,5 @@
-import { AbortError, type Clock, type LearnedRate, type RateMemory } from '@tgfetch/core';
+import type { Clock, LearnedRate, RateMemory } from '@tgfetch/core';
+import { abortable } from './abortable.js';
 import { createPacer, type PacedTurn, type Pacer, type PacingOptions } from './pacer.js';
 
 export interface AccountPacerOptions {
@@ -55,20 +56,8 @@ export function createAccountPacer(options: AccountPacerOptions): AccountPacer {
     pacer,
     async turn(chat, signal) {
       const loaded = load();
-      if (loaded) await untilAborted(loaded, signal);
+      if (loaded) await abortable(loaded, signal);
       return pacer.turn(chat, signal);
     },
   };
-}
-
-function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new AbortError());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new AbortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

@@ -14,6 +14,7 @@ import {
   type TgPeer,
 } from '@tgfetch/core';
 import { Api, type TelegramClient } from 'telegram';
+import { abortable } from './abortable.js';
 import { createAccountPacer } from './account-pacer.js';
 import { type CommentReadPlan, readComments } from './comments.js';
 import { clientConnection, type TelegramConnection } from './connection.js';
@@ -413,26 +414,4 @@ function isForum(page: HistoryPage, input: Api.TypeInputPeer): boolean {
   return page.chats.some(
     (c) => c instanceof Api.Channel && c.id.equals(input.channelId) && c.forum === true,
   );
-}
-
-/** Settles with `promise`, or rejects with `AbortError` as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(new AbortError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
