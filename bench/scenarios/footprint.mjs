@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '@tgfetch/test-utils';
+import { rssMb } from '../lib/proc.mjs';
 import { median } from '../lib/stats.mjs';
 
 /**
@@ -149,8 +150,7 @@ async function measure(args, env, idleMs, cwd = os.tmpdir()) {
     });
   });
   await new Promise((resolve) => setTimeout(resolve, idleMs));
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  const idleRss = await rssMb(child.pid);
   child.removeAllListeners('exit');
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
@@ -158,6 +158,6 @@ async function measure(args, env, idleMs, cwd = os.tmpdir()) {
   return {
     readyMs: ready.at - t0,
     startupMs: ready.entry.startup_ms,
-    idleRssMb: kb / 1024,
+    idleRssMb: idleRss,
   };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { subscribeEvents } from '@tgfetch/redis-transport';
 import { createSimulatedTelegram } from '@tgfetch/telegram/testing';
 import { startRedisServer } from '@tgfetch/test-utils';
+import { CLOCK_TICKS_PER_SEC, cpuTicks, rssMb } from '../lib/proc.mjs';
 import { percentile } from '../lib/stats.mjs';
 
 /**
@@ -281,21 +282,6 @@ async function measureQuiet({ chats: count, pollMs, warmupSec, windowSec }) {
     for (const server of servers) await server.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   }
-}
-
-const CLOCK_TICKS_PER_SEC = 100;
-
-/** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
-async function cpuTicks(pid) {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields from the third on: utime and stime are the 14th and 15th of the whole line.
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-async function rssMb(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
 }
 
 /** CPU (% of one core) over the window and the most RSS seen in it (sampled each second). */
