@@ -91,6 +91,12 @@ export function spawnDaemon({ env, dir, label, command = 'daemon' }) {
     get stderr() {
       return stderr.join('');
     },
+    /** Its last error or fatal log line, else its stderr's end: why it exited, for a violation. */
+    get lastError() {
+      const entry = lines.findLast((l) => l.level === 'error' || l.level === 'fatal');
+      if (entry) return `${entry.msg} (${entry.error_type ?? '-'}: ${entry.err ?? ''})`;
+      return stderr.join('').slice(-300).trim() || 'nothing logged';
+    },
     get alive() {
       return child.exitCode === null && child.signalCode === null;
     },

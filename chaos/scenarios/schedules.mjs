@@ -131,7 +131,9 @@ export function run({ rng, short, seed }) {
       violations.push(`countTicks says ${fromPatterns} ticks, the walk ${expected.size}`);
     for (const [i, exit] of exits.entries()) {
       if (exit.code !== 0)
-        violations.push(`${alive[i].name} stopped with ${exit.code ?? exit.signal}, not 0`);
+        violations.push(
+          `${alive[i].name} stopped with ${exit.code ?? exit.signal}, not 0: ${alive[i].lastError}`,
+        );
     }
     if (pausedBy >= stopAt + (EVERY_MS - 7_000))
       violations.push(`the pauses took until ${pausedBy - stopAt} ms after the stop`);

@@ -34,6 +34,8 @@ export const RedisErrorCode = {
   REDIS_CONFIG: 'REDIS_CONFIG',
   /** Redis did not answer within its deadline (a frozen or overloaded server). */
   REDIS_NO_REPLY: 'REDIS_NO_REPLY',
+  /** Redis answered that it cannot serve yet (LOADING its data after a restart, BUSY with a script). */
+  REDIS_LOADING: 'REDIS_LOADING',
   /** The queue holds `maxQueueLength` commands already: the producer must wait. */
   QUEUE_FULL: 'QUEUE_FULL',
   /** The command covers more days than `maxCommandDays`. */
@@ -127,6 +129,11 @@ export const REDIS_ERROR_CODES: ErrorCodeTable<Code> = errorCodeTable<Code>('red
   REDIS_NO_REPLY: {
     retryable: true,
     meaning: 'Redis did not answer within REDIS_REPLY_TIMEOUT_MS (a frozen or overloaded server)',
+  },
+  REDIS_LOADING: {
+    retryable: true,
+    meaning:
+      'Redis answered that it cannot serve yet (LOADING its data after a restart, BUSY with a long script, MASTERDOWN): retried; past REDIS_MAX_OUTAGE_MS the daemon exits 3',
   },
   QUEUE_FULL: {
     origin: 'producer',
@@ -271,6 +278,18 @@ export function configurationError(error: unknown, where?: string): TgfetchError
   return undefined;
 }
 
+/**
+ * Replies of a server that is up but cannot serve for now, by their first word: loading its
+ * AOF or RDB after a restart, running a script past busy-reply-threshold, a replica cut off
+ * from its master, a cluster slot moving. They pass by themselves; BUSYGROUP or BUSYKEY,
+ * READONLY (a replica: a restart finds the master), OOM (nothing drains while we wait) do not.
+ */
+const notServingWords = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN']);
+
+function notServing(message: string): boolean {
+  return notServingWords.has(message.split(' ', 1)[0] ?? '');
+}
+
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').slice(0, 200);
 }
@@ -320,6 +339,13 @@ export function toRedisError(error: unknown, where?: string): TgfetchError {
     return redisError(
       RedisErrorCode.REDIS_DISCONNECTED,
       `Redis connection lost${at}: ${error.message || error.name}`,
+      { cause: error },
+    );
+  }
+  if (notServing(error.message)) {
+    return redisError(
+      RedisErrorCode.REDIS_LOADING,
+      `Redis cannot serve yet${where ? ` (${where})` : ''}: ${firstLine(error.message)}`,
       { cause: error },
     );
   }

@@ -29,6 +29,11 @@ export interface RedisServerOptions {
    * keeps it for post-mortems). @default a temp folder of its own, removed by `close()`
    */
   dir?: string;
+  /**
+   * More `redis-server` arguments, e.g. `['--key-load-delay', '10000']` for a server that
+   * stays `LOADING` a while after each start. @default none
+   */
+  serverArgs?: readonly string[];
 }
 
 export interface RedisServer {
@@ -70,6 +75,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   args.push('--appendonly', options.persistent ? 'yes' : 'no', '--appendfsync', 'always');
   args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', '--logfile', logFile);
   if (options.password) args.push('--requirepass', options.password);
+  args.push(...(options.serverArgs ?? []));
 
   const start = async () => {
     if (child) return;
