@@ -19,7 +19,10 @@ export function historyEnd() {
   return now.getTime();
 }
 
-export async function openScenario(name, { rng, persistent = false, sim = {}, seed = 1 }) {
+export async function openScenario(
+  name,
+  { rng, persistent = false, sim = {}, seed = 1, redisArgs = [] },
+) {
   const dir = await mkdtemp(path.join(os.tmpdir(), `tgfetch-chaos-${name}-`));
   mkdirSync(path.join(dir, 'logs'));
   const dataDir = path.join(dir, 'data');
@@ -35,7 +38,11 @@ export async function openScenario(name, { rng, persistent = false, sim = {}, se
   };
   const { startRedisServer } = await loadTestUtils();
   // In the scenario's folder, so its log and AOF stay with the rest for post-mortems.
-  const redis = await startRedisServer({ dir: path.join(dir, 'redis'), persistent });
+  const redis = await startRedisServer({
+    dir: path.join(dir, 'redis'),
+    persistent,
+    serverArgs: redisArgs,
+  });
   const { createClient } = await loadRedis();
   const admin = createClient({
     url: redis.url,
