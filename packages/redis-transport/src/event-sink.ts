@@ -35,12 +35,27 @@ interface InFlight {
   failure?: unknown;
 }
 
+/**
+ * One event in one command: PUBLISH on the channel, XADD to the capped stream when
+ * ARGV[4] (its MAXLEN) is set, then the legacy events. Sent as EVAL with its body, never
+ * EVALSHA: a NOSCRIPT reply retried later could let the next event of the command overtake
+ * it, and one connection keeps them in order only if each is sent once. KEYS: stream.
+ * ARGV: channel, event name, JSON, MAXLEN or '', legacy JSONs.
+ */
+const PUBLISH_SCRIPT = `
+redis.call('PUBLISH', ARGV[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'event', ARGV[2], 'payload', ARGV[3])
+end
+for i = 5, #ARGV do redis.call('PUBLISH', ARGV[1], ARGV[i]) end
+return 1`;
+
 /** Commands tracked at once; one that never finishes here (its worker died) is dropped. */
 const MAX_TRACKED = 1_000;
 
 /**
  * Core's `EventSink` over Redis: PUBLISH on a channel and XADD to a capped stream, one
- * pipeline per event.
+ * script (one command, one round trip) per event.
  *
  * A command's `started` and `progress` events are written at once and not waited for: the
  * command goes on while their replies come back (one connection keeps them in order). Its
@@ -89,23 +104,16 @@ export async function createRedisEventSink(
         throw connection.translate(earlier.failure);
       }
       const json = JSON.stringify(event);
-      const batch = client.multi().publish(channel, json);
-      if (streamEnabled) {
-        batch.xAdd(
-          stream,
-          '*',
-          { event: event.event, payload: json },
-          { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen } },
-        );
-      }
+      const args = [channel, event.event, json, streamEnabled ? String(maxLen) : ''];
       // The older contract knows fetch commands only: live changes and ticks have no legacy form.
       if (options.legacy && isFetchEvent(event)) {
-        for (const old of legacyFor(event)) batch.publish(channel, JSON.stringify(old));
+        for (const old of legacyFor(event)) args.push(JSON.stringify(old));
       }
+      const sent = client.eval(PUBLISH_SCRIPT, { keys: [stream], arguments: args });
       // Settles once this event and every earlier one of the command went out; a failure
       // of any is kept for the command's next publish.
       const tracked: InFlight = {
-        sent: Promise.all([earlier?.sent, batch.execAsPipeline()]).then(() => {}),
+        sent: Promise.all([earlier?.sent, sent]).then(() => {}),
       };
       tracked.sent.catch((error: unknown) => {
         tracked.failure ??= error;
