@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyMessages } from './copy.js';
+import { COPY_MIN, copyUnlessStored, MESSAGE_COLUMNS, messageLine } from './copy.js';
 import type { MessageRow } from './rows.js';
 import { table } from './sql.js';
 
@@ -9,9 +9,6 @@ export interface UpsertResult {
   /** Rows left alone: the stored copy is the same, or carries a later edit. */
   unchanged: number;
 }
-
-/** SQLSTATE of a duplicate key. */
-const UNIQUE_VIOLATION = '23505';
 
 /** The fresh copy wins unless the stored one carries a later edit (core's `mergeMessage`). */
 const FRESH_WINS = `coalesce(excluded.edit_date, '-infinity') >= coalesce(m.edit_date, '-infinity')`;
@@ -28,12 +25,6 @@ const TOMBSTONE = `CASE WHEN ${isTombstone('m')} OR ${isTombstone('excluded')} T
 const MERGED = `(CASE WHEN ${FRESH_WINS} THEN excluded.message ELSE m.message END) || ${TOMBSTONE}`;
 const column = (name: string) =>
   `${name} = CASE WHEN ${FRESH_WINS} THEN excluded.${name} ELSE m.${name} END`;
-
-/**
- * Fewer new rows than this are merged with the others: a COPY costs a savepoint and a few
- * round trips more than the one statement of the upsert.
- */
-const COPY_MIN = 32;
 
 /**
  * Inserts or merges messages of one chat, keyed (chat, peer, id), as core's `mergeMessage`
@@ -62,7 +53,13 @@ export async function upsertMessages(
     const stored = await storedRows(client, messages, chat, rows);
     const fresh = rows.filter((_, i) => !stored.has(i));
     if (fresh.length >= COPY_MIN) {
-      const count = await copyUnlessStored(client, messages, chat, fresh);
+      const count = await copyUnlessStored(
+        client,
+        messages,
+        MESSAGE_COLUMNS,
+        fresh,
+        messageLine(chat),
+      );
       if (count !== undefined) {
         copied = count;
         rest = rows.filter((_, i) => stored.has(i));
@@ -86,25 +83,6 @@ async function storedRows(
     [chat, rows.map((r) => r.peer), rows.map((r) => r.id)],
   );
   return new Set(result.rows.map((r) => r.i));
-}
-
-/** COPY inside a savepoint; undefined when one of the rows was stored meanwhile (undone). */
-async function copyUnlessStored(
-  client: ClientBase,
-  messages: string,
-  chat: string,
-  rows: readonly MessageRow[],
-): Promise<number | undefined> {
-  await client.query('SAVEPOINT tgfetch_copy');
-  try {
-    const count = await copyMessages(client, messages, chat, rows);
-    await client.query('RELEASE SAVEPOINT tgfetch_copy');
-    return count;
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw error;
-    await client.query('ROLLBACK TO SAVEPOINT tgfetch_copy');
-    return undefined;
-  }
 }
 
 /** One upsert statement for `rows`; resolves with the rows inserted or replaced. */
