@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPgMessageSink, type PgMessageSink } from './message-sink.js';
 import { openPgStore } from './store.js';
 
-// Batches of 40 or more rows not stored yet go in by COPY (COPY_MIN in upsert.ts is 32);
+// Batches of 40 or more rows not stored yet go in by COPY (COPY_MIN in copy.ts is 32);
 // these tests hold that path to what the upsert alone does.
 
 let ctx: PgTestContext;
@@ -28,6 +28,15 @@ const stored = async (schema: string) =>
   (
     await ctx.client.query(
       `SELECT peer, id, date, edit_date, sender, text, message, stored_at FROM "${schema}".messages
+       WHERE chat = $1 ORDER BY peer, id`,
+      [CHAT],
+    )
+  ).rows;
+
+const links = async () =>
+  (
+    await ctx.client.query(
+      `SELECT time_zone, date::text, peer, id FROM "${ctx.schema}".day_messages
        WHERE chat = $1 ORDER BY peer, id`,
       [CHAT],
     )
@@ -104,50 +113,136 @@ describe('pg-store COPY of rows not stored yet', () => {
     expect(await stored(ctx.schema)).toHaveLength(49);
   });
 
-  it('merges every row when another writer stores one of them between the look-up and the COPY', async () => {
-    const messages = makeMessages({ chat: CHAT, start: START, count: 40 });
-    const theirs = { ...messages[4]!, text: 'theirs', edit_date: '2025-11-07T12:00:00Z' };
-    // Their row is inserted but not committed: the look-up cannot see it, the COPY waits
-    // on its key, and fails on it once they commit.
-    await ctx.client.query('BEGIN');
-    await ctx.client.query(
-      `INSERT INTO "${ctx.schema}".messages (chat, peer, id, date, edit_date, text, message)
-       VALUES ($1, $1, $2, $3, $4, $5, $6)`,
-      [CHAT, theirs.id, theirs.date, theirs.edit_date, theirs.text, JSON.stringify(theirs)],
-    );
-    // A day, not the sink: the sink would hide a failed batch by writing it message by message.
+  it('writes a day large enough to copy once: written again, it changes no row, link or count', async () => {
     const store = await openPgStore({
       connection: { connectionString: ctx.url },
       schema: ctx.schema,
     });
-    const writing = store.writeDay(makeDay(CHAT, '2025-11-07', messages));
-    // Another connection watches: inside their transaction, pg_stat_activity stays as it was
-    // when first read.
-    const watcher = new pg.Client({ connectionString: ctx.url });
-    await watcher.connect();
     try {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const waiting = await watcher.query(
-          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`COPY "${ctx.schema}"."messages" %`],
-        );
-        if (waiting.rows.length > 0) break;
-        if (Date.now() > deadline) throw new Error('the COPY never waited on the uncommitted row');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const day = makeDay(CHAT, '2025-11-07', awkwardMessages());
+      expect((await store.writeDay(day)).count).toBe(60);
+      const before = { rows: await stored(ctx.schema), links: await links() };
+      expect(before.links).toHaveLength(60);
+      expect((await store.writeDay(day)).count).toBe(60);
+      expect({ rows: await stored(ctx.schema), links: await links() }).toEqual(before);
     } finally {
-      await ctx.client.query('COMMIT');
-      await watcher.end();
+      await store.close();
     }
+  });
+
+  it('stores a new day whose messages the sink stored already as the upsert would: the COPY gives way', async () => {
+    const messages = makeMessages({ chat: CHAT, start: START, count: 40 });
+    await sink.write(batch(messages.slice(0, 20)));
+    const before = await stored(ctx.schema);
+    const later = '2025-11-07T12:00:00Z';
+    const edited = messages.map((m) =>
+      m.id === 3 ? { ...m, text: 'edited', edit_date: later } : m,
+    );
+    const store = await openPgStore({
+      connection: { connectionString: ctx.url },
+      schema: ctx.schema,
+    });
     try {
-      expect((await writing).count).toBe(40);
+      expect((await store.writeDay(makeDay(CHAT, '2025-11-07', edited))).count).toBe(40);
     } finally {
       await store.close();
     }
     const rows = await stored(ctx.schema);
     expect(rows).toHaveLength(40);
-    // Their copy carries a later edit, so it stays.
-    expect(rows[4]?.text).toBe('theirs');
+    expect(await links()).toHaveLength(40);
+    // The copies stored already and seen the same are left alone, stored_at and all.
+    const same = (r: { id: unknown }) => Number(r.id) <= 20 && Number(r.id) !== 3;
+    expect(rows.filter(same)).toEqual(before.filter(same));
+    expect(rows.find((r) => Number(r.id) === 3)?.text).toBe('edited');
   });
+
+  it('ends two writers of one new day at once as one after the other would', async () => {
+    const messages = makeMessages({ chat: CHAT, start: START, count: 60 });
+    const later = '2025-11-07T12:00:00Z';
+    const ours = messages.slice(0, 40);
+    const theirs = messages
+      .slice(20)
+      .map((m) => (m.id % 2 === 0 ? { ...m, text: 'theirs', edit_date: later } : m));
+    const open = () =>
+      openPgStore({ connection: { connectionString: ctx.url }, schema: ctx.schema });
+    const [a, b] = await Promise.all([open(), open()]);
+    try {
+      await Promise.all([
+        a.writeDay(makeDay(CHAT, '2025-11-07', ours)),
+        b.writeDay(makeDay(CHAT, '2025-11-07', theirs)),
+      ]);
+      expect((await a.readDay(CHAT, '2025-11-07'))?.count).toBe(60);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    const rows = await stored(ctx.schema);
+    expect(rows.map((r) => Number(r.id))).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(rows.filter((r) => r.text === 'theirs').map((r) => Number(r.id))).toEqual(
+      Array.from({ length: 20 }, (_, i) => 22 + 2 * i),
+    );
+    expect(await links()).toHaveLength(60);
+  });
+
+  // A new day's COPY runs without a look-up; a day stored already looks first, then copies.
+  it.each([
+    ['a new day', 0],
+    ['a day stored already', 1],
+  ])(
+    'merges every row when another writer stores one of them before the COPY of %s',
+    async (_, before) => {
+      const messages = makeMessages({ chat: CHAT, start: START, count: 40 });
+      const theirs = { ...messages[4]!, text: 'theirs', edit_date: '2025-11-07T12:00:00Z' };
+      const earlier = makeMessages({ chat: CHAT, start: START, count: before, firstId: 1_000 });
+      if (before > 0) {
+        const first = await openPgStore({
+          connection: { connectionString: ctx.url },
+          schema: ctx.schema,
+        });
+        await first.writeDay(makeDay(CHAT, '2025-11-07', earlier)).finally(() => first.close());
+      }
+      // Their row is inserted but not committed: a look-up cannot see it, the COPY waits on
+      // its key, and fails on it once they commit.
+      await ctx.client.query('BEGIN');
+      await ctx.client.query(
+        `INSERT INTO "${ctx.schema}".messages (chat, peer, id, date, edit_date, text, message)
+       VALUES ($1, $1, $2, $3, $4, $5, $6)`,
+        [CHAT, theirs.id, theirs.date, theirs.edit_date, theirs.text, JSON.stringify(theirs)],
+      );
+      // A day, not the sink: the sink would hide a failed batch by writing it message by message.
+      const store = await openPgStore({
+        connection: { connectionString: ctx.url },
+        schema: ctx.schema,
+      });
+      const writing = store.writeDay(makeDay(CHAT, '2025-11-07', [...messages, ...earlier]));
+      // Another connection watches: inside their transaction, pg_stat_activity stays as it was
+      // when first read.
+      const watcher = new pg.Client({ connectionString: ctx.url });
+      await watcher.connect();
+      try {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const waiting = await watcher.query(
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            [`COPY "${ctx.schema}"."messages" %`],
+          );
+          if (waiting.rows.length > 0) break;
+          if (Date.now() > deadline)
+            throw new Error('the COPY never waited on the uncommitted row');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      } finally {
+        await ctx.client.query('COMMIT');
+        await watcher.end();
+      }
+      try {
+        expect((await writing).count).toBe(40 + before);
+      } finally {
+        await store.close();
+      }
+      const rows = await stored(ctx.schema);
+      expect(rows).toHaveLength(40 + before);
+      // Their copy carries a later edit, so it stays.
+      expect(rows[4]?.text).toBe('theirs');
+    },
+  );
 });

@@ -104,7 +104,9 @@ export function createDays(pool: Pool, schema: string) {
         `SELECT 1 FROM ${days} WHERE chat = $1 AND time_zone = $2 AND date = $3 FOR UPDATE`,
         [chat, zone, date],
       );
-      await upsertMessages(client, schema, chat, rows);
+      // A day row this transaction made holds no messages yet: its messages are most likely
+      // not stored either (a redelivered or re-fetched day finds its row).
+      await upsertMessages(client, schema, chat, rows, created.rowCount === 1);
       // A day row made by this transaction has no links yet (they are written only with it,
       // under its lock, and never deleted): they go in by COPY. Otherwise, or should a link
       // be there all the same, the INSERT skips the links the day holds already.
