@@ -10,6 +10,7 @@ import {
   type TgMessage,
 } from '@tgfetch/core';
 import type { Pool } from 'pg';
+import { COPY_MIN, copyUnlessStored, LINK_COLUMNS, linkLine } from './copy.js';
 import { PgStoreErrorCode, pgError } from './errors.js';
 import { messageRow, uniqueRows } from './rows.js';
 import { table } from './sql.js';
@@ -94,7 +95,7 @@ export function createDays(pool: Pool, schema: string) {
     const location = dayLocation(schema, chat, zone, date);
     return inTransaction(pool, async (client) => {
       await zones.claim(client, chat, zone);
-      await client.query(
+      const created = await client.query(
         `INSERT INTO ${days} (chat, time_zone, date, fetched_at, complete, count)
          VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING`,
         [chat, zone, date, day.fetched_at, day.complete],
@@ -103,8 +104,17 @@ export function createDays(pool: Pool, schema: string) {
         `SELECT 1 FROM ${days} WHERE chat = $1 AND time_zone = $2 AND date = $3 FOR UPDATE`,
         [chat, zone, date],
       );
-      await upsertMessages(client, schema, chat, rows);
-      if (rows.length > 0) {
+      // A day row this transaction made holds no messages yet: its messages are most likely
+      // not stored either (a redelivered or re-fetched day finds its row).
+      await upsertMessages(client, schema, chat, rows, created.rowCount === 1);
+      // A day row made by this transaction has no links yet (they are written only with it,
+      // under its lock, and never deleted): they go in by COPY. Otherwise, or should a link
+      // be there all the same, the INSERT skips the links the day holds already.
+      const copied =
+        created.rowCount === 1 && rows.length >= COPY_MIN
+          ? await copyUnlessStored(client, links, LINK_COLUMNS, rows, linkLine(chat, zone, date))
+          : undefined;
+      if (rows.length > 0 && copied === undefined) {
         await client.query(
           `INSERT INTO ${links} (chat, time_zone, date, peer, id)
            SELECT $1, $2, $3, r.peer, r.id FROM unnest($4::text[], $5::bigint[]) AS r(peer, id)

@@ -55,8 +55,10 @@ export function messageRow(message: TgMessage, chat: ChatRef): MessageRow {
 
 /** The message as JSON text for a `jsonb` parameter. */
 function messageJson(message: TgMessage): string {
-  // JSON escapes NUL as \u0000, which jsonb refuses: replace the escape itself.
-  return JSON.stringify(message).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+  // JSON escapes NUL as \u0000, which jsonb refuses: replace the escape itself. Looked for
+  // first, as it is nearly never there: the look-behind scan costs more than the search.
+  const json = JSON.stringify(message);
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 }
 
 /**
