@@ -110,7 +110,13 @@ async function measureCopy(url, days, run) {
     chat text NOT NULL, peer text NOT NULL, id bigint NOT NULL, date timestamptz NOT NULL,
     edit_date timestamptz, sender text, text text NOT NULL, message jsonb NOT NULL,
     stored_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (chat, peer, id))`);
+  // pg-store's indexes of its messages table (migrations 1, 3 and 4): its COPY maintains
+  // all three, so the reference does too (the full-text one alone costs a raw COPY ~40%).
   await client.query(`CREATE INDEX ON ${table} (chat, date)`);
+  await client.query(`CREATE INDEX ON ${table}
+    ((message->'comment_of'->>'chat'), (message->'comment_of'->>'id'), id)
+    WHERE message ? 'comment_of'`);
+  await client.query(`CREATE INDEX ON ${table} USING GIN (to_tsvector('simple', text))`);
   const field = (v) =>
     v === null
       ? '\\N'
@@ -240,7 +246,7 @@ export async function run(smoke) {
         metric: `pg-store writeDay, messages/s (${total.toLocaleString('en-US')} msgs, ${p.days} days)`,
         ours: summary.storeMsgPerSec,
         reference: summary.copyMsgPerSec,
-        referenceName: 'raw COPY of the same rows, a transaction per day, same key and index',
+        referenceName: 'raw COPY of the same rows, a transaction per day, same key and indexes',
         ratio: summary.storeMsgPerSec / summary.copyMsgPerSec,
         target: '≥ 0.8× COPY',
         met: summary.storeMsgPerSec / summary.copyMsgPerSec >= 0.8,
