@@ -86,6 +86,9 @@ export const ChatSchema = v.pipe(
   ),
 );
 
+/** The time zone pattern of the JSON Schema, once asked for. */
+let timeZonePattern: string | undefined;
+
 /**
  * A zone of the list (`time-zone-names.ts`) in any ASCII letter case. It is the list and not
  * whatever the running ICU takes that decides, so the schema that lists the names holds on
@@ -95,7 +98,14 @@ export const TimeZoneSchema = v.pipe(
   v.string('must be an IANA time zone name'),
   v.maxLength(64, 'is too long for a time zone'),
   v.check(isTimeZone, (issue) => `"${preview(issue.input)}" is not a known IANA time zone`),
-  v.metadata({ pattern: `^${anyCaseNames(TIME_ZONE_NAMES)}${END}` }),
+  // Built when the JSON Schema is written, not when the package loads: the trie of ~600
+  // names costs every process that imports core a few milliseconds and a megabyte of garbage.
+  v.metadata({
+    get pattern() {
+      timeZonePattern ??= `^${anyCaseNames(TIME_ZONE_NAMES)}${END}`;
+      return timeZonePattern;
+    },
+  }),
   v.description(
     `IANA time zone of the calendar days: a name or alias of the tz database ${TIME_ZONE_DATA.tz} (or one of ICU's legacy ids), in any ASCII letter case; events and files use the canonical name. Not an offset. Default: the worker TGFETCH_TZ, else UTC.`,
   ),

@@ -60,6 +60,10 @@ export function canonicalZone(timeZone: string): string | undefined {
   if (timeZone.length > 64) return undefined;
   const key = foldAsciiCase(timeZone);
   if (!ZONE_KEYS.has(key)) return undefined;
+  // ECMA-402 makes `UTC` its own canonical name on every ICU. Answered without `Intl`: the
+  // first zone-bearing `DateTimeFormat` loads ICU's zone data (~20 ms), and checking the
+  // default TGFETCH_TZ is all an idle daemon would have needed it for.
+  if (key === 'utc') return 'UTC';
   const known = canonicalNames.get(key);
   if (known !== undefined) return known;
   let canonical: string;

@@ -1,7 +1,9 @@
 import { createHook } from 'node:async_hooks';
 import { type RedisTestContext, redisTestContext } from '@tgfetch/test-utils/vitest';
+import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openConnection } from './connection.js';
+import { RedisErrorCode } from './errors.js';
 
 let ctx: RedisTestContext;
 beforeEach(async () => {
@@ -48,6 +50,26 @@ describe('connection', () => {
       expect(timers).toBeLessThan(commands / 10);
     } finally {
       await connection.close();
+    }
+  });
+
+  it('takes a client made by `redis` (the documented `client` option), its errors included', async () => {
+    // Our own clients come from `@redis/client`; one of the umbrella package, with its
+    // modules, must still type-check here without a cast, and its errors still be told apart.
+    const own = createClient({ url: ctx.url });
+    own.on('error', () => {});
+    const connection = await openConnection({ client: own, probeIntervalMs: 0 });
+    try {
+      expect(connection.client).toBe(own);
+      await connection.client.set(`${ctx.prefix}k`, 'v');
+      const dedicated = await connection.dedicated(`${ctx.prefix}dedicated`);
+      expect(await dedicated.get(`${ctx.prefix}k`)).toBe('v');
+      own.destroy();
+      const error = await own.get(`${ctx.prefix}k`).catch((e: unknown) => e);
+      expect(connection.translate(error).code).toBe(RedisErrorCode.REDIS_CLOSED);
+    } finally {
+      await connection.close();
+      if (own.isOpen) own.destroy();
     }
   });
 });

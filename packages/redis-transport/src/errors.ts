@@ -1,11 +1,4 @@
 import {
-  type ErrorBuilder,
-  type ErrorCodeTable,
-  errorBuilder,
-  errorCodeTable,
-  TgfetchError,
-} from '@tgfetch/core';
-import {
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
@@ -14,7 +7,14 @@ import {
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
   TimeoutError,
-} from 'redis';
+} from '@redis/client';
+import {
+  type ErrorBuilder,
+  type ErrorCodeTable,
+  errorBuilder,
+  errorCodeTable,
+  TgfetchError,
+} from '@tgfetch/core';
 
 /** Stable codes this package raises. */
 export const RedisErrorCode = {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
+import { RESP_TYPES } from '@redis/client';
 import { type CommandQueue, type Delivery, deliveryKey } from '@tgfetch/core';
-import { RESP_TYPES } from 'redis';
 import { commandQueue, createBlockingRead } from './blocking-read.js';
 import { type ConnectionOptions, openBlockingConnection } from './connection.js';
 import { deadLetter, settleOnce } from './delivery.js';

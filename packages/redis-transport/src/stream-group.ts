@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { RESP_TYPES } from 'redis';
+import { RESP_TYPES } from '@redis/client';
 import type { RedisClient } from './connection.js';
 
 /** One stream entry read through a consumer group. */

@@ -1,4 +1,3 @@
-import { migratePg } from '@tgfetch/pg-store';
 import type { CliContext } from '../cli/context.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { FlagsOf } from '../cli/flags.js';
@@ -12,6 +11,9 @@ export const migrateSettings = [databaseGroup] as const;
 /** `tgfetch migrate`: the PostgreSQL schema to the latest version, then exit. */
 export async function migrateCommand(flags: FlagsOf<'migrate'>, ctx: CliContext): Promise<number> {
   const { database } = settingsFor(ctx, migrateSettings, {}, flags['env-file']);
+  // Loaded here, not with the command line: every other command (the daemon too) would
+  // otherwise load the PostgreSQL driver at start.
+  const { migratePg } = await import('@tgfetch/pg-store');
   const result = await migratePg({
     connection: pgConnection(database),
     schema: database.DATABASE_SCHEMA,

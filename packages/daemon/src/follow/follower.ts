@@ -8,11 +8,7 @@ import {
   type ProgressStore,
   type ResumeStore,
 } from '@tgfetch/core';
-import {
-  createTelegramChangeSource,
-  type TelegramChangeSource,
-  type TelegramSource,
-} from '@tgfetch/telegram';
+import type { TelegramChangeSource, TelegramSource } from '@tgfetch/telegram';
 import { lastStoredId } from './last-stored-id.js';
 
 /** What following chats runs on: a Telegram source and a store, as a fetch does. */
@@ -51,6 +47,9 @@ export interface Follower {
 
 /** A follower of the source's account; asks Telegram who the account is. */
 export async function createFollower(parts: FollowParts, signal: AbortSignal): Promise<Follower> {
+  // Loaded here, not with the command line: the package's main entry loads gramjs, which a
+  // daemon that follows nothing (or reads an export) and most commands never use.
+  const { createTelegramChangeSource } = await import('@tgfetch/telegram');
   const changes: TelegramChangeSource = createTelegramChangeSource({
     source: parts.source,
     lastStoredId: (chat) => lastStoredId(parts.store, chat),

@@ -26,9 +26,9 @@ describe('terminalPrompts on a pipe', () => {
     prompts.close();
   });
 
-  it('draws the QR login link as a QR code, with how to scan it', () => {
+  it('draws the QR login link as a QR code, with how to scan it', async () => {
     const { prompts, out } = setUp();
-    prompts.showQr?.('tg://login?token=dG9rZW4', new Date('2025-11-08T12:00:30Z'));
+    await prompts.showQr?.('tg://login?token=dG9rZW4', new Date('2025-11-08T12:00:30Z'));
     const lines = out().split('\n');
     // qrcode-terminal's small mode: half blocks, a square of about 15 lines.
     expect(lines.filter((l) => /[▀▄█]/.test(l)).length).toBeGreaterThan(10);

@@ -2,11 +2,15 @@ import { errorBuilder } from '@tgfetch/core';
 // Types only: gramjs is loaded by `login` alone, never at the start of every command.
 import type { LoginPrompts } from '@tgfetch/telegram';
 import { LoginErrorCode, TELEGRAM_ERROR_CODES } from '@tgfetch/telegram/errors';
-import qrcode from 'qrcode-terminal';
 
 const loginError = errorBuilder(TELEGRAM_ERROR_CODES);
 
 export interface TerminalPrompts extends LoginPrompts {
+  /**
+   * Draws the link as a QR code once the drawing library is loaded (the login flow does not
+   * wait: it waits seconds for the scan anyway); never rejects, the link is printed instead.
+   */
+  showQr(url: string, expires: Date): Promise<void>;
   close(): void;
 }
 
@@ -103,8 +107,15 @@ export function terminalPrompts(
       });
     },
     notice: (text) => output.write(`${text}\n`),
-    showQr(url, expires) {
-      qrcode.generate(url, { small: true }, (drawn) => output.write(`${drawn}\n`));
+    async showQr(url, expires) {
+      // Loaded here, not with the command line: only a QR login draws, and every other
+      // command (the daemon too) would load it at start.
+      try {
+        const { default: qrcode } = await import('qrcode-terminal');
+        qrcode.generate(url, { small: true }, (drawn) => output.write(`${drawn}\n`));
+      } catch {
+        output.write(`${url}\n`);
+      }
       output.write(
         `Scan this in Telegram on a logged-in device (Settings > Devices > Link Desktop Device), before ${expires.toLocaleTimeString()}.\n`,
       );
