@@ -52,14 +52,10 @@ export async function upsertMessages(
 ): Promise<UpsertResult> {
   if (rows.length === 0) return { written: 0, unchanged: 0 };
   const messages = table(schema, 'messages');
+  const copy = (some: readonly MessageRow[]) =>
+    copyUnlessStored(client, messages, MESSAGE_COLUMNS, some, messageLine(chat));
   if (likelyNew && rows.length >= COPY_MIN) {
-    const count = await copyUnlessStored(
-      client,
-      messages,
-      MESSAGE_COLUMNS,
-      rows,
-      messageLine(chat),
-    );
+    const count = await copy(rows);
     if (count !== undefined) return { written: count, unchanged: rows.length - count };
   }
   let rest = rows;
@@ -68,13 +64,7 @@ export async function upsertMessages(
     const stored = await storedRows(client, messages, chat, rows);
     const fresh = rows.filter((_, i) => !stored.has(i));
     if (fresh.length >= COPY_MIN) {
-      const count = await copyUnlessStored(
-        client,
-        messages,
-        MESSAGE_COLUMNS,
-        fresh,
-        messageLine(chat),
-      );
+      const count = await copy(fresh);
       if (count !== undefined) {
         copied = count;
         rest = rows.filter((_, i) => stored.has(i));
